@@ -1,0 +1,234 @@
+#include "agents/population.hpp"
+
+#include "core/parallel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace innochain {
+
+namespace {
+
+/// Sub-kind by quota: the first round(n * s0) ids get kind 0, and so on, so that
+/// counts match the shares exactly even in tiny worlds.
+template <class Kind>
+std::vector<Kind> kinds_by_quota(std::size_t n, std::initializer_list<double> shares) {
+  const std::vector<double> w(shares);
+  const auto counts = apportion(w, static_cast<std::int64_t>(n));
+  std::vector<Kind> out;
+  out.reserve(n);
+  for (std::size_t k = 0; k < counts.size(); ++k) out.insert(out.end(), counts[k], static_cast<Kind>(k));
+  return out;
+}
+
+std::vector<double> region_weights(const Scenario& s, double RegionSpec::*member) {
+  std::vector<double> w;
+  for (const auto& r : s.world.regions) w.push_back(r.*member);
+  return w;
+}
+
+/// Assigns `count` consecutive talent ids, starting at `first`, to employers in
+/// proportion to `weights`.
+void assign_block(Talent& t, std::int64_t first, std::int64_t count, Role role, EmployerKind kind,
+                  std::span<const double> weights) {
+  const auto per_employer = apportion(weights, count);
+  std::int64_t id = first;
+  for (std::size_t e = 0; e < per_employer.size(); ++e) {
+    for (std::int64_t k = 0; k < per_employer[e]; ++k, ++id) {
+      t.role[id] = role;
+      t.employer_kind[id] = kind;
+      t.employer[id] = static_cast<std::int32_t>(e);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::int64_t> apportion(std::span<const double> weights, std::int64_t total) {
+  std::vector<std::int64_t> counts(weights.size(), 0);
+  double sum = 0.0;
+  for (double w : weights) sum += w;
+  if (sum <= 0.0 || total <= 0) return counts;
+  double cumulative = 0.0;
+  std::int64_t previous = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    cumulative += weights[i];
+    const auto upto = i + 1 == weights.size() ? total
+                                              : std::min<std::int64_t>(total, std::llround(total * (cumulative / sum)));
+    counts[i] = std::max<std::int64_t>(0, upto - previous);
+    previous += counts[i];
+  }
+  return counts;
+}
+
+State build_population(const Context& c) {
+  const Scenario& s = c.scenario;
+  const double scale = s.world.scale;
+  const std::size_t F = c.fields;
+  State st;
+
+  // ---- institutes
+  {
+    const auto& p = s.agents.institutes;
+    const std::size_t n = static_cast<std::size_t>(Scenario::scaled(p.count, scale));
+    Institutes& in = st.institutes;
+    in.resize(n, F);
+    in.kind = kinds_by_quota<InstituteKind>(n, {p.share_university, p.share_national_lab, p.share_new_rd_institute});
+    const auto rw = region_weights(s, &RegionSpec::institute_share);
+    for_each_index(n, [&](std::size_t i) {
+      Rng rng(c.key, Stream::init_institutes, static_cast<std::uint32_t>(i), 0);
+      in.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
+      in.budget_yuan_per_month[i] = p.budget_yuan_per_month_median * rng.lognormal(0.0, p.budget_log_sd);
+      // Random specialisation around the province's field weights.
+      double total = 0.0;
+      for (std::size_t f = 0; f < F; ++f) {
+        const double w = s.world.fields[f].institute_weight * rng.lognormal(0.0, 0.8);
+        in.field_weight[i * F + f] = w;
+        total += w;
+      }
+      for (std::size_t f = 0; f < F; ++f) {
+        in.field_weight[i * F + f] /= total;
+        in.knowledge[i * F + f] = p.initial_knowledge * in.field_weight[i * F + f] * static_cast<double>(F);
+      }
+      in.transfer_office_capacity[i] = p.transfer_office_capacity;
+      in.transfer_office_skill[i] = p.transfer_office_skill;
+      in.risk_aversion[i] = p.risk_aversion;
+      in.sanction_probability[i] = p.sanction_probability;
+      in.inventor_share[i] = p.inventor_share;
+    }, 64);
+  }
+
+  // ---- enterprises
+  {
+    const auto& p = s.agents.enterprises;
+    const std::size_t n = static_cast<std::size_t>(Scenario::scaled(p.count, scale));
+    Enterprises& en = st.enterprises;
+    en.resize(n);
+    en.kind = kinds_by_quota<EnterpriseKind>(n, {p.share_chain_leader, p.share_sme, p.share_startup});
+    const auto rw = region_weights(s, &RegionSpec::enterprise_share);
+    std::vector<double> fw;
+    for (const auto& f : s.world.fields) fw.push_back(f.enterprise_share);
+    for_each_index(n, [&](std::size_t i) {
+      Rng rng(c.key, Stream::init_enterprises, static_cast<std::uint32_t>(i), 0);
+      en.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
+      en.field[i] = static_cast<std::uint16_t>(rng.categorical(fw));
+      double median = p.revenue_median_sme;
+      std::int32_t min_age = 36, max_age = 240;
+      if (en.kind[i] == EnterpriseKind::chain_leader) {
+        median = p.revenue_median_chain_leader;
+        min_age = 120;
+        max_age = 480;
+      } else if (en.kind[i] == EnterpriseKind::startup) {
+        median = p.revenue_median_startup;
+        min_age = 0;
+        max_age = 36;
+      }
+      en.revenue_yuan_per_month[i] = median * rng.lognormal(0.0, p.revenue_log_sd);
+      en.rd_share[i] = p.rd_share_of_revenue;
+      en.absorptive_capacity[i] = std::clamp(rng.normal(p.absorptive_capacity_mean, 0.2), 0.0, 1.0);
+      en.age_months[i] = min_age + static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(max_age - min_age)));
+      en.alive[i] = 1;
+    });
+  }
+
+  // ---- financiers
+  {
+    const auto& p = s.agents.financiers;
+    const std::size_t n = static_cast<std::size_t>(Scenario::scaled(p.count, scale));
+    Financiers& fi = st.financiers;
+    fi.resize(n);
+    fi.kind = kinds_by_quota<FinancierKind>(n, {p.share_venture_capital, p.share_guidance_fund, p.share_bank});
+    const auto rw = region_weights(s, &RegionSpec::financier_share);
+    for_each_index(n, [&](std::size_t i) {
+      Rng rng(c.key, Stream::init_financiers, static_cast<std::uint32_t>(i), 0);
+      fi.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
+      fi.capital_yuan[i] = p.capital_median_yuan * rng.lognormal(0.0, p.capital_log_sd);
+    }, 256);
+  }
+
+  // ---- talent: researchers at institutes in proportion to budget; engineers and
+  // industry scientists at enterprises in proportion to revenue^0.6 (employment
+  // grows less than proportionally with firm size); the rest unemployed.
+  {
+    const auto& p = s.agents.talent;
+    const std::int64_t n = Scenario::scaled(p.count, scale);
+    Talent& t = st.talent;
+    t.resize(static_cast<std::size_t>(n));
+    const std::int64_t researchers = st.institutes.size() ? std::llround(n * p.share_researcher) : 0;
+    const std::int64_t engineers = st.enterprises.size() ? std::llround(n * p.share_engineer) : 0;
+    const std::int64_t scientists =
+        st.enterprises.size() ? std::min<std::int64_t>(n - researchers - engineers, std::llround(n * p.share_industry_scientist)) : 0;
+    std::vector<double> firm_weight(st.enterprises.size());
+    for (std::size_t e = 0; e < firm_weight.size(); ++e)
+      firm_weight[e] = std::pow(st.enterprises.revenue_yuan_per_month[e], 0.6);
+    assign_block(t, 0, researchers, Role::researcher, EmployerKind::institute, st.institutes.budget_yuan_per_month);
+    assign_block(t, researchers, engineers, Role::engineer, EmployerKind::enterprise, firm_weight);
+    assign_block(t, researchers + engineers, scientists, Role::industry_scientist, EmployerKind::enterprise,
+                 firm_weight);
+    const std::int64_t employed = researchers + engineers + scientists;
+    const auto rw = region_weights(s, &RegionSpec::talent_share);
+    std::vector<double> fw;
+    for (const auto& f : s.world.fields) fw.push_back(f.enterprise_share);
+    const double sigma = p.skill_log_sd;
+    for_each_index(static_cast<std::size_t>(n), [&](std::size_t i) {
+      Rng rng(c.key, Stream::init_talent, static_cast<std::uint32_t>(i), 0);
+      t.skill[i] = static_cast<float>(rng.lognormal(-0.5 * sigma * sigma, sigma));
+      t.entrepreneurial_propensity[i] =
+          static_cast<float>(std::min(1.0, p.entrepreneurial_propensity_mean * rng.exponential(1.0)));
+      t.months_in_job[i] = static_cast<std::int32_t>(rng.below(120));
+      if (static_cast<std::int64_t>(i) >= employed) {
+        t.role[i] = rng.bernoulli(0.5) ? Role::engineer : Role::researcher;
+        t.employer_kind[i] = EmployerKind::none;
+        t.employer[i] = -1;
+        t.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
+        t.field[i] = static_cast<std::uint16_t>(rng.categorical(fw));
+      } else if (t.employer_kind[i] == EmployerKind::institute) {
+        const auto e = static_cast<std::size_t>(t.employer[i]);
+        t.region[i] = st.institutes.region[e];
+        t.field[i] = static_cast<std::uint16_t>(
+            rng.categorical(std::span<const double>(st.institutes.field_weight).subspan(e * c.fields, c.fields)));
+      } else {
+        const auto e = static_cast<std::size_t>(t.employer[i]);
+        t.region[i] = st.enterprises.region[e];
+        t.field[i] = st.enterprises.field[e];
+      }
+    });
+  }
+
+  update_workforce(st);
+  index_enterprises_by_field(st, F);
+  return st;
+}
+
+void update_workforce(State& st) {
+  Institutes& in = st.institutes;
+  Enterprises& en = st.enterprises;
+  const Talent& t = st.talent;
+  std::fill(in.researchers.begin(), in.researchers.end(), 0);
+  std::fill(in.researcher_skill_mean.begin(), in.researcher_skill_mean.end(), 0.0);
+  std::fill(en.rd_staff.begin(), en.rd_staff.end(), 0);
+  std::fill(en.rd_staff_skill_mean.begin(), en.rd_staff_skill_mean.end(), 0.0);
+  // Serial, in talent id order: the sums are the same for any thread count.
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const auto e = t.employer[i];
+    if (t.employer_kind[i] == EmployerKind::institute) {
+      in.researchers[e] += 1;
+      in.researcher_skill_mean[e] += t.skill[i];
+    } else if (t.employer_kind[i] == EmployerKind::enterprise) {
+      en.rd_staff[e] += 1;
+      en.rd_staff_skill_mean[e] += t.skill[i];
+    }
+  }
+  for (std::size_t i = 0; i < in.size(); ++i)
+    in.researcher_skill_mean[i] = in.researchers[i] ? in.researcher_skill_mean[i] / in.researchers[i] : 1.0;
+  for (std::size_t e = 0; e < en.size(); ++e)
+    en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 1.0;
+}
+
+void index_enterprises_by_field(State& st, std::size_t fields) {
+  st.enterprises_by_field.assign(fields, {});
+  for (std::size_t e = 0; e < st.enterprises.size(); ++e)
+    if (st.enterprises.alive[e]) st.enterprises_by_field[st.enterprises.field[e]].push_back(static_cast<std::int32_t>(e));
+}
+
+}  // namespace innochain

@@ -1,0 +1,26 @@
+// Builds the initial population from the scenario (all draws from the init_* streams).
+#pragma once
+
+#include "core/state.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace innochain {
+
+/// Splits `total` into integer counts proportional to `weights`, by cumulative
+/// rounding: counts sum exactly to `total` and depend only on the weights' order.
+std::vector<std::int64_t> apportion(std::span<const double> weights, std::int64_t total);
+
+/// The whole initial state.
+State build_population(const Context& context);
+
+/// Recomputes employer aggregates (researchers per institute, R&D staff per
+/// enterprise, their mean skill) from the talent table.
+void update_workforce(State& state);
+
+/// Rebuilds the per-field lists of alive enterprises.
+void index_enterprises_by_field(State& state, std::size_t fields);
+
+}  // namespace innochain

@@ -1,0 +1,32 @@
+// Subcommands of the innochain binary. Each registers itself on the app and
+// returns the action to run when it was chosen; actions return the exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace innochain::cli {
+
+/// Exit codes (SPEC section 7).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitIo = 3;
+
+using Action = std::function<int()>;
+
+struct Subcommand {
+  CLI::App* app;
+  Action action;
+};
+
+Subcommand add_run(CLI::App& app);
+Subcommand add_validate(CLI::App& app);
+Subcommand add_show(CLI::App& app);
+Subcommand add_inspect(CLI::App& app);
+Subcommand add_docs(CLI::App& app);
+
+}  // namespace innochain::cli

@@ -1,0 +1,21 @@
+// `innochain inspect FILE.h5`: what is in a run file.
+#include "cli/commands.hpp"
+#include "output/inspect.hpp"
+
+#include <cstdio>
+#include <memory>
+
+namespace innochain::cli {
+
+Subcommand add_inspect(CLI::App& app) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("inspect", "Describe a run file: provenance, series, summary");
+  sub->add_option("file", *file, "Run file (.h5)")->required();
+  return {sub, [file]() {
+            RunFile f(*file);
+            std::fputs(describe_run_file(*file).c_str(), stdout);
+            return f.status() == "complete" ? kExitOk : kExitIo;
+          }};
+}
+
+}  // namespace innochain::cli

@@ -1,0 +1,38 @@
+// innochain: an agent-based simulator of the innovation chain.
+#include "cli/commands.hpp"
+#include "output/h5.hpp"
+#include "scenario/decode.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+int main(int argc, char** argv) {
+  using namespace innochain;
+  using namespace innochain::cli;
+  CLI::App app{"innochain: agent-based simulator of the innovation chain (basic research to market)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(INNOCHAIN_VERSION));
+  std::vector<Subcommand> commands = {add_run(app), add_validate(app), add_show(app), add_inspect(app), add_docs(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  try {
+    for (const auto& c : commands)
+      if (c.app->parsed()) return c.action();
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
+    return kExitBadInput;
+  } catch (const IoError& e) {
+    std::fprintf(stderr, "innochain: error: %s\n", e.what());
+    return kExitIo;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "innochain: internal error: %s\n", e.what());
+    return kExitInternal;
+  }
+  return kExitInternal;
+}

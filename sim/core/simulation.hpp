@@ -1,0 +1,45 @@
+// The month pipeline (SPEC section 3): a fixed sequence of phases, each a
+// function over the state tables.
+#pragma once
+
+#include "core/metrics.hpp"
+#include "core/state.hpp"
+
+#include <array>
+#include <chrono>
+#include <string_view>
+
+namespace innochain {
+
+/// One phase of the month, in pipeline order.
+struct Phase {
+  std::string_view name;
+  void (*run)(const Context&, State&, MonthMetrics&);
+};
+
+/// The phases this build runs, in order. Links 3-5, market and entry join in later issues.
+const std::vector<Phase>& pipeline();
+
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, RunKey key);
+
+  /// Runs one month: every phase, then the stock metrics.
+  void step();
+
+  std::int32_t months_completed() const { return state_.month; }
+  const MonthMetrics& metrics() const { return metrics_; }
+  const State& state() const { return state_; }
+  State& state() { return state_; }
+  const Context& context() const { return context_; }
+  /// Wall seconds spent in each phase so far (for benchmarks), in pipeline order.
+  const std::vector<double>& phase_seconds() const { return phase_seconds_; }
+
+ private:
+  Context context_;
+  State state_;
+  MonthMetrics metrics_;
+  std::vector<double> phase_seconds_;
+};
+
+}  // namespace innochain

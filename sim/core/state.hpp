@@ -1,0 +1,45 @@
+// The simulation state (all agent tables) and the read-only run context.
+#pragma once
+
+#include "agents/enterprises.hpp"
+#include "agents/financiers.hpp"
+#include "agents/institutes.hpp"
+#include "agents/projects.hpp"
+#include "agents/talent.hpp"
+#include "core/rng.hpp"
+#include "scenario/scenario.hpp"
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <vector>
+
+namespace innochain {
+
+/// Everything that changes during a run.
+struct State {
+  Institutes institutes;
+  Enterprises enterprises;
+  Financiers financiers;
+  Talent talent;
+  Projects projects;
+  /// Institute projects with a finished breakthrough, in the order they finished (link 3 consumes it).
+  std::vector<std::int32_t> transfer_queue;
+  /// Alive enterprise ids per field, ascending: the candidate lists of field-specific markets.
+  std::vector<std::vector<std::int32_t>> enterprises_by_field;
+  std::int32_t month = 0;  ///< months completed
+};
+
+/// Read-only for the whole run: the scenario and what is derived from it once.
+struct Context {
+  Context(const Scenario& scenario, RunKey key);
+
+  const Scenario& scenario;
+  RunKey key;
+  std::size_t fields;
+  std::size_t regions;
+  Eigen::MatrixXd friction;   ///< [region][region]
+  Eigen::MatrixXd proximity;  ///< [field][field]
+};
+
+}  // namespace innochain

@@ -1,0 +1,25 @@
+// Progress and failure in every stage (SPEC 3.5): each month a project advances by
+// speed x f(team skill) x g(funding coverage) x h(compute coverage) and fails with
+// a per-stage hazard that falls with quality. Holders pay stage costs from their
+// project budgets; when demand exceeds budget every project of the holder is
+// funded pro rata.
+#pragma once
+
+#include "core/metrics.hpp"
+#include "core/state.hpp"
+
+namespace innochain {
+
+/// Monthly progress of a project (share of its stage) given its holder's mean
+/// skill, funding coverage and compute coverage (all in [0, 1] except skill).
+double progress_rate(const Context& c, Stage stage, std::size_t field, double skill, double funding_coverage,
+                     double compute_coverage);
+
+/// Monthly failure probability of a project of the given quality in the stage.
+double failure_hazard(const Context& c, Stage stage, double quality);
+
+/// Reads: projects, holders' budgets and staff skill. Writes: projects' progress,
+/// stage and status; the active list and the transfer queue.
+void progress(const Context& c, State& s, MonthMetrics& m);
+
+}  // namespace innochain

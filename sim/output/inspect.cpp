@@ -1,0 +1,104 @@
+#include "output/inspect.hpp"
+
+#include <fmt/format.h>
+
+namespace innochain {
+
+RunFile::RunFile(const std::string& path) : path_(path) {
+  h5::quiet_errors();
+  file_ = h5::open_file_read(path);
+  if (!h5::has_attr(file_.id(), "format") || h5::read_string_attr(file_.id(), "format") != "innochain-run")
+    throw IoError("'" + path + "' is an HDF5 file but not an innochain run file (no format=\"innochain-run\")");
+}
+
+std::vector<std::string> RunFile::root_attrs() const {
+  std::vector<std::string> names;
+  H5Aiterate2(
+      file_.id(), H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        return 0;
+      },
+      &names);
+  return names;
+}
+
+std::string RunFile::attr(const std::string& name) const {
+  h5::Handle a(h5::check(H5Aopen(file_.id(), name.c_str(), H5P_DEFAULT), "no attribute '" + name + "'"), H5Aclose);
+  h5::Handle type(H5Aget_type(a.id()), H5Tclose);
+  switch (H5Tget_class(type.id())) {
+    case H5T_STRING: return h5::read_string_attr(file_.id(), name);
+    case H5T_FLOAT: return fmt::format("{}", h5::read_double_attr(file_.id(), name));
+    case H5T_INTEGER: {
+      if (H5Tget_sign(type.id()) == H5T_SGN_NONE) {
+        std::uint64_t v = 0;
+        h5::check(H5Aread(a.id(), H5T_NATIVE_UINT64, &v), "read " + name);
+        return fmt::format("{}", v);
+      }
+      std::int64_t v = 0;
+      h5::check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "read " + name);
+      return fmt::format("{}", v);
+    }
+    default: return "?";
+  }
+}
+
+std::string RunFile::scenario_yaml() const { return h5::read_string(file_.id(), "scenario"); }
+
+std::vector<std::string> RunFile::series_names() const {
+  h5::Handle g = h5::open_group(file_.id(), "series");
+  return h5::list_group(g.id());
+}
+
+SeriesData RunFile::series(const std::string& name) const {
+  h5::Handle g = h5::open_group(file_.id(), "series");
+  SeriesData d;
+  d.values = h5::read_doubles(g.id(), name, &d.dims);
+  h5::Handle ds = h5::open_dataset(g.id(), name);
+  d.units = h5::read_string_attr(ds.id(), "units");
+  return d;
+}
+
+std::vector<std::string> RunFile::summary_names() const {
+  if (H5Lexists(file_.id(), "summary", H5P_DEFAULT) <= 0) return {};
+  h5::Handle g = h5::open_group(file_.id(), "summary");
+  return h5::list_group(g.id());
+}
+
+double RunFile::summary(const std::string& name) const {
+  h5::Handle g = h5::open_group(file_.id(), "summary");
+  return h5::read_doubles(g.id(), name).at(0);
+}
+
+std::string RunFile::summary_units(const std::string& name) const {
+  h5::Handle g = h5::open_group(file_.id(), "summary");
+  h5::Handle ds = h5::open_dataset(g.id(), name);
+  return h5::read_string_attr(ds.id(), "units");
+}
+
+std::string describe_run_file(const std::string& path) {
+  RunFile f(path);
+  std::string out = fmt::format("{}\n", path);
+  if (f.status() != "complete")
+    out += fmt::format("WARNING: status is '{}', not 'complete': this run did not finish; its series stop at month "
+                       "{}\n",
+                       f.status(), f.attr("months_completed"));
+  out += "attributes:\n";
+  for (const auto& a : f.root_attrs()) out += fmt::format("  {:<20} {}\n", a, f.attr(a));
+  out += "series (month x field|region):\n";
+  for (const auto& name : f.series_names()) {
+    const SeriesData d = f.series(name);
+    std::string shape;
+    for (std::size_t i = 0; i < d.dims.size(); ++i) shape += (i ? "x" : "") + std::to_string(d.dims[i]);
+    out += fmt::format("  {:<28} [{}] {}\n", name, shape, d.units);
+  }
+  const auto names = f.summary_names();
+  if (!names.empty()) {
+    out += "summary:\n";
+    for (const auto& name : names)
+      out += fmt::format("  {:<28} {:>16.6g} {}\n", name, f.summary(name), f.summary_units(name));
+  }
+  return out;
+}
+
+}  // namespace innochain

@@ -1,0 +1,40 @@
+// Reading run files back: for `innochain inspect`, comparisons and tests.
+#pragma once
+
+#include "output/h5.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace innochain {
+
+struct SeriesData {
+  std::vector<hsize_t> dims;
+  std::vector<double> values;  ///< row-major
+  std::string units;
+};
+
+/// An opened run file. Throws IoError if it cannot be read or is not an innochain run file.
+class RunFile {
+ public:
+  explicit RunFile(const std::string& path);
+  std::string attr(const std::string& name) const;  ///< any root attribute, formatted as text
+  std::vector<std::string> root_attrs() const;
+  std::string status() const { return attr("status"); }
+  std::string scenario_yaml() const;
+  std::vector<std::string> series_names() const;
+  SeriesData series(const std::string& name) const;
+  std::vector<std::string> summary_names() const;
+  double summary(const std::string& name) const;
+  std::string summary_units(const std::string& name) const;
+
+ private:
+  std::string path_;
+  h5::Handle file_;
+};
+
+/// The text `innochain inspect` prints.
+std::string describe_run_file(const std::string& path);
+
+}  // namespace innochain

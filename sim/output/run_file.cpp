@@ -1,0 +1,220 @@
+#include "output/run_file.hpp"
+
+#include <hdf5_hl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+#ifndef INNOCHAIN_VERSION
+#define INNOCHAIN_VERSION "0.0.0"
+#endif
+#ifndef INNOCHAIN_GIT_SHA
+#define INNOCHAIN_GIT_SHA "unknown"
+#endif
+
+namespace innochain {
+
+namespace fs = std::filesystem;
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+  std::string hex;
+  char buf[3];
+  for (unsigned int i = 0; i < len; ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", md[i]);
+    hex += buf;
+  }
+  return hex;
+}
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+}  // namespace
+
+RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
+    : path_(std::move(path)), partial_(path_ + ".partial"), info_(std::move(info)), summary_(kMetricCount, 0.0) {
+  h5::quiet_errors();
+  std::error_code ec;
+  if (fs::exists(path_, ec) && !force)
+    throw IoError("output file '" + path_ + "' already exists (use --force to overwrite it)");
+  const fs::path parent = fs::absolute(path_, ec).parent_path();
+  if (!fs::is_directory(parent, ec)) throw IoError("output directory '" + parent.string() + "' does not exist");
+  if (access(parent.c_str(), W_OK) != 0) throw IoError("output directory '" + parent.string() + "' is not writable");
+
+  file_ = h5::create_file(partial_);
+  const hid_t f = file_.id();
+  h5::write_attr(f, "format", std::string("innochain-run"));
+  h5::write_attr(f, "format_version", kRunFormatVersion);
+  h5::write_attr(f, "innochain_version", std::string(INNOCHAIN_VERSION));
+  h5::write_attr(f, "git_sha", std::string(INNOCHAIN_GIT_SHA));
+  h5::write_attr(f, "scenario_name", info_.scenario_name);
+  h5::write_attr(f, "scenario_sha256", sha256_hex(info_.scenario_yaml));
+  h5::write_attr(f, "seed", info_.seed);
+  h5::write_attr(f, "replication", info_.replication);
+  h5::write_attr(f, "threads", info_.threads);
+  h5::write_attr(f, "horizon_months", info_.horizon_months);
+  h5::write_attr(f, "created_utc", utc_now());
+  h5::write_attr(f, "host", host_name());
+  h5::write_attr(f, "status", std::string("partial"));
+  h5::write_attr(f, "months_completed", std::int64_t{0});
+  for (const char* var : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"}) {
+    if (const char* v = std::getenv(var)) {
+      std::string name = var;
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      h5::write_attr(f, name, std::string(v));
+    }
+  }
+  h5::write_string(f, "scenario", info_.scenario_yaml);
+
+  // Dimension scales.
+  chunk_months_ = static_cast<hsize_t>(std::min<std::int64_t>(12, std::max<std::int64_t>(1, info_.horizon_months)));
+  const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+  {
+    h5::Handle space(h5::check(H5Screate_simple(1, &zero, &unlimited), "dataspace"), H5Sclose);
+    h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), "dcpl"), H5Pclose);
+    H5Pset_chunk(dcpl.id(), 1, &chunk_months_);
+    month_ds_ = h5::Handle(h5::check(H5Dcreate2(f, "month", H5T_STD_I32LE, space.id(), H5P_DEFAULT, dcpl.id(),
+                                                H5P_DEFAULT),
+                                     "create month"),
+                           H5Dclose);
+    H5DSset_scale(month_ds_.id(), "month");
+    h5::write_attr(month_ds_.id(), "units", std::string("months since start"));
+    h5::write_attr(month_ds_.id(), "long_name", std::string("Simulation month (0 = first month)"));
+  }
+  h5::Handle field_ds = h5::write_strings(f, "field", info_.fields);
+  H5DSset_scale(field_ds.id(), "field");
+  h5::Handle region_ds = h5::write_strings(f, "region", info_.regions);
+  H5DSset_scale(region_ds.id(), "region");
+
+  h5::Handle series = h5::create_group(f, "series");
+  buffer_.resize(kMetricCount);
+  for (int m = 0; m < kMetricCount; ++m) {
+    const MetricDef& def = kMetrics[m];
+    const hsize_t width = metric_width(def, info_.fields.size(), info_.regions.size());
+    const int rank = def.dim == Dim::none ? 1 : 2;
+    const hsize_t dims[2] = {0, width};
+    const hsize_t maxdims[2] = {H5S_UNLIMITED, width};
+    const hsize_t chunk[2] = {chunk_months_, width};
+    h5::Handle space(h5::check(H5Screate_simple(rank, dims, maxdims), "dataspace"), H5Sclose);
+    h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), "dcpl"), H5Pclose);
+    H5Pset_chunk(dcpl.id(), rank, chunk);
+    if (info_.compression_level > 0) {
+      H5Pset_shuffle(dcpl.id());
+      H5Pset_deflate(dcpl.id(), static_cast<unsigned>(info_.compression_level));
+    }
+    h5::Handle ds(h5::check(H5Dcreate2(series.id(), def.name, H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(),
+                                       H5P_DEFAULT),
+                            std::string("create series ") + def.name),
+                  H5Dclose);
+    h5::write_attr(ds.id(), "units", std::string(def.units));
+    h5::write_attr(ds.id(), "long_name", std::string(def.long_name));
+    h5::write_attr(ds.id(), "link", std::string(def.link));
+    h5::write_attr(ds.id(), "accumulation", std::string(def.accumulation == Accumulation::flow ? "flow" : "stock"));
+    H5DSattach_scale(ds.id(), month_ds_.id(), 0);
+    if (def.dim == Dim::field) H5DSattach_scale(ds.id(), field_ds.id(), 1);
+    if (def.dim == Dim::region) H5DSattach_scale(ds.id(), region_ds.id(), 1);
+    series_.push_back(std::move(ds));
+  }
+}
+
+RunFileWriter::~RunFileWriter() {
+  if (finished_ || !file_) return;
+  try {
+    flush();
+    h5::write_attr(file_.id(), "months_completed", static_cast<std::int64_t>(written_));
+  } catch (const std::exception&) {
+    // A destructor must not throw; the file stays partial either way.
+  }
+}
+
+void RunFileWriter::append(std::int32_t month, const MonthMetrics& metrics) {
+  for (int m = 0; m < kMetricCount; ++m) {
+    const auto& v = metrics.values(static_cast<Metric>(m));
+    buffer_[m].insert(buffer_[m].end(), v.begin(), v.end());
+    double total = 0.0;
+    for (double x : v) total += x;
+    summary_[m] = kMetrics[m].accumulation == Accumulation::flow ? summary_[m] + total : total;
+  }
+  month_buffer_.push_back(month);
+  if (month_buffer_.size() >= chunk_months_) flush();
+}
+
+void RunFileWriter::flush() {
+  const hsize_t rows = month_buffer_.size();
+  if (rows == 0) return;
+  const auto extend_and_write = [&](hid_t ds, int rank, hsize_t width, hid_t memtype, const void* data,
+                                    const std::string& name) {
+    const hsize_t new_dims[2] = {written_ + rows, width};
+    h5::check(H5Dset_extent(ds, new_dims), "extend " + name);
+    h5::Handle file_space(h5::check(H5Dget_space(ds), "dataspace"), H5Sclose);
+    const hsize_t start[2] = {written_, 0};
+    const hsize_t count[2] = {rows, width};
+    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+    h5::Handle mem_space(h5::check(H5Screate_simple(rank, count, nullptr), "dataspace"), H5Sclose);
+    h5::check(H5Dwrite(ds, memtype, mem_space.id(), file_space.id(), H5P_DEFAULT, data), "write " + name);
+  };
+  extend_and_write(month_ds_.id(), 1, 1, H5T_NATIVE_INT32, month_buffer_.data(), "month");
+  for (int m = 0; m < kMetricCount; ++m) {
+    const MetricDef& def = kMetrics[m];
+    const hsize_t width = metric_width(def, info_.fields.size(), info_.regions.size());
+    extend_and_write(series_[m].id(), def.dim == Dim::none ? 1 : 2, width, H5T_NATIVE_DOUBLE, buffer_[m].data(),
+                     def.name);
+    buffer_[m].clear();
+  }
+  written_ += rows;
+  month_buffer_.clear();
+}
+
+void RunFileWriter::finish(double wall_seconds) {
+  flush();
+  const hid_t f = file_.id();
+  {
+    h5::Handle summary = h5::create_group(f, "summary");
+    for (int m = 0; m < kMetricCount; ++m) {
+      const MetricDef& def = kMetrics[m];
+      const bool flow = def.accumulation == Accumulation::flow;
+      h5::Handle ds = h5::write_scalar(summary.id(), def.name, summary_[m]);
+      std::string units = def.units;
+      if (flow && units.ends_with("/month")) units.resize(units.size() - 6);  // a run total
+      h5::write_attr(ds.id(), "units", units);
+      h5::write_attr(ds.id(), "long_name", std::string(def.long_name));
+      h5::write_attr(ds.id(), "reduction",
+                     std::string(flow ? "total over the run and all fields/regions"
+                                      : "final month, summed over fields/regions"));
+    }
+  }
+  h5::write_attr(f, "months_completed", static_cast<std::int64_t>(written_));
+  h5::write_attr(f, "wall_seconds", wall_seconds);
+  h5::write_attr(f, "status", std::string("complete"));
+  series_.clear();
+  month_ds_.reset();
+  if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file_.reset()) throw IoError("cannot write '" + partial_ + "' (disk full?)");
+  std::error_code ec;
+  fs::rename(partial_, path_, ec);
+  if (ec) throw IoError("cannot rename '" + partial_ + "' to '" + path_ + "': " + ec.message());
+  finished_ = true;
+}
+
+}  // namespace innochain

@@ -1,0 +1,68 @@
+// The HDF5 run file, layout version 1 (docs/output.md, SPEC section 6).
+#pragma once
+
+#include "core/metrics.hpp"
+#include "output/h5.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace innochain {
+
+inline constexpr std::int64_t kRunFormatVersion = 1;
+
+/// Provenance and layout of one run.
+struct RunInfo {
+  std::string scenario_name;
+  std::string scenario_yaml;  ///< the resolved scenario (after extends and --set)
+  std::uint64_t seed = 0;
+  std::int64_t replication = 0;
+  std::int64_t threads = 1;
+  std::int64_t horizon_months = 0;
+  std::vector<std::string> fields;
+  std::vector<std::string> regions;
+  int compression_level = 4;
+};
+
+/// Writes a run file month by month into PATH.partial and renames it to PATH
+/// when finished. Memory is bounded: at most one chunk of months is buffered.
+class RunFileWriter {
+ public:
+  /// Refuses an existing PATH unless `force`. Throws IoError.
+  RunFileWriter(std::string path, bool force, RunInfo info);
+  RunFileWriter(const RunFileWriter&) = delete;
+  RunFileWriter& operator=(const RunFileWriter&) = delete;
+  /// Without finish(), the file stays at PATH.partial with status "partial".
+  ~RunFileWriter();
+
+  /// Appends month `month` (0-based) of every series.
+  void append(std::int32_t month, const MonthMetrics& metrics);
+  /// Writes /summary, marks the file complete and renames it to PATH.
+  void finish(double wall_seconds);
+
+  const std::string& partial_path() const { return partial_; }
+  /// Run totals (flows) and final values (stocks), per metric, summed over slots.
+  const std::vector<double>& summary() const { return summary_; }
+
+ private:
+  void flush();
+
+  std::string path_;
+  std::string partial_;
+  RunInfo info_;
+  h5::Handle file_;
+  h5::Handle month_ds_;
+  std::vector<h5::Handle> series_;
+  std::vector<std::vector<double>> buffer_;  ///< per metric, months x width, row-major
+  std::vector<std::int32_t> month_buffer_;
+  hsize_t written_ = 0;
+  hsize_t chunk_months_ = 12;
+  std::vector<double> summary_;
+  bool finished_ = false;
+};
+
+/// SHA-256 of a text, as lowercase hex.
+std::string sha256_hex(const std::string& text);
+
+}  // namespace innochain

@@ -1,0 +1,564 @@
+#include "scenario/decode.hpp"
+
+#include "scenario/schema.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace innochain {
+
+namespace fs = std::filesystem;
+
+std::string Diagnostic::str() const {
+  return fmt::format("{}:{}:{}: error: {}", where.file, where.line, where.column, message);
+}
+
+namespace {
+
+std::string join_diagnostics(const std::vector<Diagnostic>& diags) {
+  std::string s;
+  for (const auto& d : diags) {
+    if (!s.empty()) s += '\n';
+    s += d.str();
+  }
+  return s;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string with_suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string best = closest_match(word, candidates);
+  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
+}
+
+/// Decodes YAML layers into one Scenario, collecting every error.
+class Decoder {
+ public:
+  Scenario scenario;
+
+  void layer_file(const std::string& path, const Location& requested_at) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
+    if (!fs::exists(path) || fs::is_directory(path)) {
+      error(requested_at, fmt::format("scenario file '{}' does not exist", path));
+      return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      error(requested_at, fmt::format("cannot read scenario file '{}'", path));
+      return;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    layer_text(buffer.str(), path, canonical.parent_path().string(), canonical.string(), requested_at);
+  }
+
+  void layer_text(const std::string& text, const std::string& display, const std::string& dir,
+                  const std::string& identity, const Location& requested_at) {
+    if (std::find(stack_.begin(), stack_.end(), identity) != stack_.end()) {
+      std::string chain;
+      for (const auto& s : stack_) chain += fs::path(s).filename().string() + " -> ";
+      error(requested_at,
+            fmt::format("extends cycle: {}{} (a scenario cannot extend itself, directly or through others)", chain,
+                        fs::path(identity).filename().string()));
+      return;
+    }
+    if (stack_.empty()) root_ = Location{display, 1, 1};
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      error(Location{display, e.mark.line + 1, e.mark.column + 1}, fmt::format("malformed YAML: {}", e.msg));
+      return;
+    }
+    if (root.IsNull()) return;  // an empty file changes nothing
+    if (!root.IsMap()) {
+      error(at(root, display), "a scenario must be a YAML map of keys (name, seed, world, agents, chain, ...)");
+      return;
+    }
+    stack_.push_back(identity);
+    if (const YAML::Node ext = root["extends"]) {
+      if (!ext.IsScalar() || ext.Scalar().empty()) {
+        error(at(ext, display), "extends must be a file name, e.g. 'extends: guangdong_baseline.yaml'");
+      } else {
+        fs::path target = fs::path(ext.Scalar());
+        if (target.is_relative()) target = fs::path(dir) / target;
+        layer_file(target.string(), at(ext, display));
+      }
+    }
+    apply_map(root, "", display);
+    stack_.pop_back();
+  }
+
+  /// Applies one `--set KEY=VALUE` (index k, for the message location).
+  void apply_set(const std::string& assignment) {
+    const std::string file = "<--set " + assignment + ">";
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error(Location{file, 1, 1}, "--set needs KEY=VALUE, e.g. --set chain.basic_research.budget_elasticity=0.4");
+      return;
+    }
+    const std::string key = assignment.substr(0, eq);
+    const std::string text = assignment.substr(eq + 1);
+    const Location value_at{file, 1, static_cast<int>(eq) + 2};
+    YAML::Node value;
+    try {
+      value = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      error(value_at, fmt::format("malformed value '{}': {}", text, e.msg));
+      return;
+    }
+    if (!value.IsDefined() || value.IsNull()) {
+      error(value_at, fmt::format("--set {} has no value", key));
+      return;
+    }
+    const Location key_at{file, 1, 1};
+    for (const Param& p : scenario_schema()) {
+      if (p.path == key) {
+        apply_param(p, value, file, 0, key, value_at);
+        return;
+      }
+      if (const auto* l = std::get_if<NamedList>(&p.ref); l && key.starts_with(p.path + ".")) {
+        const std::string rest = key.substr(p.path.size() + 1);
+        const auto dot = rest.find('.');
+        const std::string elem_name = rest.substr(0, dot);
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < l->size(scenario); ++i) names.push_back(l->name(scenario, i));
+        const auto it = std::find(names.begin(), names.end(), elem_name);
+        if (it == names.end()) {
+          error(key_at, fmt::format("{} has no entry named '{}'{}", p.path, elem_name,
+                                    with_suggestion(elem_name, names)));
+          return;
+        }
+        const std::string elem_key = dot == std::string::npos ? "" : rest.substr(dot + 1);
+        const std::size_t idx = static_cast<std::size_t>(it - names.begin());
+        for (const Param& e : l->elements) {
+          if (e.path == elem_key) {
+            apply_param(e, value, file, idx, key, value_at);
+            return;
+          }
+        }
+        std::vector<std::string> keys;
+        for (const Param& e : l->elements) keys.push_back(e.path);
+        error(key_at, fmt::format("unknown key '{}' in {} entries{}", elem_key, p.path,
+                                  with_suggestion(elem_key, keys)));
+        return;
+      }
+    }
+    if (key.starts_with("policies.")) {
+      error(key_at, fmt::format("no policy named '{}' in this scenario",
+                                key.substr(9, key.find('.', 9) == std::string::npos ? std::string::npos
+                                                                                      : key.find('.', 9) - 9)));
+      return;
+    }
+    std::vector<std::string> all;
+    for (const Param& p : scenario_schema()) all.push_back(p.path);
+    error(key_at, fmt::format("unknown key '{}'{}", key, with_suggestion(key, all)));
+  }
+
+  void validate() {
+    Scenario& s = scenario;
+    const auto where = [&](const std::string& path) {
+      const auto it = origin_.find(path);
+      return it != origin_.end() ? it->second : root_;
+    };
+    if (s.world.regions.empty()) error(where("world.regions"), "world.regions must list at least one region");
+    if (s.world.fields.empty()) error(where("world.fields"), "world.fields must list at least one field");
+    const auto check_sum = [&](const std::string& path, double sum, const std::string& what) {
+      if (std::abs(sum - 1.0) > 1e-6) error(where(path), fmt::format("{} must sum to 1, but sum to {}", what, sum));
+    };
+    if (!s.world.regions.empty()) {
+      double inst = 0, ent = 0, fin = 0, tal = 0;
+      for (const auto& r : s.world.regions) {
+        inst += r.institute_share;
+        ent += r.enterprise_share;
+        fin += r.financier_share;
+        tal += r.talent_share;
+      }
+      check_sum("world.regions", inst, "the regions' institute_share values");
+      check_sum("world.regions", ent, "the regions' enterprise_share values");
+      check_sum("world.regions", fin, "the regions' financier_share values");
+      check_sum("world.regions", tal, "the regions' talent_share values");
+    }
+    if (!s.world.fields.empty()) {
+      double ent = 0, inst = 0;
+      for (const auto& f : s.world.fields) {
+        ent += f.enterprise_share;
+        inst += f.institute_weight;
+      }
+      check_sum("world.fields", ent, "the fields' enterprise_share values");
+      if (inst <= 0.0) error(where("world.fields"), "at least one field needs a positive institute_weight");
+    }
+    const auto& a = s.agents;
+    check_sum("agents.institutes.share_university",
+              a.institutes.share_university + a.institutes.share_national_lab + a.institutes.share_new_rd_institute,
+              "agents.institutes.share_university + share_national_lab + share_new_rd_institute");
+    check_sum("agents.enterprises.share_chain_leader",
+              a.enterprises.share_chain_leader + a.enterprises.share_sme + a.enterprises.share_startup,
+              "agents.enterprises.share_chain_leader + share_sme + share_startup");
+    check_sum("agents.financiers.share_venture_capital",
+              a.financiers.share_venture_capital + a.financiers.share_guidance_fund + a.financiers.share_bank,
+              "agents.financiers.share_venture_capital + share_guidance_fund + share_bank");
+    const double roles = a.talent.share_researcher + a.talent.share_engineer + a.talent.share_industry_scientist;
+    if (roles > 1.0 + 1e-9) {
+      error(where("agents.talent.share_researcher"),
+            fmt::format("agents.talent role shares sum to {}, more than 1 (the remainder starts unemployed)", roles));
+    }
+    for (const Param& p : scenario_schema()) {
+      if (!p.is_matrix()) continue;
+      const Matrix& m = std::get<MatrixRef>(p.ref)(s, 0);
+      const auto [rows, cols] = p.shape.dims(s);
+      bool ok = m.size() == rows;
+      for (const auto& row : m) ok = ok && row.size() == cols;
+      if (!ok) {
+        const std::size_t got_cols = m.empty() ? 0 : m.front().size();
+        error(where(p.path), fmt::format("{} must be a {}x{} matrix ({}), got {} rows{}", p.path, rows, cols,
+                                         p.shape.explanation, m.size(),
+                                         m.empty() ? std::string() : fmt::format(" of {} columns", got_cols)));
+        continue;
+      }
+      if (p.path != "world.input_output") {
+        for (std::size_t i = 0; i < rows; ++i) {
+          if (m[i][i] != 1.0) {
+            error(where(p.path), fmt::format("{} must have 1 on the diagonal (entry [{}][{}] is {})", p.path, i, i,
+                                             m[i][i]));
+            break;
+          }
+        }
+      } else {
+        for (std::size_t j = 0; j < cols; ++j) {
+          double col = 0.0;
+          for (std::size_t i = 0; i < rows; ++i) col += m[i][j];
+          if (col >= 1.0) {
+            error(where(p.path), fmt::format("column {} of world.input_output sums to {}; column sums must be below "
+                                             "1 for the Leontief inverse to exist",
+                                             j, col));
+          }
+        }
+      }
+    }
+    if (!diags_.empty()) throw ScenarioError(diags_);
+  }
+
+  void finish_layers() {
+    if (!diags_.empty()) throw ScenarioError(diags_);
+  }
+
+ private:
+  std::vector<Diagnostic> diags_;
+  std::vector<std::string> stack_;
+  std::map<std::string, Location> origin_;
+  Location root_;
+
+  void error(const Location& where, std::string message) { diags_.push_back({where, std::move(message)}); }
+
+  static Location at(const YAML::Node& node, const std::string& file) {
+    const YAML::Mark m = node.Mark();
+    if (m.is_null()) return Location{file, 1, 1};
+    return Location{file, m.line + 1, m.column + 1};
+  }
+
+  static std::string describe(const YAML::Node& node) {
+    if (node.IsMap()) return "a map";
+    if (node.IsSequence()) return "a list";
+    if (node.IsNull()) return "nothing";
+    return fmt::format("'{}'", node.Scalar());
+  }
+
+  void apply_map(const YAML::Node& map, const std::string& prefix, const std::string& file) {
+    for (const auto& kv : map) {
+      const YAML::Node& key_node = kv.first;
+      if (!key_node.IsScalar()) {
+        error(at(key_node, file), "keys must be plain names");
+        continue;
+      }
+      const std::string key = key_node.Scalar();
+      const std::string full = prefix.empty() ? key : prefix + "." + key;
+      if (prefix.empty() && key == "extends") continue;
+      if (prefix.empty() && key == "policies") {
+        apply_policies(kv.second, file);
+        continue;
+      }
+      const Param* exact = nullptr;
+      bool is_prefix = false;
+      for (const Param& p : scenario_schema()) {
+        if (p.path == full) exact = &p;
+        if (p.path.starts_with(full + ".")) is_prefix = true;
+      }
+      if (exact) {
+        apply_param(*exact, kv.second, file, 0, full, at(kv.second, file));
+      } else if (is_prefix) {
+        if (!kv.second.IsMap()) {
+          error(at(kv.second, file), fmt::format("{} must be a map of keys, got {}", full, describe(kv.second)));
+        } else {
+          apply_map(kv.second, full, file);
+        }
+      } else {
+        error(at(key_node, file),
+              fmt::format("unknown key '{}'{}{}", key, prefix.empty() ? "" : " in " + prefix,
+                          with_suggestion(key, children_of(prefix))));
+      }
+    }
+  }
+
+  static std::vector<std::string> children_of(const std::string& prefix) {
+    std::set<std::string> names;
+    if (prefix.empty()) {
+      names.insert("extends");
+      names.insert("policies");
+    }
+    const std::string lead = prefix.empty() ? "" : prefix + ".";
+    for (const Param& p : scenario_schema()) {
+      if (!p.path.starts_with(lead)) continue;
+      const std::string rest = p.path.substr(lead.size());
+      names.insert(rest.substr(0, rest.find('.')));
+    }
+    return {names.begin(), names.end()};
+  }
+
+  void apply_policies(const YAML::Node& node, const std::string& file) {
+    if (!node.IsSequence() && !node.IsNull()) {
+      error(at(node, file), fmt::format("policies must be a list, got {}", describe(node)));
+      return;
+    }
+    for (const auto& entry : node) {
+      const YAML::Node type = entry.IsMap() ? entry["type"] : YAML::Node();
+      if (!type || !type.IsScalar()) {
+        error(at(entry, file), "each policy needs a 'type'");
+        continue;
+      }
+      error(at(type, file), fmt::format("unknown policy type '{}': this build registers no policy instruments yet",
+                                        type.Scalar()));
+    }
+  }
+
+  bool parse_real(const YAML::Node& node, double& out) {
+    if (!node.IsScalar()) return false;
+    try {
+      out = node.as<double>();
+    } catch (const YAML::Exception&) {
+      return false;
+    }
+    return std::isfinite(out);
+  }
+
+  bool check_range(const Param& p, double v, const std::string& path, const Location& loc) {
+    if (v >= p.lo && v <= p.hi) return true;
+    error(loc, fmt::format("{} = {} is out of range [{}, {}]{}", path, v, p.lo, p.hi,
+                           p.unit.empty() || p.unit == "1" ? "" : " (" + p.unit + ")"));
+    return false;
+  }
+
+  void apply_param(const Param& p, const YAML::Node& node, const std::string& file, std::size_t idx,
+                   const std::string& path, const Location& loc) {
+    if (const auto* r = std::get_if<RealRef>(&p.ref)) {
+      double v = 0;
+      if (!parse_real(node, v)) {
+        error(loc, fmt::format("{} must be a number{}, got {}", path,
+                               p.unit.empty() || p.unit == "1" ? "" : " (" + p.unit + ")", describe(node)));
+        return;
+      }
+      if (check_range(p, v, path, loc)) (*r)(scenario, idx) = v;
+    } else if (const auto* r = std::get_if<IntRef>(&p.ref)) {
+      double v = 0;
+      if (!parse_real(node, v) || v != std::floor(v) || std::abs(v) > 9.007199254740992e15) {
+        error(loc, fmt::format("{} must be a whole number, got {}", path, describe(node)));
+        return;
+      }
+      if (check_range(p, v, path, loc)) (*r)(scenario, idx) = static_cast<std::int64_t>(v);
+    } else if (const auto* r = std::get_if<StringRef>(&p.ref)) {
+      if (!node.IsScalar()) {
+        error(loc, fmt::format("{} must be text, got {}", path, describe(node)));
+        return;
+      }
+      (*r)(scenario, idx) = node.Scalar();
+    } else if (const auto* r = std::get_if<MatrixRef>(&p.ref)) {
+      Matrix m;
+      if (!node.IsSequence()) {
+        error(loc, fmt::format("{} must be a matrix written as a list of rows, got {}", path, describe(node)));
+        return;
+      }
+      bool ok = true;
+      for (const auto& row : node) {
+        if (!row.IsSequence()) {
+          error(at(row, file), fmt::format("each row of {} must be a list of numbers, got {}", path, describe(row)));
+          ok = false;
+          continue;
+        }
+        std::vector<double> values;
+        for (const auto& cell : row) {
+          double v = 0;
+          if (!parse_real(cell, v)) {
+            error(at(cell, file), fmt::format("{} entries must be numbers, got {}", path, describe(cell)));
+            ok = false;
+          } else if (!check_range(p, v, path + " entry", at(cell, file))) {
+            ok = false;
+          }
+          values.push_back(v);
+        }
+        m.push_back(std::move(values));
+      }
+      if (ok) (*r)(scenario, idx) = std::move(m);
+    } else {
+      apply_list(p, std::get<NamedList>(p.ref), node, file, loc);
+      return;
+    }
+    origin_[path] = loc;
+  }
+
+  void apply_list(const Param& p, const NamedList& l, const YAML::Node& node, const std::string& file,
+                  const Location& loc) {
+    if (!node.IsSequence()) {
+      error(loc, fmt::format("{} must be a list of maps with a 'name', got {}", p.path, describe(node)));
+      return;
+    }
+    l.resize(scenario, 0);  // lists are replaced, not merged
+    l.resize(scenario, node.size());
+    origin_[p.path] = loc;
+    std::set<std::string> seen;
+    std::vector<std::string> keys;
+    for (const Param& e : l.elements) keys.push_back(e.path);
+    std::size_t i = 0;
+    for (const auto& entry : node) {
+      const YAML::Node name = entry.IsMap() ? entry["name"] : YAML::Node();
+      if (!name || !name.IsScalar() || name.Scalar().empty()) {
+        error(at(entry, file), fmt::format("each entry of {} must be a map with a 'name'", p.path));
+        ++i;
+        continue;
+      }
+      if (!seen.insert(name.Scalar()).second) {
+        error(at(name, file), fmt::format("duplicate name '{}' in {}", name.Scalar(), p.path));
+      }
+      l.name(scenario, i) = name.Scalar();
+      for (const auto& kv : entry) {
+        const std::string key = kv.first.Scalar();
+        if (key == "name") continue;
+        const auto it = std::find_if(l.elements.begin(), l.elements.end(), [&](const Param& e) { return e.path == key; });
+        if (it == l.elements.end()) {
+          error(at(kv.first, file), fmt::format("unknown key '{}' in {} entry '{}'{}", key, p.path, name.Scalar(),
+                                                with_suggestion(key, keys)));
+          continue;
+        }
+        apply_param(*it, kv.second, file, i, p.path + "." + name.Scalar() + "." + key, at(kv.second, file));
+      }
+      ++i;
+    }
+  }
+};
+
+Scenario finish(Decoder& d, const std::vector<std::string>& sets) {
+  d.finish_layers();
+  for (const auto& s : sets) d.apply_set(s);
+  d.validate();
+  return std::move(d.scenario);
+}
+
+YAML::Node scalar_node(const std::string& text) { return YAML::Node(text); }
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
+  Decoder d;
+  d.layer_file(path, Location{path, 1, 1});
+  return finish(d, sets);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& display_name, const std::string& base_dir,
+                            const std::vector<std::string>& sets) {
+  Decoder d;
+  const std::string name = display_name.empty() ? kBuiltinBaselineName : display_name;
+  d.layer_text(text, name, base_dir, name, Location{name, 1, 1});
+  return finish(d, sets);
+}
+
+Scenario load_builtin_baseline(const std::vector<std::string>& sets) {
+  return load_scenario_text(builtin_baseline_yaml(), kBuiltinBaselineName, ".", sets);
+}
+
+std::string to_yaml(const Scenario& scenario_in) {
+  Scenario& s = const_cast<Scenario&>(scenario_in);  // accessors are non-const; nothing is modified
+  YAML::Node root(YAML::NodeType::Map);
+  const auto set_path = [&](const std::string& path, const YAML::Node& value) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t dot; (dot = path.find('.', start)) != std::string::npos; start = dot + 1)
+      parts.push_back(path.substr(start, dot - start));
+    parts.push_back(path.substr(start));
+    std::vector<YAML::Node> chain{root};
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      YAML::Node next = chain.back()[parts[i]];
+      if (!next.IsMap()) next = YAML::Node(YAML::NodeType::Map);
+      chain.back()[parts[i]] = next;
+      chain.push_back(next);
+    }
+    chain.back()[parts.back()] = value;
+  };
+  const auto value_of = [&](const Param& p, std::size_t idx) -> YAML::Node {
+    if (const auto* r = std::get_if<RealRef>(&p.ref)) return scalar_node(fmt::format("{}", (*r)(s, idx)));
+    if (const auto* r = std::get_if<IntRef>(&p.ref)) return scalar_node(fmt::format("{}", (*r)(s, idx)));
+    if (const auto* r = std::get_if<StringRef>(&p.ref)) return YAML::Node((*r)(s, idx));
+    if (const auto* r = std::get_if<MatrixRef>(&p.ref)) {
+      YAML::Node m(YAML::NodeType::Sequence);
+      for (const auto& row : (*r)(s, idx)) {
+        YAML::Node rn(YAML::NodeType::Sequence);
+        rn.SetStyle(YAML::EmitterStyle::Flow);
+        for (double v : row) rn.push_back(scalar_node(fmt::format("{}", v)));
+        m.push_back(rn);
+      }
+      return m;
+    }
+    const auto& l = std::get<NamedList>(p.ref);
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (std::size_t i = 0; i < l.size(s); ++i) {
+      YAML::Node e(YAML::NodeType::Map);
+      e["name"] = l.name(s, i);
+      for (const Param& ep : l.elements) e[ep.path] = YAML::Node(fmt::format("{}", std::get<RealRef>(ep.ref)(s, i)));
+      list.push_back(e);
+    }
+    return list;
+  };
+  for (const Param& p : scenario_schema()) set_path(p.path, value_of(p, 0));
+  root["policies"] = YAML::Node(YAML::NodeType::Sequence);
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace innochain

@@ -1,0 +1,355 @@
+#include "scenario/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace innochain {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Accessor shorthands: a member of the scenario, of the i-th region, of the i-th field.
+#define AT(member) [](Scenario& s, std::size_t) -> auto& { return s.member; }
+#define REGION(member) [](Scenario& s, std::size_t i) -> auto& { return s.world.regions[i].member; }
+#define FIELD(member) [](Scenario& s, std::size_t i) -> auto& { return s.world.fields[i].member; }
+
+Param real(std::string path, RealRef ref, std::string unit, double lo, double hi, std::string doc,
+           std::string source = "prior") {
+  return Param{std::move(path), std::move(unit), std::move(doc), std::move(source), lo, hi, std::move(ref), {}};
+}
+
+Param prob(std::string path, RealRef ref, std::string doc, std::string source = "prior") {
+  return real(std::move(path), std::move(ref), "probability", 0.0, 1.0, std::move(doc), std::move(source));
+}
+
+Param share(std::string path, RealRef ref, std::string doc, std::string source = "prior") {
+  return real(std::move(path), std::move(ref), "share", 0.0, 1.0, std::move(doc), std::move(source));
+}
+
+Param integer(std::string path, IntRef ref, std::string unit, double lo, double hi, std::string doc,
+              std::string source = "prior") {
+  return Param{std::move(path), std::move(unit), std::move(doc), std::move(source), lo, hi, std::move(ref), {}};
+}
+
+Param string(std::string path, StringRef ref, std::string doc) {
+  return Param{std::move(path), "", std::move(doc), "", -kInf, kInf, std::move(ref), {}};
+}
+
+Param matrix(std::string path, MatrixRef ref, double lo, double hi, MatrixShape shape, std::string doc,
+             std::string source = "prior") {
+  return Param{std::move(path), "1", std::move(doc), std::move(source), lo, hi, std::move(ref), std::move(shape)};
+}
+
+template <class Elem>
+NamedList named_list(std::vector<Elem> World::*member, std::vector<Param> elements) {
+  NamedList l;
+  l.size = [member](const Scenario& s) { return (s.world.*member).size(); };
+  l.resize = [member](Scenario& s, std::size_t n) { (s.world.*member).resize(n); };
+  l.name = [member](Scenario& s, std::size_t i) -> std::string& { return (s.world.*member)[i].name; };
+  l.elements = std::move(elements);
+  return l;
+}
+
+Param list(std::string path, NamedList l, std::string doc) {
+  return Param{std::move(path), "", std::move(doc), "", -kInf, kInf, std::move(l), {}};
+}
+
+std::vector<Param> region_keys() {
+  return {
+      share("institute_share", REGION(institute_share), "Share of research institutes located in the region."),
+      share("enterprise_share", REGION(enterprise_share), "Share of enterprises located in the region."),
+      share("financier_share", REGION(financier_share), "Share of financiers located in the region."),
+      share("talent_share", REGION(talent_share),
+            "Share of talent not employed at start who live in the region (employed talent live where their "
+            "employer is)."),
+  };
+}
+
+std::vector<Param> field_keys() {
+  return {
+      share("compute_intensity", FIELD(compute_intensity),
+            "Share of a project's monthly R&D cost that is compute (GPU/cloud time); unpaid compute slows progress."),
+      real("cost_multiplier", FIELD(cost_multiplier), "1", 0.01, 100.0,
+           "Multiplies every stage's monthly cost for projects in this field."),
+      real("speed_multiplier", FIELD(speed_multiplier), "1", 0.01, 100.0,
+           "Multiplies every stage's progress rate for projects in this field."),
+      real("institute_weight", FIELD(institute_weight), "1", 0.0, kInf,
+           "Relative weight of the field in institutes' research portfolios (normalised over fields)."),
+      share("enterprise_share", FIELD(enterprise_share),
+            "Share of enterprises whose sector is this field (shares over fields sum to 1)."),
+  };
+}
+
+MatrixShape by_regions() {
+  return {[](const Scenario& s) { return std::pair{s.world.regions.size(), s.world.regions.size()}; },
+          "one row and one column per region in world.regions"};
+}
+
+MatrixShape by_fields() {
+  return {[](const Scenario& s) { return std::pair{s.world.fields.size(), s.world.fields.size()}; },
+          "one row and one column per field in world.fields"};
+}
+
+std::vector<Param> stage_keys() {
+  std::vector<Param> keys;
+  const char* sources[kCostlyStages] = {
+      "prior; a basic project lasts about 1.5 years",
+      "prior",
+      "prior; proof of concept is the first 'valley of death' stage",
+      "prior; pilot-scale tests (中试) are the costliest pre-market stage",
+  };
+  for (int st = 0; st < kCostlyStages; ++st) {
+    const std::string base = std::string("chain.progress.stages.") + kStageNames[st] + ".";
+    keys.push_back(real(base + "duration_months",
+                        [st](Scenario& s, std::size_t) -> double& {
+                          return s.chain.progress.stages[st].duration_months;
+                        },
+                        "months", 0.5, 240.0,
+                        "Expected months to finish the stage at full funding, full compute and reference skill.",
+                        sources[st]));
+    keys.push_back(real(base + "cost_yuan_per_month",
+                        [st](Scenario& s, std::size_t) -> double& {
+                          return s.chain.progress.stages[st].cost_yuan_per_month;
+                        },
+                        "yuan/month", 0.0, 1e10,
+                        "Monthly cost of a project in the stage at full speed, before the field's cost multiplier.",
+                        "prior"));
+    keys.push_back(prob(base + "hazard_per_month",
+                        [st](Scenario& s, std::size_t) -> double& {
+                          return s.chain.progress.stages[st].hazard_per_month;
+                        },
+                        "Monthly failure probability of a project of latent quality 1 in the stage.",
+                        "prior; issue 5 calibrates to stage pass rates (SPEC section 10)"));
+  }
+  return keys;
+}
+
+std::vector<Param> build_schema() {
+  std::vector<Param> p = {
+      string("name", AT(name), "Scenario name, recorded in the run file."),
+      string("description", AT(description), "Free text describing the scenario."),
+      integer("seed", AT(seed), "1", 0, 9.0e15,
+              "Run seed; with the replication it keys every random draw (common random numbers across scenarios)."),
+      integer("horizon_months", AT(horizon_months), "months", 1, 1200, "Months simulated.", "SPEC section 1"),
+
+      // ---- world
+      real("world.scale", AT(world.scale), "1", 1e-4, 10.0,
+           "Multiplies every agent count (1 = the whole province; 0.01 = the small variant). Per-agent "
+           "quantities are unscaled, so aggregate flows scale with it."),
+      list("world.regions", named_list(&World::regions, region_keys()),
+           "Regions, each a map with `name` and the keys below; listed in the order of friction rows."),
+      list("world.fields", named_list(&World::fields, field_keys()),
+           "Technology fields (= industrial sectors), each a map with `name` and the keys below."),
+      matrix("world.friction", AT(world.friction), 0.0, 1.0, by_regions(),
+             "Region x region matching friction: the factor on the chance that agents in two regions match in any "
+             "market (1 on the diagonal, < 1 off it)."),
+      matrix("world.proximity", AT(world.proximity), 0.0, 1.0, by_fields(),
+             "Field x field technology proximity: weights knowledge spill-overs and absorption across fields (1 on "
+             "the diagonal)."),
+      matrix("world.input_output", AT(world.input_output), 0.0, 1.0, by_fields(),
+             "Field x field input-output technical coefficients a_ij (input from sector i per yuan of output of "
+             "sector j); column sums below 1."),
+
+      // ---- agents: institutes
+      integer("agents.institutes.count", AT(agents.institutes.count), "institutes", 0, 1e6,
+              "Research institutes at world.scale = 1.", "SPEC section 10: about 400 universities and institutes"),
+      share("agents.institutes.share_university", AT(agents.institutes.share_university),
+            "Share of institutes that are universities (the three shares sum to 1)."),
+      share("agents.institutes.share_national_lab", AT(agents.institutes.share_national_lab),
+            "Share of institutes that are national laboratories."),
+      share("agents.institutes.share_new_rd_institute", AT(agents.institutes.share_new_rd_institute),
+            "Share of institutes that are new-type R&D institutes (新型研发机构)."),
+      real("agents.institutes.budget_yuan_per_month_median", AT(agents.institutes.budget_yuan_per_month_median),
+           "yuan/month", 0.0, 1e11, "Median monthly research budget (log-normal across institutes).",
+           "prior; institutes' share of Guangdong R&D spending (SPEC section 10) over 400 institutes"),
+      real("agents.institutes.budget_log_sd", AT(agents.institutes.budget_log_sd), "log points", 0.0, 5.0,
+           "Log standard deviation of institute budgets."),
+      share("agents.institutes.project_budget_share", AT(agents.institutes.project_budget_share),
+            "Share of an institute's budget that funds its applied projects; the rest funds basic research."),
+      real("agents.institutes.transfer_office_capacity", AT(agents.institutes.transfer_office_capacity),
+           "cases/month", 0.0, 1e4, "Cases the technology-transfer office can handle a month (used by link 3)."),
+      share("agents.institutes.transfer_office_skill", AT(agents.institutes.transfer_office_skill),
+            "Transfer-office skill: scales the chance a viable route is found ('don't know how'; link 3)."),
+      real("agents.institutes.risk_aversion", AT(agents.institutes.risk_aversion), "1", 0.0, 100.0,
+           "Officials' risk aversion ('don't dare'; link 3)."),
+      prob("agents.institutes.sanction_probability", AT(agents.institutes.sanction_probability),
+           "Officials' perceived probability of sanction for a transfer that later looks bad ('don't dare'; link 3)."),
+      share("agents.institutes.inventor_share", AT(agents.institutes.inventor_share),
+            "Inventor's share of transfer income ('don't want'; link 3).",
+            "prior; Guangdong rules allow at least 70 % after ownership reform"),
+      real("agents.institutes.initial_knowledge", AT(agents.institutes.initial_knowledge), "knowledge units", 0.0,
+           1e6, "Initial knowledge stock per field of the institute's portfolio (quality-weighted completed projects)."),
+
+      // ---- agents: enterprises
+      integer("agents.enterprises.count", AT(agents.enterprises.count), "enterprises", 0, 1e8,
+              "Enterprises at world.scale = 1.", "SPEC section 10: about 75 000 high-tech enterprises"),
+      share("agents.enterprises.share_chain_leader", AT(agents.enterprises.share_chain_leader),
+            "Share of enterprises that are chain leaders (链主企业)."),
+      share("agents.enterprises.share_sme", AT(agents.enterprises.share_sme), "Share of enterprises that are SMEs."),
+      share("agents.enterprises.share_startup", AT(agents.enterprises.share_startup),
+            "Share of enterprises that are start-ups."),
+      real("agents.enterprises.revenue_median_chain_leader", AT(agents.enterprises.revenue_median_chain_leader),
+           "yuan/month", 0.0, 1e12, "Median monthly revenue of chain leaders (log-normal)."),
+      real("agents.enterprises.revenue_median_sme", AT(agents.enterprises.revenue_median_sme), "yuan/month", 0.0,
+           1e12, "Median monthly revenue of SMEs (log-normal)."),
+      real("agents.enterprises.revenue_median_startup", AT(agents.enterprises.revenue_median_startup), "yuan/month",
+           0.0, 1e12, "Median monthly revenue of start-ups (log-normal)."),
+      real("agents.enterprises.revenue_log_sd", AT(agents.enterprises.revenue_log_sd), "log points", 0.0, 5.0,
+           "Log standard deviation of revenue within a sub-kind."),
+      share("agents.enterprises.rd_share_of_revenue", AT(agents.enterprises.rd_share_of_revenue),
+            "Share of revenue spent on R&D projects.", "prior; Dongguan R&D intensity 4.1 % (SPEC section 10)"),
+      share("agents.enterprises.absorptive_capacity_mean", AT(agents.enterprises.absorptive_capacity_mean),
+            "Mean absorptive capacity (beta-like, in [0, 1]): raises own-project quality and contract research."),
+
+      // ---- agents: financiers
+      integer("agents.financiers.count", AT(agents.financiers.count), "financiers", 0, 1e6,
+              "Financiers at world.scale = 1.", "SPEC section 11: at least 1 000"),
+      share("agents.financiers.share_venture_capital", AT(agents.financiers.share_venture_capital),
+            "Share of financiers that are venture-capital funds."),
+      share("agents.financiers.share_guidance_fund", AT(agents.financiers.share_guidance_fund),
+            "Share of financiers that are government guidance funds."),
+      share("agents.financiers.share_bank", AT(agents.financiers.share_bank), "Share of financiers that are banks."),
+      real("agents.financiers.capital_median_yuan", AT(agents.financiers.capital_median_yuan), "yuan", 0.0, 1e13,
+           "Median capital available to a financier (log-normal)."),
+      real("agents.financiers.capital_log_sd", AT(agents.financiers.capital_log_sd), "log points", 0.0, 5.0,
+           "Log standard deviation of financiers' capital."),
+
+      // ---- agents: talent
+      integer("agents.talent.count", AT(agents.talent.count), "people", 0, 1e9, "Talent at world.scale = 1.",
+              "SPEC section 11: at least 1 000 000"),
+      share("agents.talent.share_researcher", AT(agents.talent.share_researcher),
+            "Share of talent who are researchers employed by institutes."),
+      share("agents.talent.share_engineer", AT(agents.talent.share_engineer),
+            "Share of talent who are engineers employed by enterprises."),
+      share("agents.talent.share_industry_scientist", AT(agents.talent.share_industry_scientist),
+            "Share of talent who are industry scientists employed by enterprises; the remainder of the three "
+            "shares starts unemployed."),
+      real("agents.talent.skill_log_sd", AT(agents.talent.skill_log_sd), "log points", 0.0, 3.0,
+           "Log standard deviation of skill (skill has mean 1)."),
+      share("agents.talent.entrepreneurial_propensity_mean", AT(agents.talent.entrepreneurial_propensity_mean),
+            "Mean entrepreneurial propensity (used by link 5 and entry)."),
+
+      // ---- chain: link 1
+      real("chain.basic_research.discoveries_per_month", AT(chain.basic_research.discoveries_per_month),
+           "discoveries/month", 0.0, 1e4,
+           "Discovery rate of a reference institute (10 million yuan/month of basic-research budget, 100 "
+           "researchers, no spill-over)."),
+      real("chain.basic_research.budget_elasticity", AT(chain.basic_research.budget_elasticity), "1", 0.0, 2.0,
+           "Cobb-Douglas elasticity of the discovery rate with respect to the basic-research budget."),
+      real("chain.basic_research.researcher_elasticity", AT(chain.basic_research.researcher_elasticity), "1", 0.0,
+           2.0, "Cobb-Douglas elasticity of the discovery rate with respect to researchers employed."),
+      real("chain.basic_research.spillover_strength", AT(chain.basic_research.spillover_strength), "1", 0.0, 10.0,
+           "Strength of proximity-weighted knowledge spill-over on the discovery rate."),
+      share("chain.basic_research.knowledge_depreciation_per_year",
+            AT(chain.basic_research.knowledge_depreciation_per_year), "Annual depreciation of knowledge stocks."),
+      real("chain.basic_research.quality_log_sd", AT(chain.basic_research.quality_log_sd), "log points", 0.0, 5.0,
+           "Log standard deviation of a discovery's latent quality."),
+      real("chain.basic_research.knowledge_quality_elasticity",
+           AT(chain.basic_research.knowledge_quality_elasticity), "1", 0.0, 2.0,
+           "Elasticity of a discovery's expected quality with respect to (1 + the institute's knowledge in the field)."),
+
+      // ---- chain: link 2
+      prob("chain.breakthrough.contract_research_probability", AT(chain.breakthrough.contract_research_probability),
+           "Chance that a finished basic project is offered to the contract-research market (else it continues at "
+           "its institute)."),
+      real("chain.breakthrough.contract_value_yuan_median", AT(chain.breakthrough.contract_value_yuan_median), "yuan",
+           0.0, 1e11, "Median value of a contract-research agreement for a project of quality 1."),
+      real("chain.breakthrough.rd_staff_zeta", AT(chain.breakthrough.rd_staff_zeta), "1/person/month", 0.0, 10.0,
+           "K+S hazard: an enterprise starts an own breakthrough project with probability 1 - exp(-zeta * R&D "
+           "staff) per month.", "prior; functional form from Klette and Kortum (2004)"),
+      real("chain.breakthrough.enterprise_quality_log_mean", AT(chain.breakthrough.enterprise_quality_log_mean),
+           "log points", -10.0, 10.0, "Log mean quality of enterprise-originated projects at zero absorptive capacity."),
+      real("chain.breakthrough.absorptive_quality_gain", AT(chain.breakthrough.absorptive_quality_gain), "log points",
+           0.0, 10.0, "Added log quality of enterprise projects per unit of absorptive capacity."),
+
+      // ---- chain: progress in every stage
+      real("chain.progress.skill_elasticity", AT(chain.progress.skill_elasticity), "1", 0.0, 5.0,
+           "Elasticity of progress with respect to the holder's mean R&D staff skill (f in SPEC 3.5)."),
+      real("chain.progress.funding_elasticity", AT(chain.progress.funding_elasticity), "1", 0.0, 5.0,
+           "Elasticity of progress with respect to funding coverage (g in SPEC 3.5)."),
+      real("chain.progress.compute_elasticity", AT(chain.progress.compute_elasticity), "1", 0.0, 5.0,
+           "Elasticity of progress with respect to compute coverage, weighted by compute intensity (h in SPEC 3.5)."),
+      real("chain.progress.quality_hazard_elasticity", AT(chain.progress.quality_hazard_elasticity), "1", 0.0, 5.0,
+           "The failure hazard falls with latent quality as quality^(-elasticity)."),
+  };
+  for (Param& s : stage_keys()) p.push_back(std::move(s));
+  p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,
+                      "Deflate level of the run file's datasets (shuffle + deflate only)."));
+  p.push_back(integer("output.progress_interval_months", AT(output.progress_interval_months), "months", 1, 1200,
+                      "Months between plain progress lines when standard error is not a terminal."));
+  return p;
+}
+
+#undef AT
+#undef REGION
+#undef FIELD
+
+std::string format_default(const Param& p, const Scenario& s0, std::size_t idx) {
+  Scenario& s = const_cast<Scenario&>(s0);
+  if (auto* r = std::get_if<RealRef>(&p.ref)) return fmt::format("{}", (*r)(s, idx));
+  if (auto* r = std::get_if<IntRef>(&p.ref)) return fmt::format("{}", (*r)(s, idx));
+  if (auto* r = std::get_if<StringRef>(&p.ref)) return fmt::format("\"{}\"", (*r)(s, idx));
+  return "—";
+}
+
+std::string format_range(const Param& p) {
+  if (!p.is_real() && !p.is_int() && !p.is_matrix()) return "—";
+  auto num = [](double v) { return std::isinf(v) ? std::string(v < 0 ? "-∞" : "∞") : fmt::format("{}", v); };
+  return fmt::format("[{}, {}]", num(p.lo), num(p.hi));
+}
+
+void reference_rows(std::string& out, const std::vector<Param>& params, const std::string& prefix) {
+  Scenario defaults;
+  // Element defaults come from a default-constructed element.
+  defaults.world.regions.resize(1);
+  defaults.world.fields.resize(1);
+  for (const Param& p : params) {
+    out += fmt::format("| `{}{}` | {} | {} | {} | {} | {} | {} |\n", prefix, p.path, p.type_name(),
+                       p.unit.empty() ? "—" : p.unit, format_default(p, defaults, 0), format_range(p), p.doc,
+                       p.source.empty() ? "—" : p.source);
+  }
+}
+
+}  // namespace
+
+std::string Param::type_name() const {
+  if (is_real()) return (lo == 0.0 && hi == 1.0) ? "real in [0,1]" : "real";
+  if (is_int()) return "integer";
+  if (is_string()) return "string";
+  if (is_matrix()) return "matrix";
+  return "list of maps";
+}
+
+const std::vector<Param>& scenario_schema() {
+  static const std::vector<Param> schema = build_schema();
+  return schema;
+}
+
+std::string scenario_reference_markdown() {
+  std::string out =
+      "# Scenario keys\n\n"
+      "Generated by `innochain docs scenarios` from the scenario schema (sim/scenario/schema.cpp) and the\n"
+      "defaults of sim/scenario/scenario.hpp; a test fails if this file and the code disagree.\n\n"
+      "Keys are written as YAML maps (`chain: {basic_research: {budget_elasticity: 0.4}}`) or addressed\n"
+      "with `--set chain.basic_research.budget_elasticity=0.4`. Entries of `world.regions` and\n"
+      "`world.fields` are addressed by name: `--set world.fields.life_health.compute_intensity=0.3`.\n"
+      "A default of — means the key has no default and the scenario (or the one it extends) must give it.\n\n"
+      "| key | type | unit | default | range | meaning | source |\n"
+      "|---|---|---|---|---|---|---|\n";
+  out += "| `extends` | string | — | — | — | Path of a scenario this one extends, relative to this file; maps are "
+         "merged key by key, lists replaced, cycles refused. | — |\n";
+  out += "| `policies` | list of maps | — | [] | — | Policy instruments (SPEC section 4); no instrument type is "
+         "registered in this build yet, so the list must be empty. | — |\n";
+  for (const Param& p : scenario_schema()) {
+    std::vector<Param> one{p};
+    reference_rows(out, one, "");
+    if (const auto* l = std::get_if<NamedList>(&p.ref)) {
+      reference_rows(out, l->elements, p.path + ".NAME.");
+    }
+  }
+  return out;
+}
+
+}  // namespace innochain
