@@ -1,15 +1,12 @@
 // `innochain run [SCENARIO]`: one simulation, written to an HDF5 run file.
 #include "cli/commands.hpp"
-#include "core/simulation.hpp"
-#include "output/run_file.hpp"
+#include "core/metrics.hpp"
+#include "output/execute.hpp"
 #include "scenario/decode.hpp"
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
-#include <tbb/info.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -57,8 +54,9 @@ class Progress {
   bool quiet_, tty_;
 };
 
-void print_summary(const Scenario& s, const RunFileWriter& w, const std::string& path, double seconds) {
-  const auto& v = w.summary();
+void print_summary(const Scenario& s, const RunResult& r, const std::string& path) {
+  const auto& v = r.summary;
+  const double seconds = r.wall_seconds;
   const double years = s.horizon_months / 12.0;
   std::printf("%s: %lld months of '%s' in %.2f s -> %s\n", "innochain", static_cast<long long>(s.horizon_months),
               s.name.c_str(), seconds, path.c_str());
@@ -97,33 +95,11 @@ Subcommand add_run(CLI::App& app) {
             if (o->months) sets.push_back(fmt::format("horizon_months={}", *o->months));
             const Scenario s =
                 o->scenario.empty() ? load_builtin_baseline(sets) : load_scenario_file(o->scenario, sets);
-            const int threads = o->threads > 0 ? o->threads : tbb::info::default_concurrency();
-            tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-
-            RunInfo info;
-            info.scenario_name = s.name;
-            info.scenario_yaml = to_yaml(s);
-            info.seed = static_cast<std::uint64_t>(s.seed);
-            info.replication = o->replication;
-            info.threads = threads;
-            info.horizon_months = s.horizon_months;
-            for (const auto& f : s.world.fields) info.fields.push_back(f.name);
-            for (const auto& r : s.world.regions) info.regions.push_back(r.name);
-            info.compression_level = static_cast<int>(s.output.compression_level);
             const std::string path = o->output.empty() ? s.name + ".h5" : o->output;
-
-            const auto t0 = std::chrono::steady_clock::now();
-            const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-            RunFileWriter writer(path, o->force, info);
-            Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(o->replication)});
             Progress progress(s.horizon_months, s.output.progress_interval_months, o->quiet);
-            for (std::int64_t month = 0; month < s.horizon_months; ++month) {
-              sim.step();
-              writer.append(static_cast<std::int32_t>(month), sim.metrics());
-              progress.update(month + 1, elapsed());
-            }
-            writer.finish(elapsed());
-            if (!o->quiet) print_summary(s, writer, path, elapsed());
+            const RunResult r = execute_run(s, RunRequest{path, o->force, o->replication, o->threads},
+                                            [&](std::int64_t done, double secs) { progress.update(done, secs); });
+            if (!o->quiet) print_summary(s, r, path);
             return kExitOk;
           }};
 }

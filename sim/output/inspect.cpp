@@ -89,7 +89,10 @@ std::string describe_run_file(const std::string& path) {
   for (const auto& name : f.series_names()) {
     const SeriesData d = f.series(name);
     std::string shape;
-    for (std::size_t i = 0; i < d.dims.size(); ++i) shape += (i ? "x" : "") + std::to_string(d.dims[i]);
+    for (std::size_t i = 0; i < d.dims.size(); ++i) {
+      if (i) shape += 'x';
+      shape += std::to_string(d.dims[i]);
+    }
     out += fmt::format("  {:<28} [{}] {}\n", name, shape, d.units);
   }
   const auto names = f.summary_names();

@@ -100,7 +100,8 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
                                      "create month"),
                            H5Dclose);
     H5DSset_scale(month_ds_.id(), "month");
-    h5::write_attr(month_ds_.id(), "units", std::string("months since start"));
+    // Not "months since start": xarray would try (and fail) to decode "X since Y" as CF datetimes.
+    h5::write_attr(month_ds_.id(), "units", std::string("months"));
     h5::write_attr(month_ds_.id(), "long_name", std::string("Simulation month (0 = first month)"));
   }
   h5::Handle field_ds = h5::write_strings(f, "field", info_.fields);

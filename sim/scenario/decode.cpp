@@ -59,8 +59,12 @@ class Decoder {
   void layer_file(const std::string& path, const Location& requested_at) {
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
-    if (!fs::exists(path) || fs::is_directory(path)) {
+    if (!fs::exists(path)) {
       error(requested_at, fmt::format("scenario file '{}' does not exist", path));
+      return;
+    }
+    if (fs::is_directory(path)) {
+      error(requested_at, fmt::format("scenario file '{}' is a directory", path));
       return;
     }
     std::ifstream in(path, std::ios::binary);
@@ -103,7 +107,7 @@ class Decoder {
       } else {
         fs::path target = fs::path(ext.Scalar());
         if (target.is_relative()) target = fs::path(dir) / target;
-        layer_file(target.string(), at(ext, display));
+        layer_file(target.lexically_normal().string(), at(ext, display));
       }
     }
     apply_map(root, "", display);
@@ -121,6 +125,12 @@ class Decoder {
     const std::string key = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
     const Location value_at{file, 1, static_cast<int>(eq) + 2};
+    // Marks of nodes inside the value count from the start of VALUE; report columns in KEY=VALUE.
+    set_column_offset_ = static_cast<int>(eq) + 1;
+    struct ResetOffset {
+      int& offset;
+      ~ResetOffset() { offset = 0; }
+    } reset_offset{set_column_offset_};
     YAML::Node value;
     try {
       value = YAML::Load(text);
@@ -182,10 +192,32 @@ class Decoder {
       const auto it = origin_.find(path);
       return it != origin_.end() ? it->second : root_;
     };
+    // Where the most recently assigned of `paths` was given; "world.regions.*.institute_share"
+    // matches that key of any region (set with --set), "world.regions" the whole list.
+    const auto latest = [&](std::initializer_list<std::string> paths) {
+      Location best = root_;
+      std::size_t best_time = 0;
+      for (const auto& [key, loc] : origin_) {
+        for (const std::string& pattern : paths) {
+          const auto star = pattern.find('*');
+          const bool match =
+              star == std::string::npos
+                  ? key == pattern
+                  : key.size() >= pattern.size() && key.starts_with(pattern.substr(0, star)) &&
+                        key.ends_with(pattern.substr(star + 1)) &&
+                        key.substr(star, key.size() - pattern.size() + 1).find('.') == std::string::npos;
+          if (match && when_[key] > best_time) {
+            best = loc;
+            best_time = when_[key];
+          }
+        }
+      }
+      return best;
+    };
     if (s.world.regions.empty()) error(where("world.regions"), "world.regions must list at least one region");
     if (s.world.fields.empty()) error(where("world.fields"), "world.fields must list at least one field");
-    const auto check_sum = [&](const std::string& path, double sum, const std::string& what) {
-      if (std::abs(sum - 1.0) > 1e-6) error(where(path), fmt::format("{} must sum to 1, but sum to {}", what, sum));
+    const auto check_sum = [&](const Location& loc, double sum, const std::string& what) {
+      if (std::abs(sum - 1.0) > 1e-6) error(loc, fmt::format("{} must sum to 1, but sum to {:.6g}", what, sum));
     };
     if (!s.world.regions.empty()) {
       double inst = 0, ent = 0, fin = 0, tal = 0;
@@ -195,10 +227,13 @@ class Decoder {
         fin += r.financier_share;
         tal += r.talent_share;
       }
-      check_sum("world.regions", inst, "the regions' institute_share values");
-      check_sum("world.regions", ent, "the regions' enterprise_share values");
-      check_sum("world.regions", fin, "the regions' financier_share values");
-      check_sum("world.regions", tal, "the regions' talent_share values");
+      check_sum(latest({"world.regions", "world.regions.*.institute_share"}), inst,
+                "the regions' institute_share values");
+      check_sum(latest({"world.regions", "world.regions.*.enterprise_share"}), ent,
+                "the regions' enterprise_share values");
+      check_sum(latest({"world.regions", "world.regions.*.financier_share"}), fin,
+                "the regions' financier_share values");
+      check_sum(latest({"world.regions", "world.regions.*.talent_share"}), tal, "the regions' talent_share values");
     }
     if (!s.world.fields.empty()) {
       double ent = 0, inst = 0;
@@ -206,35 +241,48 @@ class Decoder {
         ent += f.enterprise_share;
         inst += f.institute_weight;
       }
-      check_sum("world.fields", ent, "the fields' enterprise_share values");
-      if (inst <= 0.0) error(where("world.fields"), "at least one field needs a positive institute_weight");
+      check_sum(latest({"world.fields", "world.fields.*.enterprise_share"}), ent,
+                "the fields' enterprise_share values");
+      if (inst <= 0.0)
+        error(latest({"world.fields", "world.fields.*.institute_weight"}),
+              "at least one field needs a positive institute_weight");
     }
     const auto& a = s.agents;
-    check_sum("agents.institutes.share_university",
+    check_sum(latest({"agents.institutes.share_university", "agents.institutes.share_national_lab",
+                      "agents.institutes.share_new_rd_institute"}),
               a.institutes.share_university + a.institutes.share_national_lab + a.institutes.share_new_rd_institute,
               "agents.institutes.share_university + share_national_lab + share_new_rd_institute");
-    check_sum("agents.enterprises.share_chain_leader",
+    check_sum(latest({"agents.enterprises.share_chain_leader", "agents.enterprises.share_sme",
+                      "agents.enterprises.share_startup"}),
               a.enterprises.share_chain_leader + a.enterprises.share_sme + a.enterprises.share_startup,
               "agents.enterprises.share_chain_leader + share_sme + share_startup");
-    check_sum("agents.financiers.share_venture_capital",
+    check_sum(latest({"agents.financiers.share_venture_capital", "agents.financiers.share_guidance_fund",
+                      "agents.financiers.share_bank"}),
               a.financiers.share_venture_capital + a.financiers.share_guidance_fund + a.financiers.share_bank,
               "agents.financiers.share_venture_capital + share_guidance_fund + share_bank");
     const double roles = a.talent.share_researcher + a.talent.share_engineer + a.talent.share_industry_scientist;
     if (roles > 1.0 + 1e-9) {
-      error(where("agents.talent.share_researcher"),
-            fmt::format("agents.talent role shares sum to {}, more than 1 (the remainder starts unemployed)", roles));
+      error(latest({"agents.talent.share_researcher", "agents.talent.share_engineer",
+                    "agents.talent.share_industry_scientist"}),
+            fmt::format("agents.talent role shares sum to {:.6g}, more than 1 (the remainder starts unemployed)", roles));
     }
     for (const Param& p : scenario_schema()) {
       if (!p.is_matrix()) continue;
       const Matrix& m = std::get<MatrixRef>(p.ref)(s, 0);
       const auto [rows, cols] = p.shape.dims(s);
-      bool ok = m.size() == rows;
-      for (const auto& row : m) ok = ok && row.size() == cols;
-      if (!ok) {
-        const std::size_t got_cols = m.empty() ? 0 : m.front().size();
-        error(where(p.path), fmt::format("{} must be a {}x{} matrix ({}), got {} rows{}", p.path, rows, cols,
-                                         p.shape.explanation, m.size(),
-                                         m.empty() ? std::string() : fmt::format(" of {} columns", got_cols)));
+      if (m.size() != rows) {
+        error(where(p.path), fmt::format("{} must be a {}x{} matrix ({}), got {} rows", p.path, rows, cols,
+                                         p.shape.explanation, m.size()));
+        continue;
+      }
+      const auto bad_row =
+          std::find_if(m.begin(), m.end(), [cols = cols](const std::vector<double>& row) { return row.size() != cols; });
+      if (bad_row != m.end()) {
+        const auto r = static_cast<std::size_t>(bad_row - m.begin());
+        const auto rows_at = row_origin_.find(p.path);
+        error(rows_at != row_origin_.end() && r < rows_at->second.size() ? rows_at->second[r] : where(p.path),
+              fmt::format("{} must be a {}x{} matrix ({}), but row {} has {} columns", p.path, rows, cols,
+                          p.shape.explanation, r + 1, bad_row->size()));
         continue;
       }
       if (p.path != "world.input_output") {
@@ -268,14 +316,23 @@ class Decoder {
   std::vector<Diagnostic> diags_;
   std::vector<std::string> stack_;
   std::map<std::string, Location> origin_;
+  std::map<std::string, std::size_t> when_;  ///< order in which origin_ entries were assigned
+  std::size_t clock_ = 0;
+  std::map<std::string, std::vector<Location>> row_origin_;  ///< where each row of a matrix was given
+  int set_column_offset_ = 0;  ///< while decoding a --set value: columns before VALUE in KEY=VALUE
   Location root_;
 
   void error(const Location& where, std::string message) { diags_.push_back({where, std::move(message)}); }
 
-  static Location at(const YAML::Node& node, const std::string& file) {
+  void record_origin(const std::string& path, const Location& loc) {
+    origin_[path] = loc;
+    when_[path] = ++clock_;
+  }
+
+  Location at(const YAML::Node& node, const std::string& file) const {
     const YAML::Mark m = node.Mark();
     if (m.is_null()) return Location{file, 1, 1};
-    return Location{file, m.line + 1, m.column + 1};
+    return Location{file, m.line + 1, m.column + 1 + (m.line == 0 ? set_column_offset_ : 0)};
   }
 
   static std::string describe(const YAML::Node& node) {
@@ -285,13 +342,25 @@ class Decoder {
     return fmt::format("'{}'", node.Scalar());
   }
 
+  /// YAML requires the keys of a map to be unique; yaml-cpp keeps both silently.
+  bool check_duplicate(std::map<std::string, Location>& seen, const YAML::Node& key_node, const std::string& file) {
+    const Location loc = at(key_node, file);
+    const auto [it, inserted] = seen.emplace(key_node.Scalar(), loc);
+    if (!inserted)
+      error(loc, fmt::format("duplicate key '{}' (first given at line {}, column {})", key_node.Scalar(),
+                             it->second.line, it->second.column));
+    return inserted;
+  }
+
   void apply_map(const YAML::Node& map, const std::string& prefix, const std::string& file) {
+    std::map<std::string, Location> seen;
     for (const auto& kv : map) {
       const YAML::Node& key_node = kv.first;
       if (!key_node.IsScalar()) {
         error(at(key_node, file), "keys must be plain names");
         continue;
       }
+      if (!check_duplicate(seen, key_node, file)) continue;
       const std::string key = key_node.Scalar();
       const std::string full = prefix.empty() ? key : prefix + "." + key;
       if (prefix.empty() && key == "extends") continue;
@@ -399,7 +468,9 @@ class Decoder {
         return;
       }
       bool ok = true;
+      std::vector<Location> row_locations;
       for (const auto& row : node) {
+        row_locations.push_back(at(row, file));
         if (!row.IsSequence()) {
           error(at(row, file), fmt::format("each row of {} must be a list of numbers, got {}", path, describe(row)));
           ok = false;
@@ -418,12 +489,15 @@ class Decoder {
         }
         m.push_back(std::move(values));
       }
-      if (ok) (*r)(scenario, idx) = std::move(m);
+      if (ok) {
+        (*r)(scenario, idx) = std::move(m);
+        row_origin_[path] = std::move(row_locations);
+      }
     } else {
       apply_list(p, std::get<NamedList>(p.ref), node, file, loc);
       return;
     }
-    origin_[path] = loc;
+    record_origin(path, loc);
   }
 
   void apply_list(const Param& p, const NamedList& l, const YAML::Node& node, const std::string& file,
@@ -434,7 +508,6 @@ class Decoder {
     }
     l.resize(scenario, 0);  // lists are replaced, not merged
     l.resize(scenario, node.size());
-    origin_[p.path] = loc;
     std::set<std::string> seen;
     std::vector<std::string> keys;
     for (const Param& e : l.elements) keys.push_back(e.path);
@@ -450,7 +523,13 @@ class Decoder {
         error(at(name, file), fmt::format("duplicate name '{}' in {}", name.Scalar(), p.path));
       }
       l.name(scenario, i) = name.Scalar();
+      std::map<std::string, Location> seen_keys;
       for (const auto& kv : entry) {
+        if (!kv.first.IsScalar()) {
+          error(at(kv.first, file), "keys must be plain names");
+          continue;
+        }
+        if (!check_duplicate(seen_keys, kv.first, file)) continue;
         const std::string key = kv.first.Scalar();
         if (key == "name") continue;
         const auto it = std::find_if(l.elements.begin(), l.elements.end(), [&](const Param& e) { return e.path == key; });
@@ -463,6 +542,7 @@ class Decoder {
       }
       ++i;
     }
+    record_origin(p.path, loc);  // after its entries: the list, not its last entry, is the latest assignment
   }
 };
 

@@ -109,7 +109,7 @@ struct Agents {
 };
 
 struct BasicResearchParams {
-  double discoveries_per_month = 2.0;    ///< of a reference institute (budget 10M yuan/month, 100 researchers)
+  double discoveries_per_month = 1.0;    ///< of a reference institute (budget 10M yuan/month, 100 researchers)
   double budget_elasticity = 0.4;
   double researcher_elasticity = 0.5;
   double spillover_strength = 0.5;
@@ -119,9 +119,9 @@ struct BasicResearchParams {
 };
 
 struct BreakthroughParams {
-  double contract_research_probability = 0.25;  ///< chance a finished basic project is offered to an enterprise
+  double contract_research_probability = 0.40;  ///< chance a finished basic project is offered to an enterprise
   double contract_value_yuan_median = 2.0e6;
-  double rd_staff_zeta = 0.008;  ///< K+S: monthly start probability 1 - exp(-zeta * R&D staff)
+  double rd_staff_zeta = 0.005;  ///< K+S: monthly start probability 1 - exp(-zeta * R&D staff)
   double enterprise_quality_log_mean = -0.3;
   double absorptive_quality_gain = 0.5;
 };
@@ -132,10 +132,10 @@ struct ProgressParams {
   double compute_elasticity = 0.7;
   double quality_hazard_elasticity = 0.8;
   std::array<StageParams, kCostlyStages> stages = {{
-      {18.0, 1.5e5, 0.030},
-      {12.0, 3.0e5, 0.025},
-      {9.0, 6.0e5, 0.035},
-      {12.0, 1.2e6, 0.030},
+      {18.0, 5.0e4, 0.030},
+      {12.0, 2.0e5, 0.025},
+      {9.0, 3.0e5, 0.035},
+      {12.0, 5.0e5, 0.030},
   }};
 };
 

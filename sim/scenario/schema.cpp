@@ -131,13 +131,15 @@ std::vector<Param> build_schema() {
       string("name", AT(name), "Scenario name, recorded in the run file."),
       string("description", AT(description), "Free text describing the scenario."),
       integer("seed", AT(seed), "1", 0, 9.0e15,
-              "Run seed; with the replication it keys every random draw (common random numbers across scenarios)."),
+              "Run seed; with the replication it keys every random draw (common random numbers across scenarios).",
+              "run setting"),
       integer("horizon_months", AT(horizon_months), "months", 1, 1200, "Months simulated.", "SPEC section 1"),
 
       // ---- world
       real("world.scale", AT(world.scale), "1", 1e-4, 10.0,
            "Multiplies every agent count (1 = the whole province; 0.01 = the small variant). Per-agent "
-           "quantities are unscaled, so aggregate flows scale with it."),
+           "quantities are unscaled, so aggregate flows scale with it.",
+           "run setting"),
       list("world.regions", named_list(&World::regions, region_keys()),
            "Regions, each a map with `name` and the keys below; listed in the order of friction rows."),
       list("world.fields", named_list(&World::fields, field_keys()),
@@ -276,9 +278,9 @@ std::vector<Param> build_schema() {
   };
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,
-                      "Deflate level of the run file's datasets (shuffle + deflate only)."));
+                      "Deflate level of the run file's datasets (shuffle + deflate only).", "run setting"));
   p.push_back(integer("output.progress_interval_months", AT(output.progress_interval_months), "months", 1, 1200,
-                      "Months between plain progress lines when standard error is not a terminal."));
+                      "Months between plain progress lines when standard error is not a terminal.", "run setting"));
   return p;
 }
 

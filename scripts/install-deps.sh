@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package innochain needs to build, run and test.
+# Runs as root (CI) or through sudo.
+set -euo pipefail
+packages=(
+  cmake g++ make pkg-config git
+  libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools libeigen3-dev catch2
+  librandom123-dev libcli11-dev libfmt-dev libssl-dev
+  # The analysis package and its tests run on Debian's /usr/bin/python3.
+  python3 python3-h5py python3-h5netcdf python3-xarray python3-pandas python3-numpy
+  python3-pytest python3-matplotlib python3-scipy python3-yaml
+)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

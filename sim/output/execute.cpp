@@ -1,0 +1,42 @@
+#include "output/execute.hpp"
+
+#include "core/simulation.hpp"
+#include "output/run_file.hpp"
+#include "scenario/decode.hpp"
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <chrono>
+
+namespace innochain {
+
+RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthCallback& on_month) {
+  const int threads = request.threads > 0 ? request.threads : tbb::info::default_concurrency();
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+
+  RunInfo info;
+  info.scenario_name = s.name;
+  info.scenario_yaml = to_yaml(s);
+  info.seed = static_cast<std::uint64_t>(s.seed);
+  info.replication = request.replication;
+  info.threads = threads;
+  info.horizon_months = s.horizon_months;
+  for (const auto& f : s.world.fields) info.fields.push_back(f.name);
+  for (const auto& r : s.world.regions) info.regions.push_back(r.name);
+  info.compression_level = static_cast<int>(s.output.compression_level);
+
+  RunFileWriter writer(request.path, request.force, info);
+  Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(request.replication)});
+  for (std::int64_t month = 0; month < s.horizon_months; ++month) {
+    sim.step();
+    writer.append(static_cast<std::int32_t>(month), sim.metrics());
+    if (on_month) on_month(month + 1, elapsed());
+  }
+  writer.finish(elapsed());
+  return RunResult{writer.summary(), elapsed(), threads};
+}
+
+}  // namespace innochain

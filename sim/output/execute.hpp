@@ -1,0 +1,33 @@
+// One run from a resolved scenario to a finished run file: the single code path
+// used by `innochain run`, the tests, and (later) sweeps.
+#pragma once
+
+#include "scenario/scenario.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace innochain {
+
+struct RunRequest {
+  std::string path;  ///< final file name; written as PATH.partial first
+  bool force = false;
+  std::int64_t replication = 0;
+  int threads = 0;  ///< 0: all cores
+};
+
+struct RunResult {
+  std::vector<double> summary;  ///< per metric (kMetrics order)
+  double wall_seconds = 0.0;
+  int threads = 0;
+};
+
+/// Called after every month with (months done, seconds elapsed).
+using MonthCallback = std::function<void(std::int64_t, double)>;
+
+/// Runs the scenario for its horizon and writes the run file. Throws IoError.
+RunResult execute_run(const Scenario& scenario, const RunRequest& request, const MonthCallback& on_month = {});
+
+}  // namespace innochain

@@ -1,0 +1,85 @@
+#include "agents/population.hpp"
+#include "scenario/decode.hpp"
+#include "support/tiny_world.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <numeric>
+
+using namespace innochain;
+
+TEST_CASE("population counts follow scaled counts and exact sub-kind quotas", "[population]") {
+  const Scenario s =
+      load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  const Context c(s, RunKey{1, 0});
+  const State st = build_population(c);
+  CHECK(st.institutes.size() == 4);
+  CHECK(st.enterprises.size() == 800);
+  CHECK(st.financiers.size() == 10);
+  CHECK(st.talent.size() == 10000);
+  CHECK(std::count(st.enterprises.kind.begin(), st.enterprises.kind.end(), EnterpriseKind::chain_leader) == 4);
+  CHECK(std::count(st.enterprises.kind.begin(), st.enterprises.kind.end(), EnterpriseKind::startup) == 160);
+
+  // Every researcher works at an institute, every engineer and industry scientist
+  // at an enterprise, in the counts the role shares give.
+  const auto& t = st.talent;
+  std::int64_t researchers = 0, rd_staff = 0, unemployed = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t.employer_kind[i] == EmployerKind::institute) {
+      REQUIRE(t.role[i] == Role::researcher);
+      ++researchers;
+    } else if (t.employer_kind[i] == EmployerKind::enterprise) {
+      REQUIRE(t.role[i] != Role::researcher);
+      REQUIRE(t.region[i] == st.enterprises.region[t.employer[i]]);
+      REQUIRE(t.field[i] == st.enterprises.field[t.employer[i]]);
+      ++rd_staff;
+    } else {
+      ++unemployed;
+    }
+  }
+  CHECK(researchers == 1200);
+  CHECK(rd_staff == 8500);
+  CHECK(unemployed == 300);
+  // The employer aggregates agree with the talent table.
+  CHECK(std::accumulate(st.institutes.researchers.begin(), st.institutes.researchers.end(), 0) == 1200);
+  CHECK(std::accumulate(st.enterprises.rd_staff.begin(), st.enterprises.rd_staff.end(), 0) == 8500);
+  // Institutes' field weights are distributions.
+  for (std::size_t i = 0; i < st.institutes.size(); ++i) {
+    double w = 0.0;
+    for (std::size_t f = 0; f < c.fields; ++f) w += st.institutes.field_weight[i * c.fields + f];
+    CHECK(w == Approx(1.0));
+  }
+}
+
+TEST_CASE("larger firms employ more R&D staff", "[population]") {
+  Scenario s = test::tiny_scenario();
+  s.agents.enterprises.count = 200;
+  s.agents.talent.count = 20000;
+  const Context c(s, RunKey{3, 0});
+  const State st = build_population(c);
+  const auto& en = st.enterprises;
+  std::size_t big = 0, small = 0;
+  for (std::size_t e = 1; e < en.size(); ++e) {
+    if (en.revenue_yuan_per_month[e] > en.revenue_yuan_per_month[big]) big = e;
+    if (en.revenue_yuan_per_month[e] < en.revenue_yuan_per_month[small]) small = e;
+  }
+  CHECK(en.rd_staff[big] > en.rd_staff[small]);
+}
+
+TEST_CASE("the index of enterprises by field lists alive firms of that field", "[population]") {
+  Scenario s = test::tiny_scenario(2);
+  s.agents.enterprises.count = 50;
+  const Context c(s, RunKey{5, 0});
+  State st = build_population(c);
+  st.enterprises.alive[0] = 0;
+  index_enterprises_by_field(st, 2);
+  std::size_t listed = 0;
+  for (std::size_t f = 0; f < 2; ++f) {
+    for (auto e : st.enterprises_by_field[f]) {
+      CHECK(st.enterprises.field[e] == f);
+      CHECK(e != 0);
+      ++listed;
+    }
+  }
+  CHECK(listed == 49);
+}

@@ -1,0 +1,59 @@
+#include "agents/population.hpp"
+#include "core/parallel.hpp"
+
+#include <catch2/catch.hpp>
+#include <tbb/global_control.h>
+
+#include <bit>
+#include <cmath>
+#include <numeric>
+
+using namespace innochain;
+
+namespace {
+double ragged_sum(std::size_t threads, const std::vector<double>& x) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  return block_reduce(
+      x.size(), 0.0, [&](double& acc, std::size_t i) { acc += x[i]; }, [](double& acc, double p) { acc += p; }, 1000);
+}
+}  // namespace
+
+TEST_CASE("block_reduce is bit-identical for any thread count", "[parallel]") {
+  // Values of very different magnitude make floating-point sums order-sensitive.
+  std::vector<double> x(100003);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::pow(-1.0, i) * std::exp(static_cast<double>(i % 97) * 0.3);
+  const double one = ragged_sum(1, x);
+  for (std::size_t t : {2u, 3u, 4u}) CHECK(std::bit_cast<std::uint64_t>(ragged_sum(t, x)) == std::bit_cast<std::uint64_t>(one));
+  // And it is the serial sum of the serial block sums.
+  double expected = 0.0;
+  for (std::size_t b = 0; b < x.size(); b += 1000) {
+    double part = 0.0;
+    for (std::size_t i = b; i < std::min(x.size(), b + 1000); ++i) part += x[i];
+    expected += part;
+  }
+  CHECK(std::bit_cast<std::uint64_t>(one) == std::bit_cast<std::uint64_t>(expected));
+}
+
+TEST_CASE("for_blocks covers every index exactly once", "[parallel]") {
+  std::vector<int> hits(10007, 0);
+  for_blocks(hits.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) hits[i] += 1;
+  }, 128);
+  CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+}
+
+TEST_CASE("exclusive scan gives creator-order offsets", "[parallel]") {
+  std::vector<std::int64_t> counts = {2, 0, 3, 1};
+  CHECK(exclusive_scan_in_place(counts) == 6);
+  CHECK(counts == std::vector<std::int64_t>{0, 2, 2, 5});
+}
+
+TEST_CASE("apportion splits a total exactly in proportion", "[parallel]") {
+  const std::vector<double> w = {0.55, 0.10, 0.35};
+  const auto c = apportion(w, 400);
+  CHECK(c == std::vector<std::int64_t>{220, 40, 140});
+  const auto small = apportion(w, 4);
+  CHECK(std::accumulate(small.begin(), small.end(), std::int64_t{0}) == 4);
+  const std::vector<double> zero = {0.0, 0.0};
+  CHECK(apportion(zero, 10) == std::vector<std::int64_t>{0, 0});
+}

@@ -1,0 +1,105 @@
+#include "links/breakthrough.hpp"
+
+#include "agents/population.hpp"
+#include "support/tiny_world.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace innochain;
+
+namespace {
+
+/// One institute with `finished` basic projects done, and `firms` enterprises in the field.
+State world_with_finished_basics(const Context& c, int finished, int firms, double absorptive) {
+  State st;
+  st.institutes.resize(1, c.fields);
+  st.enterprises.resize(static_cast<std::size_t>(firms));
+  for (int e = 0; e < firms; ++e) {
+    st.enterprises.alive[e] = 1;
+    st.enterprises.absorptive_capacity[e] = absorptive;
+    st.enterprises.rd_staff[e] = 0;
+  }
+  index_enterprises_by_field(st, c.fields);
+  st.projects.resize(static_cast<std::size_t>(finished));
+  for (int id = 0; id < finished; ++id) {
+    st.projects.stage[id] = Stage::basic;
+    st.projects.status[id] = ProjectStatus::stage_done;
+    st.projects.holder_kind[id] = HolderKind::institute;
+    st.projects.holder[id] = 0;
+    st.projects.origin_institute[id] = 0;
+    st.projects.quality[id] = 1.0;
+    st.projects.active.push_back(id);
+  }
+  return st;
+}
+
+int enterprise_held(const State& st) {
+  int n = 0;
+  for (std::size_t id = 0; id < st.projects.size(); ++id) n += st.projects.holder_kind[id] == HolderKind::enterprise;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("finished basic projects move to BREAKTHROUGH", "[breakthrough]") {
+  Scenario s = test::tiny_scenario();
+  s.chain.breakthrough.contract_research_probability = 0.0;
+  const Context c(s, RunKey{1, 0});
+  State st = world_with_finished_basics(c, 50, 5, 1.0);
+  MonthMetrics m(1, 1);
+  breakthrough(c, st, m);
+  for (std::size_t id = 0; id < 50; ++id) {
+    CHECK(st.projects.stage[id] == Stage::breakthrough);
+    CHECK(st.projects.status[id] == ProjectStatus::active);
+  }
+  CHECK(enterprise_held(st) == 0);
+  CHECK(m.total(m_contract_research_deals) == 0.0);
+}
+
+TEST_CASE("contract research signs with probability friction x absorptive capacity", "[breakthrough]") {
+  Scenario s = test::tiny_scenario();
+  s.chain.breakthrough.contract_research_probability = 1.0;
+  const Context c(s, RunKey{2, 0});
+  SECTION("fully absorptive firms in the same region always sign") {
+    State st = world_with_finished_basics(c, 400, 5, 1.0);
+    MonthMetrics m(1, 1);
+    breakthrough(c, st, m);
+    CHECK(enterprise_held(st) == 400);
+    CHECK(m.total(m_contract_research_value) == Approx(400 * s.chain.breakthrough.contract_value_yuan_median));
+  }
+  SECTION("half-absorptive firms sign about half the time") {
+    State st = world_with_finished_basics(c, 4000, 5, 0.5);
+    MonthMetrics m(1, 1);
+    breakthrough(c, st, m);
+    CHECK(enterprise_held(st) == Approx(2000).margin(150));
+  }
+  SECTION("with no enterprise in the field nothing is contracted") {
+    State st = world_with_finished_basics(c, 100, 0, 1.0);
+    MonthMetrics m(1, 1);
+    breakthrough(c, st, m);
+    CHECK(enterprise_held(st) == 0);
+  }
+}
+
+TEST_CASE("enterprises start own projects with the K+S probability", "[breakthrough]") {
+  CHECK(own_project_probability(0.01, 0) == 0.0);
+  CHECK(own_project_probability(0.01, 100) == Approx(1.0 - std::exp(-1.0)));
+  Scenario s = test::tiny_scenario();
+  s.chain.breakthrough.rd_staff_zeta = 0.01;
+  const Context c(s, RunKey{3, 0});
+  State st = world_with_finished_basics(c, 0, 5000, 0.5);
+  for (int e = 0; e < 5000; ++e) st.enterprises.rd_staff[e] = e < 2500 ? 10 : 100;
+  MonthMetrics m(1, 1);
+  breakthrough(c, st, m);
+  int small = 0, large = 0;
+  for (std::size_t id = 0; id < st.projects.size(); ++id) {
+    REQUIRE(st.projects.stage[id] == Stage::breakthrough);
+    REQUIRE(st.projects.origin_institute[id] == -1);
+    (st.projects.holder[id] < 2500 ? small : large) += 1;
+  }
+  CHECK(small == Approx(2500 * own_project_probability(0.01, 10)).margin(60));
+  CHECK(large == Approx(2500 * own_project_probability(0.01, 100)).margin(80));
+  CHECK(m.total(m_enterprise_projects_started) == small + large);
+}

@@ -1,0 +1,139 @@
+#include "links/progress.hpp"
+
+#include "support/tiny_world.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace innochain;
+
+namespace {
+
+/// One enterprise holding `n` projects in `stage`, with the given monthly R&D budget.
+State one_firm(const Context& c, std::size_t n, Stage stage, double rd_budget, double quality = 1.0) {
+  State st;
+  st.institutes.resize(0, c.fields);
+  st.enterprises.resize(1);
+  st.enterprises.alive[0] = 1;
+  st.enterprises.revenue_yuan_per_month[0] = rd_budget;
+  st.enterprises.rd_share[0] = 1.0;
+  st.enterprises.rd_staff[0] = 10;
+  st.enterprises.rd_staff_skill_mean[0] = 1.0;
+  st.projects.resize(n);
+  for (std::size_t id = 0; id < n; ++id) {
+    st.projects.stage[id] = stage;
+    st.projects.status[id] = ProjectStatus::active;
+    st.projects.holder_kind[id] = HolderKind::enterprise;
+    st.projects.holder[id] = 0;
+    st.projects.origin_institute[id] = -1;
+    st.projects.quality[id] = quality;
+    st.projects.active.push_back(static_cast<std::int32_t>(id));
+  }
+  return st;
+}
+
+Scenario no_hazard() {
+  Scenario s = test::tiny_scenario();
+  for (auto& st : s.chain.progress.stages) st.hazard_per_month = 0.0;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("progress rate is speed x f(skill) x g(funding) x h(compute)", "[progress]") {
+  Scenario s = test::tiny_scenario();
+  s.world.fields[0].compute_intensity = 0.5;
+  s.world.fields[0].speed_multiplier = 2.0;
+  const Context c(s, RunKey{1, 0});
+  const auto& p = s.chain.progress;
+  const double base = 2.0 / p.stages[1].duration_months;
+  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 1.0, 1.0) == Approx(base));
+  CHECK(progress_rate(c, Stage::breakthrough, 0, 2.0, 1.0, 1.0) == Approx(base * std::pow(2.0, p.skill_elasticity)));
+  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 0.5, 1.0) == Approx(base * std::pow(0.5, p.funding_elasticity)));
+  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 1.0, 0.5) ==
+        Approx(base * std::pow(0.5, p.compute_elasticity * 0.5)));
+  // No money, no progress.
+  CHECK(progress_rate(c, Stage::pilot, 0, 1.0, 0.0, 0.0) == 0.0);
+}
+
+TEST_CASE("the failure hazard falls with quality", "[progress]") {
+  const Scenario s = test::tiny_scenario();
+  const Context c(s, RunKey{1, 0});
+  CHECK(failure_hazard(c, Stage::pilot, 1.0) == Approx(s.chain.progress.stages[3].hazard_per_month));
+  CHECK(failure_hazard(c, Stage::pilot, 2.0) < failure_hazard(c, Stage::pilot, 1.0));
+  CHECK(failure_hazard(c, Stage::pilot, 1e-9) == 1.0);
+}
+
+TEST_CASE("a fully funded project finishes its stage in its duration", "[progress]") {
+  Scenario s = no_hazard();
+  s.chain.progress.stages[2].duration_months = 4.0;
+  const Context c(s, RunKey{1, 0});
+  State st = one_firm(c, 1, Stage::proof_of_concept, 1e9);
+  MonthMetrics m(1, 1);
+  for (int month = 0; month < 3; ++month) {
+    m.clear();
+    progress(c, st, m);
+    st.month += 1;
+    REQUIRE(st.projects.stage[0] == Stage::proof_of_concept);
+  }
+  progress(c, st, m);
+  CHECK(st.projects.stage[0] == Stage::pilot);  // enterprise-held: proof of concept -> pilot
+  CHECK(st.projects.progress[0] == 0.0);
+}
+
+TEST_CASE("no money means no progress in costly stages; half the money half the speed", "[progress]") {
+  const Scenario s = no_hazard();
+  const Context c(s, RunKey{1, 0});
+  const double cost = s.chain.progress.stages[3].cost_yuan_per_month;
+  State broke = one_firm(c, 3, Stage::pilot, 0.0);
+  State half = one_firm(c, 2, Stage::pilot, cost);  // two projects share one project's cost
+  MonthMetrics m(1, 1);
+  progress(c, broke, m);
+  for (std::size_t id = 0; id < 3; ++id) CHECK(broke.projects.progress[id] == 0.0);
+  CHECK(m.total(m_rd_spending_enterprises) == 0.0);
+  m.clear();
+  progress(c, half, m);
+  const double full = progress_rate(c, Stage::pilot, 0, 1.0, 1.0, 1.0);
+  CHECK(half.projects.progress[0] == Approx(full * std::pow(0.5, s.chain.progress.funding_elasticity) *
+                                            std::pow(0.5, s.chain.progress.compute_elasticity *
+                                                              s.world.fields[0].compute_intensity)));
+  CHECK(m.total(m_rd_spending_enterprises) == Approx(cost));
+  CHECK(m.at(m_funding_coverage) == Approx(0.5));
+}
+
+TEST_CASE("higher quality projects fail less often", "[progress]") {
+  const Scenario s = test::tiny_scenario();
+  const Context c(s, RunKey{4, 0});
+  State low = one_firm(c, 20000, Stage::breakthrough, 1e12, 0.5);
+  State high = one_firm(c, 20000, Stage::breakthrough, 1e12, 2.0);
+  MonthMetrics ml(1, 1), mh(1, 1);
+  progress(c, low, ml);
+  progress(c, high, mh);
+  const double expected_low = 20000 * failure_hazard(c, Stage::breakthrough, 0.5);
+  CHECK(ml.total(m_failures_breakthrough) == Approx(expected_low).margin(4 * std::sqrt(expected_low)));
+  CHECK(mh.total(m_failures_breakthrough) < ml.total(m_failures_breakthrough));
+  // Failed projects leave the active list.
+  CHECK(low.projects.active.size() == 20000 - static_cast<std::size_t>(ml.total(m_failures_breakthrough)));
+}
+
+TEST_CASE("institute breakthroughs queue for transfer; pilots launch products", "[progress]") {
+  Scenario s = no_hazard();
+  s.chain.progress.stages[1].duration_months = 1.0;
+  s.chain.progress.stages[3].duration_months = 1.0;
+  const Context c(s, RunKey{1, 0});
+  State st = one_firm(c, 2, Stage::pilot, 1e9);
+  st.institutes.resize(1, 1);
+  st.institutes.budget_yuan_per_month[0] = 1e9;
+  st.institutes.researcher_skill_mean[0] = 1.0;
+  st.projects.stage[1] = Stage::breakthrough;
+  st.projects.holder_kind[1] = HolderKind::institute;
+  MonthMetrics m(1, 1);
+  progress(c, st, m);
+  CHECK(st.projects.status[0] == ProjectStatus::launched);
+  CHECK(m.total(m_products_launched) == 1.0);
+  CHECK(st.projects.status[1] == ProjectStatus::awaiting_transfer);
+  CHECK(st.transfer_queue == std::vector<std::int32_t>{1});
+  CHECK(st.projects.active.empty());
+  CHECK(m.at(m_awaiting_transfer) == 1.0);
+}
