@@ -120,7 +120,7 @@ def open_run(path: str | os.PathLike, strict: bool = True) -> xr.Dataset:
     """Reads every /series of a run file into an :class:`xarray.Dataset`.
 
     Variables have dims ``("month",)``, ``("month", "field")`` or ``("month", "region")`` and attrs
-    ``units``, ``long_name``, ``link`` and ``accumulation`` (``"flow"`` or ``"stock"``); the
+    ``units``, ``long_name``, ``link`` and ``accumulation`` (``"flow"``, ``"stock"`` or ``"mean"``); the
     coordinates are ``month`` (0-based ints), ``field`` and ``region`` (names). The dataset's attrs
     are the file's root (provenance) attributes. Data are loaded into memory.
 

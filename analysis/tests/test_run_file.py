@@ -126,7 +126,7 @@ def test_series_attributes_and_shape(h5):
         for attr in ("units", "long_name", "link", "accumulation"):
             assert attr in ds.attrs, f"/series/{name} lacks attribute {attr!r}"
         assert _decode(ds.attrs["units"]) and _decode(ds.attrs["long_name"])
-        assert _decode(ds.attrs["accumulation"]) in ("flow", "stock")
+        assert _decode(ds.attrs["accumulation"]) in ("flow", "stock", "mean")
         assert ds.dtype == np.float64
         assert ds.ndim in (1, 2) and ds.shape[0] == MONTHS, f"/series/{name} has shape {ds.shape}"
         if ds.ndim == 2:
@@ -243,8 +243,10 @@ def test_stocks_non_negative(h5):
 def test_summary_reduction(h5):
     for name, ds in h5["series"].items():
         values = ds[()]
-        flow = _decode(ds.attrs["accumulation"]) == "flow"
-        expected = values.sum() if flow else values[-1].sum()
+        accumulation = _decode(ds.attrs["accumulation"])
+        flow = accumulation == "flow"
+        per_month = values.reshape(values.shape[0], -1).sum(axis=1)
+        expected = {"flow": per_month.sum(), "stock": per_month[-1], "mean": per_month.mean()}[accumulation]
         got = h5["summary"][name][()]
         assert got == pytest.approx(expected, rel=1e-12, abs=1e-9), name
         units = _decode(ds.attrs["units"])

@@ -21,9 +21,12 @@ struct Institutes {
   std::vector<double> risk_aversion;
   std::vector<double> sanction_probability;
   std::vector<double> inventor_share;
+  std::vector<double> screening_care;  ///< 1 = full care; a liability exemption lowers it
+  std::vector<double> cash_yuan;  ///< transfer income retained; funds projects on top of the budget
   // Derived each month from the talent table.
   std::vector<std::int32_t> researchers;
   std::vector<double> researcher_skill_mean;
+  std::vector<std::int32_t> industry_ties;  ///< former researchers now industry scientists at firms
 
   std::size_t size() const { return kind.size(); }
   void resize(std::size_t n, std::size_t fields) {
@@ -37,8 +40,11 @@ struct Institutes {
     risk_aversion.resize(n);
     sanction_probability.resize(n);
     inventor_share.resize(n);
+    screening_care.resize(n, 1.0);
+    cash_yuan.resize(n);
     researchers.resize(n);
     researcher_skill_mean.resize(n);
+    industry_ties.resize(n);
   }
 };
 

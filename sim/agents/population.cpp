@@ -125,7 +125,11 @@ State build_population(const Context& c) {
       }
       en.revenue_yuan_per_month[i] = median * rng.lognormal(0.0, p.revenue_log_sd);
       en.rd_share[i] = p.rd_share_of_revenue;
-      en.absorptive_capacity[i] = std::clamp(rng.normal(p.absorptive_capacity_mean, 0.2), 0.0, 1.0);
+      en.absorptive_base[i] = std::clamp(rng.normal(p.absorptive_capacity_mean, 0.2), 0.0, 1.0);
+      en.absorptive_capacity[i] = en.absorptive_base[i];
+      en.base_size[i] = en.revenue_yuan_per_month[i];
+      en.cash_yuan[i] = p.initial_cash_months * en.revenue_yuan_per_month[i] +
+                        (en.kind[i] == EnterpriseKind::startup ? p.startup_initial_cash_yuan : 0.0);
       en.age_months[i] = min_age + static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(max_age - min_age)));
       en.alive[i] = 1;
     });
@@ -143,6 +147,8 @@ State build_population(const Context& c) {
       Rng rng(c.key, Stream::init_financiers, static_cast<std::uint32_t>(i), 0);
       fi.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
       fi.capital_yuan[i] = p.capital_median_yuan * rng.lognormal(0.0, p.capital_log_sd);
+      fi.threshold[i] = s.chain.finance.venture_threshold + p.threshold_log_sd * rng.normal();
+      if (fi.kind[i] == FinancierKind::guidance_fund) fi.threshold[i] -= s.chain.finance.guidance_threshold_discount;
     }, 256);
   }
 
@@ -197,6 +203,18 @@ State build_population(const Context& c) {
 
   update_workforce(st);
   index_enterprises_by_field(st, F);
+
+  // Outside final demand that reproduces the initial revenues as sector output:
+  // X0 = sum of revenues by field, D0 = (I - A) X0, floored at zero.
+  Eigen::VectorXd x0 = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(F));
+  for (std::size_t e = 0; e < st.enterprises.size(); ++e)
+    x0[st.enterprises.field[e]] += st.enterprises.revenue_yuan_per_month[e];
+  Eigen::MatrixXd a(static_cast<Eigen::Index>(F), static_cast<Eigen::Index>(F));
+  for (std::size_t i = 0; i < F; ++i)
+    for (std::size_t j = 0; j < F; ++j) a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = s.world.input_output[i][j];
+  const Eigen::VectorXd d0 = x0 - a * x0;
+  st.base_final_demand.resize(F);
+  for (std::size_t f = 0; f < F; ++f) st.base_final_demand[f] = std::max(0.0, d0[static_cast<Eigen::Index>(f)]);
   return st;
 }
 
@@ -208,6 +226,8 @@ void update_workforce(State& st) {
   std::fill(in.researcher_skill_mean.begin(), in.researcher_skill_mean.end(), 0.0);
   std::fill(en.rd_staff.begin(), en.rd_staff.end(), 0);
   std::fill(en.rd_staff_skill_mean.begin(), en.rd_staff_skill_mean.end(), 0.0);
+  std::fill(in.industry_ties.begin(), in.industry_ties.end(), 0);
+  std::fill(en.industry_ties.begin(), en.industry_ties.end(), 0);
   // Serial, in talent id order: the sums are the same for any thread count.
   for (std::size_t i = 0; i < t.size(); ++i) {
     const auto e = t.employer[i];
@@ -217,12 +237,37 @@ void update_workforce(State& st) {
     } else if (t.employer_kind[i] == EmployerKind::enterprise) {
       en.rd_staff[e] += 1;
       en.rd_staff_skill_mean[e] += t.skill[i];
+      if (t.tie_institute[i] >= 0) {
+        en.industry_ties[e] += 1;
+        in.industry_ties[t.tie_institute[i]] += 1;
+      }
     }
   }
   for (std::size_t i = 0; i < in.size(); ++i)
     in.researcher_skill_mean[i] = in.researchers[i] ? in.researcher_skill_mean[i] / in.researchers[i] : 1.0;
   for (std::size_t e = 0; e < en.size(); ++e)
     en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 1.0;
+}
+
+std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, std::size_t field, std::size_t region,
+                            double base_size, double cash, double absorptive_base) {
+  Enterprises& en = st.enterprises;
+  const std::size_t e = en.size();
+  en.resize(e + 1);
+  en.kind[e] = kind;
+  en.region[e] = static_cast<std::uint16_t>(region);
+  en.field[e] = static_cast<std::uint16_t>(field);
+  en.revenue_yuan_per_month[e] = 0.0;
+  en.rd_share[e] = c.scenario.agents.enterprises.rd_share_of_revenue;
+  en.absorptive_base[e] = absorptive_base;
+  en.absorptive_capacity[e] = absorptive_base;
+  en.base_size[e] = base_size;
+  en.cash_yuan[e] = cash;
+  en.age_months[e] = 0;
+  en.alive[e] = 1;
+  en.founded_month[e] = st.month;
+  en.rd_staff_skill_mean[e] = 1.0;
+  return static_cast<std::int32_t>(e);
 }
 
 void index_enterprises_by_field(State& st, std::size_t fields) {

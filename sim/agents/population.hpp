@@ -20,6 +20,11 @@ State build_population(const Context& context);
 /// enterprise, their mean skill) from the talent table.
 void update_workforce(State& state);
 
+/// Appends one enterprise (an entrant: start-up, spin-off or SME) with the given
+/// market base size and cash; returns its id. The caller records where the cash came from.
+std::int32_t add_enterprise(const Context& c, State& state, EnterpriseKind kind, std::size_t field, std::size_t region,
+                            double base_size, double cash, double absorptive_base);
+
 /// Rebuilds the per-field lists of alive enterprises.
 void index_enterprises_by_field(State& state, std::size_t fields);
 

@@ -16,7 +16,8 @@ enum class ProjectStatus : std::uint8_t {
   stage_done,         ///< finished its stage this month; the next phase moves it on
   awaiting_transfer,  ///< an institute's finished breakthrough, queued for its transfer office (link 3)
   failed,
-  launched,  ///< reached MARKET
+  launched,  ///< reached MARKET: a product
+  shelved,   ///< the transfer office found no route or did not dare
 };
 
 struct Projects {

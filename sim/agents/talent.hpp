@@ -7,7 +7,8 @@
 namespace innochain {
 
 enum class Role : std::uint8_t { researcher = 0, engineer, industry_scientist };
-enum class EmployerKind : std::uint8_t { none = 0, institute, enterprise };
+/// none: unemployed in the province; outside: has left the province (kept so ids stay stable).
+enum class EmployerKind : std::uint8_t { none = 0, institute, enterprise, outside };
 
 struct Talent {
   std::vector<Role> role;
@@ -18,6 +19,7 @@ struct Talent {
   std::vector<std::int32_t> employer;  ///< id in the employer's table, -1 when none
   std::vector<float> entrepreneurial_propensity;
   std::vector<std::int32_t> months_in_job;
+  std::vector<std::int32_t> tie_institute;  ///< industry scientists: the institute they came from, else -1
 
   std::size_t size() const { return role.size(); }
   void resize(std::size_t n) {
@@ -29,6 +31,7 @@ struct Talent {
     employer.resize(n);
     entrepreneurial_propensity.resize(n);
     months_in_job.resize(n);
+    tie_institute.resize(n, -1);
   }
 };
 

@@ -6,6 +6,15 @@
 
 namespace innochain {
 
+const char* accumulation_name(Accumulation a) {
+  switch (a) {
+    case Accumulation::flow: return "flow";
+    case Accumulation::stock: return "stock";
+    case Accumulation::mean: return "mean";
+  }
+  return "?";
+}
+
 std::size_t metric_width(const MetricDef& def, std::size_t fields, std::size_t regions) {
   switch (def.dim) {
     case Dim::field: return fields;
@@ -31,12 +40,12 @@ double MonthMetrics::total(Metric m) const {
 
 std::string metrics_reference_markdown() {
   std::string out =
-      "| series | dimensions | units | flow/stock | link | meaning |\n"
+      "| series | dimensions | units | flow/stock/mean | link | meaning |\n"
       "|---|---|---|---|---|---|\n";
   for (const MetricDef& d : kMetrics) {
     const char* dims = d.dim == Dim::field ? "month × field" : d.dim == Dim::region ? "month × region" : "month";
     out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", d.name, dims, d.units,
-                       d.accumulation == Accumulation::flow ? "flow" : "stock", d.link, d.long_name);
+                       accumulation_name(d.accumulation), d.link, d.long_name);
   }
   return out;
 }

@@ -29,6 +29,15 @@ enum class Stream : std::uint32_t {
   breakthrough_contract,
   enterprise_rd,
   progress,
+  talent_move,    ///< outflow and on-the-job search, per person
+  talent_match,   ///< the person's draws in the matching pass
+  talent_inflow,  ///< arrivals, per new person
+  transfer,       ///< per project decided
+  transfer_office,  ///< per institute: the month's capacity
+  licensing,      ///< per project: candidate buyers
+  finance,        ///< per enterprise: candidate funds and signals
+  market,         ///< per enterprise: acquisitions, exit multiples
+  entry,          ///< per creator: founders and new SMEs
 };
 
 /// The run's key: (seed, replication) mixed into Philox's two key words.

@@ -3,7 +3,12 @@
 #include "agents/population.hpp"
 #include "links/basic_research.hpp"
 #include "links/breakthrough.hpp"
+#include "links/entry.hpp"
+#include "links/finance.hpp"
+#include "links/market.hpp"
 #include "links/progress.hpp"
+#include "links/talent_market.hpp"
+#include "links/transfer.hpp"
 
 namespace innochain {
 
@@ -18,12 +23,30 @@ Eigen::MatrixXd to_eigen(const Matrix& m) {
   return out;
 }
 
-/// Stocks read off the tables at the end of the month.
-void workforce_metrics(const Context&, State& s, MonthMetrics& m) {
+/// Stocks read off the tables at the end of the month, and the ledger's flows.
+void stock_metrics(const Context&, State& s, MonthMetrics& m) {
+  update_workforce(s);
   for (std::size_t i = 0; i < s.institutes.size(); ++i)
     m.at(m_researchers, s.institutes.region[i]) += s.institutes.researchers[i];
-  for (std::size_t e = 0; e < s.enterprises.size(); ++e)
-    if (s.enterprises.alive[e]) m.at(m_enterprise_rd_staff, s.enterprises.region[e]) += s.enterprises.rd_staff[e];
+  const Enterprises& en = s.enterprises;
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e]) continue;
+    m.at(m_enterprise_rd_staff, en.region[e]) += en.rd_staff[e];
+    m.at(m_enterprise_cash) += en.cash_yuan[e];
+    m.at(m_enterprises_alive, en.field[e]) += 1.0;
+    m.at(m_credit_outstanding) += en.debt_yuan[e];
+  }
+  const Talent& t = s.talent;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t.employer_kind[i] == EmployerKind::none) m.at(m_unemployed, t.region[i]) += 1.0;
+    if (t.employer_kind[i] == EmployerKind::enterprise && t.role[i] == Role::industry_scientist)
+      m.at(m_industry_scientists) += 1.0;
+  }
+  for (double cap : s.financiers.capital_yuan) m.at(m_fund_capital) += cap;
+  m.at(m_people_in_province) = static_cast<double>(people_in_province(s));
+  m.at(m_money_stock) = money_stock(s);
+  m.at(m_money_sources) = s.ledger.sources();
+  m.at(m_money_sinks) = s.ledger.sinks();
 }
 
 }  // namespace
@@ -34,14 +57,22 @@ Context::Context(const Scenario& s, RunKey k)
       fields(s.world.fields.size()),
       regions(s.world.regions.size()),
       friction(to_eigen(s.world.friction)),
-      proximity(to_eigen(s.world.proximity)) {}
+      proximity(to_eigen(s.world.proximity)),
+      leontief((Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(fields), static_cast<Eigen::Index>(fields)) -
+                to_eigen(s.world.input_output))
+                   .inverse()) {}
 
 const std::vector<Phase>& pipeline() {
   static const std::vector<Phase> phases = {
+      {"talent_market", &talent_market},
       {"basic_research", &basic_research},
       {"breakthrough", &breakthrough},
       {"progress", &progress},
-      {"workforce_metrics", &workforce_metrics},
+      {"transfer", &transfer},
+      {"finance", &finance},
+      {"market", &market},
+      {"entry", &entry},
+      {"stock_metrics", &stock_metrics},
   };
   return phases;
 }
@@ -54,6 +85,7 @@ Simulation::Simulation(const Scenario& scenario, RunKey key)
 
 void Simulation::step() {
   metrics_.clear();
+  state_.ledger.clear();
   const auto& phases = pipeline();
   for (std::size_t k = 0; k < phases.size(); ++k) {
     const auto t0 = std::chrono::steady_clock::now();

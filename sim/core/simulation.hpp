@@ -17,7 +17,7 @@ struct Phase {
   void (*run)(const Context&, State&, MonthMetrics&);
 };
 
-/// The phases this build runs, in order. Links 3-5, market and entry join in later issues.
+/// The phases of the month, in order (SPEC section 3; policies join with the policy issue).
 const std::vector<Phase>& pipeline();
 
 class Simulation {

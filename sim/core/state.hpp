@@ -6,6 +6,7 @@
 #include "agents/institutes.hpp"
 #include "agents/projects.hpp"
 #include "agents/talent.hpp"
+#include "core/ledger.hpp"
 #include "core/rng.hpp"
 #include "scenario/scenario.hpp"
 
@@ -23,10 +24,17 @@ struct State {
   Financiers financiers;
   Talent talent;
   Projects projects;
+  Investments investments;
   /// Institute projects with a finished breakthrough, in the order they finished (link 3 consumes it).
   std::vector<std::int32_t> transfer_queue;
   /// Alive enterprise ids per field, ascending: the candidate lists of field-specific markets.
   std::vector<std::vector<std::int32_t>> enterprises_by_field;
+  /// Projects that launched a product this month (progress -> market).
+  std::vector<std::int32_t> launched_this_month;
+  /// Outside final demand per field at month 0, yuan/month (grows at each field's rate).
+  std::vector<double> base_final_demand;
+  /// External money flows of the current month.
+  Ledger ledger;
   std::int32_t month = 0;  ///< months completed
 };
 
@@ -40,6 +48,7 @@ struct Context {
   std::size_t regions;
   Eigen::MatrixXd friction;   ///< [region][region]
   Eigen::MatrixXd proximity;  ///< [field][field]
+  Eigen::MatrixXd leontief;   ///< (I - A)^-1, [field][field]
 };
 
 }  // namespace innochain

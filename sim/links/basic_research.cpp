@@ -79,9 +79,12 @@ void basic_research(const Context& c, State& s, MonthMetrics& m) {
     m.at(m_discoveries, pr.field[id]) += 1.0;
   }
 
-  for (std::size_t i = 0; i < n; ++i)
-    m.at(m_basic_research_spending) +=
-        in.budget_yuan_per_month[i] * (1.0 - c.scenario.agents.institutes.project_budget_share);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double spent = in.budget_yuan_per_month[i] * (1.0 - c.scenario.agents.institutes.project_budget_share);
+    m.at(m_basic_research_spending) += spent;
+    s.ledger.month[lf_public_budget] += spent;
+    s.ledger.month[lf_research_spending] += spent;
+  }
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t f = 0; f < F; ++f) m.at(m_knowledge_stock, f) += in.knowledge[i * F + f];
 }

@@ -28,10 +28,16 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
       const double accept =
           c.friction(in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) * en.absorptive_capacity[e];
       if (rng.bernoulli(accept)) {
+        const std::int32_t inst = pr.origin_institute[id];
+        const double value = p.contract_value_yuan_median * pr.quality[id];
         pr.holder_kind[id] = HolderKind::enterprise;
         pr.holder[id] = e;
+        // The enterprise pays the institute for the know-how (an internal transfer).
+        s.enterprises.cash_yuan[e] -= value;
+        s.institutes.cash_yuan[inst] += value;
         m.at(m_contract_research_deals, pr.field[id]) += 1.0;
-        m.at(m_contract_research_value, pr.field[id]) += p.contract_value_yuan_median * pr.quality[id];
+        m.at(m_contract_research_value, pr.field[id]) += value;
+        m.at(m_transfer_income, in.region[inst]) += value;
       }
     }
     pr.stage[id] = Stage::breakthrough;

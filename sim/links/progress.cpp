@@ -34,12 +34,26 @@ enum class Outcome : std::uint8_t { none, failed, finished };
 
 }  // namespace
 
+double institute_project_budget(const Context& c, const Institutes& in, std::size_t i) {
+  return in.budget_yuan_per_month[i] * c.scenario.agents.institutes.project_budget_share +
+         std::max(0.0, in.cash_yuan[i]) / 12.0;
+}
+
+double enterprise_project_budget(const Context&, const Enterprises& en, std::size_t e) {
+  const double cash = std::max(0.0, en.cash_yuan[e]);
+  // Start-ups spend what they have raised on their projects; established firms budget a share of revenue.
+  return en.kind[e] == EnterpriseKind::startup ? cash : std::min(cash, en.revenue_yuan_per_month[e] * en.rd_share[e]);
+}
+
 void progress(const Context& c, State& s, MonthMetrics& m) {
   Projects& pr = s.projects;
-  const Institutes& in = s.institutes;
-  const Enterprises& en = s.enterprises;
+  Institutes& in = s.institutes;
+  Enterprises& en = s.enterprises;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
-  const double project_share = c.scenario.agents.institutes.project_budget_share;
+  const double public_share = c.scenario.agents.institutes.project_budget_share;
+
+  // Projects killed since last month (their holder exited) leave the active list.
+  std::erase_if(pr.active, [&](std::int32_t id) { return pr.status[id] == ProjectStatus::failed; });
 
   // Holders' demand (serial in id order, so sums are thread-count independent).
   std::vector<double> inst_demand(in.size(), 0.0), firm_demand(en.size(), 0.0);
@@ -47,12 +61,18 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
     (pr.holder_kind[id] == HolderKind::institute ? inst_demand : firm_demand)[pr.holder[id]] += cost;
   }
-  const auto coverage = [&](HolderKind kind, std::int32_t h) {
-    const double budget = kind == HolderKind::institute ? in.budget_yuan_per_month[h] * project_share
-                                                        : en.revenue_yuan_per_month[h] * en.rd_share[h];
-    const double demand = (kind == HolderKind::institute ? inst_demand : firm_demand)[h];
-    return demand > 0.0 ? std::min(1.0, budget / demand) : 1.0;
-  };
+  std::vector<double> inst_coverage(in.size(), 1.0), firm_coverage(en.size(), 1.0);
+  for (std::size_t i = 0; i < in.size(); ++i)
+    if (inst_demand[i] > 0.0) inst_coverage[i] = std::min(1.0, institute_project_budget(c, in, i) / inst_demand[i]);
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    en.funding_gap_yuan[e] = 0.0;
+    en.pipeline_quality[e] = 0.0;
+    en.rd_spent_yuan[e] = 0.0;
+    if (firm_demand[e] <= 0.0) continue;
+    const double budget = enterprise_project_budget(c, en, e);
+    firm_coverage[e] = std::min(1.0, budget / firm_demand[e]);
+    en.funding_gap_yuan[e] = std::max(0.0, firm_demand[e] - budget);
+  }
 
   const std::size_t n = pr.active.size();
   std::vector<Outcome> outcome(n, Outcome::none);
@@ -61,7 +81,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     const std::int32_t id = pr.active[j];
     const HolderKind kind = pr.holder_kind[id];
     const std::int32_t h = pr.holder[id];
-    const double phi = coverage(kind, h);
+    const double phi = kind == HolderKind::institute ? inst_coverage[h] : firm_coverage[h];
     const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h] : en.rd_staff_skill_mean[h];
     coverage_of[j] = phi;
     paid[j] = phi * monthly_cost(c, pr.stage[id], pr.field[id]);
@@ -77,7 +97,8 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     if (pr.progress[id] >= 1.0) outcome[j] = Outcome::finished;
   });
 
-  // Serial pass in id order: stage moves, metrics, the next active list.
+  // Serial pass in id order: payments, stage moves, metrics, the next active list.
+  std::vector<double> inst_spent(in.size(), 0.0);
   std::vector<std::int32_t> next;
   next.reserve(n);
   double coverage_sum = 0.0;
@@ -85,9 +106,17 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     const std::int32_t id = pr.active[j];
     const std::size_t f = pr.field[id];
     const Stage st = pr.stage[id];
-    const int region = pr.holder_kind[id] == HolderKind::institute ? in.region[pr.holder[id]] : en.region[pr.holder[id]];
-    m.at(pr.holder_kind[id] == HolderKind::institute ? m_rd_spending_institutes : m_rd_spending_enterprises, region) +=
-        paid[j];
+    const std::int32_t h = pr.holder[id];
+    if (pr.holder_kind[id] == HolderKind::institute) {
+      inst_spent[h] += paid[j];
+      m.at(m_rd_spending_institutes, in.region[h]) += paid[j];
+    } else {
+      en.cash_yuan[h] -= paid[j];
+      en.rd_spent_yuan[h] += paid[j];
+      s.ledger.month[lf_enterprise_rd] += paid[j];
+      m.at(m_rd_spending_enterprises, en.region[h]) += paid[j];
+      if (outcome[j] != Outcome::failed) en.pipeline_quality[h] = std::max(en.pipeline_quality[h], pr.quality[id]);
+    }
     m.at(m_compute_spending, f) += paid[j] * c.scenario.world.fields[f].compute_intensity;
     coverage_sum += coverage_of[j];
     if (outcome[j] == Outcome::failed) {
@@ -105,7 +134,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
         case Stage::breakthrough:
           m.at(m_breakthroughs, f) += 1.0;
           if (pr.holder_kind[id] == HolderKind::institute) {
-            pr.status[id] = ProjectStatus::awaiting_transfer;
+            pr.status[id] = ProjectStatus::awaiting_transfer;  // link 3 decides it
             s.transfer_queue.push_back(id);
             continue;
           }
@@ -115,6 +144,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
         case Stage::pilot:
           pr.stage[id] = Stage::market;
           pr.status[id] = ProjectStatus::launched;
+          s.launched_this_month.push_back(id);
           m.at(m_products_launched, f) += 1.0;
           continue;
         case Stage::market: break;
@@ -122,11 +152,17 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     }
     next.push_back(id);
   }
+  // Institutes pay from the public budget first, then from retained transfer income.
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const double from_budget = std::min(inst_spent[i], in.budget_yuan_per_month[i] * public_share);
+    in.cash_yuan[i] -= inst_spent[i] - from_budget;
+    s.ledger.month[lf_public_budget] += from_budget;
+    s.ledger.month[lf_research_spending] += inst_spent[i];
+  }
   pr.active.swap(next);
   m.at(m_funding_coverage) = n ? coverage_sum / static_cast<double>(n) : 0.0;
   for (const std::int32_t id : pr.active)
     m.at(static_cast<Metric>(m_projects_basic + static_cast<int>(pr.stage[id])), pr.field[id]) += 1.0;
-  m.at(m_awaiting_transfer) = static_cast<double>(s.transfer_queue.size());
 }
 
 }  // namespace innochain

@@ -18,8 +18,15 @@ double progress_rate(const Context& c, Stage stage, std::size_t field, double sk
 /// Monthly failure probability of a project of the given quality in the stage.
 double failure_hazard(const Context& c, Stage stage, double quality);
 
+/// Monthly project budgets: an institute's public project budget plus a twelfth of its retained
+/// transfer income; an established enterprise's R&D share of revenue, never more than its cash;
+/// a start-up's whole cash (it spends what it raised).
+double institute_project_budget(const Context& c, const Institutes& in, std::size_t i);
+double enterprise_project_budget(const Context& c, const Enterprises& en, std::size_t e);
+
 /// Reads: projects, holders' budgets and staff skill. Writes: projects' progress,
-/// stage and status; the active list and the transfer queue.
+/// stage and status; holders' cash; enterprises' funding gap and pipeline quality; the
+/// active list, the transfer queue and the month's launches.
 void progress(const Context& c, State& s, MonthMetrics& m);
 
 }  // namespace innochain

@@ -132,7 +132,7 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
     h5::write_attr(ds.id(), "units", std::string(def.units));
     h5::write_attr(ds.id(), "long_name", std::string(def.long_name));
     h5::write_attr(ds.id(), "link", std::string(def.link));
-    h5::write_attr(ds.id(), "accumulation", std::string(def.accumulation == Accumulation::flow ? "flow" : "stock"));
+    h5::write_attr(ds.id(), "accumulation", std::string(accumulation_name(def.accumulation)));
     H5DSattach_scale(ds.id(), month_ds_.id(), 0);
     if (def.dim == Dim::field) H5DSattach_scale(ds.id(), field_ds.id(), 1);
     if (def.dim == Dim::region) H5DSattach_scale(ds.id(), region_ds.id(), 1);
@@ -156,7 +156,7 @@ void RunFileWriter::append(std::int32_t month, const MonthMetrics& metrics) {
     buffer_[m].insert(buffer_[m].end(), v.begin(), v.end());
     double total = 0.0;
     for (double x : v) total += x;
-    summary_[m] = kMetrics[m].accumulation == Accumulation::flow ? summary_[m] + total : total;
+    summary_[m] = kMetrics[m].accumulation == Accumulation::stock ? total : summary_[m] + total;
   }
   month_buffer_.push_back(month);
   if (month_buffer_.size() >= chunk_months_) flush();
@@ -196,14 +196,16 @@ void RunFileWriter::finish(double wall_seconds) {
     for (int m = 0; m < kMetricCount; ++m) {
       const MetricDef& def = kMetrics[m];
       const bool flow = def.accumulation == Accumulation::flow;
+      if (def.accumulation == Accumulation::mean && written_ > 0) summary_[m] /= static_cast<double>(written_);
       h5::Handle ds = h5::write_scalar(summary.id(), def.name, summary_[m]);
       std::string units = def.units;
       if (flow && units.ends_with("/month")) units.resize(units.size() - 6);  // a run total
       h5::write_attr(ds.id(), "units", units);
       h5::write_attr(ds.id(), "long_name", std::string(def.long_name));
-      h5::write_attr(ds.id(), "reduction",
-                     std::string(flow ? "total over the run and all fields/regions"
-                                      : "final month, summed over fields/regions"));
+      const char* reduction = flow ? "total over the run and all fields/regions"
+                              : def.accumulation == Accumulation::stock ? "final month, summed over fields/regions"
+                                                                        : "mean over months of the sum over fields/regions";
+      h5::write_attr(ds.id(), "reduction", std::string(reduction));
     }
   }
   h5::write_attr(f, "months_completed", static_cast<std::int64_t>(written_));

@@ -31,6 +31,8 @@ struct FieldSpec {
   double speed_multiplier = 1.0;      ///< scales every stage's progress rate
   double institute_weight = 1.0;      ///< relative weight in institutes' research portfolios
   double enterprise_share = 0.2;      ///< share of enterprises whose sector this is
+  double market_growth_per_year = 0.05;          ///< growth of the sector's outside final demand
+  double product_demand_yuan_per_month = 2.0e6;  ///< new final demand a launched product of quality 1 creates
 };
 
 /// Project stages (links 1-3). Index into per-stage parameter arrays.
@@ -81,6 +83,12 @@ struct EnterpriseParams {
   double revenue_log_sd = 1.2;
   double rd_share_of_revenue = 0.04;
   double absorptive_capacity_mean = 0.5;
+  double operating_margin = 0.10;       ///< revenue share left after non-R&D operating costs
+  double initial_cash_months = 3.0;     ///< initial cash, in months of revenue
+  double startup_initial_cash_yuan = 2.0e6;
+  std::int64_t exit_after_loss_months = 6;  ///< consecutive months of losses with cash running out before exit
+  double overhead_yuan_per_staff_month = 1.5e4;  ///< fixed costs (rent, administration) per R&D employee
+  double cash_cap_months = 6.0;  ///< established firms pay out cash above this many months of revenue
 };
 
 struct FinancierParams {
@@ -90,6 +98,7 @@ struct FinancierParams {
   double share_bank = 0.20;
   double capital_median_yuan = 5.0e8;
   double capital_log_sd = 1.0;
+  double threshold_log_sd = 0.3;  ///< spread of venture funds' screening thresholds
 };
 
 struct TalentParams {
@@ -139,10 +148,77 @@ struct ProgressParams {
   }};
 };
 
+/// Link 3: the transfer office's three obstacles and the routes.
+struct TransferParams {
+  double sanction_size_yuan = 2.0e6;        ///< officials' loss if sanctioned ("don't dare")
+  double inventor_effort_half_share = 0.3;  ///< inventor share at which effort is half its maximum ("don't want")
+  double inventor_effort_elasticity = 2.0;  ///< elasticity of the saturating effort function
+  double tie_skill_gain = 0.15;             ///< office skill gain per log industry tie ("don't know how")
+  double transfer_value_yuan_median = 4.0e6;  ///< expected value of a transfer of a quality-1 project
+  double screening_noise = 0.5;             ///< log sd of the office's view of quality
+  double screening_threshold = 0.6;         ///< quality the office requires at full care
+  double bad_quality_threshold = 0.5;       ///< transfers of latent quality below this are "bad transfers"
+  std::int64_t licence_candidates = 5;      ///< enterprises the licensing market shows per case
+  double licence_fee_share = 0.4;           ///< share of the buyer's valuation paid as the fee
+  double spinoff_probability = 0.25;        ///< spin-off chance at full inventor effort and propensity 1
+};
+
+/// Link 4: venture funds, guidance funds and banks.
+struct FinanceParams {
+  double round_runway_months = 18.0;  ///< months of stage cost a round covers
+  double venture_threshold = 0.0;     ///< log-quality signal a venture fund needs at seed
+  double threshold_step_per_round = 0.1;  ///< later rounds need a higher signal
+  double signal_noise = 0.6;          ///< log sd of financiers' quality signal
+  double guidance_threshold_discount = 0.3;  ///< guidance funds accept this much lower a signal
+  double guidance_coinvest_ratio = 0.5;      ///< guidance yuan per venture yuan in a co-investment
+  std::int64_t deals_per_month = 3;          ///< deals a venture or guidance fund can close a month
+  std::int64_t candidates_per_deal = 3;      ///< financiers a deal is shown to
+  double bank_leverage = 0.5;                ///< Lambda: credit limit = Lambda * max(net worth, annual revenue)
+  double bank_interest_per_year = 0.045;
+  double exit_multiple_tail = 1.3;    ///< Pareto tail index of exit multiples
+  double exit_multiple_min = 0.4;     ///< scale of the Pareto exit multiple
+  double ipo_revenue_yuan_per_month = 3.0e7;  ///< a funded start-up lists when its revenue passes this
+  double capital_inflow_per_year = 0.10;      ///< new fund capital, as a share of current capital a year
+};
+
+/// Link 5: the talent market.
+struct TalentMarketParams {
+  double researcher_wage_yuan_per_month = 2.0e4;
+  double engineer_wage_yuan_per_month = 3.0e4;
+  double wage_share_of_rd = 0.5;          ///< share of R&D budgets spent on R&D staff (sets vacancies)
+  double search_rate_employed = 0.01;     ///< monthly on-the-job search probability
+  double inflow_per_year = 0.04;          ///< arrivals from outside the province, share of talent a year
+  double outflow_per_year = 0.03;         ///< departures of employed talent, share a year
+  double unemployed_outflow_multiplier = 4.0;
+  double researcher_to_industry_share = 0.3;  ///< share of vacancies at firms open to researchers
+  double tie_absorptive_gain = 0.05;          ///< absorptive capacity added per log industry tie
+};
+
+/// Market: demand, shares, revenue, exits and acquisitions.
+struct MarketParams {
+  double quality_share_elasticity = 1.0;      ///< theta in share ~ base x (1 + products)^theta
+  double product_obsolescence_per_year = 0.25;
+  double product_quality_scale = 1.0;         ///< product quality that doubles a firm's quality index
+  double acquisition_probability = 0.03;      ///< monthly chance a start-up with a product is bought
+  double acquisition_revenue_months = 36.0;   ///< price in months of revenue
+};
+
+/// Entry of start-ups and SMEs.
+struct EntryParams {
+  double sme_entry_per_year = 0.03;          ///< new SMEs a year, as a share of enterprises at start
+  double talent_founding_per_year = 0.002;   ///< founding rate of talent with propensity 1
+  double founder_seed_yuan = 1.0e6;          ///< founders' own money in a new start-up
+};
+
 struct Chain {
   BasicResearchParams basic_research;
   BreakthroughParams breakthrough;
   ProgressParams progress;
+  TransferParams transfer;
+  FinanceParams finance;
+  TalentMarketParams talent;
+  MarketParams market;
+  EntryParams entry;
 };
 
 struct OutputParams {

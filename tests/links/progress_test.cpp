@@ -18,6 +18,7 @@ State one_firm(const Context& c, std::size_t n, Stage stage, double rd_budget, d
   st.enterprises.alive[0] = 1;
   st.enterprises.revenue_yuan_per_month[0] = rd_budget;
   st.enterprises.rd_share[0] = 1.0;
+  st.enterprises.cash_yuan[0] = 1e15;  // cash never binds: the R&D share of revenue does
   st.enterprises.rd_staff[0] = 10;
   st.enterprises.rd_staff_skill_mean[0] = 1.0;
   st.projects.resize(n);

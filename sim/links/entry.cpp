@@ -1,0 +1,62 @@
+#include "links/entry.hpp"
+
+#include "agents/population.hpp"
+#include "core/parallel.hpp"
+
+#include <cmath>
+
+namespace innochain {
+
+double founding_probability(const EntryParams& p, double propensity) {
+  return std::min(1.0, propensity * (1.0 - std::pow(1.0 - p.talent_founding_per_year, 1.0 / 12.0)));
+}
+
+void entry(const Context& c, State& s, MonthMetrics& m) {
+  const auto& p = c.scenario.chain.entry;
+  const auto& ep = c.scenario.agents.enterprises;
+  Talent& t = s.talent;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+
+  // Founders: drawn per person in parallel, then founded in id order.
+  std::vector<std::uint8_t> founds(t.size(), 0);
+  for_each_index(t.size(), [&](std::size_t i) {
+    if (t.employer_kind[i] == EmployerKind::outside) return;
+    Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
+    founds[i] = rng.bernoulli(founding_probability(p, t.entrepreneurial_propensity[i]));
+  });
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!founds[i]) continue;
+    Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
+    rng.uniform();  // the founding draw
+    const std::int32_t e = add_enterprise(c, s, EnterpriseKind::startup, t.field[i], t.region[i],
+                                          ep.revenue_median_startup * rng.lognormal(0.0, ep.revenue_log_sd),
+                                          p.founder_seed_yuan, std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0));
+    s.ledger.month[lf_founder_money] += p.founder_seed_yuan;
+    if (t.role[i] == Role::researcher) t.role[i] = Role::engineer;  // the founder now works in industry
+    t.employer_kind[i] = EmployerKind::enterprise;
+    t.employer[i] = e;
+    t.months_in_job[i] = 0;
+    m.at(m_startups_founded, t.field[i]) += 1.0;
+  }
+
+  // New SMEs at a base rate, with their owners' money as cash.
+  const double initial_firms = static_cast<double>(Scenario::scaled(ep.count, c.scenario.world.scale));
+  Rng rng(c.key, Stream::entry, 0xFFFFFFFFu, month);
+  const std::uint32_t smes = rng.poisson(initial_firms * p.sme_entry_per_year / 12.0);
+  std::vector<double> rw, fw;
+  for (const auto& r : c.scenario.world.regions) rw.push_back(r.enterprise_share);
+  for (const auto& f : c.scenario.world.fields) fw.push_back(f.enterprise_share);
+  for (std::uint32_t k = 0; k < smes; ++k) {
+    const std::size_t field = rng.categorical(fw);
+    const double size = ep.revenue_median_sme * rng.lognormal(0.0, ep.revenue_log_sd);
+    const double cash = ep.initial_cash_months * size;
+    add_enterprise(c, s, EnterpriseKind::sme, field, rng.categorical(rw), size, cash,
+                   std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0));
+    s.ledger.month[lf_founder_money] += cash;
+    m.at(m_sme_entries, field) += 1.0;
+  }
+
+  index_enterprises_by_field(s, c.fields);
+}
+
+}  // namespace innochain

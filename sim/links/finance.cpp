@@ -1,0 +1,118 @@
+#include "links/finance.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace innochain {
+
+double round_threshold(const FinanceParams& p, double fund_threshold, FundingRound round) {
+  return fund_threshold + p.threshold_step_per_round * static_cast<double>(round);
+}
+
+double credit_limit(const FinanceParams& p, double cash, double debt, double revenue_per_month) {
+  return p.bank_leverage * std::max(cash - debt, 12.0 * revenue_per_month);
+}
+
+namespace {
+
+/// Ids of the financiers of one kind, ascending.
+std::vector<std::int32_t> of_kind(const Financiers& fi, FinancierKind kind) {
+  std::vector<std::int32_t> ids;
+  for (std::size_t f = 0; f < fi.size(); ++f)
+    if (fi.kind[f] == kind) ids.push_back(static_cast<std::int32_t>(f));
+  return ids;
+}
+
+/// Draws a fund of the list, accepted with probability friction(fund region, firm region);
+/// -1 after a few rejections.
+std::int32_t draw_fund(const Context& c, const Financiers& fi, const std::vector<std::int32_t>& funds,
+                       std::size_t firm_region, Rng& rng) {
+  if (funds.empty()) return -1;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const std::int32_t f = funds[rng.below(static_cast<std::uint32_t>(funds.size()))];
+    if (rng.bernoulli(c.friction(static_cast<Eigen::Index>(fi.region[f]), static_cast<Eigen::Index>(firm_region))))
+      return f;
+  }
+  return -1;
+}
+
+}  // namespace
+
+void finance(const Context& c, State& s, MonthMetrics& m) {
+  const auto& p = c.scenario.chain.finance;
+  Financiers& fi = s.financiers;
+  Enterprises& en = s.enterprises;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+
+  // Funds raise new capital and reset their deal capacity.
+  const double inflow = p.capital_inflow_per_year / 12.0;
+  for (std::size_t f = 0; f < fi.size(); ++f) {
+    if (fi.kind[f] == FinancierKind::bank) continue;
+    const double raised = fi.capital_yuan[f] * inflow;
+    fi.capital_yuan[f] += raised;
+    s.ledger.month[lf_new_fund_capital] += raised;
+    fi.deals_left[f] = static_cast<std::int32_t>(p.deals_per_month);
+  }
+  const auto venture = of_kind(fi, FinancierKind::venture_capital);
+  const auto guidance = of_kind(fi, FinancierKind::guidance_fund);
+  const auto banks = of_kind(fi, FinancierKind::bank);
+
+  double applications = 0.0;
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e]) continue;
+    Rng rng(c.key, Stream::finance, static_cast<std::uint32_t>(e), month);
+    const std::size_t field = en.field[e];
+    // Equity: start-ups with a funding gap on a real project.
+    if (en.kind[e] == EnterpriseKind::startup && en.funding_gap_yuan[e] > 0.0 && en.pipeline_quality[e] > 0.0) {
+      applications += 1.0;
+      const auto round = static_cast<FundingRound>(std::min(en.rounds_raised[e], 2));
+      const double amount = en.funding_gap_yuan[e] * p.round_runway_months;
+      const double log_quality = std::log(en.pipeline_quality[e]);
+      for (std::int64_t k = 0; k < p.candidates_per_deal; ++k) {
+        const std::int32_t v = draw_fund(c, fi, venture, en.region[e], rng);
+        if (v < 0) continue;
+        const double signal = log_quality + p.signal_noise * rng.normal();
+        if (fi.deals_left[v] <= 0 || fi.capital_yuan[v] < amount || signal <= round_threshold(p, fi.threshold[v], round))
+          continue;
+        fi.capital_yuan[v] -= amount;
+        fi.deals_left[v] -= 1;
+        en.cash_yuan[e] += amount;
+        en.equity_raised_yuan[e] += amount;
+        s.investments.push(v, static_cast<std::int32_t>(e), amount, round, s.month);
+        m.at(static_cast<Metric>(m_deals_seed + static_cast<int>(round)), field) += 1.0;
+        m.at(m_invested_venture, field) += amount;
+        // A guidance fund co-invests beside the venture fund at its own, lower threshold.
+        const std::int32_t g = draw_fund(c, fi, guidance, en.region[e], rng);
+        const double co = amount * p.guidance_coinvest_ratio;
+        if (g >= 0 && co > 0.0 && fi.deals_left[g] > 0 && fi.capital_yuan[g] >= co &&
+            log_quality + p.signal_noise * rng.normal() > round_threshold(p, fi.threshold[g], round)) {
+          fi.capital_yuan[g] -= co;
+          fi.deals_left[g] -= 1;
+          en.cash_yuan[e] += co;
+          en.equity_raised_yuan[e] += co;
+          s.investments.push(g, static_cast<std::int32_t>(e), co, round, s.month);
+          m.at(m_invested_guidance, field) += co;
+        }
+        en.rounds_raised[e] += 1;
+        break;
+      }
+    }
+    // Credit: enterprises with revenue that are short of cash borrow up to their limit.
+    if (en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0) {
+      const double room = credit_limit(p, en.cash_yuan[e], en.debt_yuan[e], en.revenue_yuan_per_month[e]) - en.debt_yuan[e];
+      const double loan = std::min(room, -en.cash_yuan[e]);
+      std::int32_t bank = en.lender[e];
+      if (bank < 0) bank = draw_fund(c, fi, banks, en.region[e], rng);
+      if (loan > 0.0 && bank >= 0 && fi.capital_yuan[bank] >= loan) {
+        fi.capital_yuan[bank] -= loan;
+        en.cash_yuan[e] += loan;
+        en.debt_yuan[e] += loan;
+        en.lender[e] = bank;
+        m.at(m_credit_new, en.region[e]) += loan;
+      }
+    }
+  }
+  m.at(m_deal_applications) = applications;
+}
+
+}  // namespace innochain

@@ -1,0 +1,189 @@
+#include "links/market.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace innochain {
+
+double market_weight(const MarketParams& p, double base_size, double product_quality, double product_demand) {
+  return std::pow(base_size + product_demand * product_quality, p.quality_share_elasticity);
+}
+
+Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_demand) {
+  return c.leontief * final_demand;
+}
+
+double exit_multiple(const FinanceParams& p, double u) {
+  return p.exit_multiple_min * std::pow(u, -1.0 / p.exit_multiple_tail);
+}
+
+namespace {
+
+/// Investors in enterprise e exit: each active stake is paid multiple x amount
+/// (listing: by public-market buyers; acquisition: by the acquirer). Returns the total paid.
+double pay_investors(const Context& c, State& s, std::size_t e, Rng& rng, const std::vector<std::int32_t>& stakes) {
+  double paid = 0.0;
+  for (const std::int32_t k : stakes) {
+    if (s.investments.status[k] != InvestmentStatus::active) continue;
+    const double proceeds = s.investments.amount_yuan[k] * exit_multiple(c.scenario.chain.finance, rng.uniform());
+    s.financiers.capital_yuan[s.investments.financier[k]] += proceeds;
+    s.investments.status[k] = InvestmentStatus::exited;
+    paid += proceeds;
+  }
+  (void)e;
+  return paid;
+}
+
+}  // namespace
+
+void market(const Context& c, State& s, MonthMetrics& m) {
+  const auto& p = c.scenario.chain.market;
+  const auto& fp = c.scenario.chain.finance;
+  Enterprises& en = s.enterprises;
+  Projects& pr = s.projects;
+  const std::size_t F = c.fields;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+
+  // Products: obsolescence, then this month's launches.
+  const double keep = std::pow(1.0 - p.product_obsolescence_per_year, 1.0 / 12.0);
+  for (double& q : en.product_quality) q *= keep;
+  for (const std::int32_t id : s.launched_this_month) en.product_quality[pr.holder[id]] += pr.quality[id];
+  s.launched_this_month.clear();
+
+  // Final demand: outside demand growing at each sector's rate plus new products' demand.
+  Eigen::VectorXd demand(static_cast<Eigen::Index>(F));
+  std::vector<double> product_demand(F, 0.0), weight_sum(F, 0.0);
+  std::vector<double> weight(en.size(), 0.0);
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e]) continue;
+    const std::size_t f = en.field[e];
+    const double delta = c.scenario.world.fields[f].product_demand_yuan_per_month;
+    product_demand[f] += delta * en.product_quality[e];
+    weight[e] = market_weight(p, en.base_size[e], en.product_quality[e], delta);
+    weight_sum[f] += weight[e];
+  }
+  for (std::size_t f = 0; f < F; ++f) {
+    const double growth = std::pow(1.0 + c.scenario.world.fields[f].market_growth_per_year, s.month / 12.0);
+    demand[static_cast<Eigen::Index>(f)] = s.base_final_demand[f] * growth + product_demand[f];
+    m.at(m_product_demand, f) = product_demand[f];
+  }
+  const Eigen::VectorXd output = sector_output(c, demand);
+  for (std::size_t f = 0; f < F; ++f) m.at(m_output, f) = output[static_cast<Eigen::Index>(f)];
+
+  // Revenue, operating costs, interest and repayment; losses and exits.
+  const auto& ep = c.scenario.agents.enterprises;
+  const double margin = ep.operating_margin;
+  const double monthly_rate = fp.bank_interest_per_year / 12.0;
+  std::vector<std::int32_t> exited;
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e]) continue;
+    const std::size_t f = en.field[e];
+    const double revenue =
+        weight_sum[f] > 0.0 ? output[static_cast<Eigen::Index>(f)] * weight[e] / weight_sum[f] : 0.0;
+    const double overhead = ep.overhead_yuan_per_staff_month * en.rd_staff[e];
+    en.revenue_yuan_per_month[e] = revenue;
+    en.cash_yuan[e] += margin * revenue - overhead;
+    s.ledger.month[lf_outside_demand] += revenue;
+    s.ledger.month[lf_operating_costs] += (1.0 - margin) * revenue + overhead;
+    m.at(m_revenue, f) += revenue;
+    if (en.debt_yuan[e] > 0.0) {
+      const double interest = en.debt_yuan[e] * monthly_rate;
+      en.cash_yuan[e] -= interest;
+      s.financiers.capital_yuan[en.lender[e]] += interest;
+      m.at(m_interest_paid) += interest;
+      const double spare = en.cash_yuan[e] - 3.0 * revenue;  // keep three months of revenue as a buffer
+      if (spare > 0.0) {
+        const double repay = std::min(spare, en.debt_yuan[e]);
+        en.cash_yuan[e] -= repay;
+        en.debt_yuan[e] -= repay;
+        s.financiers.capital_yuan[en.lender[e]] += repay;
+      }
+    }
+    // Established firms pay out cash beyond their buffer; start-ups keep theirs for R&D.
+    const double cap = ep.cash_cap_months * revenue;
+    if (en.kind[e] != EnterpriseKind::startup && en.cash_yuan[e] > cap) {
+      s.ledger.month[lf_owners_payout] += en.cash_yuan[e] - cap;
+      en.cash_yuan[e] = cap;
+    }
+    en.age_months[e] += 1;
+    // Sustained losses: a loss-making month while cash would not cover three more months
+    // of the burn (overhead and R&D), or negative cash.
+    const double burn = overhead + en.rd_spent_yuan[e];
+    const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
+    en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
+    if (en.loss_months[e] >= ep.exit_after_loss_months) exited.push_back(static_cast<std::int32_t>(e));
+  }
+
+  // Stakes by enterprise, for exits and write-offs.
+  std::vector<std::vector<std::int32_t>> stakes(en.size());
+  for (std::size_t k = 0; k < s.investments.size(); ++k)
+    if (s.investments.status[k] == InvestmentStatus::active) stakes[s.investments.enterprise[k]].push_back(static_cast<std::int32_t>(k));
+
+  for (const std::int32_t e : exited) {
+    en.alive[e] = 0;
+    s.ledger.month[lf_owners_payout] += en.cash_yuan[e];  // a deficit is covered by the owners
+    for (const std::int32_t k : stakes[e]) {
+      s.investments.status[k] = InvestmentStatus::written_off;
+      m.at(m_write_offs) += s.investments.amount_yuan[k];
+    }
+    m.at(m_bad_loans) += en.debt_yuan[e];
+    en.debt_yuan[e] = 0.0;
+    m.at(m_firm_exits, en.field[e]) += 1.0;
+  }
+
+  // Chain leaders of each field, for acquisitions.
+  std::vector<std::vector<std::int32_t>> leaders(F);
+  for (std::size_t e = 0; e < en.size(); ++e)
+    if (en.alive[e] && en.kind[e] == EnterpriseKind::chain_leader) leaders[en.field[e]].push_back(static_cast<std::int32_t>(e));
+
+  bool moved = !exited.empty();
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e] || en.kind[e] != EnterpriseKind::startup) continue;
+    Rng rng(c.key, Stream::market, static_cast<std::uint32_t>(e), month);
+    const std::size_t f = en.field[e];
+    if (en.product_quality[e] > 0.0 && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)) {
+      const std::int32_t buyer = leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))];
+      const double investors = pay_investors(c, s, e, rng, stakes[e]);
+      const double price = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e], investors);
+      en.cash_yuan[buyer] -= price;
+      s.ledger.month[lf_owners_payout] += price - investors;  // the founders' share
+      // The buyer takes over the business, products and debt; the start-up's cash goes to its owners.
+      en.base_size[buyer] += en.base_size[e];
+      en.product_quality[buyer] += en.product_quality[e];
+      en.debt_yuan[buyer] += en.debt_yuan[e];
+      if (en.debt_yuan[e] > 0.0 && en.lender[buyer] < 0) en.lender[buyer] = en.lender[e];
+      s.ledger.month[lf_owners_payout] += en.cash_yuan[e];
+      en.debt_yuan[e] = 0.0;
+      en.alive[e] = 0;
+      en.acquired_by[e] = buyer;
+      moved = true;
+      m.at(m_acquisitions, f) += 1.0;
+      if (investors > 0.0) {
+        m.at(m_exits_acquisition, f) += 1.0;
+        m.at(m_exit_proceeds) += investors;
+      }
+    } else if (en.equity_raised_yuan[e] > 0.0 && en.revenue_yuan_per_month[e] > fp.ipo_revenue_yuan_per_month) {
+      const double investors = pay_investors(c, s, e, rng, stakes[e]);
+      s.ledger.month[lf_listing_proceeds] += investors;
+      en.kind[e] = EnterpriseKind::sme;  // listed: no longer a start-up
+      m.at(m_exits_listing, f) += 1.0;
+      m.at(m_exit_proceeds) += investors;
+    }
+  }
+
+  // Projects follow their holder: to the acquirer, or they end with an exited firm.
+  if (moved) {
+    for (const std::int32_t id : pr.active) {
+      if (pr.holder_kind[id] != HolderKind::enterprise || en.alive[pr.holder[id]]) continue;
+      std::int32_t h = pr.holder[id];
+      while (!en.alive[h] && en.acquired_by[h] >= 0) h = en.acquired_by[h];
+      if (en.alive[h]) {
+        pr.holder[id] = h;
+      } else {
+        pr.status[id] = ProjectStatus::failed;  // dropped from the active list by the next progress phase
+      }
+    }
+  }
+}
+
+}  // namespace innochain
