@@ -270,6 +270,22 @@ std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, st
   return static_cast<std::int32_t>(e);
 }
 
+void resolve_employers(State& st) {
+  Talent& t = st.talent;
+  const Enterprises& en = st.enterprises;
+  for_each_index(t.size(), [&](std::size_t i) {
+    if (t.employer_kind[i] != EmployerKind::enterprise || en.alive[t.employer[i]]) return;
+    std::int32_t e = t.employer[i];
+    while (!en.alive[e] && en.acquired_by[e] >= 0) e = en.acquired_by[e];
+    if (en.alive[e]) {
+      t.employer[i] = e;
+    } else {
+      t.employer_kind[i] = EmployerKind::none;
+      t.employer[i] = -1;
+    }
+  });
+}
+
 void index_enterprises_by_field(State& st, std::size_t fields) {
   st.enterprises_by_field.assign(fields, {});
   for (std::size_t e = 0; e < st.enterprises.size(); ++e)

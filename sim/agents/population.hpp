@@ -25,6 +25,10 @@ void update_workforce(State& state);
 std::int32_t add_enterprise(const Context& c, State& state, EnterpriseKind kind, std::size_t field, std::size_t region,
                             double base_size, double cash, double absorptive_base);
 
+/// Employees of enterprises that were acquired follow the acquirer; those of
+/// enterprises that exited become unemployed.
+void resolve_employers(State& state);
+
 /// Rebuilds the per-field lists of alive enterprises.
 void index_enterprises_by_field(State& state, std::size_t fields);
 

@@ -25,6 +25,12 @@ void basic_research(const Context& c, State& s, MonthMetrics& m) {
   const std::size_t n = in.size();
   if (n == 0) return;
 
+  // Public budgets grow month by month.
+  if (s.month > 0) {
+    const double growth = std::pow(1.0 + c.scenario.agents.institutes.budget_growth_per_year, 1.0 / 12.0);
+    for (double& b : in.budget_yuan_per_month) b *= growth;
+  }
+
   // Knowledge depreciates, and basic projects finished last month add their quality to
   // their origin institute's stock in their field.
   const double keep = std::pow(1.0 - p.knowledge_depreciation_per_year, 1.0 / 12.0);

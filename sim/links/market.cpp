@@ -1,5 +1,7 @@
 #include "links/market.hpp"
 
+#include "agents/population.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -171,8 +173,9 @@ void market(const Context& c, State& s, MonthMetrics& m) {
     }
   }
 
-  // Projects follow their holder: to the acquirer, or they end with an exited firm.
+  // Projects and staff follow their firm: to the acquirer, or they end with an exited firm.
   if (moved) {
+    resolve_employers(s);
     for (const std::int32_t id : pr.active) {
       if (pr.holder_kind[id] != HolderKind::enterprise || en.alive[pr.holder[id]]) continue;
       std::int32_t h = pr.holder[id];

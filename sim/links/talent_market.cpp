@@ -48,22 +48,11 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   const std::size_t n = t.size();
 
-  // 1. Employees of exited firms lose their job; those of acquired firms follow the acquirer.
-  //    Departures from the province and on-the-job search are drawn per person.
+  // 1. Departures from the province and on-the-job search, drawn per person.
   const double out_rate = 1.0 - std::pow(1.0 - p.outflow_per_year, 1.0 / 12.0);
   std::vector<std::uint8_t> searching(n, 0);  // 1: searching this month, 2: left the province
   for_each_index(n, [&](std::size_t i) {
     if (t.employer_kind[i] == EmployerKind::outside) return;
-    if (t.employer_kind[i] == EmployerKind::enterprise) {
-      std::int32_t e = t.employer[i];
-      while (!en.alive[e] && en.acquired_by[e] >= 0) e = en.acquired_by[e];
-      if (en.alive[e]) {
-        t.employer[i] = e;
-      } else {
-        t.employer_kind[i] = EmployerKind::none;
-        t.employer[i] = -1;
-      }
-    }
     Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
     const bool unemployed = t.employer_kind[i] == EmployerKind::none;
     if (rng.bernoulli(unemployed ? std::min(1.0, out_rate * p.unemployed_outflow_multiplier) : out_rate)) {

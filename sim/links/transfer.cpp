@@ -122,7 +122,7 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
       double valuation = 0.0;
       Rng market(c.key, Stream::licensing, static_cast<std::uint32_t>(id), month);
       holder = best_licensee(c, s, id, in.region[i], market, valuation);
-      if (holder < 0) {
+      if (holder < 0 || valuation < p.licence_reserve_share * p.transfer_value_yuan_median * seen_quality) {
         pr.status[id] = ProjectStatus::shelved;
         m.at(m_shelved_no_buyer, f) += 1.0;
         continue;

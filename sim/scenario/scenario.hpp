@@ -63,6 +63,7 @@ struct InstituteParams {
   double share_new_rd_institute = 0.35;
   double budget_yuan_per_month_median = 8.0e6;
   double budget_log_sd = 0.9;
+  double budget_growth_per_year = 0.06;  ///< growth of public research budgets
   double project_budget_share = 0.35;  ///< share of the budget funding applied projects (the rest funds basic research)
   double transfer_office_capacity = 4.0;  ///< cases per month
   double transfer_office_skill = 0.5;
@@ -160,6 +161,7 @@ struct TransferParams {
   double bad_quality_threshold = 0.5;       ///< transfers of latent quality below this are "bad transfers"
   std::int64_t licence_candidates = 5;      ///< enterprises the licensing market shows per case
   double licence_fee_share = 0.4;           ///< share of the buyer's valuation paid as the fee
+  double licence_reserve_share = 0.3;       ///< the office licenses only if the best valuation exceeds this x its own
   double spinoff_probability = 0.25;        ///< spin-off chance at full inventor effort and propensity 1
 };
 
@@ -177,7 +179,7 @@ struct FinanceParams {
   double bank_interest_per_year = 0.045;
   double exit_multiple_tail = 1.3;    ///< Pareto tail index of exit multiples
   double exit_multiple_min = 0.4;     ///< scale of the Pareto exit multiple
-  double ipo_revenue_yuan_per_month = 3.0e7;  ///< a funded start-up lists when its revenue passes this
+  double ipo_revenue_yuan_per_month = 1.0e7;  ///< a funded start-up lists when its revenue passes this
   double capital_inflow_per_year = 0.10;      ///< new fund capital, as a share of current capital a year
 };
 

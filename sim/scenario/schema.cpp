@@ -172,6 +172,9 @@ std::vector<Param> build_schema() {
            "prior; institutes' share of Guangdong R&D spending (SPEC section 10) over 400 institutes"),
       real("agents.institutes.budget_log_sd", AT(agents.institutes.budget_log_sd), "log points", 0.0, 5.0,
            "Log standard deviation of institute budgets."),
+      real("agents.institutes.budget_growth_per_year", AT(agents.institutes.budget_growth_per_year), "1/year", -0.5,
+           1.0, "Annual growth of institutes' public budgets (applied monthly).",
+           "prior; Guangdong public R&D spending grew by about 6-10 % a year in 2019-2023"),
       share("agents.institutes.project_budget_share", AT(agents.institutes.project_budget_share),
             "Share of an institute's budget that funds its applied projects; the rest funds basic research."),
       real("agents.institutes.transfer_office_capacity", AT(agents.institutes.transfer_office_capacity),
@@ -320,6 +323,9 @@ std::vector<Param> build_schema() {
               "Enterprises the licensing market shows an office for each case."),
       share("chain.transfer.licence_fee_share", AT(chain.transfer.licence_fee_share),
             "Share of the buying enterprise's valuation paid as the licence fee."),
+      share("chain.transfer.licence_reserve_share", AT(chain.transfer.licence_reserve_share),
+            "Reserve price: the office licenses only to a buyer valuing the project above this share of the "
+            "office's own valuation (transfer value x seen quality); else the case is shelved for want of a buyer."),
       prob("chain.transfer.spinoff_probability", AT(chain.transfer.spinoff_probability),
            "Chance of a spin-off instead of a licence at full inventor effort and entrepreneurial propensity 1; the "
            "spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and must raise a seed round."),

@@ -1,0 +1,65 @@
+// Stock-flow consistency: every yuan and every person is accounted for, every
+// month of a baseline run; and every series of the baseline moves.
+#include "core/ledger.hpp"
+#include "core/simulation.hpp"
+#include "scenario/decode.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace innochain;
+
+namespace {
+
+Scenario small(std::int64_t months, double scale = 0.01) {
+  Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  s.horizon_months = months;
+  s.world.scale = scale;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the money ledger balances and people are conserved every month", "[ledger]") {
+  const Scenario s = small(120);
+  Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
+  for (int month = 0; month < s.horizon_months; ++month) {
+    const double before = money_stock(sim.state());
+    const long long people_before = people_in_province(sim.state());
+    sim.step();
+    const State& st = sim.state();
+    const double after = money_stock(st);
+    const double net = st.ledger.sources() - st.ledger.sinks();
+    INFO("month " << month << ": stock " << before << " -> " << after << ", sources - sinks " << net);
+    // Sums of ~1e11 yuan: allow rounding of a few parts in 1e12 of the gross flows.
+    REQUIRE(std::abs((after - before) - net) <= 1e-9 * (std::abs(before) + st.ledger.sources() + st.ledger.sinks()));
+
+    const MonthMetrics& m = sim.metrics();
+    const long long people_after = people_in_province(st);
+    REQUIRE(people_after == people_before + static_cast<long long>(m.at(m_talent_inflow)) -
+                                static_cast<long long>(m.at(m_talent_outflow)));
+    // Everyone in the province is employed by exactly one alive employer or unemployed.
+    REQUIRE(m.total(m_researchers) + m.total(m_enterprise_rd_staff) + m.total(m_unemployed) ==
+            static_cast<double>(people_after));
+  }
+}
+
+TEST_CASE("every series of the baseline moves", "[ledger]") {
+  // A 1/20-scale province for ten years: big enough that rare events happen.
+  const Scenario s = small(120, 0.05);
+  Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
+  std::vector<double> first(kMetricCount), low(kMetricCount, 1e300), high(kMetricCount, -1e300);
+  for (int month = 0; month < s.horizon_months; ++month) {
+    sim.step();
+    for (int k = 0; k < kMetricCount; ++k) {
+      const double v = sim.metrics().total(static_cast<Metric>(k));
+      low[k] = std::min(low[k], v);
+      high[k] = std::max(high[k], v);
+    }
+  }
+  for (int k = 0; k < kMetricCount; ++k) {
+    INFO(kMetrics[k].name << " stays at " << low[k]);
+    CHECK(high[k] > low[k]);
+  }
+}
