@@ -86,6 +86,7 @@ Simulation::Simulation(const Scenario& scenario, RunKey key)
 void Simulation::step() {
   metrics_.clear();
   state_.ledger.clear();
+  state_.events.clear();
   const auto& phases = pipeline();
   for (std::size_t k = 0; k < phases.size(); ++k) {
     const auto t0 = std::chrono::steady_clock::now();

@@ -17,6 +17,19 @@
 
 namespace innochain {
 
+/// Optional per-event logs (output.events_*), emptied into the run file every month.
+struct EventLog {
+  struct Transfers {
+    std::vector<std::int32_t> month, project, institute, route, counterpart;  ///< route: 0 licence, 1 spin-off
+    std::vector<double> value, quality;
+  } transfers;
+  struct Deals {
+    std::vector<std::int32_t> month, enterprise, financier, financier_kind, round;
+    std::vector<double> amount;
+  } deals;
+  void clear() { *this = EventLog{}; }
+};
+
 /// Everything that changes during a run.
 struct State {
   Institutes institutes;
@@ -35,6 +48,8 @@ struct State {
   std::vector<double> base_final_demand;
   /// External money flows of the current month.
   Ledger ledger;
+  /// This month's events, when the scenario asks for them.
+  EventLog events;
   std::int32_t month = 0;  ///< months completed
 };
 

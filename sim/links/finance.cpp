@@ -15,6 +15,17 @@ double credit_limit(const FinanceParams& p, double cash, double debt, double rev
 
 namespace {
 
+void log_deal(const Context& c, State& s, std::size_t e, std::int32_t fund, FundingRound round, double amount) {
+  if (!c.scenario.output.events_deals) return;
+  auto& ev = s.events.deals;
+  ev.month.push_back(s.month);
+  ev.enterprise.push_back(static_cast<std::int32_t>(e));
+  ev.financier.push_back(fund);
+  ev.financier_kind.push_back(static_cast<std::int32_t>(s.financiers.kind[fund]));
+  ev.round.push_back(static_cast<std::int32_t>(round));
+  ev.amount.push_back(amount);
+}
+
 /// Ids of the financiers of one kind, ascending.
 std::vector<std::int32_t> of_kind(const Financiers& fi, FinancierKind kind) {
   std::vector<std::int32_t> ids;
@@ -79,6 +90,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
         en.cash_yuan[e] += amount;
         en.equity_raised_yuan[e] += amount;
         s.investments.push(v, static_cast<std::int32_t>(e), amount, round, s.month);
+        log_deal(c, s, e, v, round, amount);
         m.at(static_cast<Metric>(m_deals_seed + static_cast<int>(round)), field) += 1.0;
         m.at(m_invested_venture, field) += amount;
         // A guidance fund co-invests beside the venture fund at its own, lower threshold.
@@ -91,6 +103,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
           en.cash_yuan[e] += co;
           en.equity_raised_yuan[e] += co;
           s.investments.push(g, static_cast<std::int32_t>(e), co, round, s.month);
+          log_deal(c, s, e, g, round, co);
           m.at(m_invested_guidance, field) += co;
         }
         en.rounds_raised[e] += 1;

@@ -106,6 +106,7 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
     const double propensity = mean_propensity * rng.exponential(1.0);
     const bool spinoff = rng.bernoulli(std::min(1.0, p.spinoff_probability * effort * propensity / mean_propensity));
     std::int32_t holder = -1;
+    double last_valuation = 0.0;
     if (spinoff) {
       const auto& ep = c.scenario.agents.enterprises;
       const double seed = c.scenario.chain.entry.founder_seed_yuan;
@@ -127,6 +128,7 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
         m.at(m_shelved_no_buyer, f) += 1.0;
         continue;
       }
+      last_valuation = valuation;
       const double fee = p.licence_fee_share * valuation;
       en.cash_yuan[holder] -= fee;
       in.cash_yuan[i] += fee * (1.0 - in.inventor_share[i]);
@@ -137,6 +139,17 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
       m.at(m_transfer_income, in.region[i]) += fee;
     }
     transfers += 1.0;
+    if (c.scenario.output.events_transfers) {
+      auto& ev = s.events.transfers;
+      ev.month.push_back(s.month);
+      ev.project.push_back(id);
+      ev.institute.push_back(static_cast<std::int32_t>(i));
+      ev.route.push_back(spinoff ? 1 : 0);
+      ev.counterpart.push_back(holder);
+      ev.value.push_back(spinoff ? p.transfer_value_yuan_median * pr.quality[id] * effort
+                                 : p.licence_fee_share * last_valuation);
+      ev.quality.push_back(pr.quality[id]);
+    }
     if (pr.quality[id] < p.bad_quality_threshold) m.at(m_bad_transfers, f) += 1.0;
     pr.holder_kind[id] = HolderKind::enterprise;
     pr.holder[id] = holder;

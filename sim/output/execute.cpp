@@ -33,6 +33,9 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
   for (std::int64_t month = 0; month < s.horizon_months; ++month) {
     sim.step();
     writer.append(static_cast<std::int32_t>(month), sim.metrics());
+    writer.append_events(sim.state().events);
+    const auto interval = s.output.snapshot_interval_months;
+    if (interval > 0 && (month + 1) % interval == 0) writer.append_snapshot(static_cast<std::int32_t>(month), sim.state());
     if (on_month) on_month(month + 1, elapsed());
   }
   writer.finish(elapsed());

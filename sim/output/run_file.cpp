@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <limits>
+#include <type_traits>
 
 #ifndef INNOCHAIN_VERSION
 #define INNOCHAIN_VERSION "0.0.0"
@@ -51,7 +53,177 @@ std::string host_name() {
   return buf;
 }
 
+template <class T>
+hid_t native_type() {
+  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+  else return H5T_NATIVE_INT32;
+}
+
+template <class T>
+hid_t file_type() {
+  if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
+  else return H5T_STD_I32LE;
+}
+
+/// Opens group PATH (creating it and its parents) below `root`.
+h5::Handle group_at(hid_t root, const std::string& path) {
+  h5::Handle g(h5::check(H5Gopen2(root, ".", H5P_DEFAULT), "open group"), H5Gclose);
+  std::size_t start = 0;
+  while (start < path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    start = slash == std::string::npos ? path.size() : slash + 1;
+    if (part.empty()) continue;
+    g = H5Lexists(g.id(), part.c_str(), H5P_DEFAULT) > 0 ? h5::open_group(g.id(), part) : h5::create_group(g.id(), part);
+  }
+  return g;
+}
+
+/// Appends `values` to the extensible 1-D dataset NAME of `group`, creating it on first use.
+template <class T>
+void append_column(hid_t group, const std::string& name, const std::vector<T>& values, int level) {
+  const hsize_t n = values.size();
+  if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) {
+    const hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = 4096;
+    h5::Handle space(h5::check(H5Screate_simple(1, &zero, &unlimited), "dataspace"), H5Sclose);
+    h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), "dcpl"), H5Pclose);
+    H5Pset_chunk(dcpl.id(), 1, &chunk);
+    if (level > 0) {
+      H5Pset_shuffle(dcpl.id());
+      H5Pset_deflate(dcpl.id(), static_cast<unsigned>(level));
+    }
+    h5::Handle(h5::check(H5Dcreate2(group, name.c_str(), file_type<T>(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                         "create " + name),
+               H5Dclose);
+  }
+  if (n == 0) return;
+  h5::Handle ds = h5::open_dataset(group, name);
+  h5::Handle old_space(h5::check(H5Dget_space(ds.id()), "dataspace"), H5Sclose);
+  hsize_t old = 0;
+  H5Sget_simple_extent_dims(old_space.id(), &old, nullptr);
+  const hsize_t total = old + n;
+  h5::check(H5Dset_extent(ds.id(), &total), "extend " + name);
+  h5::Handle space(h5::check(H5Dget_space(ds.id()), "dataspace"), H5Sclose);
+  H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, &old, nullptr, &n, nullptr);
+  h5::Handle mem(h5::check(H5Screate_simple(1, &n, nullptr), "dataspace"), H5Sclose);
+  h5::check(H5Dwrite(ds.id(), native_type<T>(), mem.id(), space.id(), H5P_DEFAULT, values.data()), "write " + name);
+}
+
+/// Writes `values` as row `row` of the 2-D dataset NAME [snapshot, agent], widening it as
+/// tables grow; cells past an agent table's size at that snapshot hold the fill value.
+template <class T>
+void append_row(hid_t group, const std::string& name, hsize_t row, const std::vector<T>& values, int level) {
+  const hsize_t n = values.size();
+  if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) {
+    const hsize_t dims[2] = {0, 0}, maxdims[2] = {H5S_UNLIMITED, H5S_UNLIMITED};
+    const hsize_t chunk[2] = {1, std::clamp<hsize_t>(n, 1, 65536)};
+    h5::Handle space(h5::check(H5Screate_simple(2, dims, maxdims), "dataspace"), H5Sclose);
+    h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), "dcpl"), H5Pclose);
+    H5Pset_chunk(dcpl.id(), 2, chunk);
+    const T fill = std::is_same_v<T, double> ? static_cast<T>(std::numeric_limits<double>::quiet_NaN()) : T(-1);
+    H5Pset_fill_value(dcpl.id(), native_type<T>(), &fill);
+    if (level > 0) {
+      H5Pset_shuffle(dcpl.id());
+      H5Pset_deflate(dcpl.id(), static_cast<unsigned>(level));
+    }
+    h5::Handle(h5::check(H5Dcreate2(group, name.c_str(), file_type<T>(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                         "create " + name),
+               H5Dclose);
+  }
+  h5::Handle ds = h5::open_dataset(group, name);
+  h5::Handle old_space(h5::check(H5Dget_space(ds.id()), "dataspace"), H5Sclose);
+  hsize_t old[2] = {0, 0};
+  H5Sget_simple_extent_dims(old_space.id(), old, nullptr);
+  const hsize_t dims[2] = {row + 1, std::max(old[1], n)};
+  h5::check(H5Dset_extent(ds.id(), dims), "extend " + name);
+  if (n == 0) return;
+  h5::Handle space(h5::check(H5Dget_space(ds.id()), "dataspace"), H5Sclose);
+  const hsize_t start[2] = {row, 0}, count[2] = {1, n};
+  H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  h5::Handle mem(h5::check(H5Screate_simple(2, count, nullptr), "dataspace"), H5Sclose);
+  h5::check(H5Dwrite(ds.id(), native_type<T>(), mem.id(), space.id(), H5P_DEFAULT, values.data()), "write " + name);
+}
+
+template <class From>
+std::vector<std::int32_t> as_int(const std::vector<From>& v) {
+  return std::vector<std::int32_t>(v.begin(), v.end());
+}
+
+template <class From>
+std::vector<double> as_double(const std::vector<From>& v) {
+  return std::vector<double>(v.begin(), v.end());
+}
+
 }  // namespace
+
+void RunFileWriter::append_events(const EventLog& ev) {
+  const int level = info_.compression_level;
+  const auto& t = ev.transfers;
+  if (!t.month.empty()) {
+    h5::Handle g = group_at(file_.id(), "events/transfers");
+    append_column(g.id(), "month", t.month, level);
+    append_column(g.id(), "project", t.project, level);
+    append_column(g.id(), "institute", t.institute, level);
+    append_column(g.id(), "route", t.route, level);
+    append_column(g.id(), "counterpart", t.counterpart, level);
+    append_column(g.id(), "value", t.value, level);
+    append_column(g.id(), "quality", t.quality, level);
+  }
+  const auto& d = ev.deals;
+  if (!d.month.empty()) {
+    h5::Handle g = group_at(file_.id(), "events/deals");
+    append_column(g.id(), "month", d.month, level);
+    append_column(g.id(), "enterprise", d.enterprise, level);
+    append_column(g.id(), "financier", d.financier, level);
+    append_column(g.id(), "financier_kind", d.financier_kind, level);
+    append_column(g.id(), "round", d.round, level);
+    append_column(g.id(), "amount", d.amount, level);
+  }
+}
+
+void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
+  const int level = info_.compression_level;
+  h5::Handle root = group_at(file_.id(), "snapshots");
+  append_column(root.id(), "month", std::vector<std::int32_t>{month}, level);
+  const hsize_t row = snapshots_++;
+  {
+    h5::Handle g = group_at(root.id(), "institutes");
+    const auto& in = s.institutes;
+    append_row(g.id(), "region", row, as_int(in.region), level);
+    append_row(g.id(), "budget_yuan_per_month", row, in.budget_yuan_per_month, level);
+    append_row(g.id(), "cash_yuan", row, in.cash_yuan, level);
+    append_row(g.id(), "researchers", row, in.researchers, level);
+  }
+  {
+    h5::Handle g = group_at(root.id(), "enterprises");
+    const auto& en = s.enterprises;
+    std::vector<std::int32_t> kind(en.size());
+    for (std::size_t e = 0; e < en.size(); ++e) kind[e] = static_cast<std::int32_t>(en.kind[e]);
+    append_row(g.id(), "kind", row, kind, level);
+    append_row(g.id(), "field", row, as_int(en.field), level);
+    append_row(g.id(), "region", row, as_int(en.region), level);
+    append_row(g.id(), "alive", row, as_int(en.alive), level);
+    append_row(g.id(), "age_months", row, en.age_months, level);
+    append_row(g.id(), "revenue_yuan_per_month", row, en.revenue_yuan_per_month, level);
+    append_row(g.id(), "cash_yuan", row, en.cash_yuan, level);
+    append_row(g.id(), "rd_staff", row, en.rd_staff, level);
+    append_row(g.id(), "product_quality", row, en.product_quality, level);
+  }
+  {
+    h5::Handle g = group_at(root.id(), "talent");
+    const auto& t = s.talent;
+    std::vector<std::int32_t> role(t.size()), employer_kind(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      role[i] = static_cast<std::int32_t>(t.role[i]);
+      employer_kind[i] = static_cast<std::int32_t>(t.employer_kind[i]);
+    }
+    append_row(g.id(), "role", row, role, level);
+    append_row(g.id(), "employer_kind", row, employer_kind, level);
+    append_row(g.id(), "employer", row, t.employer, level);
+    append_row(g.id(), "region", row, as_int(t.region), level);
+    append_row(g.id(), "skill", row, as_double(t.skill), level);
+  }
+}
 
 RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
     : path_(std::move(path)), partial_(path_ + ".partial"), info_(std::move(info)), summary_(kMetricCount, 0.0) {

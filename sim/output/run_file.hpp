@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/metrics.hpp"
+#include "core/state.hpp"
 #include "output/h5.hpp"
 
 #include <cstdint>
@@ -38,6 +39,10 @@ class RunFileWriter {
 
   /// Appends month `month` (0-based) of every series.
   void append(std::int32_t month, const MonthMetrics& metrics);
+  /// Appends the month's events to /events/transfers and /events/deals (those not empty).
+  void append_events(const EventLog& events);
+  /// Appends one snapshot of the agent tables to /snapshots/KIND/ATTR [snapshot, agent].
+  void append_snapshot(std::int32_t month, const State& state);
   /// Writes /summary, marks the file complete and renames it to PATH.
   void finish(double wall_seconds);
 
@@ -57,6 +62,7 @@ class RunFileWriter {
   std::vector<std::vector<double>> buffer_;  ///< per metric, months x width, row-major
   std::vector<std::int32_t> month_buffer_;
   hsize_t written_ = 0;
+  hsize_t snapshots_ = 0;
   hsize_t chunk_months_ = 12;
   std::vector<double> summary_;
   bool finished_ = false;

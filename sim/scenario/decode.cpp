@@ -455,6 +455,13 @@ class Decoder {
         return;
       }
       if (check_range(p, v, path, loc)) (*r)(scenario, idx) = static_cast<std::int64_t>(v);
+    } else if (const auto* r = std::get_if<BoolRef>(&p.ref)) {
+      bool v = false;
+      if (!node.IsScalar() || !YAML::convert<bool>::decode(node, v)) {
+        error(loc, fmt::format("{} must be true or false, got {}", path, describe(node)));
+        return;
+      }
+      (*r)(scenario, idx) = v;
     } else if (const auto* r = std::get_if<StringRef>(&p.ref)) {
       if (!node.IsScalar()) {
         error(loc, fmt::format("{} must be text, got {}", path, describe(node)));
@@ -613,6 +620,7 @@ std::string to_yaml(const Scenario& scenario_in) {
     if (const auto* r = std::get_if<RealRef>(&p.ref)) return scalar_node(fmt::format("{}", (*r)(s, idx)));
     if (const auto* r = std::get_if<IntRef>(&p.ref)) return scalar_node(fmt::format("{}", (*r)(s, idx)));
     if (const auto* r = std::get_if<StringRef>(&p.ref)) return YAML::Node((*r)(s, idx));
+    if (const auto* r = std::get_if<BoolRef>(&p.ref)) return scalar_node((*r)(s, idx) ? "true" : "false");
     if (const auto* r = std::get_if<MatrixRef>(&p.ref)) {
       YAML::Node m(YAML::NodeType::Sequence);
       for (const auto& row : (*r)(s, idx)) {

@@ -226,6 +226,9 @@ struct Chain {
 struct OutputParams {
   std::int64_t compression_level = 4;  ///< deflate level
   std::int64_t progress_interval_months = 12;  ///< plain progress lines when not on a terminal
+  std::int64_t snapshot_interval_months = 0;   ///< 0: no /snapshots
+  bool events_transfers = false;               ///< write /events/transfers
+  bool events_deals = false;                   ///< write /events/deals
 };
 
 /// A fully resolved scenario (after extends and --set).

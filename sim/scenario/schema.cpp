@@ -33,6 +33,10 @@ Param integer(std::string path, IntRef ref, std::string unit, double lo, double 
   return Param{std::move(path), std::move(unit), std::move(doc), std::move(source), lo, hi, std::move(ref), {}};
 }
 
+Param boolean(std::string path, BoolRef ref, std::string doc) {
+  return Param{std::move(path), "", std::move(doc), "run setting", -kInf, kInf, std::move(ref), {}};
+}
+
 Param string(std::string path, StringRef ref, std::string doc) {
   return Param{std::move(path), "", std::move(doc), "", -kInf, kInf, std::move(ref), {}};
 }
@@ -405,6 +409,12 @@ std::vector<Param> build_schema() {
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,
                       "Deflate level of the run file's datasets (shuffle + deflate only).", "run setting"));
+  p.push_back(integer("output.snapshot_interval_months", AT(output.snapshot_interval_months), "months", 0, 1200,
+                      "Write the agent tables to /snapshots every this many months (0: never).", "run setting"));
+  p.push_back(boolean("output.events_transfers", AT(output.events_transfers),
+                      "Write one row per transfer (licence or spin-off) to /events/transfers."));
+  p.push_back(boolean("output.events_deals", AT(output.events_deals),
+                      "Write one row per equity deal to /events/deals."));
   p.push_back(integer("output.progress_interval_months", AT(output.progress_interval_months), "months", 1, 1200,
                       "Months between plain progress lines when standard error is not a terminal.", "run setting"));
   return p;
@@ -419,6 +429,7 @@ std::string format_default(const Param& p, const Scenario& s0, std::size_t idx) 
   if (auto* r = std::get_if<RealRef>(&p.ref)) return fmt::format("{}", (*r)(s, idx));
   if (auto* r = std::get_if<IntRef>(&p.ref)) return fmt::format("{}", (*r)(s, idx));
   if (auto* r = std::get_if<StringRef>(&p.ref)) return fmt::format("\"{}\"", (*r)(s, idx));
+  if (auto* r = std::get_if<BoolRef>(&p.ref)) return (*r)(s, idx) ? "true" : "false";
   return "—";
 }
 
@@ -446,6 +457,7 @@ std::string Param::type_name() const {
   if (is_real()) return (lo == 0.0 && hi == 1.0) ? "real in [0,1]" : "real";
   if (is_int()) return "integer";
   if (is_string()) return "string";
+  if (is_bool()) return "boolean";
   if (is_matrix()) return "matrix";
   return "list of maps";
 }

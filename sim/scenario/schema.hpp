@@ -21,6 +21,7 @@ using RealRef = std::function<double&(Scenario&, std::size_t)>;
 using IntRef = std::function<std::int64_t&(Scenario&, std::size_t)>;
 using StringRef = std::function<std::string&(Scenario&, std::size_t)>;
 using MatrixRef = std::function<Matrix&(Scenario&, std::size_t)>;
+using BoolRef = std::function<bool&(Scenario&, std::size_t)>;
 
 struct Param;
 
@@ -46,7 +47,7 @@ struct Param {
   std::string source;  ///< where the default comes from, or "prior"
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
-  std::variant<RealRef, IntRef, StringRef, MatrixRef, NamedList> ref;
+  std::variant<RealRef, IntRef, StringRef, MatrixRef, NamedList, BoolRef> ref;
   MatrixShape shape;  ///< only for matrices
 
   bool is_real() const { return std::holds_alternative<RealRef>(ref); }
@@ -54,7 +55,8 @@ struct Param {
   bool is_string() const { return std::holds_alternative<StringRef>(ref); }
   bool is_matrix() const { return std::holds_alternative<MatrixRef>(ref); }
   bool is_list() const { return std::holds_alternative<NamedList>(ref); }
-  /// A short type name for messages and docs: real, integer, string, matrix, list.
+  bool is_bool() const { return std::holds_alternative<BoolRef>(ref); }
+  /// A short type name for messages and docs: real, integer, boolean, string, matrix, list.
   std::string type_name() const;
 };
 
