@@ -1,11 +1,13 @@
 #include "output/execute.hpp"
 #include "output/inspect.hpp"
 #include "output/run_file.hpp"
+#include "scenario/decode.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -132,4 +134,50 @@ TEST_CASE("execute_run writes a complete file whose summary matches the series",
   for (double v : d.values) total += v;
   CHECK(f.summary("discoveries") == total);
   CHECK(r.summary[m_discoveries] == total);
+}
+
+TEST_CASE("optional events and snapshots match the series", "[output]") {
+  const fs::path dir = fresh_dir("events");
+  Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml",
+                                  {"horizon_months=60", "output.events_transfers=true", "output.events_deals=true",
+                                   "output.snapshot_interval_months=12"});
+  const std::string path = (dir / "events.h5").string();
+  execute_run(s, RunRequest{path, false, 0, 2});
+  const RunFile f(path);
+  h5::Handle file = h5::open_file_read(path);
+  const auto total = [&](const char* name) {
+    double sum = 0.0;
+    for (double v : f.series(name).values) sum += v;
+    return sum;
+  };
+  const auto route = h5::read_doubles(file.id(), "events/transfers/route");
+  REQUIRE_FALSE(route.empty());
+  CHECK(static_cast<double>(std::count(route.begin(), route.end(), 0.0)) == total("transfers_licence"));
+  CHECK(static_cast<double>(std::count(route.begin(), route.end(), 1.0)) == total("transfers_spinoff"));
+  const auto kind = h5::read_doubles(file.id(), "events/deals/financier_kind");
+  const auto venture = static_cast<double>(std::count(kind.begin(), kind.end(), 0.0));
+  CHECK(venture == total("deals_seed") + total("deals_series_a") + total("deals_series_b"));
+  double invested = 0.0;
+  const auto amount = h5::read_doubles(file.id(), "events/deals/amount");
+  for (double a : amount) invested += a;
+  CHECK(invested == Approx(total("invested_venture") + total("invested_guidance")));
+  // Snapshots at months 11, 23, ..., 59, one row each, as wide as the largest table.
+  CHECK(h5::read_doubles(file.id(), "snapshots/month") == std::vector<double>{11, 23, 35, 47, 59});
+  std::vector<hsize_t> dims;
+  const auto cash = h5::read_doubles(file.id(), "snapshots/enterprises/cash_yuan", &dims);
+  CHECK(dims[0] == 5);
+  CHECK(dims[1] >= 800);
+  std::vector<hsize_t> talent_dims;
+  h5::read_doubles(file.id(), "snapshots/talent/skill", &talent_dims);
+  CHECK(talent_dims[1] >= 10000);
+}
+
+TEST_CASE("events and snapshots are off by default", "[output]") {
+  const fs::path dir = fresh_dir("no_events");
+  Scenario s = test::tiny_scenario(1);
+  const std::string path = (dir / "plain.h5").string();
+  execute_run(s, RunRequest{path, false, 0, 1});
+  h5::Handle file = h5::open_file_read(path);
+  CHECK(H5Lexists(file.id(), "events", H5P_DEFAULT) == 0);
+  CHECK(H5Lexists(file.id(), "snapshots", H5P_DEFAULT) == 0);
 }
