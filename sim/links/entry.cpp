@@ -18,11 +18,13 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
 
   // Founders: drawn per person in parallel, then founded in id order.
+  // founding_probability() with its monthly rate hoisted out of the loop over people.
+  const double monthly = founding_probability(p, 1.0);
   std::vector<std::uint8_t> founds(t.size(), 0);
   for_each_index(t.size(), [&](std::size_t i) {
     if (t.employer_kind[i] == EmployerKind::outside) return;
     Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
-    founds[i] = rng.bernoulli(founding_probability(p, t.entrepreneurial_propensity[i]));
+    founds[i] = rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i]));
   });
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!founds[i]) continue;

@@ -1,1 +1,485 @@
-// (being written)
+// Market: market weights and Pareto exit multiples, Leontief sector output,
+// revenue shares that follow product quality, exits after sustained losses
+// (projects failed, stakes written off), acquisitions by chain leaders and
+// listings, with the money ledger balancing in every case.
+#include "links/market.hpp"
+
+#include "agents/population.hpp"
+#include "core/ledger.hpp"
+#include "support/tiny_world.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+using namespace innochain;
+
+namespace {
+
+/// An empty world with the given outside final demand per field.
+State empty_world(const Context& c, std::vector<double> demand) {
+  State st;
+  st.institutes.resize(0, c.fields);
+  st.base_final_demand = std::move(demand);
+  return st;
+}
+
+/// Appends a firm: base size, cash; revenue and staff zero until the market phase.
+std::int32_t firm(const Context& c, State& st, EnterpriseKind kind, std::size_t field, double base, double cash) {
+  return add_enterprise(c, st, kind, field, 0, base, cash, 0.5);
+}
+
+std::int32_t add_financier(State& st, FinancierKind kind, double capital) {
+  Financiers& fi = st.financiers;
+  const std::size_t k = fi.size();
+  fi.resize(k + 1);
+  fi.kind[k] = kind;
+  fi.capital_yuan[k] = capital;
+  return static_cast<std::int32_t>(k);
+}
+
+/// Appends an active project held by enterprise `holder`.
+std::int32_t add_project(State& st, std::int32_t holder, std::size_t field) {
+  Projects& pr = st.projects;
+  const auto id = static_cast<std::int32_t>(pr.size());
+  pr.resize(pr.size() + 1);
+  pr.field[id] = static_cast<std::uint16_t>(field);
+  pr.stage[id] = Stage::pilot;
+  pr.status[id] = ProjectStatus::active;
+  pr.holder_kind[id] = HolderKind::enterprise;
+  pr.holder[id] = holder;
+  pr.origin_institute[id] = -1;
+  pr.quality[id] = 1.0;
+  pr.active.push_back(id);
+  return id;
+}
+
+/// Appends one engineer employed by enterprise `e`.
+std::size_t add_employee(State& st, std::int32_t e) {
+  Talent& t = st.talent;
+  const std::size_t i = t.size();
+  t.resize(i + 1);
+  t.role[i] = Role::engineer;
+  t.employer_kind[i] = EmployerKind::enterprise;
+  t.employer[i] = e;
+  t.skill[i] = 1.0f;
+  return i;
+}
+
+/// Runs the market phase and checks the ledger: money stock change = sources - sinks.
+void market_balanced(const Context& c, State& st, MonthMetrics& m) {
+  st.ledger.clear();
+  const double before = money_stock(st);
+  market(c, st, m);
+  const double after = money_stock(st);
+  const double net = st.ledger.sources() - st.ledger.sinks();
+  INFO("stock " << before << " -> " << after << ", sources - sinks " << net);
+  CHECK(after - before == Approx(net).margin(1e-9 * (std::abs(before) + st.ledger.sources() + st.ledger.sinks())));
+}
+
+double keep_per_month(const Scenario& s) {
+  return std::pow(1.0 - s.chain.market.product_obsolescence_per_year, 1.0 / 12.0);
+}
+
+}  // namespace
+
+TEST_CASE("market weight is (base + demand x quality)^theta", "[market]") {
+  MarketParams p;
+  p.quality_share_elasticity = 1.0;
+  CHECK(market_weight(p, 100.0, 2.0, 50.0) == Approx(200.0));
+  CHECK(market_weight(p, 100.0, 0.0, 50.0) == Approx(100.0));
+  p.quality_share_elasticity = 0.5;
+  CHECK(market_weight(p, 100.0, 2.0, 50.0) == Approx(std::sqrt(200.0)));
+  p.quality_share_elasticity = 2.0;
+  CHECK(market_weight(p, 1.0, 1.0, 2.0) == Approx(9.0));
+  // More product quality, more weight.
+  CHECK(market_weight(p, 1.0, 2.0, 2.0) > market_weight(p, 1.0, 1.0, 2.0));
+}
+
+TEST_CASE("exit multiples are Pareto with scale exit_multiple_min", "[market]") {
+  FinanceParams p;
+  p.exit_multiple_min = 0.4;
+  p.exit_multiple_tail = 1.3;
+  // Median at u = 1/2: min x 2^(1/tail).
+  CHECK(exit_multiple(p, 0.5) == Approx(0.4 * std::pow(2.0, 1.0 / 1.3)));
+  CHECK(exit_multiple(p, 0.1) == Approx(0.4 * std::pow(10.0, 1.0 / 1.3)));
+  // Bounded below by the scale; decreasing in u; fat upper tail.
+  double previous = 1e300;
+  for (double u = 0.001; u < 1.0; u += 0.001) {
+    const double x = exit_multiple(p, u);
+    CHECK(x >= p.exit_multiple_min);
+    CHECK(x <= previous);
+    previous = x;
+  }
+  CHECK(exit_multiple(p, 1.0 - 1e-12) == Approx(p.exit_multiple_min));
+  CHECK(exit_multiple(p, 1e-4) > 1000.0 * p.exit_multiple_min * 0.1);
+  // A thinner tail index gives a larger median.
+  FinanceParams thin = p;
+  thin.exit_multiple_tail = 0.8;
+  CHECK(exit_multiple(thin, 0.5) > exit_multiple(p, 0.5));
+
+  // The empirical median of draws from the run RNG.
+  std::vector<double> draws;
+  for (std::uint32_t k = 0; k < 20001; ++k) {
+    Rng rng(RunKey{11, 0}, Stream::market, k, 0);
+    draws.push_back(exit_multiple(p, rng.uniform()));
+  }
+  std::nth_element(draws.begin(), draws.begin() + 10000, draws.end());
+  CHECK(draws[10000] == Approx(0.4 * std::pow(2.0, 1.0 / 1.3)).epsilon(0.03));
+  CHECK(*std::min_element(draws.begin(), draws.end()) >= 0.4);
+}
+
+TEST_CASE("sector output is the Leontief inverse times final demand", "[market]") {
+  Scenario s = test::tiny_scenario(2);
+  // a_ij: input from sector i per unit of output of sector j. Field 1 supplies field 0.
+  s.world.input_output = {{0.1, 0.0}, {0.4, 0.2}};
+  const Context c(s, RunKey{1, 0});
+  // (I - A) = [[0.9, 0], [-0.4, 0.8]]; inverse = [[1/0.9, 0], [0.4/0.72, 1/0.8]].
+  Eigen::VectorXd d(2);
+  d << 100.0, 50.0;
+  const Eigen::VectorXd x = sector_output(c, d);
+  CHECK(x[0] == Approx(100.0 / 0.9));
+  CHECK(x[1] == Approx(100.0 * 0.4 / 0.72 + 50.0 / 0.8));
+  // X - A X = D.
+  CHECK(x[0] - (0.1 * x[0] + 0.0 * x[1]) == Approx(100.0));
+  CHECK(x[1] - (0.4 * x[0] + 0.2 * x[1]) == Approx(50.0));
+
+  // More final demand for field 0 raises the output of its supplier, field 1.
+  Eigen::VectorXd d2 = d;
+  d2[0] += 10.0;
+  const Eigen::VectorXd x2 = sector_output(c, d2);
+  CHECK(x2[0] - x[0] == Approx(10.0 / 0.9));
+  CHECK(x2[1] - x[1] == Approx(10.0 * 0.4 / 0.72));
+  CHECK(x2[1] > x[1]);
+  // Field 0 does not supply field 1: more demand for field 1 leaves field 0's output unchanged.
+  Eigen::VectorXd d3 = d;
+  d3[1] += 10.0;
+  const Eigen::VectorXd x3 = sector_output(c, d3);
+  CHECK(x3[0] == Approx(x[0]));
+  CHECK(x3[1] - x[1] == Approx(10.0 / 0.8));
+}
+
+TEST_CASE("the market phase propagates demand to the supplying field's revenue", "[market]") {
+  Scenario s = test::tiny_scenario(2);
+  s.world.input_output = {{0.1, 0.0}, {0.4, 0.2}};
+  const Context c(s, RunKey{2, 0});
+  auto revenues = [&](double demand0, std::vector<double>& output) {
+    State st = empty_world(c, {demand0, 5.0e6});
+    firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
+    firm(c, st, EnterpriseKind::sme, 1, 1e6, 0.0);
+    MonthMetrics m(2, 1);
+    market_balanced(c, st, m);
+    output = {m.at(m_output, 0), m.at(m_output, 1)};
+    // Revenue by field equals the field's output (one firm per field).
+    CHECK(m.at(m_revenue, 0) == Approx(output[0]));
+    CHECK(m.at(m_revenue, 1) == Approx(output[1]));
+    return std::vector<double>{st.enterprises.revenue_yuan_per_month[0], st.enterprises.revenue_yuan_per_month[1]};
+  };
+  std::vector<double> out_lo, out_hi;
+  const auto lo = revenues(1.0e7, out_lo);
+  const auto hi = revenues(2.0e7, out_hi);
+  Eigen::VectorXd d(2);
+  d << 1.0e7, 5.0e6;
+  const Eigen::VectorXd expected = c.leontief * d;
+  CHECK(out_lo[0] == Approx(expected[0]));
+  CHECK(out_lo[1] == Approx(expected[1]));
+  CHECK(hi[0] > lo[0]);
+  CHECK(hi[1] > lo[1]);  // the supplier gains from its customer's demand
+  CHECK(hi[1] - lo[1] == Approx(1.0e7 * 0.4 / 0.72));
+}
+
+TEST_CASE("revenue is output split by market weights; more product quality, larger share", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  const Context c(s, RunKey{3, 0});
+  const auto& ep = s.agents.enterprises;
+  const double delta = s.world.fields[0].product_demand_yuan_per_month;
+  const double keep = keep_per_month(s);
+  State st = empty_world(c, {1.0e8});
+  const std::int32_t plain = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
+  const std::int32_t better = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
+  const std::int32_t launcher = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
+  st.enterprises.product_quality[better] = 1.0;
+  // A product launched this month by `launcher`, of quality 0.5.
+  const std::int32_t id = add_project(st, launcher, 0);
+  st.projects.quality[id] = 0.5;
+  st.projects.status[id] = ProjectStatus::launched;
+  st.launched_this_month.push_back(id);
+
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  const Enterprises& en = st.enterprises;
+  CHECK(st.launched_this_month.empty());
+  CHECK(en.product_quality[better] == Approx(keep));
+  CHECK(en.product_quality[launcher] == Approx(0.5));  // launched after this month's obsolescence
+  CHECK(en.product_quality[plain] == 0.0);
+
+  const double w_plain = 1e6, w_better = 1e6 + delta * keep, w_launcher = 1e6 + delta * 0.5;
+  const double product_demand = delta * (keep + 0.5);
+  const double output = 1.0e8 + product_demand;
+  CHECK(m.at(m_product_demand) == Approx(product_demand));
+  CHECK(m.at(m_output) == Approx(output));
+  const double total_w = w_plain + w_better + w_launcher;
+  CHECK(en.revenue_yuan_per_month[plain] == Approx(output * w_plain / total_w));
+  CHECK(en.revenue_yuan_per_month[better] == Approx(output * w_better / total_w));
+  CHECK(en.revenue_yuan_per_month[launcher] == Approx(output * w_launcher / total_w));
+  CHECK(en.revenue_yuan_per_month[better] > en.revenue_yuan_per_month[launcher]);
+  CHECK(en.revenue_yuan_per_month[launcher] > en.revenue_yuan_per_month[plain]);
+  CHECK(m.at(m_revenue) == Approx(output));
+  // Revenue becomes cash at the operating margin (no staff: no overhead; the cap does not bind).
+  for (std::int32_t e : {plain, better, launcher})
+    CHECK(en.cash_yuan[e] == Approx(ep.operating_margin * en.revenue_yuan_per_month[e]));
+  CHECK(st.ledger.month[lf_outside_demand] == Approx(output));
+  CHECK(st.ledger.month[lf_operating_costs] == Approx((1.0 - ep.operating_margin) * output));
+
+  SECTION("a higher quality elasticity concentrates the market on the better firm") {
+    Scenario s2 = s;
+    s2.chain.market.quality_share_elasticity = 2.0;
+    const Context c2(s2, RunKey{3, 0});
+    State st2 = empty_world(c2, {1.0e8});
+    firm(c2, st2, EnterpriseKind::sme, 0, 1e6, 0.0);
+    firm(c2, st2, EnterpriseKind::sme, 0, 1e6, 0.0);
+    st2.enterprises.product_quality[1] = 1.0;
+    MonthMetrics m2(1, 1);
+    market_balanced(c2, st2, m2);
+    const double share2 = st2.enterprises.revenue_yuan_per_month[1] / m2.at(m_output);
+    const double share1 = w_better / (w_plain + w_better);
+    CHECK(share2 == Approx(w_better * w_better / (w_plain * w_plain + w_better * w_better)));
+    CHECK(share2 > share1);
+  }
+}
+
+TEST_CASE("established firms pay out cash above their cap; overhead is a cost per staff", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  const Context c(s, RunKey{4, 0});
+  const auto& ep = s.agents.enterprises;
+  State st = empty_world(c, {1.0e7});
+  const std::int32_t rich = firm(c, st, EnterpriseKind::sme, 0, 1e6, 1e9);
+  const std::int32_t startup = firm(c, st, EnterpriseKind::startup, 0, 1e6, 1e9);
+  st.enterprises.rd_staff[rich] = 10;
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  const double revenue = 5.0e6;  // equal weights
+  CHECK(st.enterprises.revenue_yuan_per_month[rich] == Approx(revenue));
+  CHECK(st.enterprises.cash_yuan[rich] == Approx(ep.cash_cap_months * revenue));
+  // Start-ups keep their cash for R&D.
+  CHECK(st.enterprises.cash_yuan[startup] == Approx(1e9 + ep.operating_margin * revenue));
+  const double rich_before_cap = 1e9 + ep.operating_margin * revenue - 10 * ep.overhead_yuan_per_staff_month;
+  CHECK(st.ledger.month[lf_owners_payout] == Approx(rich_before_cap - ep.cash_cap_months * revenue));
+  CHECK(st.ledger.month[lf_operating_costs] ==
+        Approx((1.0 - ep.operating_margin) * 2 * revenue + 10 * ep.overhead_yuan_per_staff_month));
+}
+
+TEST_CASE("a firm losing money with cash running out exits after exit_after_loss_months", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.agents.enterprises.exit_after_loss_months = 4;
+  const Context c(s, RunKey{5, 0});
+  const auto& ep = s.agents.enterprises;
+  State st = empty_world(c, {1.0e7});
+  const std::int32_t healthy = firm(c, st, EnterpriseKind::sme, 0, 1e7, 1e6);
+  const std::int32_t doomed = firm(c, st, EnterpriseKind::startup, 0, 1.0, 2.0e5);  // ~no revenue
+  st.enterprises.rd_staff[doomed] = 5;  // 7.5e4 a month of overhead
+  const std::int32_t project = add_project(st, doomed, 0);
+  const std::int32_t other_project = add_project(st, healthy, 0);
+  const std::size_t worker = add_employee(st, doomed);
+  const std::int32_t vc = add_financier(st, FinancierKind::venture_capital, 1e9);
+  const std::int32_t bank = add_financier(st, FinancierKind::bank, 1e9);
+  st.investments.push(vc, doomed, 3.0e6, FundingRound::seed, 0);
+  st.investments.push(vc, healthy, 1.0e6, FundingRound::seed, 0);
+  st.enterprises.debt_yuan[doomed] = 1.0e6;
+  st.enterprises.lender[doomed] = bank;
+
+  const double rate = s.chain.finance.bank_interest_per_year / 12.0;
+  for (int month = 1; month <= 4; ++month) {
+    INFO("month " << month);
+    const double bank_before = st.financiers.capital_yuan[bank];
+    const double debt_before = st.enterprises.debt_yuan[doomed];
+    MonthMetrics m(1, 1);
+    market_balanced(c, st, m);
+    st.month += 1;
+    CHECK(st.enterprises.alive[healthy] == 1);
+    CHECK(st.enterprises.loss_months[healthy] == 0);
+    // Interest (and any repayment out of cash beyond three months of revenue) goes to the bank.
+    CHECK(m.at(m_interest_paid) == Approx(debt_before * rate));
+    if (month < 4) {
+      CHECK(st.financiers.capital_yuan[bank] - bank_before ==
+            Approx(debt_before * rate + (debt_before - st.enterprises.debt_yuan[doomed])));
+      CHECK(st.enterprises.alive[doomed] == 1);
+      CHECK(st.enterprises.loss_months[doomed] == month);
+      CHECK(m.total(m_firm_exits) == 0.0);
+      CHECK(st.projects.status[project] == ProjectStatus::active);
+      CHECK(st.ledger.month[lf_owners_payout] == 0.0);
+    } else {
+      const double bad_loan = debt_before - (st.financiers.capital_yuan[bank] - bank_before - debt_before * rate);
+      CHECK(st.enterprises.alive[doomed] == 0);
+      CHECK(m.total(m_firm_exits) == 1.0);
+      // Its projects fail, its stakes are written off, its debt is a bad loan, its staff unemployed.
+      CHECK(st.projects.status[project] == ProjectStatus::failed);
+      CHECK(st.projects.status[other_project] == ProjectStatus::active);
+      CHECK(st.investments.status[0] == InvestmentStatus::written_off);
+      CHECK(st.investments.status[1] == InvestmentStatus::active);
+      CHECK(m.at(m_write_offs) == Approx(3.0e6));
+      CHECK(m.at(m_bad_loans) == Approx(bad_loan));
+      CHECK(st.enterprises.debt_yuan[doomed] == 0.0);
+      CHECK(st.talent.employer_kind[worker] == EmployerKind::none);
+      CHECK(st.talent.employer[worker] == -1);
+      // The owners take the remaining cash or cover the deficit: the firm leaves the money stock.
+      CHECK(st.enterprises.cash_yuan[doomed] < 0.0);
+      CHECK(st.ledger.month[lf_owners_payout] == Approx(st.enterprises.cash_yuan[doomed]));
+    }
+  }
+  (void)ep;
+
+  SECTION("the next month nothing more happens to an exited firm") {
+    MonthMetrics m(1, 1);
+    market_balanced(c, st, m);
+    CHECK(m.total(m_firm_exits) == 0.0);
+    CHECK(m.at(m_write_offs) == 0.0);
+  }
+}
+
+TEST_CASE("a profitable firm and a firm with a long runway do not exit", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.agents.enterprises.exit_after_loss_months = 2;
+  const Context c(s, RunKey{6, 0});
+  State st = empty_world(c, {1.0e7});
+  const std::int32_t profitable = firm(c, st, EnterpriseKind::sme, 0, 1e6, 1e6);
+  st.enterprises.rd_staff[profitable] = 1;
+  // Losing 1.5e4 a month but with cash for far more than three months of burn.
+  const std::int32_t runway = firm(c, st, EnterpriseKind::startup, 0, 1e-3, 1e8);
+  st.enterprises.rd_staff[runway] = 1;
+  for (int month = 0; month < 12; ++month) {
+    MonthMetrics m(1, 1);
+    market_balanced(c, st, m);
+    st.month += 1;
+  }
+  CHECK(st.enterprises.alive[profitable] == 1);
+  CHECK(st.enterprises.alive[runway] == 1);
+  CHECK(st.enterprises.loss_months[runway] == 0);
+  CHECK(st.enterprises.age_months[runway] == 12);
+}
+
+TEST_CASE("a start-up with a product is acquired by a chain leader of its field", "[market]") {
+  Scenario s = test::tiny_scenario(2);
+  s.chain.market.acquisition_probability = 1.0;
+  const Context c(s, RunKey{7, 0});
+  const auto& ep = s.agents.enterprises;
+  const auto& mp = s.chain.market;
+  State st = empty_world(c, {1.0e8, 1.0e8});
+  const std::int32_t leader = firm(c, st, EnterpriseKind::chain_leader, 0, 1e8, 1e8);
+  const std::int32_t other_leader = firm(c, st, EnterpriseKind::chain_leader, 1, 1e8, 1e8);
+  const std::int32_t target = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
+  const std::int32_t no_product = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
+  const std::int32_t no_leader = firm(c, st, EnterpriseKind::startup, 1, 1e5, 5e5);
+  st.enterprises.kind[other_leader] = EnterpriseKind::sme;  // field 1 has no chain leader
+  st.enterprises.product_quality[target] = 1.0;
+  st.enterprises.product_quality[no_leader] = 1.0;
+  const std::int32_t project = add_project(st, target, 0);
+  const std::size_t worker = add_employee(st, target);
+  const std::int32_t vc = add_financier(st, FinancierKind::venture_capital, 1e9);
+  const std::int32_t gf = add_financier(st, FinancierKind::guidance_fund, 1e9);
+  const std::int32_t bank = add_financier(st, FinancierKind::bank, 1e9);
+  st.investments.push(vc, target, 1.0e6, FundingRound::seed, 0);
+  st.investments.push(gf, target, 5.0e5, FundingRound::seed, 0);
+  st.enterprises.equity_raised_yuan[target] = 1.5e6;
+  st.enterprises.debt_yuan[target] = 2.0e5;
+  st.enterprises.lender[target] = bank;
+  const double base_before = st.enterprises.base_size[leader];
+  const double capital_before = st.financiers.capital_yuan[vc] + st.financiers.capital_yuan[gf];
+
+  MonthMetrics m(2, 1);
+  market_balanced(c, st, m);
+  const Enterprises& en = st.enterprises;
+
+  CHECK(en.alive[target] == 0);
+  CHECK(en.acquired_by[target] == leader);
+  CHECK(m.at(m_acquisitions, 0) == 1.0);
+  CHECK(m.total(m_acquisitions) == 1.0);
+  // Without a product, or without a chain leader in the field, no acquisition.
+  CHECK(en.alive[no_product] == 1);
+  CHECK(en.alive[no_leader] == 1);
+  CHECK(en.acquired_by[no_leader] == -1);
+
+  // The buyer takes over the business, products, debt, projects and staff.
+  CHECK(en.base_size[leader] == Approx(base_before + 1e5));
+  CHECK(en.product_quality[leader] == Approx(keep_per_month(s)));
+  CHECK(en.debt_yuan[leader] == Approx(2.0e5));
+  CHECK(en.lender[leader] == bank);
+  CHECK(en.debt_yuan[target] == 0.0);
+  CHECK(st.projects.holder[project] == leader);
+  CHECK(st.projects.status[project] == ProjectStatus::active);
+  CHECK(st.talent.employer[worker] == leader);
+  CHECK(st.talent.employer_kind[worker] == EmployerKind::enterprise);
+
+  // Investors are paid a Pareto multiple of their stakes.
+  const double proceeds = st.financiers.capital_yuan[vc] + st.financiers.capital_yuan[gf] - capital_before;
+  CHECK(st.investments.status[0] == InvestmentStatus::exited);
+  CHECK(st.investments.status[1] == InvestmentStatus::exited);
+  CHECK(st.financiers.capital_yuan[vc] - 1e9 >= 1.0e6 * s.chain.finance.exit_multiple_min);
+  CHECK(st.financiers.capital_yuan[gf] - 1e9 >= 5.0e5 * s.chain.finance.exit_multiple_min);
+  CHECK(m.at(m_exit_proceeds) == Approx(proceeds));
+  CHECK(m.at(m_exits_acquisition, 0) == 1.0);
+
+  // The buyer pays max(revenue months x revenue, investors' proceeds).
+  const double price = std::max(mp.acquisition_revenue_months * en.revenue_yuan_per_month[target], proceeds);
+  const double leader_cash = 1e8 + ep.operating_margin * en.revenue_yuan_per_month[leader];
+  REQUIRE(leader_cash < ep.cash_cap_months * en.revenue_yuan_per_month[leader]);  // no payout of its own
+  CHECK(en.cash_yuan[leader] == Approx(leader_cash - price));
+  // Founders receive the rest of the price and the start-up's cash (after interest on its debt).
+  const double target_cash =
+      5e5 + ep.operating_margin * en.revenue_yuan_per_month[target] - 2.0e5 * s.chain.finance.bank_interest_per_year / 12.0;
+  CHECK(st.ledger.month[lf_owners_payout] == Approx(price - proceeds + target_cash));
+}
+
+TEST_CASE("with acquisition_probability 0 no start-up is acquired", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.chain.market.acquisition_probability = 0.0;
+  const Context c(s, RunKey{8, 0});
+  State st = empty_world(c, {1.0e8});
+  firm(c, st, EnterpriseKind::chain_leader, 0, 1e8, 1e8);
+  for (int k = 0; k < 50; ++k) {
+    const std::int32_t e = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
+    st.enterprises.product_quality[e] = 1.0;
+  }
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  CHECK(m.total(m_acquisitions) == 0.0);
+  for (std::size_t e = 0; e < st.enterprises.size(); ++e) CHECK(st.enterprises.alive[e] == 1);
+}
+
+TEST_CASE("acquisitions happen at about acquisition_probability a month", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.chain.market.acquisition_probability = 0.2;
+  const Context c(s, RunKey{9, 0});
+  State st = empty_world(c, {1.0e9});
+  firm(c, st, EnterpriseKind::chain_leader, 0, 1e9, 1e12);
+  for (int k = 0; k < 2000; ++k) {
+    const std::int32_t e = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
+    st.enterprises.product_quality[e] = 1.0;
+  }
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  CHECK(m.total(m_acquisitions) == Approx(400).margin(4 * std::sqrt(2000 * 0.2 * 0.8)));
+}
+
+TEST_CASE("a funded start-up with enough revenue lists; investors are paid by public buyers", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.chain.market.acquisition_probability = 0.0;
+  s.chain.finance.ipo_revenue_yuan_per_month = 1.0e6;
+  const Context c(s, RunKey{10, 0});
+  State st = empty_world(c, {1.0e8});
+  const std::int32_t big = firm(c, st, EnterpriseKind::startup, 0, 1e8, 1e6);
+  const std::int32_t vc = add_financier(st, FinancierKind::venture_capital, 1e9);
+  st.investments.push(vc, big, 2.0e6, FundingRound::series_a, 0);
+  st.enterprises.equity_raised_yuan[big] = 2.0e6;
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  CHECK(st.enterprises.kind[big] == EnterpriseKind::sme);
+  CHECK(st.enterprises.alive[big] == 1);
+  CHECK(st.investments.status[0] == InvestmentStatus::exited);
+  const double proceeds = st.financiers.capital_yuan[vc] - 1e9;
+  CHECK(proceeds >= 2.0e6 * s.chain.finance.exit_multiple_min);
+  CHECK(st.ledger.month[lf_listing_proceeds] == Approx(proceeds));
+  CHECK(m.at(m_exits_listing) == 1.0);
+}
