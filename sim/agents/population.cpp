@@ -244,9 +244,9 @@ void update_workforce(State& st) {
     }
   }
   for (std::size_t i = 0; i < in.size(); ++i)
-    in.researcher_skill_mean[i] = in.researchers[i] ? in.researcher_skill_mean[i] / in.researchers[i] : 1.0;
+    in.researcher_skill_mean[i] = in.researchers[i] ? in.researcher_skill_mean[i] / in.researchers[i] : 0.0;
   for (std::size_t e = 0; e < en.size(); ++e)
-    en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 1.0;
+    en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 0.0;  // no team, no progress
 }
 
 std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, std::size_t field, std::size_t region,
@@ -266,7 +266,7 @@ std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, st
   en.age_months[e] = 0;
   en.alive[e] = 1;
   en.founded_month[e] = st.month;
-  en.rd_staff_skill_mean[e] = 1.0;
+  en.rd_staff_skill_mean[e] = 0.0;  // until it hires
   return static_cast<std::int32_t>(e);
 }
 

@@ -63,15 +63,23 @@ void print_summary(const Scenario& s, const RunResult& r, const std::string& pat
   if (s.world.scale != 1.0)
     std::printf("(world.scale = %g: multiply counts and yuan by %g for province-equivalent figures)\n", s.world.scale,
                 1.0 / s.world.scale);
-  std::printf("  %-40s %14.0f\n", "discoveries", v[m_discoveries]);
-  std::printf("  %-40s %14.0f\n", "contract-research deals", v[m_contract_research_deals]);
-  std::printf("  %-40s %14.0f\n", "enterprise projects started", v[m_enterprise_projects_started]);
-  std::printf("  %-40s %14.0f\n", "breakthroughs", v[m_breakthroughs]);
-  std::printf("  %-40s %14.0f\n", "products launched", v[m_products_launched]);
-  std::printf("  %-40s %14.0f\n", "breakthroughs awaiting transfer (end)", v[m_awaiting_transfer]);
-  std::printf("  %-40s %14.2f\n", "project R&D spending, billion yuan/year",
-              (v[m_rd_spending_institutes] + v[m_rd_spending_enterprises]) / years / 1e9);
-  std::printf("  %-40s %14.2f\n", "compute spending, billion yuan/year", v[m_compute_spending] / years / 1e9);
+  const auto count = [&](const char* label, double value) { std::printf("  %-44s %14.0f\n", label, value); };
+  const auto yearly = [&](const char* label, double yuan) {
+    std::printf("  %-44s %14.2f\n", label, yuan / years / 1e9);
+  };
+  count("discoveries", v[m_discoveries]);
+  count("breakthroughs", v[m_breakthroughs]);
+  count("transfers (licence + spin-off)", v[m_transfers_licence] + v[m_transfers_spinoff]);
+  count("  of which bad transfers", v[m_bad_transfers]);
+  count("products launched", v[m_products_launched]);
+  count("start-ups founded (talent + spin-offs)", v[m_startups_founded] + v[m_spinoffs_founded]);
+  count("firm exits", v[m_firm_exits]);
+  count("venture deals", v[m_deals_seed] + v[m_deals_series_a] + v[m_deals_series_b]);
+  yearly("R&D spending, billion yuan/year",
+         v[m_basic_research_spending] + v[m_rd_spending_institutes] + v[m_rd_spending_enterprises]);
+  yearly("transfer income, billion yuan/year", v[m_transfer_income]);
+  yearly("venture investment, billion yuan/year", v[m_invested_venture] + v[m_invested_guidance]);
+  yearly("revenue, billion yuan/year", v[m_revenue]);
 }
 
 }  // namespace

@@ -132,7 +132,7 @@ inline constexpr std::array<MetricDef, kMetricCount> kMetrics = {{
   {"bad_transfers", "transfers/month", "Transfers of projects whose latent quality is below chain.transfer.bad_quality_threshold", "transfer", Dim::field, Accumulation::flow},
   {"licence_fees", "yuan/month", "Licence fees paid by enterprises", "transfer", Dim::field, Accumulation::flow},
   {"transfer_contract_value", "yuan/month", "Value of transfer contracts: licence fees plus the valuation of spin-off equity", "transfer", Dim::field, Accumulation::flow},
-  {"transfer_income", "yuan/month", "Institutes' transfer income (licence fees and contract research, before the inventor share)", "transfer", Dim::region, Accumulation::flow},
+  {"transfer_income", "yuan/month", "Institutes' transfer income: contract research payments and licence fees (the fees before the inventor share)", "transfer", Dim::region, Accumulation::flow},
   {"transfer_conversion", "ratio", "Transfers per case decided (months without cases count as 0)", "transfer", Dim::none, Accumulation::mean},
   {"deals_seed", "deals/month", "Seed rounds closed by venture funds", "finance", Dim::field, Accumulation::flow},
   {"deals_series_a", "deals/month", "Series A rounds closed by venture funds", "finance", Dim::field, Accumulation::flow},

@@ -25,11 +25,11 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
     const auto& candidates = s.enterprises_by_field[pr.field[id]];
     if (!candidates.empty() && rng.bernoulli(p.contract_research_probability)) {
       const std::int32_t e = candidates[rng.below(static_cast<std::uint32_t>(candidates.size()))];
-      const double accept =
+      const double value = p.contract_value_yuan_median * pr.quality[id];
+      const double accept = en.cash_yuan[e] < value ? 0.0 :
           c.friction(in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) * en.absorptive_capacity[e];
       if (rng.bernoulli(accept)) {
         const std::int32_t inst = pr.origin_institute[id];
-        const double value = p.contract_value_yuan_median * pr.quality[id];
         pr.holder_kind[id] = HolderKind::enterprise;
         pr.holder[id] = e;
         // The enterprise pays the institute for the know-how (an internal transfer).

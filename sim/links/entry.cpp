@@ -23,6 +23,9 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   std::vector<std::uint8_t> founds(t.size(), 0);
   for_each_index(t.size(), [&](std::size_t i) {
     if (t.employer_kind[i] == EmployerKind::outside) return;
+    // People already working at a start-up do not found another one.
+    if (t.employer_kind[i] == EmployerKind::enterprise && s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
+      return;
     Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
     founds[i] = rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i]));
   });
@@ -30,9 +33,10 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
     if (!founds[i]) continue;
     Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
     rng.uniform();  // the founding draw
-    const std::int32_t e = add_enterprise(c, s, EnterpriseKind::startup, t.field[i], t.region[i],
-                                          ep.revenue_median_startup * rng.lognormal(0.0, ep.revenue_log_sd),
-                                          p.founder_seed_yuan, std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0));
+    const double size = ep.revenue_median_startup * rng.lognormal(0.0, ep.revenue_log_sd);
+    const double absorptive = std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0);
+    const std::int32_t e =
+        add_enterprise(c, s, EnterpriseKind::startup, t.field[i], t.region[i], size, p.founder_seed_yuan, absorptive);
     s.ledger.month[lf_founder_money] += p.founder_seed_yuan;
     if (t.role[i] == Role::researcher) t.role[i] = Role::engineer;  // the founder now works in industry
     t.employer_kind[i] = EmployerKind::enterprise;
@@ -52,8 +56,9 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
     const std::size_t field = rng.categorical(fw);
     const double size = ep.revenue_median_sme * rng.lognormal(0.0, ep.revenue_log_sd);
     const double cash = ep.initial_cash_months * size;
-    add_enterprise(c, s, EnterpriseKind::sme, field, rng.categorical(rw), size, cash,
-                   std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0));
+    const std::size_t region = rng.categorical(rw);
+    const double absorptive = std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0);
+    add_enterprise(c, s, EnterpriseKind::sme, field, region, size, cash, absorptive);
     s.ledger.month[lf_founder_money] += cash;
     m.at(m_sme_entries, field) += 1.0;
   }

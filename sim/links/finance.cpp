@@ -56,7 +56,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
 
   // Funds raise new capital and reset their deal capacity.
-  const double inflow = p.capital_inflow_per_year / 12.0;
+  const double inflow = std::pow(1.0 + p.capital_inflow_per_year, 1.0 / 12.0) - 1.0;  // compounds to the yearly rate
   for (std::size_t f = 0; f < fi.size(); ++f) {
     if (fi.kind[f] == FinancierKind::bank) continue;
     const double raised = fi.capital_yuan[f] * inflow;

@@ -103,7 +103,7 @@ void market(const Context& c, State& s, MonthMetrics& m) {
     }
     // Established firms pay out cash beyond their buffer; start-ups keep theirs for R&D.
     const double cap = ep.cash_cap_months * revenue;
-    if (en.kind[e] != EnterpriseKind::startup && en.cash_yuan[e] > cap) {
+    if (en.kind[e] != EnterpriseKind::startup && revenue > 0.0 && en.cash_yuan[e] > cap) {
       s.ledger.month[lf_owners_payout] += en.cash_yuan[e] - cap;
       en.cash_yuan[e] = cap;
     }
@@ -143,17 +143,23 @@ void market(const Context& c, State& s, MonthMetrics& m) {
     if (!en.alive[e] || en.kind[e] != EnterpriseKind::startup) continue;
     Rng rng(c.key, Stream::market, static_cast<std::uint32_t>(e), month);
     const std::size_t f = en.field[e];
-    if (en.product_quality[e] > 0.0 && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)) {
-      const std::int32_t buyer = leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))];
+    const std::int32_t buyer = en.product_quality[e] > 0.0 && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)
+                                   ? leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))]
+                                   : -1;
+    // The buyer must be able to pay the revenue-based price and the start-up's debt.
+    if (buyer >= 0 && en.cash_yuan[buyer] >= p.acquisition_revenue_months * en.revenue_yuan_per_month[e] + en.debt_yuan[e]) {
       const double investors = pay_investors(c, s, e, rng, stakes[e]);
       const double price = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e], investors);
       en.cash_yuan[buyer] -= price;
       s.ledger.month[lf_owners_payout] += price - investors;  // the founders' share
-      // The buyer takes over the business, products and debt; the start-up's cash goes to its owners.
+      // The buyer takes over the business and products and repays the start-up's bank; the
+      // start-up's cash goes to its owners.
       en.base_size[buyer] += en.base_size[e];
       en.product_quality[buyer] += en.product_quality[e];
-      en.debt_yuan[buyer] += en.debt_yuan[e];
-      if (en.debt_yuan[e] > 0.0 && en.lender[buyer] < 0) en.lender[buyer] = en.lender[e];
+      if (en.debt_yuan[e] > 0.0) {
+        en.cash_yuan[buyer] -= en.debt_yuan[e];
+        s.financiers.capital_yuan[en.lender[e]] += en.debt_yuan[e];
+      }
       s.ledger.month[lf_owners_payout] += en.cash_yuan[e];
       en.debt_yuan[e] = 0.0;
       en.alive[e] = 0;

@@ -11,7 +11,7 @@ namespace innochain {
 
 std::int64_t institute_staff_target(const Context& c, const Institutes& in, std::size_t i) {
   const auto& t = c.scenario.chain.talent;
-  return static_cast<std::int64_t>(in.budget_yuan_per_month[i] * t.wage_share_of_rd / t.researcher_wage_yuan_per_month);
+  return std::llround(in.budget_yuan_per_month[i] * t.wage_share_of_rd / t.researcher_wage_yuan_per_month);
 }
 
 std::int64_t enterprise_staff_target(const Context& c, const Enterprises& en, std::size_t e) {
@@ -21,7 +21,7 @@ std::int64_t enterprise_staff_target(const Context& c, const Enterprises& en, st
   const double budget = en.kind[e] == EnterpriseKind::startup
                             ? std::max(0.0, en.cash_yuan[e]) / c.scenario.chain.finance.round_runway_months
                             : enterprise_project_budget(c, en, e);
-  return static_cast<std::int64_t>(budget * t.wage_share_of_rd / t.engineer_wage_yuan_per_month);
+  return std::llround(budget * t.wage_share_of_rd / t.engineer_wage_yuan_per_month);
 }
 
 double acceptance_probability(const Context& c, std::size_t region, std::size_t field, std::size_t employer_region,

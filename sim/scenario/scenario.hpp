@@ -151,7 +151,7 @@ struct ProgressParams {
 
 /// Link 3: the transfer office's three obstacles and the routes.
 struct TransferParams {
-  double sanction_size_yuan = 2.0e6;        ///< officials' loss if sanctioned ("don't dare")
+  double sanction_size_yuan = 5.0e6;        ///< officials' loss if sanctioned ("don't dare")
   double inventor_effort_half_share = 0.3;  ///< inventor share at which effort is half its maximum ("don't want")
   double inventor_effort_elasticity = 2.0;  ///< elasticity of the saturating effort function
   double tie_skill_gain = 0.15;             ///< office skill gain per log industry tie ("don't know how")
@@ -167,7 +167,7 @@ struct TransferParams {
 
 /// Link 4: venture funds, guidance funds and banks.
 struct FinanceParams {
-  double round_runway_months = 18.0;  ///< months of stage cost a round covers
+  double round_runway_months = 18.0;  ///< months of the funding gap a round covers
   double venture_threshold = 0.0;     ///< log-quality signal a venture fund needs at seed
   double threshold_step_per_round = 0.1;  ///< later rounds need a higher signal
   double signal_noise = 0.6;          ///< log sd of financiers' quality signal
@@ -198,9 +198,8 @@ struct TalentMarketParams {
 
 /// Market: demand, shares, revenue, exits and acquisitions.
 struct MarketParams {
-  double quality_share_elasticity = 1.0;      ///< theta in share ~ base x (1 + products)^theta
+  double quality_share_elasticity = 1.0;      ///< theta in share ~ (base + product demand x quality)^theta
   double product_obsolescence_per_year = 0.25;
-  double product_quality_scale = 1.0;         ///< product quality that doubles a firm's quality index
   double acquisition_probability = 0.03;      ///< monthly chance a start-up with a product is bought
   double acquisition_revenue_months = 36.0;   ///< price in months of revenue
 };

@@ -331,12 +331,12 @@ std::vector<Param> build_schema() {
             "Reserve price: the office licenses only to a buyer valuing the project above this share of the "
             "office's own valuation (transfer value x seen quality); else the case is shelved for want of a buyer."),
       prob("chain.transfer.spinoff_probability", AT(chain.transfer.spinoff_probability),
-           "Chance of a spin-off instead of a licence at full inventor effort and entrepreneurial propensity 1; the "
-           "spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and must raise a seed round."),
+           "Spin-off chance for an approved case is this x inventor effort x X, X ~ Exp(1) the inventor's relative "
+           "entrepreneurial propensity (capped at 1); else licence. The spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and must raise a seed round."),
 
       // ---- chain: link 4
       real("chain.finance.round_runway_months", AT(chain.finance.round_runway_months), "months", 1.0, 120.0,
-           "Months of the project's stage cost a funding round covers."),
+           "A round covers this many months of the start-up's unfunded project cost (its funding gap)."),
       real("chain.finance.venture_threshold", AT(chain.finance.venture_threshold), "log quality", -10.0, 10.0,
            "Log-quality signal a median venture fund needs to invest at seed."),
       real("chain.finance.threshold_step_per_round", AT(chain.finance.threshold_step_per_round), "log quality", 0.0,
@@ -388,11 +388,10 @@ std::vector<Param> build_schema() {
 
       // ---- chain: market
       real("chain.market.quality_share_elasticity", AT(chain.market.quality_share_elasticity), "1", 0.0, 10.0,
-           "theta: a firm's market weight is base size x (1 + product quality / scale)^theta."),
+           "theta: a firm's market weight is (base size + product demand x product quality)^theta; its share of "
+           "sector output is its weight over the sector's total."),
       share("chain.market.product_obsolescence_per_year", AT(chain.market.product_obsolescence_per_year),
             "Annual loss of a product's quality and demand (obsolescence)."),
-      real("chain.market.product_quality_scale", AT(chain.market.product_quality_scale), "quality", 1e-6, 1e6,
-           "Product quality stock that doubles a firm's quality index (at theta = 1)."),
       prob("chain.market.acquisition_probability", AT(chain.market.acquisition_probability),
            "Monthly chance that a start-up with a launched product is bought by a chain leader of its field."),
       real("chain.market.acquisition_revenue_months", AT(chain.market.acquisition_revenue_months), "months", 0.0,

@@ -20,6 +20,7 @@ State world_with_finished_basics(const Context& c, int finished, int firms, doub
     st.enterprises.alive[e] = 1;
     st.enterprises.absorptive_capacity[e] = absorptive;
     st.enterprises.rd_staff[e] = 0;
+    st.enterprises.cash_yuan[e] = 1e12;  // can pay for contract research
   }
   index_enterprises_by_field(st, c.fields);
   st.projects.resize(static_cast<std::size_t>(finished));
@@ -74,6 +75,13 @@ TEST_CASE("contract research signs with probability friction x absorptive capaci
     MonthMetrics m(1, 1);
     breakthrough(c, st, m);
     CHECK(enterprise_held(st) == Approx(2000).margin(150));
+  }
+  SECTION("a firm without the cash to pay does not sign") {
+    State st = world_with_finished_basics(c, 100, 5, 1.0);
+    for (int e = 0; e < 5; ++e) st.enterprises.cash_yuan[e] = 0.0;
+    MonthMetrics m(1, 1);
+    breakthrough(c, st, m);
+    CHECK(enterprise_held(st) == 0);
   }
   SECTION("with no enterprise in the field nothing is contracted") {
     State st = world_with_finished_basics(c, 100, 0, 1.0);
