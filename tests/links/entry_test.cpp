@@ -1,1 +1,294 @@
-// (being written)
+// Entry: start-ups founded by entrepreneurial talent (the founder joins the new
+// firm, which takes the founder's field and region, with the founder's money),
+// SMEs entering at a base rate, and the per-field index rebuilt.
+#include "links/entry.hpp"
+
+#include "agents/population.hpp"
+#include "core/ledger.hpp"
+#include "support/tiny_world.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+using namespace innochain;
+
+namespace {
+
+/// Two regions, two fields; no SME entry unless a test asks for it.
+Scenario two_by_two() {
+  Scenario s = test::tiny_scenario(2);
+  s.world.regions = {{"a", 0.5, 0.5, 0.5, 0.5}, {"b", 0.5, 0.5, 0.5, 0.5}};
+  s.world.friction = {{1.0, 0.5}, {0.5, 1.0}};
+  s.chain.entry.sme_entry_per_year = 0.0;
+  return s;
+}
+
+State empty_world(const Context& c) {
+  State st;
+  st.institutes.resize(0, c.fields);
+  return st;
+}
+
+/// Appends `n` people with the given propensity, role, place and employer.
+void add_people(State& st, std::size_t n, float propensity, Role role, std::size_t region, std::size_t field,
+                EmployerKind kind = EmployerKind::none, std::int32_t employer = -1) {
+  Talent& t = st.talent;
+  const std::size_t first = t.size();
+  t.resize(first + n);
+  for (std::size_t i = first; i < first + n; ++i) {
+    t.role[i] = role;
+    t.region[i] = static_cast<std::uint16_t>(region);
+    t.field[i] = static_cast<std::uint16_t>(field);
+    t.skill[i] = 1.0f;
+    t.employer_kind[i] = kind;
+    t.employer[i] = employer;
+    t.entrepreneurial_propensity[i] = propensity;
+    t.months_in_job[i] = 12;
+    t.tie_institute[i] = -1;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("founding probability: propensity x the monthly founding rate", "[entry]") {
+  EntryParams p;
+  p.talent_founding_per_year = 0.12;
+  const double monthly = 1.0 - std::pow(1.0 - 0.12, 1.0 / 12.0);
+  CHECK(founding_probability(p, 1.0) == Approx(monthly));
+  CHECK(founding_probability(p, 0.5) == Approx(0.5 * monthly));
+  CHECK(founding_probability(p, 0.0) == 0.0);
+  // Monotone in propensity.
+  double previous = -1.0;
+  for (double prop = 0.0; prop <= 1.0; prop += 0.05) {
+    const double q = founding_probability(p, prop);
+    CHECK(q > previous);
+    CHECK(q >= 0.0);
+    CHECK(q <= 1.0);
+    previous = q;
+  }
+  // Over twelve months, a person of propensity 1 founds with probability the annual rate.
+  CHECK(1.0 - std::pow(1.0 - founding_probability(p, 1.0), 12.0) == Approx(0.12));
+  // A rate of 1 a year with propensity 1 is certain; probabilities are capped at 1.
+  p.talent_founding_per_year = 1.0;
+  CHECK(founding_probability(p, 1.0) == 1.0);
+  CHECK(founding_probability(p, 0.3) == Approx(0.3));
+  CHECK(founding_probability(p, 5.0) == 1.0);
+  p.talent_founding_per_year = 0.0;
+  CHECK(founding_probability(p, 1.0) == 0.0);
+}
+
+TEST_CASE("with talent_founding_per_year = 0 nobody founds a start-up", "[entry]") {
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 0.0;
+  const Context c(s, RunKey{1, 0});
+  State st = empty_world(c);
+  add_people(st, 5000, 1.0f, Role::engineer, 0, 0);
+  MonthMetrics m(2, 2);
+  entry(c, st, m);
+  CHECK(st.enterprises.size() == 0);
+  CHECK(m.total(m_startups_founded) == 0.0);
+  CHECK(m.total(m_sme_entries) == 0.0);
+  CHECK(st.ledger.month[lf_founder_money] == 0.0);
+  for (std::size_t i = 0; i < st.talent.size(); ++i) CHECK(st.talent.employer_kind[i] == EmployerKind::none);
+}
+
+TEST_CASE("with a high founding rate many start-ups, each employing its founder", "[entry]") {
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 1.0;  // monthly probability = propensity
+  s.chain.entry.founder_seed_yuan = 7.5e5;
+  const Context c(s, RunKey{2, 0});
+  State st = empty_world(c);
+  st.month = 5;
+  // An incumbent in field 1, and one that has exited.
+  const std::int32_t incumbent = add_enterprise(c, st, EnterpriseKind::sme, 1, 0, 1e6, 1e6, 0.5);
+  const std::int32_t dead = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e6, 1e6, 0.5);
+  st.enterprises.alive[dead] = 0;
+  const std::size_t firms_before = st.enterprises.size();
+  add_people(st, 1000, 0.5f, Role::engineer, 0, 0);                                       // 0..999
+  add_people(st, 1000, 0.5f, Role::researcher, 1, 1, EmployerKind::enterprise, incumbent);  // 1000..1999
+  add_people(st, 500, 1.0f, Role::engineer, 1, 0, EmployerKind::outside);                 // 2000..2499: gone
+  add_people(st, 500, 0.0f, Role::engineer, 0, 1);                                        // 2500..2999: no drive
+  const double money_before = money_stock(st);
+  MonthMetrics m(2, 2);
+  entry(c, st, m);
+
+  const Talent& t = st.talent;
+  const Enterprises& en = st.enterprises;
+  const std::size_t founded = en.size() - firms_before;
+  CHECK(m.total(m_startups_founded) == static_cast<double>(founded));
+  // Binomial(2000, 1/2): sd ~ 22.
+  CHECK(founded == Approx(1000).margin(90));
+
+  int founders = 0, founders_a = 0, founders_b = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t.employer_kind[i] != EmployerKind::enterprise || t.employer[i] == incumbent) continue;
+    ++founders;
+    (i < 1000 ? founders_a : founders_b) += 1;
+    const std::int32_t e = t.employer[i];
+    INFO("founder " << i << " of enterprise " << e);
+    REQUIRE(e >= static_cast<std::int32_t>(firms_before));
+    CHECK(en.kind[e] == EnterpriseKind::startup);
+    CHECK(en.alive[e] == 1);
+    CHECK(en.field[e] == t.field[i]);
+    CHECK(en.region[e] == t.region[i]);
+    CHECK(en.cash_yuan[e] == 7.5e5);
+    CHECK(en.founded_month[e] == 5);
+    CHECK(en.base_size[e] > 0.0);
+    CHECK(en.absorptive_base[e] >= 0.0);
+    CHECK(en.absorptive_base[e] <= 1.0);
+    CHECK(t.months_in_job[i] == 0);
+    CHECK(t.role[i] == Role::engineer);  // a researcher founder now works in industry
+  }
+  // One founder per new firm, each firm with exactly one founder.
+  CHECK(founders == static_cast<int>(founded));
+  std::vector<int> per_firm(en.size(), 0);
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t.employer_kind[i] == EmployerKind::enterprise) per_firm[t.employer[i]] += 1;
+  for (std::size_t e = firms_before; e < en.size(); ++e) CHECK(per_firm[e] == 1);
+  CHECK(founders_a == Approx(500).margin(64));
+  CHECK(founders_b == Approx(500).margin(64));
+  // By field: group a founds in field 0, group b in field 1.
+  CHECK(m.at(m_startups_founded, 0) == founders_a);
+  CHECK(m.at(m_startups_founded, 1) == founders_b);
+  // Nobody outside the province and nobody without propensity founds.
+  for (std::size_t i = 2000; i < 2500; ++i) CHECK(t.employer_kind[i] == EmployerKind::outside);
+  for (std::size_t i = 2500; i < 3000; ++i) CHECK(t.employer_kind[i] == EmployerKind::none);
+
+  // Founders' money enters the ledger and the money stock.
+  CHECK(st.ledger.month[lf_founder_money] == Approx(7.5e5 * static_cast<double>(founded)));
+  CHECK(money_stock(st) - money_before == Approx(st.ledger.sources() - st.ledger.sinks()));
+
+  // The per-field index is rebuilt: alive firms only, ascending, entrants included.
+  REQUIRE(st.enterprises_by_field.size() == 2);
+  std::size_t listed = 0;
+  for (std::size_t f = 0; f < 2; ++f) {
+    const auto& ids = st.enterprises_by_field[f];
+    CHECK(std::is_sorted(ids.begin(), ids.end()));
+    for (const std::int32_t e : ids) {
+      CHECK(en.alive[e] == 1);
+      CHECK(en.field[e] == f);
+    }
+    listed += ids.size();
+  }
+  CHECK(listed == founded + 1);  // the entrants and the incumbent, not the dead firm
+  CHECK(std::find(st.enterprises_by_field[1].begin(), st.enterprises_by_field[1].end(), incumbent) !=
+        st.enterprises_by_field[1].end());
+  CHECK(std::find(st.enterprises_by_field[0].begin(), st.enterprises_by_field[0].end(), dead) ==
+        st.enterprises_by_field[0].end());
+}
+
+TEST_CASE("people already working at a start-up do not found another one", "[entry]") {
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 1.0;  // monthly probability = propensity
+  const Context c(s, RunKey{6, 0});
+  State st = empty_world(c);
+  const std::int32_t startup = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 1e5, 1e6, 0.5);
+  const std::int32_t sme = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e6, 1e6, 0.5);
+  add_people(st, 200, 1.0f, Role::engineer, 0, 0, EmployerKind::enterprise, startup);  // 0..199
+  add_people(st, 200, 1.0f, Role::engineer, 0, 0, EmployerKind::enterprise, sme);      // 200..399
+  MonthMetrics m(2, 2);
+  entry(c, st, m);
+  for (std::size_t i = 0; i < 200; ++i) CHECK(st.talent.employer[i] == startup);
+  // Propensity 1 at a founding rate of 1 a year: every SME employee founds this month.
+  for (std::size_t i = 200; i < 400; ++i) CHECK(st.talent.employer[i] > sme);
+  CHECK(m.total(m_startups_founded) == 200.0);
+}
+
+TEST_CASE("more entrepreneurial propensity, more founders", "[entry]") {
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 0.5;
+  const Context c(s, RunKey{3, 0});
+  State st = empty_world(c);
+  add_people(st, 20000, 0.2f, Role::engineer, 0, 0);  // 0..19999
+  add_people(st, 20000, 0.8f, Role::engineer, 0, 1);  // 20000..39999
+  MonthMetrics m(2, 2);
+  entry(c, st, m);
+  const double monthly = 1.0 - std::pow(0.5, 1.0 / 12.0);
+  const double low = 20000 * 0.2 * monthly, high = 20000 * 0.8 * monthly;  // ~225 and ~902
+  CHECK(m.at(m_startups_founded, 0) == Approx(low).margin(4 * std::sqrt(low)));
+  CHECK(m.at(m_startups_founded, 1) == Approx(high).margin(4 * std::sqrt(high)));
+  CHECK(m.at(m_startups_founded, 1) > 2 * m.at(m_startups_founded, 0));
+}
+
+TEST_CASE("SMEs enter at initial_count x sme_entry_per_year / 12 a month", "[entry]") {
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 0.0;
+  s.chain.entry.sme_entry_per_year = 0.12;
+  s.agents.enterprises.count = 12000;  // 120 SMEs a month expected
+  s.world.fields[0].enterprise_share = 0.25;
+  s.world.fields[1].enterprise_share = 0.75;
+  s.world.regions[0].enterprise_share = 0.9;
+  s.world.regions[1].enterprise_share = 0.1;
+  const Context c(s, RunKey{4, 0});
+  const auto& ep = s.agents.enterprises;
+  State st = empty_world(c);
+  double total = 0.0, by_field0 = 0.0, by_field1 = 0.0;
+  const int months = 24;
+  for (int month = 0; month < months; ++month) {
+    const std::size_t before = st.enterprises.size();
+    const double money_before = money_stock(st);
+    st.ledger.clear();
+    MonthMetrics m(2, 2);
+    entry(c, st, m);
+    const std::size_t entered = st.enterprises.size() - before;
+    INFO("month " << month);
+    // One month: Poisson(120), sd ~ 11.
+    CHECK(entered == Approx(120).margin(50));
+    CHECK(m.total(m_sme_entries) == static_cast<double>(entered));
+    double cash = 0.0;
+    for (std::size_t e = before; e < st.enterprises.size(); ++e) {
+      CHECK(st.enterprises.kind[e] == EnterpriseKind::sme);
+      CHECK(st.enterprises.alive[e] == 1);
+      CHECK(st.enterprises.founded_month[e] == month);
+      CHECK(st.enterprises.cash_yuan[e] == Approx(ep.initial_cash_months * st.enterprises.base_size[e]));
+      cash += st.enterprises.cash_yuan[e];
+    }
+    CHECK(st.ledger.month[lf_founder_money] == Approx(cash));
+    CHECK(money_stock(st) - money_before == Approx(st.ledger.sources() - st.ledger.sinks()));
+    total += static_cast<double>(entered);
+    by_field0 += m.at(m_sme_entries, 0);
+    by_field1 += m.at(m_sme_entries, 1);
+    st.month += 1;
+  }
+  // 24 months: 2880 expected, sd ~ 54.
+  CHECK(total == Approx(120.0 * months).margin(4 * std::sqrt(120.0 * months)));
+  CHECK(by_field0 == Approx(0.25 * total).margin(4 * std::sqrt(total * 0.25 * 0.75)));
+  CHECK(by_field1 == Approx(0.75 * total).margin(4 * std::sqrt(total * 0.25 * 0.75)));
+  int region1 = 0;
+  for (std::size_t e = 0; e < st.enterprises.size(); ++e) region1 += st.enterprises.region[e] == 1;
+  CHECK(region1 == Approx(0.1 * total).margin(4 * std::sqrt(total * 0.1 * 0.9)));
+  // The per-field index lists them all.
+  CHECK(st.enterprises_by_field[0].size() + st.enterprises_by_field[1].size() == st.enterprises.size());
+
+  SECTION("the rate follows world.scale through the initial count") {
+    Scenario half = s;
+    half.world.scale = 0.5;
+    const Context ch(half, RunKey{4, 0});
+    State sh = empty_world(ch);
+    double entered = 0.0;
+    for (int month = 0; month < months; ++month) {
+      MonthMetrics m(2, 2);
+      entry(ch, sh, m);
+      entered += m.total(m_sme_entries);
+      sh.month += 1;
+    }
+    CHECK(entered == Approx(60.0 * months).margin(4 * std::sqrt(60.0 * months)));
+  }
+}
+
+TEST_CASE("with sme_entry_per_year = 0 no SME enters", "[entry]") {
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 0.0;
+  s.agents.enterprises.count = 100000;
+  const Context c(s, RunKey{5, 0});
+  State st = empty_world(c);
+  for (int month = 0; month < 12; ++month) {
+    MonthMetrics m(2, 2);
+    entry(c, st, m);
+    st.month += 1;
+  }
+  CHECK(st.enterprises.size() == 0);
+}

@@ -401,12 +401,13 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   CHECK(en.alive[no_leader] == 1);
   CHECK(en.acquired_by[no_leader] == -1);
 
-  // The buyer takes over the business, products, debt, projects and staff.
+  // The buyer takes over the business, products, projects and staff, and repays the start-up's bank.
   CHECK(en.base_size[leader] == Approx(base_before + 1e5));
   CHECK(en.product_quality[leader] == Approx(keep_per_month(s)));
-  CHECK(en.debt_yuan[leader] == Approx(2.0e5));
-  CHECK(en.lender[leader] == bank);
   CHECK(en.debt_yuan[target] == 0.0);
+  CHECK(en.debt_yuan[leader] == 0.0);
+  const double interest = 2.0e5 * s.chain.finance.bank_interest_per_year / 12.0;  // paid by the target first
+  CHECK(st.financiers.capital_yuan[bank] == Approx(1e9 + interest + 2.0e5));
   CHECK(st.projects.holder[project] == leader);
   CHECK(st.projects.status[project] == ProjectStatus::active);
   CHECK(st.talent.employer[worker] == leader);
@@ -421,15 +422,30 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   CHECK(m.at(m_exit_proceeds) == Approx(proceeds));
   CHECK(m.at(m_exits_acquisition, 0) == 1.0);
 
-  // The buyer pays max(revenue months x revenue, investors' proceeds).
+  // The buyer pays max(revenue months x revenue, investors' proceeds), and the debt.
   const double price = std::max(mp.acquisition_revenue_months * en.revenue_yuan_per_month[target], proceeds);
   const double leader_cash = 1e8 + ep.operating_margin * en.revenue_yuan_per_month[leader];
   REQUIRE(leader_cash < ep.cash_cap_months * en.revenue_yuan_per_month[leader]);  // no payout of its own
-  CHECK(en.cash_yuan[leader] == Approx(leader_cash - price));
+  CHECK(en.cash_yuan[leader] == Approx(leader_cash - price - 2.0e5));
   // Founders receive the rest of the price and the start-up's cash (after interest on its debt).
-  const double target_cash =
-      5e5 + ep.operating_margin * en.revenue_yuan_per_month[target] - 2.0e5 * s.chain.finance.bank_interest_per_year / 12.0;
+  const double target_cash = 5e5 + ep.operating_margin * en.revenue_yuan_per_month[target] - interest;
   CHECK(st.ledger.month[lf_owners_payout] == Approx(price - proceeds + target_cash));
+}
+
+TEST_CASE("a chain leader that cannot pay does not acquire", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.chain.market.acquisition_probability = 1.0;
+  const Context c(s, RunKey{7, 0});
+  State st = empty_world(c, {1.0e8});
+  const std::int32_t leader = firm(c, st, EnterpriseKind::chain_leader, 0, 1e8, -1e9);
+  const std::int32_t target = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
+  st.enterprises.product_quality[target] = 1.0;
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  CHECK(st.enterprises.alive[target] == 1);
+  CHECK(st.enterprises.acquired_by[target] == -1);
+  CHECK(m.total(m_acquisitions) == 0.0);
+  CHECK(st.enterprises.base_size[leader] == 1e8);
 }
 
 TEST_CASE("with acquisition_probability 0 no start-up is acquired", "[market]") {
@@ -451,6 +467,7 @@ TEST_CASE("with acquisition_probability 0 no start-up is acquired", "[market]") 
 TEST_CASE("acquisitions happen at about acquisition_probability a month", "[market]") {
   Scenario s = test::tiny_scenario(1);
   s.chain.market.acquisition_probability = 0.2;
+  s.agents.enterprises.cash_cap_months = 1e6;  // the buyer keeps its cash: affordability never binds
   const Context c(s, RunKey{9, 0});
   State st = empty_world(c, {1.0e9});
   firm(c, st, EnterpriseKind::chain_leader, 0, 1e9, 1e12);

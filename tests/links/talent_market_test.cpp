@@ -95,23 +95,27 @@ TEST_CASE("staff targets: budget x wage share / wage", "[talent]") {
   const auto& t = s.chain.talent;
   State st = empty_world(c);
 
-  SECTION("institutes: whole budget x wage share / researcher wage, rounded down") {
+  SECTION("institutes: whole budget x wage share / researcher wage") {
     add_institute(c, st, 0, 0, 1.0e6);
-    add_institute(c, st, 0, 0, 1.0e6 + 0.9 * t.researcher_wage_yuan_per_month / t.wage_share_of_rd);
+    add_institute(c, st, 0, 0, 1.0e6 + 0.4 * t.researcher_wage_yuan_per_month / t.wage_share_of_rd);
     add_institute(c, st, 0, 0, 0.0);
+    add_institute(c, st, 0, 0, 4.0e6);
     CHECK(institute_staff_target(c, st.institutes, 0) == 25);  // 1e6 x 0.5 / 2e4
-    CHECK(institute_staff_target(c, st.institutes, 0) ==
-          static_cast<std::int64_t>(1.0e6 * t.wage_share_of_rd / t.researcher_wage_yuan_per_month));
-    CHECK(institute_staff_target(c, st.institutes, 1) == 25);  // 25.9 -> 25
+    CHECK(institute_staff_target(c, st.institutes, 3) == 100);
+    // A fractional target (25.4) is rounded to a whole neighbour.
+    CHECK(std::abs(static_cast<double>(institute_staff_target(c, st.institutes, 1)) - 25.4) < 1.0);
     CHECK(institute_staff_target(c, st.institutes, 2) == 0);
   }
 
   SECTION("established firms: R&D budget = min(cash, revenue x R&D share)") {
-    const std::int32_t e = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e7, 1e9, 0.5);
-    st.enterprises.revenue_yuan_per_month[e] = 1e7;
+    const std::int32_t e = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1.5e7, 1e9, 0.5);
+    st.enterprises.revenue_yuan_per_month[e] = 1.5e7;
     st.enterprises.rd_share[e] = 0.04;
-    // 1e7 x 0.04 = 4e5 of R&D; x 0.5 / 3e4 = 6.67 -> 6.
-    CHECK(enterprise_staff_target(c, st.enterprises, e) == 6);
+    // 1.5e7 x 0.04 = 6e5 of R&D; x 0.5 / 3e4 = 10.
+    CHECK(enterprise_staff_target(c, st.enterprises, e) == 10);
+    // Twice the R&D share, twice the staff.
+    st.enterprises.rd_share[e] = 0.08;
+    CHECK(enterprise_staff_target(c, st.enterprises, e) == 20);
     // Cash binds: 1.2e5 x 0.5 / 3e4 = 2.
     st.enterprises.cash_yuan[e] = 1.2e5;
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 2);
@@ -128,8 +132,10 @@ TEST_CASE("staff targets: budget x wage share / wage", "[talent]") {
     const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 1e5, 5.0 * runway * 3e4 / 0.5, 0.5);
     st.enterprises.revenue_yuan_per_month[e] = 0.0;  // revenue plays no part for a start-up
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 5);
-    st.enterprises.cash_yuan[e] = 1.8e6;  // 1e5 a month x 0.5 / 3e4 = 1.67 -> 1
-    CHECK(enterprise_staff_target(c, st.enterprises, e) == 1);
+    st.enterprises.cash_yuan[e] = 2.0 * runway * 3e4 / 0.5;
+    CHECK(enterprise_staff_target(c, st.enterprises, e) == 2);
+    st.enterprises.cash_yuan[e] = 1.8e6;  // 1e5 a month x 0.5 / 3e4 = 1.67: a whole neighbour
+    CHECK(std::abs(static_cast<double>(enterprise_staff_target(c, st.enterprises, e)) - 5.0 / 3.0) < 1.0);
     st.enterprises.cash_yuan[e] = -1e6;
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 0);
   }
