@@ -26,6 +26,7 @@ struct Institutes {
   // Derived each month from the talent table.
   std::vector<std::int32_t> researchers;
   std::vector<double> researcher_skill_mean;
+  std::vector<double> researcher_propensity_mean;  ///< mean entrepreneurial propensity of its researchers
   std::vector<std::int32_t> industry_ties;  ///< former researchers now industry scientists at firms
 
   std::size_t size() const { return kind.size(); }
@@ -44,6 +45,7 @@ struct Institutes {
     cash_yuan.resize(n);
     researchers.resize(n);
     researcher_skill_mean.resize(n);
+    researcher_propensity_mean.resize(n);
     industry_ties.resize(n);
   }
 };

@@ -224,6 +224,7 @@ void update_workforce(State& st) {
   const Talent& t = st.talent;
   std::fill(in.researchers.begin(), in.researchers.end(), 0);
   std::fill(in.researcher_skill_mean.begin(), in.researcher_skill_mean.end(), 0.0);
+  std::fill(in.researcher_propensity_mean.begin(), in.researcher_propensity_mean.end(), 0.0);
   std::fill(en.rd_staff.begin(), en.rd_staff.end(), 0);
   std::fill(en.rd_staff_skill_mean.begin(), en.rd_staff_skill_mean.end(), 0.0);
   std::fill(in.industry_ties.begin(), in.industry_ties.end(), 0);
@@ -234,6 +235,7 @@ void update_workforce(State& st) {
     if (t.employer_kind[i] == EmployerKind::institute) {
       in.researchers[e] += 1;
       in.researcher_skill_mean[e] += t.skill[i];
+      in.researcher_propensity_mean[e] += t.entrepreneurial_propensity[i];
     } else if (t.employer_kind[i] == EmployerKind::enterprise) {
       en.rd_staff[e] += 1;
       en.rd_staff_skill_mean[e] += t.skill[i];
@@ -243,8 +245,10 @@ void update_workforce(State& st) {
       }
     }
   }
-  for (std::size_t i = 0; i < in.size(); ++i)
+  for (std::size_t i = 0; i < in.size(); ++i) {
     in.researcher_skill_mean[i] = in.researchers[i] ? in.researcher_skill_mean[i] / in.researchers[i] : 0.0;
+    in.researcher_propensity_mean[i] = in.researchers[i] ? in.researcher_propensity_mean[i] / in.researchers[i] : 0.0;
+  }
   for (std::size_t e = 0; e < en.size(); ++e)
     en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 0.0;  // no team, no progress
 }

@@ -21,18 +21,23 @@ double exit_multiple(const FinanceParams& p, double u) {
 
 namespace {
 
-/// Investors in enterprise e exit: each active stake is paid multiple x amount
-/// (listing: by public-market buyers; acquisition: by the acquirer). Returns the total paid.
-double pay_investors(const Context& c, State& s, std::size_t e, Rng& rng, const std::vector<std::int32_t>& stakes) {
+/// What each active stake in a firm would be paid at an exit: multiple x amount.
+std::vector<double> exit_proceeds(const Context& c, const State& s, Rng& rng, const std::vector<std::int32_t>& stakes) {
+  std::vector<double> proceeds;
+  for (const std::int32_t k : stakes)
+    proceeds.push_back(s.investments.amount_yuan[k] * exit_multiple(c.scenario.chain.finance, rng.uniform()));
+  return proceeds;
+}
+
+/// Pays the stakes their proceeds (listing: from public-market buyers; acquisition: from
+/// the acquirer) and closes them. Returns the total paid.
+double pay_investors(State& s, const std::vector<std::int32_t>& stakes, const std::vector<double>& proceeds) {
   double paid = 0.0;
-  for (const std::int32_t k : stakes) {
-    if (s.investments.status[k] != InvestmentStatus::active) continue;
-    const double proceeds = s.investments.amount_yuan[k] * exit_multiple(c.scenario.chain.finance, rng.uniform());
-    s.financiers.capital_yuan[s.investments.financier[k]] += proceeds;
-    s.investments.status[k] = InvestmentStatus::exited;
-    paid += proceeds;
+  for (std::size_t j = 0; j < stakes.size(); ++j) {
+    s.financiers.capital_yuan[s.investments.financier[stakes[j]]] += proceeds[j];
+    s.investments.status[stakes[j]] = InvestmentStatus::exited;
+    paid += proceeds[j];
   }
-  (void)e;
   return paid;
 }
 
@@ -94,7 +99,7 @@ void market(const Context& c, State& s, MonthMetrics& m) {
       s.financiers.capital_yuan[en.lender[e]] += interest;
       m.at(m_interest_paid) += interest;
       const double spare = en.cash_yuan[e] - 3.0 * revenue;  // keep three months of revenue as a buffer
-      if (spare > 0.0) {
+      if (spare > 0.0 && en.loss_months[e] == 0) {
         const double repay = std::min(spare, en.debt_yuan[e]);
         en.cash_yuan[e] -= repay;
         en.debt_yuan[e] -= repay;
@@ -146,10 +151,14 @@ void market(const Context& c, State& s, MonthMetrics& m) {
     const std::int32_t buyer = en.product_quality[e] > 0.0 && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)
                                    ? leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))]
                                    : -1;
-    // The buyer must be able to pay the revenue-based price and the start-up's debt.
-    if (buyer >= 0 && en.cash_yuan[buyer] >= p.acquisition_revenue_months * en.revenue_yuan_per_month[e] + en.debt_yuan[e]) {
-      const double investors = pay_investors(c, s, e, rng, stakes[e]);
-      const double price = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e], investors);
+    // The price is the larger of a revenue multiple and what the investors' exit multiples
+    // ask; the buyer must be able to pay it and the start-up's debt.
+    const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, stakes[e]) : std::vector<double>{};
+    double asked = 0.0;
+    for (double a : asks) asked += a;
+    const double price = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e], asked);
+    if (buyer >= 0 && en.cash_yuan[buyer] >= price + en.debt_yuan[e]) {
+      const double investors = pay_investors(s, stakes[e], asks);
       en.cash_yuan[buyer] -= price;
       s.ledger.month[lf_owners_payout] += price - investors;  // the founders' share
       // The buyer takes over the business and products and repays the start-up's bank; the
@@ -171,7 +180,7 @@ void market(const Context& c, State& s, MonthMetrics& m) {
         m.at(m_exit_proceeds) += investors;
       }
     } else if (en.equity_raised_yuan[e] > 0.0 && en.revenue_yuan_per_month[e] > fp.ipo_revenue_yuan_per_month) {
-      const double investors = pay_investors(c, s, e, rng, stakes[e]);
+      const double investors = pay_investors(s, stakes[e], exit_proceeds(c, s, rng, stakes[e]));
       s.ledger.month[lf_listing_proceeds] += investors;
       en.kind[e] = EnterpriseKind::sme;  // listed: no longer a start-up
       m.at(m_exits_listing, f) += 1.0;

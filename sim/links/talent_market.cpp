@@ -119,7 +119,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   // 4. Arrivals from outside the province join the unemployed; new ids follow the old ones.
   const double in_rate = 1.0 - std::pow(1.0 - p.inflow_per_year, 1.0 / 12.0);
   const long long present = people_in_province(s);
-  Rng arrivals(c.key, Stream::talent_inflow, 0, month);
+  Rng arrivals(c.key, Stream::talent_inflow, 0xFFFFFFFFu, month);  // not a person's id
   const std::uint32_t inflow = arrivals.poisson(in_rate * static_cast<double>(present));
   const auto& tp = c.scenario.agents.talent;
   std::vector<double> rw, fw;

@@ -44,9 +44,11 @@ std::int32_t best_licensee(const Context& c, const State& s, std::int32_t projec
     const std::size_t g = rng.categorical(near);
     const auto& firms = s.enterprises_by_field[g];
     const std::int32_t e = firms[rng.below(static_cast<std::uint32_t>(firms.size()))];
+    // Regional friction scales the chance that the office and the firm meet at all.
+    if (!rng.bernoulli(c.friction(static_cast<Eigen::Index>(institute_region), static_cast<Eigen::Index>(en.region[e]))))
+      continue;
     const double v = p.transfer_value_yuan_median * pr.quality[project] * en.absorptive_capacity[e] *
-                     c.proximity(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g)) *
-                     c.friction(static_cast<Eigen::Index>(institute_region), static_cast<Eigen::Index>(en.region[e]));
+                     c.proximity(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g));
     if (v > valuation && en.cash_yuan[e] >= fee_share * v) {
       valuation = v;
       best = e;
@@ -103,8 +105,10 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
       m.at(m_shelved_not_approved, f) += 1.0;
       continue;
     }
-    const double propensity = mean_propensity * rng.exponential(1.0);
-    const bool spinoff = rng.bernoulli(std::min(1.0, p.spinoff_probability * effort * propensity / mean_propensity));
+    // The inventor's entrepreneurial propensity relative to the province's mean: the institute's
+    // researchers' mean propensity times an individual Exp(1) factor.
+    const double propensity = in.researcher_propensity_mean[i] / mean_propensity * rng.exponential(1.0);
+    const bool spinoff = rng.bernoulli(std::min(1.0, p.spinoff_probability * effort * propensity));
     std::int32_t holder = -1;
     double last_valuation = 0.0;
     if (spinoff) {

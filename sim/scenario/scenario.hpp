@@ -158,7 +158,7 @@ struct TransferParams {
   double transfer_value_yuan_median = 4.0e6;  ///< expected value of a transfer of a quality-1 project
   double screening_noise = 0.5;             ///< log sd of the office's view of quality
   double screening_threshold = 0.6;         ///< quality the office requires at full care
-  double bad_quality_threshold = 0.5;       ///< transfers of latent quality below this are "bad transfers"
+  double bad_quality_threshold = 0.7;       ///< transfers of latent quality below this are "bad transfers"
   std::int64_t licence_candidates = 5;      ///< enterprises the licensing market shows per case
   double licence_fee_share = 0.4;           ///< share of the buyer's valuation paid as the fee
   double licence_reserve_share = 0.3;       ///< the office licenses only if the best valuation exceeds this x its own
@@ -192,7 +192,7 @@ struct TalentMarketParams {
   double inflow_per_year = 0.04;          ///< arrivals from outside the province, share of talent a year
   double outflow_per_year = 0.03;         ///< departures of employed talent, share a year
   double unemployed_outflow_multiplier = 4.0;
-  double researcher_to_industry_share = 0.3;  ///< share of vacancies at firms open to researchers
+  double researcher_to_industry_share = 0.3;  ///< chance a searching researcher looks at firms, not institutes
   double tie_absorptive_gain = 0.05;          ///< absorptive capacity added per log industry tie
 };
 

@@ -331,8 +331,9 @@ std::vector<Param> build_schema() {
             "Reserve price: the office licenses only to a buyer valuing the project above this share of the "
             "office's own valuation (transfer value x seen quality); else the case is shelved for want of a buyer."),
       prob("chain.transfer.spinoff_probability", AT(chain.transfer.spinoff_probability),
-           "Spin-off chance for an approved case is this x inventor effort x X, X ~ Exp(1) the inventor's relative "
-           "entrepreneurial propensity (capped at 1); else licence. The spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and must raise a seed round."),
+           "Spin-off chance for an approved case is this x inventor effort x the inventor's entrepreneurial "
+           "propensity relative to the province mean (the institute's researchers' mean x an Exp(1) draw), capped at "
+           "1; else licence. The spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and must raise a seed round."),
 
       // ---- chain: link 4
       real("chain.finance.round_runway_months", AT(chain.finance.round_runway_months), "months", 1.0, 120.0,

@@ -53,6 +53,8 @@ State queued_world(const Context& c, int n, const Office& o, int firms = 10, dou
   st.institutes.inventor_share[0] = o.inventor_share;
   st.institutes.screening_care[0] = o.screening_care;
   st.institutes.industry_ties[0] = o.industry_ties;
+  // Researchers of average entrepreneurial propensity: relative propensity 1.
+  st.institutes.researcher_propensity_mean[0] = c.scenario.agents.talent.entrepreneurial_propensity_mean;
   st.enterprises.resize(static_cast<std::size_t>(firms));
   for (int e = 0; e < firms; ++e) {
     st.enterprises.kind[e] = EnterpriseKind::sme;
@@ -226,6 +228,32 @@ TEST_CASE("a higher inventor share means more spin-offs", "[transfer]") {
   // Money: seed money in, inventors' share of licence fees out; nothing else is created.
   const double net = ss.ledger.sources() - ss.ledger.sinks();
   CHECK(std::abs(money_stock(ss) - money_before - net) < 1e-3);
+}
+
+TEST_CASE("researchers with more entrepreneurial propensity found more spin-offs", "[transfer]") {
+  const Scenario s = test::tiny_scenario();
+  const Context c(s, RunKey{13, 0});
+  const auto& p = s.chain.transfer;
+  const double mean = s.agents.talent.entrepreneurial_propensity_mean;
+  Office o;
+  State low = queued_world(c, 2000, o), high = queued_world(c, 2000, o);
+  low.institutes.researcher_propensity_mean[0] = 0.5 * mean;
+  high.institutes.researcher_propensity_mean[0] = 2.0 * mean;
+  MonthMetrics ml(1, 1), mh(1, 1);
+  transfer(c, low, ml);
+  transfer(c, high, mh);
+  CHECK(mh.total(m_transfers_spinoff) > 2 * ml.total(m_transfers_spinoff));
+  for (auto [m, relative] : {std::pair{&ml, 0.5}, std::pair{&mh, 2.0}}) {
+    const double approved = m->total(m_transfers_licence) + m->total(m_transfers_spinoff) + m->total(m_shelved_no_buyer);
+    const double ps = p_spinoff(p.spinoff_probability * inventor_effort(p, o.inventor_share) * relative);
+    CHECK(m->total(m_transfers_spinoff) == Approx(approved * ps).margin(4 * sd_binomial(approved, ps) + 1));
+  }
+  // Without researchers (propensity 0) nobody spins off.
+  State none = queued_world(c, 500, o);
+  none.institutes.researcher_propensity_mean[0] = 0.0;
+  MonthMetrics mn(1, 1);
+  transfer(c, none, mn);
+  CHECK(mn.total(m_transfers_spinoff) == 0.0);
 }
 
 TEST_CASE("a higher perceived sanction probability means fewer transfers", "[transfer]") {
