@@ -30,6 +30,15 @@ struct Enterprises {
   std::vector<double> funding_gap_yuan;
   std::vector<double> pipeline_quality;
   std::vector<double> rd_spent_yuan;  ///< this month's R&D project spending
+  // Policy levers read by the progress phase (reset every month by the policy phase):
+  // a subsidy pays `rate` of the firm's compute (or whole R&D) cost, at most `allowance`
+  // yuan this month, charged to policy instance `policy` (-1: none).
+  std::vector<double> compute_subsidy_rate;
+  std::vector<double> compute_allowance_yuan;
+  std::vector<std::int32_t> compute_policy;
+  std::vector<double> rd_subsidy_rate;
+  std::vector<double> rd_allowance_yuan;
+  std::vector<std::int32_t> rd_policy;
   std::vector<double> rd_share;             ///< share of revenue spent on R&D projects
   std::vector<double> absorptive_capacity;  ///< in [0, 1]
   std::vector<std::int32_t> age_months;
@@ -60,6 +69,12 @@ struct Enterprises {
     funding_gap_yuan.resize(n);
     pipeline_quality.resize(n);
     rd_spent_yuan.resize(n);
+    compute_subsidy_rate.resize(n);
+    compute_allowance_yuan.resize(n);
+    compute_policy.resize(n, -1);
+    rd_subsidy_rate.resize(n);
+    rd_allowance_yuan.resize(n);
+    rd_policy.resize(n, -1);
     rd_share.resize(n);
     absorptive_capacity.resize(n);
     age_months.resize(n);

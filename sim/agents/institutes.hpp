@@ -22,6 +22,10 @@ struct Institutes {
   std::vector<double> sanction_probability;
   std::vector<double> inventor_share;
   std::vector<double> screening_care;  ///< 1 = full care; a liability exemption lowers it
+  // Baselines of the three policy levers above: the policy phase resets the levers to these.
+  std::vector<double> base_sanction_probability;
+  std::vector<double> base_inventor_share;
+  std::vector<double> base_screening_care;
   std::vector<double> cash_yuan;  ///< transfer income retained; funds projects on top of the budget
   // Derived each month from the talent table.
   std::vector<std::int32_t> researchers;
@@ -42,6 +46,9 @@ struct Institutes {
     sanction_probability.resize(n);
     inventor_share.resize(n);
     screening_care.resize(n, 1.0);
+    base_sanction_probability.resize(n);
+    base_inventor_share.resize(n);
+    base_screening_care.resize(n, 1.0);
     cash_yuan.resize(n);
     researchers.resize(n);
     researcher_skill_mean.resize(n);

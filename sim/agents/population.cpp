@@ -95,6 +95,8 @@ State build_population(const Context& c) {
       in.risk_aversion[i] = p.risk_aversion;
       in.sanction_probability[i] = p.sanction_probability;
       in.inventor_share[i] = p.inventor_share;
+      in.base_sanction_probability[i] = p.sanction_probability;
+      in.base_inventor_share[i] = p.inventor_share;
     }, 64);
   }
 

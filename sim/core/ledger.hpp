@@ -19,6 +19,7 @@ enum LedgerFlow : int {
   lf_new_fund_capital,  ///< capital raised by venture and guidance funds
   lf_founder_money,     ///< founders' own money in new start-ups and SMEs
   lf_listing_proceeds,  ///< public-market buyers paying investors at a listing
+  lf_policy_spending,   ///< public money paid out by policy instruments
   // Sinks: money leaving it.
   lf_research_spending,  ///< institutes' research spending (wages, compute, inputs)
   lf_operating_costs,    ///< enterprises' non-R&D operating costs

@@ -10,7 +10,7 @@
 
 namespace innochain {
 
-enum class Dim : unsigned char { none, field, region };
+enum class Dim : unsigned char { none, field, region, policy };
 /// How a series becomes its /summary value: flows sum over months, stocks keep
 /// the final month, means average over months (all summed over fields/regions).
 enum class Accumulation : unsigned char { flow, stock, mean };
@@ -96,6 +96,8 @@ enum Metric : int {
   m_money_stock,
   m_money_sources,
   m_money_sinks,
+  m_policy_spending,
+  m_policy_units_served,
   kMetricCount
 };
 
@@ -172,6 +174,8 @@ inline constexpr std::array<MetricDef, kMetricCount> kMetrics = {{
   {"money_stock", "yuan", "Money held in the modelled economy (institutes, enterprises, financiers)", "ledger", Dim::none, Accumulation::stock},
   {"money_sources", "yuan/month", "External money entering the modelled economy", "ledger", Dim::none, Accumulation::flow},
   {"money_sinks", "yuan/month", "External money leaving the modelled economy", "ledger", Dim::none, Accumulation::flow},
+  {"policy_spending", "yuan/month", "Public money paid out by each policy instance", "policies", Dim::policy, Accumulation::flow},
+  {"policy_units_served", "units/month", "Units each policy instance served (firms, institutes, projects or people, by instrument)", "policies", Dim::policy, Accumulation::flow},
 }};
 // clang-format on
 
@@ -182,7 +186,7 @@ const char* accumulation_name(Accumulation a);
 /// fields, regions or a single slot.
 class MonthMetrics {
  public:
-  MonthMetrics(std::size_t fields, std::size_t regions);
+  MonthMetrics(std::size_t fields, std::size_t regions, std::size_t policies = 0);
   void clear();
   double& at(Metric m, std::size_t k = 0) { return values_[m][k]; }
   double at(Metric m, std::size_t k = 0) const { return values_[m][k]; }
@@ -197,6 +201,6 @@ class MonthMetrics {
 /// Markdown table of every series (the metric table of docs/output.md).
 std::string metrics_reference_markdown();
 
-std::size_t metric_width(const MetricDef& def, std::size_t fields, std::size_t regions);
+std::size_t metric_width(const MetricDef& def, std::size_t fields, std::size_t regions, std::size_t policies);
 
 }  // namespace innochain

@@ -9,6 +9,7 @@
 #include "links/progress.hpp"
 #include "links/talent_market.hpp"
 #include "links/transfer.hpp"
+#include "policies/policy.hpp"
 
 namespace innochain {
 
@@ -47,6 +48,10 @@ void stock_metrics(const Context&, State& s, MonthMetrics& m) {
   m.at(m_money_stock) = money_stock(s);
   m.at(m_money_sources) = s.ledger.sources();
   m.at(m_money_sinks) = s.ledger.sinks();
+  for (std::size_t k = 0; k < s.policy_spending.size(); ++k) {
+    m.at(m_policy_spending, k) = s.policy_spending[k];
+    m.at(m_policy_units_served, k) = s.policy_units[k];
+  }
 }
 
 }  // namespace
@@ -64,6 +69,7 @@ Context::Context(const Scenario& s, RunKey k)
 
 const std::vector<Phase>& pipeline() {
   static const std::vector<Phase> phases = {
+      {"policies", &policies},
       {"talent_market", &talent_market},
       {"basic_research", &basic_research},
       {"breakthrough", &breakthrough},
@@ -80,8 +86,15 @@ const std::vector<Phase>& pipeline() {
 Simulation::Simulation(const Scenario& scenario, RunKey key)
     : context_(scenario, key),
       state_(build_population(context_)),
-      metrics_(context_.fields, context_.regions),
-      phase_seconds_(pipeline().size(), 0.0) {}
+      metrics_(context_.fields, context_.regions, scenario.policies.size()),
+      phase_seconds_(pipeline().size(), 0.0) {
+  for (const PolicyConfig& p : scenario.policies) {
+    state_.instruments.push_back(find_instrument_type(p.type)->make(p));
+    state_.eligibility.push_back(std::make_shared<const Eligibility>(resolve_eligibility(scenario, p)));
+  }
+  state_.policy_spending.assign(scenario.policies.size(), 0.0);
+  state_.policy_units.assign(scenario.policies.size(), 0.0);
+}
 
 void Simulation::step() {
   metrics_.clear();

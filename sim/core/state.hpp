@@ -13,6 +13,7 @@
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace innochain {
@@ -29,6 +30,9 @@ struct EventLog {
   } deals;
   void clear() { *this = EventLog{}; }
 };
+
+class Instrument;
+struct Eligibility;
 
 /// Everything that changes during a run.
 struct State {
@@ -50,6 +54,14 @@ struct State {
   Ledger ledger;
   /// This month's events, when the scenario asks for them.
   EventLog events;
+  /// Policy instances of the scenario, in scenario order, with their resolved eligibility
+  /// (shared_ptr: the type is complete only in sim/policies/).
+  std::vector<std::shared_ptr<Instrument>> instruments;
+  std::vector<std::shared_ptr<const Eligibility>> eligibility;
+  /// This month's spending (yuan) and units served per instance, written by the phases
+  /// that pay out policy money.
+  std::vector<double> policy_spending;
+  std::vector<double> policy_units;
   std::int32_t month = 0;  ///< months completed
 };
 

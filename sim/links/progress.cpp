@@ -55,23 +55,43 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // Projects killed since last month (their holder exited) leave the active list.
   std::erase_if(pr.active, [&](std::int32_t id) { return pr.status[id] == ProjectStatus::failed; });
 
-  // Holders' demand (serial in id order, so sums are thread-count independent).
-  std::vector<double> inst_demand(in.size(), 0.0), firm_demand(en.size(), 0.0);
+  // Holders' demand, total and compute (serial in id order: sums independent of threads).
+  std::vector<double> inst_demand(in.size(), 0.0), firm_demand(en.size(), 0.0), firm_compute(en.size(), 0.0);
   for (const std::int32_t id : pr.active) {
     const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
-    (pr.holder_kind[id] == HolderKind::institute ? inst_demand : firm_demand)[pr.holder[id]] += cost;
+    if (pr.holder_kind[id] == HolderKind::institute) {
+      inst_demand[pr.holder[id]] += cost;
+    } else {
+      firm_demand[pr.holder[id]] += cost;
+      firm_compute[pr.holder[id]] += cost * c.scenario.world.fields[pr.field[id]].compute_intensity;
+    }
   }
-  std::vector<double> inst_coverage(in.size(), 1.0), firm_coverage(en.size(), 1.0);
+  // Coverage of the non-compute cost (funding) and of the compute cost, per holder.
+  std::vector<double> inst_coverage(in.size(), 1.0), firm_funding(en.size(), 1.0), firm_compute_cov(en.size(), 1.0);
+  std::vector<double> compute_paid(en.size(), 0.0), rd_paid(en.size(), 0.0);
   for (std::size_t i = 0; i < in.size(); ++i)
     if (inst_demand[i] > 0.0) inst_coverage[i] = std::min(1.0, institute_project_budget(c, in, i) / inst_demand[i]);
   for (std::size_t e = 0; e < en.size(); ++e) {
     en.funding_gap_yuan[e] = 0.0;
     en.pipeline_quality[e] = 0.0;
     en.rd_spent_yuan[e] = 0.0;
-    if (firm_demand[e] <= 0.0) continue;
+    const double demand = firm_demand[e], compute = firm_compute[e];
+    if (demand <= 0.0) continue;
+    // Policy levers: a compute subsidy pays part of the compute bill, an R&D subsidy part of
+    // the rest of the cost, each within this month's allowance; the firm funds the remainder.
+    compute_paid[e] = std::min(en.compute_subsidy_rate[e] * compute, en.compute_allowance_yuan[e]);
+    rd_paid[e] = std::min(en.rd_subsidy_rate[e] * (demand - compute_paid[e]), en.rd_allowance_yuan[e]);
+    en.compute_allowance_yuan[e] -= compute_paid[e];  // what is left tells the instrument what was used
+    en.rd_allowance_yuan[e] -= rd_paid[e];
+    const double own_need = demand - compute_paid[e] - rd_paid[e];
     const double budget = enterprise_project_budget(c, en, e);
-    firm_coverage[e] = std::min(1.0, budget / firm_demand[e]);
-    en.funding_gap_yuan[e] = std::max(0.0, firm_demand[e] - budget);
+    const double phi = own_need > 0.0 ? std::min(1.0, budget / own_need) : 1.0;
+    en.funding_gap_yuan[e] = std::max(0.0, own_need - budget);
+    // Share of the cost beyond the compute subsidy that is paid (by the R&D subsidy and the firm).
+    const double rest = demand - compute_paid[e];
+    const double psi = rest > 0.0 ? (rd_paid[e] + phi * own_need) / rest : 1.0;
+    firm_funding[e] = psi;
+    firm_compute_cov[e] = compute > 0.0 ? (compute_paid[e] + psi * (compute - compute_paid[e])) / compute : psi;
   }
 
   const std::size_t n = pr.active.size();
@@ -81,18 +101,20 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     const std::int32_t id = pr.active[j];
     const HolderKind kind = pr.holder_kind[id];
     const std::int32_t h = pr.holder[id];
-    const double phi = kind == HolderKind::institute ? inst_coverage[h] : firm_coverage[h];
+    const double phi = kind == HolderKind::institute ? inst_coverage[h] : firm_funding[h];
+    const double chi = kind == HolderKind::institute ? inst_coverage[h] : firm_compute_cov[h];
     const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h] : en.rd_staff_skill_mean[h];
+    const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
+    const double kappa = c.scenario.world.fields[pr.field[id]].compute_intensity;
     coverage_of[j] = phi;
-    paid[j] = phi * monthly_cost(c, pr.stage[id], pr.field[id]);
+    paid[j] = cost * (kappa * chi + (1.0 - kappa) * phi);
     Rng rng(c.key, Stream::progress, static_cast<std::uint32_t>(id), month);
     if (rng.bernoulli(failure_hazard(c, pr.stage[id], pr.quality[id]))) {
       pr.status[id] = ProjectStatus::failed;
       outcome[j] = Outcome::failed;
       return;
     }
-    // Holders pay compute in the same proportion as the rest of the cost.
-    pr.progress[id] += progress_rate(c, pr.stage[id], pr.field[id], skill, phi, phi);
+    pr.progress[id] += progress_rate(c, pr.stage[id], pr.field[id], skill, phi, chi);
     pr.months_in_stage[id] += 1;
     if (pr.progress[id] >= 1.0) outcome[j] = Outcome::finished;
   });
@@ -111,7 +133,6 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       inst_spent[h] += paid[j];
       m.at(m_rd_spending_institutes, in.region[h]) += paid[j];
     } else {
-      en.cash_yuan[h] -= paid[j];
       en.rd_spent_yuan[h] += paid[j];
       s.ledger.month[lf_enterprise_rd] += paid[j];
       m.at(m_rd_spending_enterprises, en.region[h]) += paid[j];
@@ -151,6 +172,17 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       }
     }
     next.push_back(id);
+  }
+  // Firms pay what the policy subsidies did not; the subsidies are public money.
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (en.rd_spent_yuan[e] <= 0.0) continue;
+    en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e];
+    for (const auto& [amount, policy] : {std::pair{compute_paid[e], en.compute_policy[e]}, std::pair{rd_paid[e], en.rd_policy[e]}}) {
+      if (amount <= 0.0) continue;
+      s.ledger.month[lf_policy_spending] += amount;
+      s.policy_spending[policy] += amount;
+      s.policy_units[policy] += 1.0;
+    }
   }
   // Institutes pay from the public budget first, then from retained transfer income.
   for (std::size_t i = 0; i < in.size(); ++i) {

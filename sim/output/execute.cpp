@@ -2,6 +2,7 @@
 
 #include "core/simulation.hpp"
 #include "output/run_file.hpp"
+#include "policies/policy.hpp"
 #include "scenario/decode.hpp"
 
 #include <tbb/global_control.h>
@@ -26,6 +27,13 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
   info.horizon_months = s.horizon_months;
   for (const auto& f : s.world.fields) info.fields.push_back(f.name);
   for (const auto& r : s.world.regions) info.regions.push_back(r.name);
+  for (const auto& p : s.policies) {
+    info.policies.push_back(p.name);
+    info.policy_types.push_back(p.type);
+    std::string levers;
+    for (const auto& l : find_instrument_type(p.type)->levers) levers += (levers.empty() ? "" : ",") + l;
+    info.policy_levers.push_back(levers);
+  }
   info.compression_level = static_cast<int>(s.output.compression_level);
 
   RunFileWriter writer(request.path, request.force, info);

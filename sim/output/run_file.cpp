@@ -280,16 +280,20 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   H5DSset_scale(field_ds.id(), "field");
   h5::Handle region_ds = h5::write_strings(f, "region", info_.regions);
   H5DSset_scale(region_ds.id(), "region");
+  h5::Handle policy_ds = h5::write_strings(f, "policy", info_.policies);
+  H5DSset_scale(policy_ds.id(), "policy");
+  h5::write_strings(f, "policy_type", info_.policy_types);
+  h5::write_strings(f, "policy_levers", info_.policy_levers);
 
   h5::Handle series = h5::create_group(f, "series");
   buffer_.resize(kMetricCount);
   for (int m = 0; m < kMetricCount; ++m) {
     const MetricDef& def = kMetrics[m];
-    const hsize_t width = metric_width(def, info_.fields.size(), info_.regions.size());
+    const hsize_t width = metric_width(def, info_.fields.size(), info_.regions.size(), info_.policies.size());
     const int rank = def.dim == Dim::none ? 1 : 2;
     const hsize_t dims[2] = {0, width};
     const hsize_t maxdims[2] = {H5S_UNLIMITED, width};
-    const hsize_t chunk[2] = {chunk_months_, width};
+    const hsize_t chunk[2] = {chunk_months_, std::max<hsize_t>(width, 1)};
     h5::Handle space(h5::check(H5Screate_simple(rank, dims, maxdims), "dataspace"), H5Sclose);
     h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), "dcpl"), H5Pclose);
     H5Pset_chunk(dcpl.id(), rank, chunk);
@@ -308,6 +312,7 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
     H5DSattach_scale(ds.id(), month_ds_.id(), 0);
     if (def.dim == Dim::field) H5DSattach_scale(ds.id(), field_ds.id(), 1);
     if (def.dim == Dim::region) H5DSattach_scale(ds.id(), region_ds.id(), 1);
+    if (def.dim == Dim::policy) H5DSattach_scale(ds.id(), policy_ds.id(), 1);
     series_.push_back(std::move(ds));
   }
 }
@@ -341,6 +346,7 @@ void RunFileWriter::flush() {
                                     const std::string& name) {
     const hsize_t new_dims[2] = {written_ + rows, width};
     h5::check(H5Dset_extent(ds, new_dims), "extend " + name);
+    if (width == 0) return;  // a policy series of a scenario without policies
     h5::Handle file_space(h5::check(H5Dget_space(ds), "dataspace"), H5Sclose);
     const hsize_t start[2] = {written_, 0};
     const hsize_t count[2] = {rows, width};
@@ -351,7 +357,7 @@ void RunFileWriter::flush() {
   extend_and_write(month_ds_.id(), 1, 1, H5T_NATIVE_INT32, month_buffer_.data(), "month");
   for (int m = 0; m < kMetricCount; ++m) {
     const MetricDef& def = kMetrics[m];
-    const hsize_t width = metric_width(def, info_.fields.size(), info_.regions.size());
+    const hsize_t width = metric_width(def, info_.fields.size(), info_.regions.size(), info_.policies.size());
     extend_and_write(series_[m].id(), def.dim == Dim::none ? 1 : 2, width, H5T_NATIVE_DOUBLE, buffer_[m].data(),
                      def.name);
     buffer_[m].clear();

@@ -23,6 +23,9 @@ struct RunInfo {
   std::int64_t horizon_months = 0;
   std::vector<std::string> fields;
   std::vector<std::string> regions;
+  std::vector<std::string> policies;        ///< policy instance names (the "policy" dimension)
+  std::vector<std::string> policy_types;    ///< their instrument types
+  std::vector<std::string> policy_levers;   ///< the levers each acts on, comma-separated
   int compression_level = 4;
 };
 

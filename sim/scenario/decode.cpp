@@ -1,5 +1,6 @@
 #include "scenario/decode.hpp"
 
+#include "policies/policy.hpp"
 #include "scenario/schema.hpp"
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace innochain {
 
@@ -176,9 +178,7 @@ class Decoder {
       }
     }
     if (key.starts_with("policies.")) {
-      error(key_at, fmt::format("no policy named '{}' in this scenario",
-                                key.substr(9, key.find('.', 9) == std::string::npos ? std::string::npos
-                                                                                      : key.find('.', 9) - 9)));
+      apply_policy_set(key.substr(9), value, key_at, value_at);
       return;
     }
     std::vector<std::string> all;
@@ -305,6 +305,21 @@ class Decoder {
         }
       }
     }
+    for (const auto& p : s.policies) {
+      std::vector<std::string> fields, regions;
+      for (const auto& f : s.world.fields) fields.push_back(f.name);
+      for (const auto& r : s.world.regions) regions.push_back(r.name);
+      for (const auto& [list, known, what] : {std::tuple{&p.fields, &fields, "fields"}, std::tuple{&p.regions, &regions, "regions"}}) {
+        for (const auto& n : *list)
+          if (std::find(known->begin(), known->end(), n) == known->end())
+            error(where("policies." + p.name + ".eligible." + what),
+                  fmt::format("policy {}: no {} named '{}' in world.{}{}", p.name, std::string(what).substr(0, std::string(what).size() - 1),
+                              n, what, with_suggestion(n, *known)));
+      }
+      if (p.end_month >= 0 && p.end_month < p.start_month)
+        error(where("policies." + p.name + ".end_month"),
+              fmt::format("policy {}: end_month {} is before start_month {}", p.name, p.end_month, p.start_month));
+    }
     if (!diags_.empty()) throw ScenarioError(diags_);
   }
 
@@ -410,15 +425,177 @@ class Decoder {
       error(at(node, file), fmt::format("policies must be a list, got {}", describe(node)));
       return;
     }
+    scenario.policies.clear();  // lists are replaced, not merged
+    std::set<std::string> names;
     for (const auto& entry : node) {
-      const YAML::Node type = entry.IsMap() ? entry["type"] : YAML::Node();
+      if (!entry.IsMap()) {
+        error(at(entry, file), "each policy must be a map with 'type' and 'name'");
+        continue;
+      }
+      const YAML::Node type = entry["type"];
+      const YAML::Node name = entry["name"];
       if (!type || !type.IsScalar()) {
         error(at(entry, file), "each policy needs a 'type'");
         continue;
       }
-      error(at(type, file), fmt::format("unknown policy type '{}': this build registers no policy instruments yet",
-                                        type.Scalar()));
+      const InstrumentType* t = find_instrument_type(type.Scalar());
+      if (!t) {
+        std::vector<std::string> known;
+        for (const auto& k : instrument_types()) known.push_back(k.type);
+        error(at(type, file), fmt::format("unknown policy type '{}'{}", type.Scalar(), with_suggestion(type.Scalar(), known)));
+        continue;
+      }
+      if (!name || !name.IsScalar() || name.Scalar().empty()) {
+        error(at(entry, file), "each policy needs a 'name' (unique in the scenario)");
+        continue;
+      }
+      if (!names.insert(name.Scalar()).second) {
+        error(at(name, file), fmt::format("duplicate policy name '{}'", name.Scalar()));
+        continue;
+      }
+      PolicyConfig p = policy_defaults(*t);
+      p.name = name.Scalar();
+      std::map<std::string, Location> seen;
+      for (const auto& kv : entry) {
+        if (!check_duplicate(seen, kv.first, file)) continue;
+        const std::string key = kv.first.Scalar();
+        if (key == "type" || key == "name") continue;
+        apply_policy_key(p, *t, key, kv.second, file, at(kv.first, file), at(kv.second, file));
+      }
+      record_origin("policies." + p.name, at(entry, file));
+      scenario.policies.push_back(std::move(p));
     }
+  }
+
+  static PolicyConfig policy_defaults(const InstrumentType& t) {
+    PolicyConfig p;
+    p.type = t.type;
+    for (const auto& param : t.params) p.values.emplace_back(param.key, param.default_value);
+    for (const auto& ch : t.choices) p.choices.emplace_back(ch.key, ch.default_value);
+    return p;
+  }
+
+  bool string_list(const YAML::Node& node, const std::string& path, const std::string& file, const Location& loc,
+                   std::vector<std::string>& out) {
+    if (!node.IsSequence()) {
+      error(loc, fmt::format("{} must be a list of names, e.g. [guangzhou, shenzhen], got {}", path, describe(node)));
+      return false;
+    }
+    out.clear();
+    for (const auto& item : node) {
+      if (!item.IsScalar()) {
+        error(at(item, file), fmt::format("{} entries must be names, got {}", path, describe(item)));
+        return false;
+      }
+      out.push_back(item.Scalar());
+    }
+    return true;
+  }
+
+  /// One key of a policy entry: window, eligibility, or an instrument parameter.
+  void apply_policy_key(PolicyConfig& p, const InstrumentType& t, const std::string& key, const YAML::Node& value,
+                        const std::string& file, const Location& key_at, const Location& value_at) {
+    const std::string path = "policies." + p.name + "." + key;
+    const auto month = [&](std::int64_t& out, double lo) {
+      double v = 0;
+      if (!parse_real(value, v) || v != std::floor(v) || v < lo || v > 1200) {
+        error(value_at, fmt::format("{} must be a whole month in [{}, 1200], got {}", path, lo, describe(value)));
+        return;
+      }
+      out = static_cast<std::int64_t>(v);
+      record_origin(path, value_at);
+    };
+    if (key == "start_month") return month(p.start_month, 0);
+    if (key == "end_month") return month(p.end_month, -1);
+    if (key == "eligible") {
+      if (!value.IsMap()) {
+        error(value_at, fmt::format("{} must be a map with kinds, fields and/or regions", path));
+        return;
+      }
+      for (const auto& kv : value) {
+        const std::string sub = kv.first.Scalar();
+        const std::string sub_path = path + "." + sub;
+        const Location loc = at(kv.second, file);
+        std::vector<std::string>* target = sub == "kinds" ? &p.kinds : sub == "fields" ? &p.fields : sub == "regions" ? &p.regions : nullptr;
+        if (!target) {
+          error(at(kv.first, file), fmt::format("unknown key '{}' in {}{}", sub, path,
+                                                with_suggestion(sub, {"kinds", "fields", "regions"})));
+          continue;
+        }
+        if (string_list(kv.second, sub_path, file, loc, *target)) record_origin(sub_path, loc);
+        if (sub == "kinds") {
+          for (const auto& k : *target)
+            if (std::find(t.kinds.begin(), t.kinds.end(), k) == t.kinds.end())
+              error(loc, fmt::format("{} cannot target kind '{}' (it targets {}){}", t.type, k, join(t.kinds),
+                                     with_suggestion(k, t.kinds)));
+        }
+      }
+      return;
+    }
+    for (auto& [k, v] : p.values) {
+      if (k != key) continue;
+      const auto& spec = *std::find_if(t.params.begin(), t.params.end(), [&](const auto& q) { return q.key == key; });
+      double x = 0;
+      if (!parse_real(value, x)) {
+        error(value_at, fmt::format("{} must be a number ({}), got {}", path, spec.unit, describe(value)));
+      } else if (x < spec.lo || x > spec.hi) {
+        error(value_at, fmt::format("{} = {} is out of range [{}, {}] ({})", path, x, spec.lo, spec.hi, spec.unit));
+      } else {
+        v = x;
+        record_origin(path, value_at);
+      }
+      return;
+    }
+    for (auto& [k, v] : p.choices) {
+      if (k != key) continue;
+      const auto& spec = *std::find_if(t.choices.begin(), t.choices.end(), [&](const auto& q) { return q.key == key; });
+      if (!value.IsScalar() || std::find(spec.options.begin(), spec.options.end(), value.Scalar()) == spec.options.end()) {
+        error(value_at, fmt::format("{} must be one of {}, got {}{}", path, join(spec.options), describe(value),
+                                    value.IsScalar() ? with_suggestion(value.Scalar(), spec.options) : std::string()));
+      } else {
+        v = value.Scalar();
+        record_origin(path, value_at);
+      }
+      return;
+    }
+    std::vector<std::string> keys = {"start_month", "end_month", "eligible"};
+    for (const auto& q : t.params) keys.push_back(q.key);
+    for (const auto& q : t.choices) keys.push_back(q.key);
+    error(key_at, fmt::format("unknown key '{}' for policy type {} (keys: {}){}", key, t.type, join(keys),
+                              with_suggestion(key, keys)));
+  }
+
+  static std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+    return out;
+  }
+
+  /// `--set policies.NAME.KEY=VALUE` (KEY may be eligible.fields etc.).
+  void apply_policy_set(const std::string& rest, const YAML::Node& value, const Location& key_at,
+                        const Location& value_at) {
+    const auto dot = rest.find('.');
+    const std::string name = rest.substr(0, dot);
+    auto it = std::find_if(scenario.policies.begin(), scenario.policies.end(), [&](const auto& p) { return p.name == name; });
+    if (it == scenario.policies.end()) {
+      std::vector<std::string> names;
+      for (const auto& p : scenario.policies) names.push_back(p.name);
+      error(key_at, fmt::format("no policy named '{}' in this scenario{}", name, with_suggestion(name, names)));
+      return;
+    }
+    if (dot == std::string::npos) {
+      error(key_at, fmt::format("--set policies.{} needs a key, e.g. policies.{}.start_month=12", name, name));
+      return;
+    }
+    const std::string key = rest.substr(dot + 1);
+    const InstrumentType& t = *find_instrument_type(it->type);
+    if (key.starts_with("eligible.")) {
+      YAML::Node wrapped(YAML::NodeType::Map);
+      wrapped[key.substr(9)] = value;
+      apply_policy_key(*it, t, "eligible", wrapped, value_at.file, key_at, value_at);
+      return;
+    }
+    apply_policy_key(*it, t, key, value, value_at.file, key_at, value_at);
   }
 
   bool parse_real(const YAML::Node& node, double& out) {
@@ -642,7 +819,26 @@ std::string to_yaml(const Scenario& scenario_in) {
     return list;
   };
   for (const Param& p : scenario_schema()) set_path(p.path, value_of(p, 0));
-  root["policies"] = YAML::Node(YAML::NodeType::Sequence);
+  YAML::Node policies(YAML::NodeType::Sequence);
+  for (const auto& p : s.policies) {
+    YAML::Node e(YAML::NodeType::Map);
+    e["type"] = p.type;
+    e["name"] = p.name;
+    e["start_month"] = scalar_node(fmt::format("{}", p.start_month));
+    e["end_month"] = scalar_node(fmt::format("{}", p.end_month));
+    YAML::Node eligible(YAML::NodeType::Map);
+    for (const auto& [key, list] : {std::pair{"kinds", &p.kinds}, std::pair{"fields", &p.fields}, std::pair{"regions", &p.regions}}) {
+      YAML::Node names(YAML::NodeType::Sequence);
+      names.SetStyle(YAML::EmitterStyle::Flow);
+      for (const auto& n : *list) names.push_back(n);
+      eligible[key] = names;
+    }
+    e["eligible"] = eligible;
+    for (const auto& [k, v] : p.values) e[k] = scalar_node(fmt::format("{}", v));
+    for (const auto& [k, v] : p.choices) e[k] = v;
+    policies.push_back(e);
+  }
+  root["policies"] = policies;
   YAML::Emitter out;
   out.SetIndent(2);
   out << root;

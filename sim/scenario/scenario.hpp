@@ -189,7 +189,7 @@ struct TalentMarketParams {
   double engineer_wage_yuan_per_month = 3.0e4;
   double wage_share_of_rd = 0.5;          ///< share of R&D budgets spent on R&D staff (sets vacancies)
   double search_rate_employed = 0.01;     ///< monthly on-the-job search probability
-  double inflow_per_year = 0.04;          ///< arrivals from outside the province, share of talent a year
+  double inflow_per_year = 0.07;          ///< arrivals from outside the province, share of talent a year
   double outflow_per_year = 0.03;         ///< departures of employed talent, share a year
   double unemployed_outflow_multiplier = 4.0;
   double researcher_to_industry_share = 0.3;  ///< chance a searching researcher looks at firms, not institutes
@@ -230,6 +230,24 @@ struct OutputParams {
   bool events_deals = false;                   ///< write /events/deals
 };
 
+/// One policy instrument instance (SPEC section 4): its registered type, a unique name,
+/// a time window, eligibility selectors and the instrument's own parameters.
+struct PolicyConfig {
+  std::string type;
+  std::string name;
+  std::int64_t start_month = 0;
+  std::int64_t end_month = -1;      ///< last month it acts; -1: to the end of the run
+  std::vector<std::string> kinds;   ///< eligible agent sub-kinds (empty: all the instrument allows)
+  std::vector<std::string> fields;  ///< eligible fields (empty: all)
+  std::vector<std::string> regions; ///< eligible regions (empty: all)
+  std::vector<std::pair<std::string, double>> values;        ///< numeric parameters, in schema order
+  std::vector<std::pair<std::string, std::string>> choices;  ///< choice parameters, in schema order
+
+  double value(const std::string& key) const;
+  const std::string& choice(const std::string& key) const;
+  bool active(std::int64_t month) const { return month >= start_month && (end_month < 0 || month <= end_month); }
+};
+
 /// A fully resolved scenario (after extends and --set).
 struct Scenario {
   std::string name = "unnamed";
@@ -240,6 +258,7 @@ struct Scenario {
   Agents agents;
   Chain chain;
   OutputParams output;
+  std::vector<PolicyConfig> policies;
 
   /// Agent count after world.scale, at least 1 when the province count is positive.
   static std::int64_t scaled(std::int64_t count, double scale);
