@@ -119,9 +119,10 @@ def _series_dims(ds: h5py.Dataset) -> tuple[str, ...]:
 def open_run(path: str | os.PathLike, strict: bool = True) -> xr.Dataset:
     """Reads every /series of a run file into an :class:`xarray.Dataset`.
 
-    Variables have dims ``("month",)``, ``("month", "field")`` or ``("month", "region")`` and attrs
+    Variables have dims ``("month",)``, ``("month", "field")``, ``("month", "region")`` or
+    ``("month", "policy")`` and attrs
     ``units``, ``long_name``, ``link`` and ``accumulation`` (``"flow"``, ``"stock"`` or ``"mean"``); the
-    coordinates are ``month`` (0-based ints), ``field`` and ``region`` (names). The dataset's attrs
+    coordinates are ``month`` (0-based ints), ``field``, ``region`` and ``policy`` (names). The dataset's attrs
     are the file's root (provenance) attributes. Data are loaded into memory.
 
     Raises ValueError if PATH is not an innochain run file, IncompleteRunError (a ValueError) if
@@ -133,6 +134,8 @@ def open_run(path: str | os.PathLike, strict: bool = True) -> xr.Dataset:
             "field": ("field", np.array(_strings(f["field"]), dtype=object)),
             "region": ("region", np.array(_strings(f["region"]), dtype=object)),
         }
+        if "policy" in f:  # policy instances (absent in files written before policies existed)
+            coords["policy"] = ("policy", np.array(_strings(f["policy"]), dtype=object))
         variables = {}
         for name, ds in f["series"].items():
             variables[name] = xr.Variable(_series_dims(ds), ds[()], attrs=_attrs(ds, _SERIES_ATTRS))

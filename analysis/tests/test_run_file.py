@@ -131,7 +131,7 @@ def test_series_attributes_and_shape(h5):
         assert ds.ndim in (1, 2) and ds.shape[0] == MONTHS, f"/series/{name} has shape {ds.shape}"
         if ds.ndim == 2:
             scale = ds.dims[1][0].name
-            assert scale in ("/field", "/region")
+            assert scale in ("/field", "/region", "/policy")
             assert ds.shape[1] == h5[scale].shape[0]
 
 

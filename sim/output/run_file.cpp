@@ -282,8 +282,10 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   H5DSset_scale(region_ds.id(), "region");
   h5::Handle policy_ds = h5::write_strings(f, "policy", info_.policies);
   H5DSset_scale(policy_ds.id(), "policy");
-  h5::write_strings(f, "policy_type", info_.policy_types);
-  h5::write_strings(f, "policy_levers", info_.policy_levers);
+  for (const auto& [name, values] : {std::pair{"policy_type", &info_.policy_types}, std::pair{"policy_levers", &info_.policy_levers}}) {
+    h5::Handle ds = h5::write_strings(f, name, *values);
+    H5DSattach_scale(ds.id(), policy_ds.id(), 0);
+  }
 
   h5::Handle series = h5::create_group(f, "series");
   buffer_.resize(kMetricCount);

@@ -94,6 +94,7 @@ std::string instruments_reference_markdown() {
     }
     out += "\n";
   }
+  if (out.ends_with("\n\n")) out.pop_back();
   return out;
 }
 

@@ -480,8 +480,10 @@ std::string scenario_reference_markdown() {
       "|---|---|---|---|---|---|---|\n";
   out += "| `extends` | string | — | — | — | Path of a scenario this one extends, relative to this file; maps are "
          "merged key by key, lists replaced, cycles refused. | — |\n";
-  out += "| `policies` | list of maps | — | [] | — | Policy instruments (SPEC section 4); no instrument type is "
-         "registered in this build yet, so the list must be empty. | — |\n";
+  out += "| `policies` | list of maps | — | [] | — | Policy instruments (SPEC section 4): each entry has `type`, a "
+         "unique `name`, `start_month` (default 0), `end_month` (default -1: to the end), `eligible: {kinds, fields, "
+         "regions}` (default: all) and the type's parameters, listed in docs/policies.md. Address one with "
+         "`--set policies.NAME.KEY=VALUE`. | — |\n";
   for (const Param& p : scenario_schema()) {
     std::vector<Param> one{p};
     reference_rows(out, one, "");

@@ -80,5 +80,9 @@ cmp -s shown.yaml shown2.yaml && ok "show is a fixed point" || fail "show of sho
 "$bin" show >builtin.yaml
 contains "built-in baseline" builtin.yaml "name: guangdong_baseline"
 
+# Every shipped scenario validates.
+"$bin" validate "$scenarios"/*.yaml "$scenarios"/policies/*.yaml >out.txt 2>err.txt
+expect_code "every shipped scenario validates" 0 $?
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

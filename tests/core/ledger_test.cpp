@@ -59,6 +59,7 @@ TEST_CASE("every series of the baseline moves", "[ledger]") {
     }
   }
   for (int k = 0; k < kMetricCount; ++k) {
+    if (kMetrics[k].dim == Dim::policy) continue;  // the baseline has no policies: these are empty
     INFO(kMetrics[k].name << " stays at " << low[k]);
     CHECK(high[k] > low[k]);
   }

@@ -1,0 +1,102 @@
+#include "support/policy_pair.hpp"
+
+#include "policies/policy.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace innochain;
+
+TEST_CASE("an R&D subsidy raises enterprise R&D spending and launches, within budget", "[policies]") {
+  // A budget large enough to reach most eligible firms (about 4 000 at this scale): a
+  // budget far below cap x firms reaches only the first firms in id order, and its effect
+  // is lost in the noise.
+  const double budget = 1.0e10;
+  const auto r = test::run_pair(R"(  - type: rd_subsidy
+    name: rd_all
+    rate: 0.2
+    per_firm_cap_yuan_per_year: 2.0e6
+    budget_yuan: 1.0e10)",
+                                72, 8, 0.05);
+  const double rd = test::mean_difference(r, m_rd_spending_enterprises);
+  const double launched = test::mean_difference(r, m_products_launched);
+  const double breakthroughs = test::mean_difference(r, m_breakthroughs);
+  double rd_base = 0.0, launched_base = 0.0, paid = 0.0;
+  for (std::size_t k = 0; k < r.policy.size(); ++k) {
+    rd_base += r.baseline[k][m_rd_spending_enterprises] / static_cast<double>(r.policy.size());
+    launched_base += r.baseline[k][m_products_launched] / static_cast<double>(r.policy.size());
+    paid += r.policy[k][m_policy_spending] / static_cast<double>(r.policy.size());
+  }
+  INFO("enterprise R&D: baseline " << rd_base << ", difference " << rd << "; launched: baseline " << launched_base
+                                   << ", difference " << launched << "; breakthroughs difference " << breakthroughs
+                                   << "; subsidy paid " << paid);
+  CHECK(rd > 0.0);
+  CHECK(launched > 0.0);
+  CHECK(breakthroughs > 0.0);
+  for (std::size_t k = 0; k < r.policy.size(); ++k) {
+    INFO("replication " << k);
+    CHECK(r.policy[k][m_policy_spending] > 0.0);
+    CHECK(r.policy[k][m_policy_spending] <= budget * (1.0 + 1e-12));
+  }
+  CHECK(r.budget_left >= -1e-6);
+}
+
+TEST_CASE("a small R&D subsidy budget runs out and is never exceeded", "[policies]") {
+  const double budget = 2.0e6;
+  const auto r = test::run_pair(R"(  - type: rd_subsidy
+    name: tiny
+    rate: 0.5
+    budget_yuan: 2.0e6)",
+                                24, 2);
+  for (const auto& p : r.policy) CHECK(p[m_policy_spending] == Approx(budget).epsilon(1e-9));
+  CHECK(r.budget_left == Approx(0.0).margin(1e-6));
+}
+
+TEST_CASE("the R&D subsidy's per-firm cap binds in every programme year and renews each year", "[policies]") {
+  // A tiny cap and a budget that never binds; programme years start at months 6, 18 and 30.
+  const double cap = 1.0e4;
+  const int start = 6, months = 42, years = 3;
+  struct Run {
+    std::vector<double> monthly, by_year;
+    std::vector<double> firms;  // firm ids issued by the end of each programme year
+  };
+  const auto run = [&](double per_firm_cap) {
+    const Scenario s = load_scenario_text(
+        std::string("extends: ") + INNOCHAIN_SOURCE_DIR +
+            "/scenarios/guangdong_small.yaml\npolicies:\n  - {type: rd_subsidy, name: capped, start_month: 6, rate: 0.5, "
+            "budget_yuan: 1.0e12, per_firm_cap_yuan_per_year: " +
+            std::to_string(per_firm_cap) + "}\n",
+        "<capped>", ".", {"horizon_months=42"});
+    Simulation sim(s, RunKey{1, 0});
+    Run out{std::vector<double>(months, 0.0), std::vector<double>(years, 0.0), std::vector<double>(years, 0.0)};
+    for (int month = 0; month < months; ++month) {
+      sim.step();
+      const double paid = sim.metrics().at(m_policy_spending, 0);
+      const double units = sim.metrics().at(m_policy_units_served, 0);
+      out.monthly[month] = paid;
+      if (per_firm_cap == cap) CHECK(paid <= cap * units * (1.0 + 1e-12));  // no firm gets more than the cap a month
+      if (month < start) continue;
+      out.by_year[(month - start) / 12] += paid;
+      out.firms[(month - start) / 12] = static_cast<double>(sim.state().enterprises.size());
+    }
+    return out;
+  };
+  const Run capped = run(cap), uncapped = run(1.0e10);
+  for (int month = 0; month < start; ++month) CHECK(capped.monthly[month] == 0.0);  // before the window opens
+  double total = 0.0, bound = 0.0;
+  for (int y = 0; y < years; ++y) {
+    INFO("programme year " << y << ": paid " << capped.by_year[y] << ", cap x firms " << cap * capped.firms[y]
+                           << ", uncapped " << uncapped.by_year[y]);
+    CHECK(capped.by_year[y] <= cap * capped.firms[y] * (1.0 + 1e-12));
+    CHECK(uncapped.by_year[y] > 5.0 * capped.by_year[y]);  // the cap is what binds
+    // The cap renews with each programme year (not with the calendar year): most firms
+    // spend it in the year's first month, so that month stands out from the one before.
+    CHECK(capped.by_year[y] > 0.5 * capped.by_year[0]);
+    if (y > 0) CHECK(capped.monthly[start + 12 * y] > 5.0 * capped.monthly[start + 12 * y - 1]);
+    total += capped.by_year[y];
+    bound += cap * capped.firms[y];
+  }
+  CHECK(total <= bound * (1.0 + 1e-12));
+}
