@@ -16,6 +16,24 @@ struct Financiers {
   std::vector<double> capital_yuan;      ///< money available to invest or lend
   std::vector<double> threshold;         ///< screening threshold on the log-quality signal
   std::vector<std::int32_t> deals_left;  ///< deals it can still do this month
+  /// Guidance funds: yuan co-invested per venture yuan (the population builder sets
+  /// chain.finance.guidance_coinvest_ratio; 0 for other kinds).
+  std::vector<double> coinvest_ratio;
+  /// Fields and regions of the firms it may invest in: bit k set = field (region) k admitted;
+  /// all bits set (the default) = unrestricted. Fields and regions beyond the 64th are
+  /// admitted only by an unrestricted mask.
+  std::vector<std::uint64_t> field_mask;
+  std::vector<std::uint64_t> region_mask;
+  /// The policy instance that created it (guidance_fund), -1 for funds of the initial population.
+  std::vector<std::int32_t> policy;
+
+  /// Whether its restrictions admit a firm in `field` and `region`.
+  bool admits(std::size_t f, std::size_t field, std::size_t region) const {
+    const auto bit = [](std::uint64_t mask, std::size_t k) {
+      return k < 64 ? ((mask >> k) & 1u) != 0 : mask == ~std::uint64_t{0};
+    };
+    return bit(field_mask[f], field) && bit(region_mask[f], region);
+  }
 
   std::size_t size() const { return kind.size(); }
   void resize(std::size_t n) {
@@ -24,6 +42,10 @@ struct Financiers {
     capital_yuan.resize(n);
     threshold.resize(n);
     deals_left.resize(n);
+    coinvest_ratio.resize(n, 0.0);
+    field_mask.resize(n, ~std::uint64_t{0});
+    region_mask.resize(n, ~std::uint64_t{0});
+    policy.resize(n, -1);
   }
 };
 

@@ -151,6 +151,7 @@ State build_population(const Context& c) {
       fi.capital_yuan[i] = p.capital_median_yuan * rng.lognormal(0.0, p.capital_log_sd);
       fi.threshold[i] = s.chain.finance.venture_threshold + p.threshold_log_sd * rng.normal();
       if (fi.kind[i] == FinancierKind::guidance_fund) fi.threshold[i] -= s.chain.finance.guidance_threshold_discount;
+      if (fi.kind[i] == FinancierKind::guidance_fund) fi.coinvest_ratio[i] = s.chain.finance.guidance_coinvest_ratio;
     }, 256);
   }
 

@@ -27,7 +27,7 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
       const std::int32_t e = candidates[rng.below(static_cast<std::uint32_t>(candidates.size()))];
       const double value = p.contract_value_yuan_median * pr.quality[id];
       const double accept = en.cash_yuan[e] < value ? 0.0 :
-          c.friction(in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) * en.absorptive_capacity[e];
+          friction(c, s, in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) * en.absorptive_capacity[e];
       if (rng.bernoulli(accept)) {
         const std::int32_t inst = pr.origin_institute[id];
         pr.holder_kind[id] = HolderKind::enterprise;

@@ -36,12 +36,12 @@ std::vector<std::int32_t> of_kind(const Financiers& fi, FinancierKind kind) {
 
 /// Draws a fund of the list, accepted with probability friction(fund region, firm region);
 /// -1 after a few rejections.
-std::int32_t draw_fund(const Context& c, const Financiers& fi, const std::vector<std::int32_t>& funds,
+std::int32_t draw_fund(const Context& c, const State& s, const std::vector<std::int32_t>& funds,
                        std::size_t firm_region, Rng& rng) {
   if (funds.empty()) return -1;
   for (int attempt = 0; attempt < 4; ++attempt) {
     const std::int32_t f = funds[rng.below(static_cast<std::uint32_t>(funds.size()))];
-    if (rng.bernoulli(c.friction(static_cast<Eigen::Index>(fi.region[f]), static_cast<Eigen::Index>(firm_region))))
+    if (rng.bernoulli(friction(c, s, s.financiers.region[f], firm_region)))
       return f;
   }
   return -1;
@@ -66,6 +66,18 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
   }
   const auto venture = of_kind(fi, FinancierKind::venture_capital);
   const auto guidance = of_kind(fi, FinancierKind::guidance_fund);
+  // Guidance funds restricted to some fields or regions (created by the guidance_fund policy)
+  // are candidates only for firms there: per (field x region) cell, the funds that admit it.
+  std::vector<std::vector<std::int32_t>> guidance_in;
+  if (std::any_of(guidance.begin(), guidance.end(), [&](std::int32_t g) {
+        return fi.field_mask[g] != ~std::uint64_t{0} || fi.region_mask[g] != ~std::uint64_t{0};
+      })) {
+    guidance_in.resize(c.fields * c.regions);
+    for (std::size_t f = 0; f < c.fields; ++f)
+      for (std::size_t r = 0; r < c.regions; ++r)
+        for (const std::int32_t g : guidance)
+          if (fi.admits(static_cast<std::size_t>(g), f, r)) guidance_in[f * c.regions + r].push_back(g);
+  }
   const auto banks = of_kind(fi, FinancierKind::bank);
 
   double applications = 0.0;
@@ -80,7 +92,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
       const double amount = en.funding_gap_yuan[e] * p.round_runway_months;
       const double log_quality = std::log(en.pipeline_quality[e]);
       for (std::int64_t k = 0; k < p.candidates_per_deal; ++k) {
-        const std::int32_t v = draw_fund(c, fi, venture, en.region[e], rng);
+        const std::int32_t v = draw_fund(c, s, venture, en.region[e], rng);
         if (v < 0) continue;
         const double signal = log_quality + p.signal_noise * rng.normal();
         if (fi.deals_left[v] <= 0 || fi.capital_yuan[v] < amount || signal <= round_threshold(p, fi.threshold[v], round))
@@ -94,8 +106,9 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
         m.at(static_cast<Metric>(m_deals_seed + static_cast<int>(round)), field) += 1.0;
         m.at(m_invested_venture, field) += amount;
         // A guidance fund co-invests beside the venture fund at its own, lower threshold.
-        const std::int32_t g = draw_fund(c, fi, guidance, en.region[e], rng);
-        const double co = amount * p.guidance_coinvest_ratio;
+        const std::int32_t g = draw_fund(
+            c, s, guidance_in.empty() ? guidance : guidance_in[field * c.regions + en.region[e]], en.region[e], rng);
+        const double co = g >= 0 ? amount * fi.coinvest_ratio[g] : 0.0;  // the fund's own ratio
         if (g >= 0 && co > 0.0 && fi.deals_left[g] > 0 && fi.capital_yuan[g] >= co &&
             log_quality + p.signal_noise * rng.normal() > round_threshold(p, fi.threshold[g], round)) {
           fi.capital_yuan[g] -= co;
@@ -105,6 +118,8 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
           s.investments.push(g, static_cast<std::int32_t>(e), co, round, s.month);
           log_deal(c, s, e, g, round, co);
           m.at(m_invested_guidance, field) += co;
+          // A policy-created fund's capital was recorded as policy spending when it was committed.
+          if (fi.policy[g] >= 0) s.policy_units[fi.policy[g]] += 1.0;
         }
         en.rounds_raised[e] += 1;
         break;
@@ -115,7 +130,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
       const double room = credit_limit(p, en.cash_yuan[e], en.debt_yuan[e], en.revenue_yuan_per_month[e]) - en.debt_yuan[e];
       const double loan = std::min(room, -en.cash_yuan[e]);
       std::int32_t bank = en.lender[e];
-      if (bank < 0) bank = draw_fund(c, fi, banks, en.region[e], rng);
+      if (bank < 0) bank = draw_fund(c, s, banks, en.region[e], rng);
       if (loan > 0.0 && bank >= 0 && fi.capital_yuan[bank] >= loan) {
         fi.capital_yuan[bank] -= loan;
         en.cash_yuan[e] += loan;

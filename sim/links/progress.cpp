@@ -55,20 +55,48 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // Projects killed since last month (their holder exited) leave the active list.
   std::erase_if(pr.active, [&](std::int32_t id) { return pr.status[id] == ProjectStatus::failed; });
 
-  // Holders' demand, total and compute (serial in id order: sums independent of threads).
+  const std::size_t n = pr.active.size();
+  // Proof-of-concept centres and pilot platforms (levers platform_*, per field x region cell;
+  // serial, in id order): a firm's project in PROOF_OF_CONCEPT or PILOT whose (field, holder
+  // region) cell has a platform is served while the cell's capacity and this month's allowance
+  // last. The platform pays the share sigma of a served project's cost; the holder funds the rest.
+  std::vector<double> platform_share(n, 0.0);    ///< sigma per active project (0 if not served)
+  std::vector<std::int32_t> platform_cell(n, -1);  ///< the serving cell, -1 if not served
+  if (!s.platform_policy.empty()) {
+    std::vector<double> served(s.platform_policy.size(), 0.0);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::int32_t id = pr.active[j];
+      if (pr.holder_kind[id] != HolderKind::enterprise ||
+          (pr.stage[id] != Stage::proof_of_concept && pr.stage[id] != Stage::pilot))
+        continue;
+      const std::size_t cell = pr.field[id] * c.regions + en.region[pr.holder[id]];
+      if (s.platform_policy[cell] < 0 || served[cell] + 1.0 > s.platform_capacity[cell]) continue;
+      const double pays = s.platform_cost_share[cell] * monthly_cost(c, pr.stage[id], pr.field[id]);
+      if (pays > s.platform_allowance_yuan[cell]) continue;  // the budget left cannot pay its share
+      s.platform_allowance_yuan[cell] -= pays;  // what is left tells the instrument what was used
+      served[cell] += 1.0;
+      platform_share[j] = s.platform_cost_share[cell];
+      platform_cell[j] = static_cast<std::int32_t>(cell);
+    }
+  }
+
+  // Holders' demand, total and compute (serial in id order: sums independent of threads);
+  // a firm's demand leaves out what platforms pay.
   std::vector<double> inst_demand(in.size(), 0.0), firm_demand(en.size(), 0.0), firm_compute(en.size(), 0.0);
-  for (const std::int32_t id : pr.active) {
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::int32_t id = pr.active[j];
     const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
     if (pr.holder_kind[id] == HolderKind::institute) {
       inst_demand[pr.holder[id]] += cost;
     } else {
-      firm_demand[pr.holder[id]] += cost;
-      firm_compute[pr.holder[id]] += cost * c.scenario.world.fields[pr.field[id]].compute_intensity;
+      const double own = cost * (1.0 - platform_share[j]);
+      firm_demand[pr.holder[id]] += own;
+      firm_compute[pr.holder[id]] += own * c.scenario.world.fields[pr.field[id]].compute_intensity;
     }
   }
   // Coverage of the non-compute cost (funding) and of the compute cost, per holder.
   std::vector<double> inst_coverage(in.size(), 1.0), firm_funding(en.size(), 1.0), firm_compute_cov(en.size(), 1.0);
-  std::vector<double> compute_paid(en.size(), 0.0), rd_paid(en.size(), 0.0);
+  std::vector<double> compute_paid(en.size(), 0.0), rd_paid(en.size(), 0.0), platform_paid(en.size(), 0.0);
   for (std::size_t i = 0; i < in.size(); ++i)
     if (inst_demand[i] > 0.0) inst_coverage[i] = std::min(1.0, institute_project_budget(c, in, i) / inst_demand[i]);
   for (std::size_t e = 0; e < en.size(); ++e) {
@@ -94,27 +122,34 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     firm_compute_cov[e] = compute > 0.0 ? (compute_paid[e] + psi * (compute - compute_paid[e])) / compute : psi;
   }
 
-  const std::size_t n = pr.active.size();
   std::vector<Outcome> outcome(n, Outcome::none);
   std::vector<double> paid(n, 0.0), coverage_of(n, 0.0);
   for_each_index(n, [&](std::size_t j) {
     const std::int32_t id = pr.active[j];
     const HolderKind kind = pr.holder_kind[id];
     const std::int32_t h = pr.holder[id];
-    const double phi = kind == HolderKind::institute ? inst_coverage[h] : firm_funding[h];
-    const double chi = kind == HolderKind::institute ? inst_coverage[h] : firm_compute_cov[h];
+    double phi = kind == HolderKind::institute ? inst_coverage[h] : firm_funding[h];
+    double chi = kind == HolderKind::institute ? inst_coverage[h] : firm_compute_cov[h];
+    const std::int32_t cell = platform_cell[j];
+    if (cell >= 0) {  // the platform pays sigma of the cost; the holder's coverage applies to the rest
+      const double sigma = platform_share[j];
+      phi = sigma + (1.0 - sigma) * phi;
+      chi = sigma + (1.0 - sigma) * chi;
+    }
     const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h] : en.rd_staff_skill_mean[h];
     const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
     const double kappa = c.scenario.world.fields[pr.field[id]].compute_intensity;
     coverage_of[j] = phi;
     paid[j] = cost * (kappa * chi + (1.0 - kappa) * phi);
     Rng rng(c.key, Stream::progress, static_cast<std::uint32_t>(id), month);
-    if (rng.bernoulli(failure_hazard(c, pr.stage[id], pr.quality[id]))) {
+    const double hazard = failure_hazard(c, pr.stage[id], pr.quality[id]);
+    if (rng.bernoulli(cell >= 0 ? std::min(1.0, hazard * s.platform_hazard_multiplier[cell]) : hazard)) {
       pr.status[id] = ProjectStatus::failed;
       outcome[j] = Outcome::failed;
       return;
     }
-    pr.progress[id] += progress_rate(c, pr.stage[id], pr.field[id], skill, phi, chi);
+    const double rate = progress_rate(c, pr.stage[id], pr.field[id], skill, phi, chi);
+    pr.progress[id] += cell >= 0 ? rate * s.platform_speed_multiplier[cell] : rate;
     pr.months_in_stage[id] += 1;
     if (pr.progress[id] >= 1.0) outcome[j] = Outcome::finished;
   });
@@ -134,6 +169,14 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       m.at(m_rd_spending_institutes, in.region[h]) += paid[j];
     } else {
       en.rd_spent_yuan[h] += paid[j];
+      if (platform_cell[j] >= 0) {  // the platform's share is public money
+        const double pays = platform_share[j] * monthly_cost(c, st, f);
+        const std::int32_t policy = s.platform_policy[platform_cell[j]];
+        platform_paid[h] += pays;
+        s.ledger.month[lf_policy_spending] += pays;
+        s.policy_spending[policy] += pays;
+        s.policy_units[policy] += 1.0;
+      }
       s.ledger.month[lf_enterprise_rd] += paid[j];
       m.at(m_rd_spending_enterprises, en.region[h]) += paid[j];
       if (outcome[j] != Outcome::failed) en.pipeline_quality[h] = std::max(en.pipeline_quality[h], pr.quality[id]);
@@ -173,10 +216,10 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     }
     next.push_back(id);
   }
-  // Firms pay what the policy subsidies did not; the subsidies are public money.
+  // Firms pay what the policy subsidies and platforms did not; the subsidies are public money.
   for (std::size_t e = 0; e < en.size(); ++e) {
     if (en.rd_spent_yuan[e] <= 0.0) continue;
-    en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e];
+    en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e] - platform_paid[e];
     for (const auto& [amount, policy] : {std::pair{compute_paid[e], en.compute_policy[e]}, std::pair{rd_paid[e], en.rd_policy[e]}}) {
       if (amount <= 0.0) continue;
       s.ledger.month[lf_policy_spending] += amount;

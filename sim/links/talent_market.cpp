@@ -14,19 +14,19 @@ std::int64_t institute_staff_target(const Context& c, const Institutes& in, std:
   return std::llround(in.budget_yuan_per_month[i] * t.wage_share_of_rd / t.researcher_wage_yuan_per_month);
 }
 
-std::int64_t enterprise_staff_target(const Context& c, const Enterprises& en, std::size_t e) {
+std::int64_t enterprise_staff_target(const Context& c, const Enterprises& en, std::size_t e, double wage_subsidy_rate) {
   const auto& t = c.scenario.chain.talent;
   if (!en.alive[e]) return 0;
   // A start-up plans its hiring on its cash spread over a round's runway.
   const double budget = en.kind[e] == EnterpriseKind::startup
                             ? std::max(0.0, en.cash_yuan[e]) / c.scenario.chain.finance.round_runway_months
                             : enterprise_project_budget(c, en, e);
-  return std::llround(budget * t.wage_share_of_rd / t.engineer_wage_yuan_per_month);
+  return std::llround(budget * t.wage_share_of_rd / (t.engineer_wage_yuan_per_month * (1.0 - wage_subsidy_rate)));
 }
 
-double acceptance_probability(const Context& c, std::size_t region, std::size_t field, std::size_t employer_region,
-                              std::size_t employer_field) {
-  return c.friction(static_cast<Eigen::Index>(region), static_cast<Eigen::Index>(employer_region)) *
+double acceptance_probability(const Context& c, const State& s, std::size_t region, std::size_t field,
+                              std::size_t employer_region, std::size_t employer_field) {
+  return friction(c, s, region, employer_region) *
          c.proximity(static_cast<Eigen::Index>(field), static_cast<Eigen::Index>(employer_field));
 }
 
@@ -55,7 +55,9 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     if (t.employer_kind[i] == EmployerKind::outside) return;
     Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
     const bool unemployed = t.employer_kind[i] == EmployerKind::none;
-    if (rng.bernoulli(unemployed ? std::min(1.0, out_rate * p.unemployed_outflow_multiplier) : out_rate)) {
+    // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
+    const double retention = s.outflow_multiplier.empty() ? 1.0 : s.outflow_multiplier[t.region[i]];
+    if (rng.bernoulli(std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
       t.employer_kind[i] = EmployerKind::outside;
       t.employer[i] = -1;
       searching[i] = 2;
@@ -76,7 +78,8 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     institute_slots.insert(institute_slots.end(), inst_open[i], {EmployerKind::institute, static_cast<std::int32_t>(i)});
   }
   for (std::size_t e = 0; e < en.size(); ++e) {
-    firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e) - en.rd_staff[e]);
+    const double wage_subsidy = s.wage_subsidy_rate.empty() ? 0.0 : s.wage_subsidy_rate[en.region[e]];
+    firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy) - en.rd_staff[e]);
     firm_slots.insert(firm_slots.end(), firm_open[e], {EmployerKind::enterprise, static_cast<std::int32_t>(e)});
   }
 
@@ -100,7 +103,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
                                ? rng.categorical(std::span<const double>(in.field_weight)
                                                      .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
                                : en.field[slot.employer];
-    if (!rng.bernoulli(acceptance_probability(c, t.region[i], t.field[i], er, ef))) continue;
+    if (!rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef))) continue;
     // A researcher leaving an institute for a firm becomes an industry scientist tied to it.
     if (t.role[i] == Role::researcher && slot.kind == EmployerKind::enterprise) {
       t.role[i] = Role::industry_scientist;
@@ -117,15 +120,20 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   }
 
   // 4. Arrivals from outside the province join the unemployed; new ids follow the old ones.
+  //    Talent programmes multiply arrivals by role (levers talent.inflow_multiplier_*): the
+  //    arrival rate by the roles' weighted multiplier, the researcher share by its reweighting.
+  const auto& tp = c.scenario.agents.talent;
+  const double base_researcher_share = tp.share_researcher / std::max(1e-12, tp.share_researcher + tp.share_engineer);
+  const double boost = 1.0 + base_researcher_share * (s.inflow_multiplier_researcher - 1.0) +
+                       (1.0 - base_researcher_share) * (s.inflow_multiplier_engineer - 1.0);  // exactly 1 at baseline
+  const double researcher_share = base_researcher_share * s.inflow_multiplier_researcher / boost;
   const double in_rate = 1.0 - std::pow(1.0 - p.inflow_per_year, 1.0 / 12.0);
   const long long present = people_in_province(s);
   Rng arrivals(c.key, Stream::talent_inflow, 0xFFFFFFFFu, month);  // not a person's id
-  const std::uint32_t inflow = arrivals.poisson(in_rate * static_cast<double>(present));
-  const auto& tp = c.scenario.agents.talent;
+  const std::uint32_t inflow = arrivals.poisson(in_rate * static_cast<double>(present) * boost);
   std::vector<double> rw, fw;
   for (const auto& r : c.scenario.world.regions) rw.push_back(r.talent_share);
   for (const auto& f : c.scenario.world.fields) fw.push_back(f.enterprise_share);
-  const double researcher_share = tp.share_researcher / std::max(1e-12, tp.share_researcher + tp.share_engineer);
   t.resize(n + inflow);
   for_each_index(inflow, [&](std::size_t k) {
     const std::size_t i = n + k;
@@ -148,6 +156,24 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   for (std::size_t e = 0; e < en.size(); ++e)
     en.absorptive_capacity[e] =
         std::min(1.0, en.absorptive_base[e] + p.tie_absorptive_gain * std::log1p(en.industry_ties[e]));
+
+  // 6. Wage subsidies (lever talent.wage_subsidy_*): the paying instance covers rate x engineer
+  //    wage x R&D staff of alive firms in its regions, in id order, while its allowance lasts.
+  //    Public money paid into the firms' cash.
+  for (std::size_t e = 0; e < en.size() && !s.wage_subsidy_policy.empty(); ++e) {
+    const std::int32_t k = s.wage_subsidy_policy[en.region[e]];
+    if (k < 0 || !en.alive[e] || en.rd_staff[e] <= 0) continue;
+    auto& allowance = s.wage_subsidy_allowance_yuan[static_cast<std::size_t>(k)];
+    const double paid = std::min(s.wage_subsidy_rate[en.region[e]] * p.engineer_wage_yuan_per_month *
+                                     static_cast<double>(en.rd_staff[e]),
+                                 allowance);
+    if (paid <= 0.0) continue;
+    allowance -= paid;
+    en.cash_yuan[e] += paid;
+    s.ledger.month[lf_policy_spending] += paid;
+    s.policy_spending[static_cast<std::size_t>(k)] += paid;
+    s.policy_units[static_cast<std::size_t>(k)] += static_cast<double>(en.rd_staff[e]);
+  }
 
   m.at(m_hires) = hires;
   m.at(m_researchers_to_industry) = to_industry;

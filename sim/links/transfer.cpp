@@ -45,7 +45,7 @@ std::int32_t best_licensee(const Context& c, const State& s, std::int32_t projec
     const auto& firms = s.enterprises_by_field[g];
     const std::int32_t e = firms[rng.below(static_cast<std::uint32_t>(firms.size()))];
     // Regional friction scales the chance that the office and the firm meet at all.
-    if (!rng.bernoulli(c.friction(static_cast<Eigen::Index>(institute_region), static_cast<Eigen::Index>(en.region[e]))))
+    if (!rng.bernoulli(friction(c, s, institute_region, en.region[e])))
       continue;
     const double v = p.transfer_value_yuan_median * pr.quality[project] * en.absorptive_capacity[e] *
                      c.proximity(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g));

@@ -33,6 +33,8 @@ const InstrumentType* find_instrument_type(const std::string& type) {
 
 void Instrument::settle(const Context&, State&, int) {}
 
+void Instrument::record(const Context&, const State&, MonthMetrics&, int) const {}
+
 double Instrument::budget_left() const { return std::numeric_limits<double>::infinity(); }
 
 bool Eligibility::kind_ok(const std::string& kind) const {
@@ -53,7 +55,7 @@ Eligibility resolve_eligibility(const Scenario& s, const PolicyConfig& p) {
   return e;
 }
 
-void policies(const Context& c, State& s, MonthMetrics&) {
+void policies(const Context& c, State& s, MonthMetrics& m) {
   for (std::size_t k = 0; k < s.instruments.size(); ++k) s.instruments[k]->settle(c, s, static_cast<int>(k));
   // Every lever back to its baseline.
   Institutes& in = s.institutes;
@@ -67,11 +69,27 @@ void policies(const Context& c, State& s, MonthMetrics&) {
   std::fill(en.rd_subsidy_rate.begin(), en.rd_subsidy_rate.end(), 0.0);
   std::fill(en.rd_allowance_yuan.begin(), en.rd_allowance_yuan.end(), 0.0);
   std::fill(en.rd_policy.begin(), en.rd_policy.end(), -1);
+  s.friction = c.friction;
+  s.inflow_multiplier_researcher = s.inflow_multiplier_engineer = 1.0;
+  s.outflow_multiplier.assign(c.regions, 1.0);
+  s.wage_subsidy_rate.assign(c.regions, 0.0);
+  s.wage_subsidy_policy.assign(c.regions, -1);
+  s.wage_subsidy_allowance_yuan.assign(s.instruments.size(), 0.0);
+  const std::size_t cells = c.fields * c.regions;  // pilot platforms, per (field x region) cell
+  s.platform_cost_share.assign(cells, 0.0);
+  s.platform_hazard_multiplier.assign(cells, 1.0);
+  s.platform_speed_multiplier.assign(cells, 1.0);
+  s.platform_capacity.assign(cells, 0.0);
+  s.platform_allowance_yuan.assign(cells, 0.0);
+  s.platform_policy.assign(cells, -1);
   s.policy_spending.assign(s.instruments.size(), 0.0);
   s.policy_units.assign(s.instruments.size(), 0.0);
   // Instances act in scenario order; where two grant the same lever to one agent, the later wins.
-  for (std::size_t k = 0; k < s.instruments.size(); ++k)
-    if (s.instruments[k]->config().active(s.month)) s.instruments[k]->act(c, s, *s.eligibility[k], static_cast<int>(k));
+  for (std::size_t k = 0; k < s.instruments.size(); ++k) {
+    if (!s.instruments[k]->config().active(s.month)) continue;
+    s.instruments[k]->act(c, s, *s.eligibility[k], static_cast<int>(k));
+    s.instruments[k]->record(c, s, m, static_cast<int>(k));
+  }
 }
 
 std::string instruments_reference_markdown() {

@@ -81,6 +81,11 @@ class Instrument {
   /// (s.policy_spending[index], leftover allowances): instruments settle budgets here.
   virtual void settle(const Context& c, State& s, int index);
 
+  /// Called right after act, in the same month: adds to the month's metrics what the
+  /// instance did itself rather than through a lever (e.g. contract-research deals it
+  /// created). Most instruments act only through levers and record nothing here.
+  virtual void record(const Context& c, const State& s, MonthMetrics& m, int index) const;
+
   /// Budget left, yuan (infinite for instruments without a budget).
   virtual double budget_left() const;
 

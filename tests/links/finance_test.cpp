@@ -35,6 +35,8 @@ State finance_world(const Context& c, const std::vector<Fund>& funds, int startu
     st.financiers.capital_yuan[f] = funds[f].capital;
     st.financiers.threshold[f] = funds[f].threshold;
     st.financiers.region[f] = funds[f].region;
+    if (funds[f].kind == FinancierKind::guidance_fund)  // as the population builder does
+      st.financiers.coinvest_ratio[f] = c.scenario.chain.finance.guidance_coinvest_ratio;
   }
   st.enterprises.resize(static_cast<std::size_t>(startups));
   for (int e = 0; e < startups; ++e) {

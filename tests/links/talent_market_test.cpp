@@ -147,11 +147,18 @@ TEST_CASE("acceptance probability is friction x proximity", "[talent]") {
   s.world.friction = {{1.0, 0.3}, {0.3, 1.0}};
   s.world.proximity = {{1.0, 0.6}, {0.6, 1.0}};
   const Context c(s, RunKey{1, 0});
-  CHECK(acceptance_probability(c, 0, 0, 0, 0) == 1.0);
-  CHECK(acceptance_probability(c, 0, 0, 1, 0) == Approx(0.3));
-  CHECK(acceptance_probability(c, 0, 0, 0, 1) == Approx(0.6));
-  CHECK(acceptance_probability(c, 0, 0, 1, 1) == Approx(0.18));
-  CHECK(acceptance_probability(c, 1, 1, 0, 0) == Approx(0.18));
+  const State st;  // hand-built: no friction lever, the scenario's friction applies
+  CHECK(acceptance_probability(c, st, 0, 0, 0, 0) == 1.0);
+  CHECK(acceptance_probability(c, st, 0, 0, 1, 0) == Approx(0.3));
+  CHECK(acceptance_probability(c, st, 0, 0, 0, 1) == Approx(0.6));
+  CHECK(acceptance_probability(c, st, 0, 0, 1, 1) == Approx(0.18));
+  CHECK(acceptance_probability(c, st, 1, 1, 0, 0) == Approx(0.18));
+  // The policy phase's friction lever, when set, replaces the scenario's.
+  State raised;
+  raised.friction = c.friction;
+  raised.friction(0, 1) = raised.friction(1, 0) = 0.9;
+  CHECK(acceptance_probability(c, raised, 0, 0, 1, 0) == Approx(0.9));
+  CHECK(acceptance_probability(c, raised, 1, 1, 0, 0) == Approx(0.54));
 }
 
 TEST_CASE("unemployed searchers fill open vacancies, never more than are open", "[talent]") {

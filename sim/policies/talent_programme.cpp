@@ -1,0 +1,89 @@
+// talent_programme (talent programmes, recruitment drives): draws researchers and
+// engineers from outside the province, keeps people in the eligible regions, and may pay
+// part of the R&D staff wages of the firms there. Inflow multipliers are province-wide
+// for the roles the instance targets (`eligible.kinds`); retention and the wage subsidy
+// apply in the eligible regions. The wage subsidy is paid by the talent market, month by
+// month, from a finite budget that is never exceeded.
+#include "policies/eligible.hpp"
+
+#include <algorithm>
+
+namespace innochain {
+
+namespace {
+
+class TalentProgramme final : public Instrument {
+ public:
+  explicit TalentProgramme(const PolicyConfig& p) : Instrument(p), budget_left_(p.value("budget_yuan")) {}
+
+  void settle(const Context&, State& s, int index) override {
+    if (granted_ <= 0.0) return;
+    budget_left_ -= granted_ - s.wage_subsidy_allowance_yuan[index];  // what last month's subsidies used
+    granted_ = 0.0;
+  }
+
+  void act(const Context& c, State& s, const Eligibility& eligible, int index) override {
+    if (eligible.kind_ok("researcher")) s.inflow_multiplier_researcher *= config().value("researcher_inflow_multiplier");
+    if (eligible.kind_ok("engineer")) s.inflow_multiplier_engineer *= config().value("engineer_inflow_multiplier");
+    const double keep = 1.0 - config().value("outflow_reduction");
+    const double rate = config().value("wage_subsidy_rate");
+    const bool subsidy = rate > 0.0 && budget_left_ > 0.0;
+    for (std::size_t r = 0; r < c.regions; ++r) {
+      if (!eligible.region_ok(r)) continue;
+      s.outflow_multiplier[r] *= keep;
+      if (!subsidy) continue;
+      s.wage_subsidy_rate[r] = rate;
+      s.wage_subsidy_policy[r] = index;
+    }
+    if (subsidy) s.wage_subsidy_allowance_yuan[index] = granted_ = budget_left_;
+  }
+
+  double budget_left() const override { return budget_left_; }
+
+ private:
+  double granted_ = 0.0;  ///< this month's allowance, yuan
+  double budget_left_;
+};
+
+InstrumentType describe() {
+  return {
+      "talent_programme",
+      "Recruits talent from outside the province and keeps it in the eligible regions. Arrivals of researchers "
+      "and engineers are multiplied by `researcher_inflow_multiplier` and `engineer_inflow_multiplier` "
+      "province-wide (arrivals' regions still follow the regions' talent shares); `eligible.kinds` limits this "
+      "to the roles listed. In the eligible regions the monthly chance of leaving the province falls by "
+      "`outflow_reduction`, and, with `wage_subsidy_rate` above 0, the programme pays that share of the "
+      "engineer wage for every R&D employee of the firms there (into their cash, from a finite `budget_yuan` "
+      "that is never exceeded: payments stop when it is spent), and those firms plan their R&D staff at the "
+      "subsidised wage, so they open more positions. Where two instances subsidise one region, the later "
+      "sets the rate and pays; inflow and retention multipliers of several instances multiply. Field "
+      "selectors do not apply. Units served: R&D employees whose wage was subsidised that month.",
+      "Guangdong's talent programmes (the Pearl River Talent Plan, the Guangdong Special Support Programme, "
+      "Shenzhen's Peacock Plan) and city recruitment drives with housing and wage subsidies. No causal "
+      "evaluation fixes their effect on migration in this model: multipliers, retention and the wage subsidy "
+      "are priors, to be used with a sensitivity sweep.",
+      {"talent.inflow_multiplier_researcher", "talent.inflow_multiplier_engineer", "talent.outflow_multiplier",
+       "talent.wage_subsidy_rate", "talent.wage_subsidy_allowance"},
+      {"researcher", "engineer"},
+      {
+          {"researcher_inflow_multiplier", "multiplier", 1.0, 10.0, 1.5,
+           "Multiplier on arrivals of researchers from outside the province (prior)."},
+          {"engineer_inflow_multiplier", "multiplier", 1.0, 10.0, 1.2,
+           "Multiplier on arrivals of engineers from outside the province (prior)."},
+          {"outflow_reduction", "share", 0.0, 1.0, 0.3,
+           "Share by which the monthly chance of leaving the province falls in the eligible regions (prior)."},
+          {"wage_subsidy_rate", "share", 0.0, 0.9, 0.0,
+           "Share of the engineer wage the programme pays for each R&D employee of firms in the eligible "
+           "regions (0: no wage subsidy)."},
+          {"budget_yuan", "yuan", 0.0, 1e13, 1.0e9, "Wage-subsidy budget over the programme's whole window (prior)."},
+      },
+      {},
+      [](const PolicyConfig& p) { return std::make_unique<TalentProgramme>(p); },
+  };
+}
+
+}  // namespace
+
+INNOCHAIN_REGISTER_INSTRUMENT(describe);
+
+}  // namespace innochain
