@@ -1,6 +1,9 @@
+#include "agents/population.hpp"
 #include "support/policy_pair.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 using namespace innochain;
 
@@ -18,12 +21,16 @@ TEST_CASE("a liability exemption means more transfers and more bad transfers", "
 }
 
 TEST_CASE("the exemption only reaches eligible institutes", "[policies]") {
-  // No institute is a national lab in a world with shares (1, 0, 0): nothing changes.
   const auto r = test::run_pair(R"(  - type: liability_exemption
     name: labs_only
     eligible: {kinds: [national_lab]})",
                                 36, 1, 0.05);
-  CHECK(r.policy[0][m_transfers_licence] > 0.0);
-  // With the baseline's 10 % national labs some institutes are treated: units served > 0.
-  CHECK(r.policy[0][m_policy_units_served] > 0.0);
+  // Units served are the treated institutes each month: exactly the national labs.
+  Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  s.world.scale = 0.05;
+  const State st = build_population(Context(s, RunKey{static_cast<std::uint64_t>(s.seed), 0}));
+  const auto labs = std::count(st.institutes.kind.begin(), st.institutes.kind.end(), InstituteKind::national_lab);
+  REQUIRE(labs > 0);
+  REQUIRE(labs < static_cast<long>(st.institutes.size()));
+  CHECK(r.policy[0][m_policy_units_served] == static_cast<double>(labs * 36));
 }
