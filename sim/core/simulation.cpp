@@ -89,7 +89,7 @@ Simulation::Simulation(const Scenario& scenario, RunKey key)
       metrics_(context_.fields, context_.regions, scenario.policies.size()),
       phase_seconds_(pipeline().size(), 0.0) {
   for (const PolicyConfig& p : scenario.policies) {
-    state_.instruments.push_back(find_instrument_type(p.type)->make(p));
+    state_.instruments.push_back(find_instrument_type(p.type)->make(p, scenario));
     state_.eligibility.push_back(std::make_shared<const Eligibility>(resolve_eligibility(scenario, p)));
   }
   state_.policy_spending.assign(scenario.policies.size(), 0.0);

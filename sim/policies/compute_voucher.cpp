@@ -14,7 +14,8 @@ namespace {
 
 class ComputeVoucher final : public Instrument {
  public:
-  explicit ComputeVoucher(const PolicyConfig& p) : Instrument(p), budget_left_(p.value("budget_yuan")) {}
+  ComputeVoucher(const PolicyConfig& p, const Scenario& s)
+      : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
   void settle(const Context&, State& s, int) override {
     const Enterprises& en = s.enterprises;
@@ -94,11 +95,11 @@ InstrumentType describe() {
           {"coverage", "share", 0.0, 1.0, 0.5, "Share of eligible firms that receive a voucher (lottery: each wins with this probability)."},
           {"subsidy_rate", "share", 0.0, 1.0, 0.5, "Share of a voucher holder's compute bill the voucher pays."},
           {"per_firm_cap_yuan", "yuan", 0.0, 1e10, 5.0e6, "Most a voucher pays one firm over the programme (real programmes: up to 10 million)."},
-          {"budget_yuan", "yuan", 0.0, 1e12, 2.0e8, "Programme budget (real city programmes: 50 million to 500 million)."},
+          {"budget_yuan", "yuan", 0.0, 1e12, 2.0e8, "Programme budget, province-wide (multiplied by world.scale; real city programmes: 50 million to 500 million)."},
       },
       {{"allocation", {"first_come", "lottery", "merit"}, "first_come",
         "first_come: in order of application (firm id); lottery: random; merit: best project pipeline first."}},
-      [](const PolicyConfig& p) { return std::make_unique<ComputeVoucher>(p); },
+      [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<ComputeVoucher>(p, s); },
   };
 }
 

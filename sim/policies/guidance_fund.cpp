@@ -36,8 +36,11 @@ class GuidanceFund final : public Instrument {
     for (std::size_t r = 0; r < eligible.region.size(); ++r)
       if (eligible.region[r]) regions.push_back(static_cast<std::uint16_t>(r));
     if (regions.empty()) regions.push_back(0);
-    const auto n = static_cast<std::size_t>(std::max(1LL, std::llround(config().value("sub_funds"))));
-    const double capital = config().value("capital_yuan");
+    // Capital and sub-funds are province figures: a scaled-down world gets its share of both
+    // (at least one sub-fund), so the fund meets a deal flow of the same relative size.
+    const auto n = static_cast<std::size_t>(
+        std::max(1LL, std::llround(at_world_scale(c.scenario, config().value("sub_funds")))));
+    const double capital = at_world_scale(c.scenario, config().value("capital_yuan"));
     const std::size_t first = fi.size();
     fi.resize(first + n);
     for (std::size_t k = 0; k < n; ++k) {
@@ -86,16 +89,17 @@ InstrumentType describe() {
       {"finance.guidance_fund"},
       {},
       {
-          {"capital_yuan", "yuan", 0.0, 1e13, 2.0e9, "Public capital committed to the fund at creation."},
+          {"capital_yuan", "yuan", 0.0, 1e13, 2.0e9, "Public capital committed to the fund at creation, province-wide (multiplied by world.scale)."},
           {"threshold_discount", "log quality", -5.0, 5.0, 0.5,
            "How much lower than `chain.finance.venture_threshold` the fund's seed screening threshold is."},
           {"coinvest_ratio", "1", 0.0, 10.0, 1.0, "Fund yuan co-invested per venture yuan in a deal."},
           {"sub_funds", "funds", 1.0, 10000.0, 1.0,
-           "Financiers the fund is split into (its fund-of-funds and sub-funds; rounded to a whole number), "
+           "Financiers the fund is split into (its fund-of-funds and sub-funds), province-wide (multiplied by "
+           "world.scale and rounded to a whole number, at least one), "
            "each closing at most `chain.finance.deals_per_month` co-investments a month."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<GuidanceFund>(p); },
+      [](const PolicyConfig& p, const Scenario&) { return std::make_unique<GuidanceFund>(p); },
   };
 }
 

@@ -121,8 +121,8 @@ class InnovationVoucher final : public Instrument {
       keys.push_back(key);
     }
     // The lottery: applicants in the order of their keys (ties by id); the first win.
-    const double scale = c.scenario.world.scale;
-    trial_.vouchers = static_cast<std::int32_t>(std::max<long long>(1, std::llround(config().value("vouchers") * scale)));
+    trial_.vouchers = static_cast<std::int32_t>(
+        std::max<long long>(1, std::llround(at_world_scale(c.scenario, config().value("vouchers")))));
     std::vector<std::size_t> order(applicants.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
@@ -281,7 +281,7 @@ InstrumentType describe() {
            "Months after the lottery within which purchases fall due (each drawn uniformly among them)."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<InnovationVoucher>(p); },
+      [](const PolicyConfig& p, const Scenario&) { return std::make_unique<InnovationVoucher>(p); },
   };
 }
 

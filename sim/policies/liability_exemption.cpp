@@ -43,7 +43,7 @@ InstrumentType describe() {
            "chain.transfer.screening_threshold (prior)."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<LiabilityExemption>(p); },
+      [](const PolicyConfig& p, const Scenario&) { return std::make_unique<LiabilityExemption>(p); },
   };
 }
 

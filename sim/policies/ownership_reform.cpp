@@ -44,7 +44,7 @@ InstrumentType describe() {
            "(Guangdong's rules: at least 70 %; ownership pilots: 70 % or more)."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<OwnershipReform>(p); },
+      [](const PolicyConfig& p, const Scenario&) { return std::make_unique<OwnershipReform>(p); },
   };
 }
 

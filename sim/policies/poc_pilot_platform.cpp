@@ -15,7 +15,8 @@ namespace {
 
 class PocPilotPlatform final : public Instrument {
  public:
-  explicit PocPilotPlatform(const PolicyConfig& p) : Instrument(p), budget_left_(p.value("budget_yuan")) {}
+  PocPilotPlatform(const PolicyConfig& p, const Scenario& s)
+      : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
   void settle(const Context&, State& s, int index) override {
     for (std::size_t k = 0; k < granted_cell_.size(); ++k) {
@@ -106,11 +107,13 @@ InstrumentType describe() {
            "Multiplier on a served project's monthly failure hazard (prior)."},
           {"speed_multiplier", "1", 1.0, 5.0, 1.5, "Multiplier on a served project's progress rate (prior)."},
           {"capacity_projects_per_month", "projects/month", 0.0, 1e6, 20.0,
-           "Projects the platform of one eligible (field x region) cell can serve a month (prior)."},
-          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8, "Programme budget over its whole window (prior)."},
+           "Projects the platform of one eligible (field x region) cell can serve a month (prior). A per-platform "
+           "figure, not multiplied by world.scale: a scaled-down world keeps one platform per cell, so at small "
+           "scale the capacity binds less often than in the province."},
+          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8, "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<PocPilotPlatform>(p); },
+      [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<PocPilotPlatform>(p, s); },
   };
 }
 

@@ -49,7 +49,8 @@ struct InstrumentType {
   std::vector<std::string> kinds;   ///< agent sub-kinds eligibility may name
   std::vector<InstrumentParam> params;
   std::vector<InstrumentChoice> choices;
-  std::function<std::unique_ptr<Instrument>(const PolicyConfig&)> make;
+  /// Builds an instance; the scenario gives the world (e.g. world.scale for budgets).
+  std::function<std::unique_ptr<Instrument>(const PolicyConfig&, const Scenario&)> make;
 };
 
 /// Eligibility of agents under one instance, resolved against the scenario's names.
@@ -98,6 +99,12 @@ inline Rng policy_rng(const Context& c, int index, std::uint32_t entity, std::in
   return Rng(c.key, static_cast<Stream>(static_cast<std::uint32_t>(Stream::policy) + static_cast<std::uint32_t>(index)),
              entity, static_cast<std::uint32_t>(month));
 }
+
+/// A province-wide total of an instance (a budget, fund capital, a count of vouchers or
+/// sub-funds) at the world's scale. Scenarios state programmes as the province runs them;
+/// a 1/100-scale world has 1/100 of the firms, so it gets 1/100 of the money and units.
+/// Per-firm or per-person caps, rates and shares are not scaled.
+inline double at_world_scale(const Scenario& s, double province_total) { return province_total * s.world.scale; }
 
 /// Registers a type; returns true (for static initialisers).
 bool register_instrument(InstrumentType type);

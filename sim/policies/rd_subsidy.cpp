@@ -13,7 +13,8 @@ namespace {
 
 class RdSubsidy final : public Instrument {
  public:
-  explicit RdSubsidy(const PolicyConfig& p) : Instrument(p), budget_left_(p.value("budget_yuan")) {}
+  RdSubsidy(const PolicyConfig& p, const Scenario& s)
+      : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
   void settle(const Context&, State& s, int index) override {
     const Enterprises& en = s.enterprises;
@@ -87,10 +88,10 @@ InstrumentType describe() {
            "high-tech 15 % tax rate, 0.25 at the standard 25 %)."},
           {"per_firm_cap_yuan_per_year", "yuan", 0.0, 1e10, 2.0e6,
            "Most the subsidy pays one firm in one programme year (prior)."},
-          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8, "Programme budget over its whole window (prior)."},
+          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8, "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<RdSubsidy>(p); },
+      [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<RdSubsidy>(p, s); },
   };
 }
 

@@ -49,7 +49,7 @@ InstrumentType describe() {
            "each entry becomes max(current, this) (prior)."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<RegionalAlliance>(p); },
+      [](const PolicyConfig& p, const Scenario&) { return std::make_unique<RegionalAlliance>(p); },
   };
 }
 

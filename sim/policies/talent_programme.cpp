@@ -14,7 +14,8 @@ namespace {
 
 class TalentProgramme final : public Instrument {
  public:
-  explicit TalentProgramme(const PolicyConfig& p) : Instrument(p), budget_left_(p.value("budget_yuan")) {}
+  TalentProgramme(const PolicyConfig& p, const Scenario& s)
+      : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
   void settle(const Context&, State& s, int index) override {
     if (granted_ <= 0.0) return;
@@ -75,10 +76,10 @@ InstrumentType describe() {
           {"wage_subsidy_rate", "share", 0.0, 0.9, 0.0,
            "Share of the engineer wage the programme pays for each R&D employee of firms in the eligible "
            "regions (0: no wage subsidy)."},
-          {"budget_yuan", "yuan", 0.0, 1e13, 1.0e9, "Wage-subsidy budget over the programme's whole window (prior)."},
+          {"budget_yuan", "yuan", 0.0, 1e13, 1.0e9, "Wage-subsidy budget over the programme's whole window, province-wide (multiplied by world.scale) (prior)."},
       },
       {},
-      [](const PolicyConfig& p) { return std::make_unique<TalentProgramme>(p); },
+      [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<TalentProgramme>(p, s); },
   };
 }
 

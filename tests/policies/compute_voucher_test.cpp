@@ -6,14 +6,14 @@ using namespace innochain;
 
 TEST_CASE("compute vouchers raise compute use and breakthroughs in the eligible field, within budget", "[policies]") {
   // electronic_information (field 0) is the most compute-intensive cluster.
-  const double budget = 5.0e8;
+  const double budget = 5.0e8;  // yuan at the run's 1/20 scale: 1.0e10 province-wide
   const auto r = test::run_pair(R"(  - type: compute_voucher
     name: ei_vouchers
     eligible: {fields: [electronic_information]}
     coverage: 1.0
     subsidy_rate: 1.0
     per_firm_cap_yuan: 1.0e7
-    budget_yuan: 5.0e8)",
+    budget_yuan: 1.0e10)",
                                 60, 8, 0.05);
   CHECK(test::mean_difference(r, m_compute_spending, 0, 5) > 0.0);
   CHECK(test::mean_difference(r, m_breakthroughs, 0, 5) > 0.0);
@@ -26,12 +26,12 @@ TEST_CASE("compute vouchers raise compute use and breakthroughs in the eligible 
 }
 
 TEST_CASE("a small voucher budget runs out and is never exceeded", "[policies]") {
-  const double budget = 2.0e6;
+  const double budget = 2.0e6;  // yuan at the run's 1/100 scale: 2.0e8 province-wide
   const auto r = test::run_pair(R"(  - type: compute_voucher
     name: tiny
     coverage: 1.0
     subsidy_rate: 1.0
-    budget_yuan: 2.0e6)",
+    budget_yuan: 2.0e8)",
                                 24, 2);
   for (const auto& p : r.policy) CHECK(p[m_policy_spending] == Approx(budget).epsilon(1e-9));
   CHECK(r.budget_left == Approx(0.0).margin(1e-6));

@@ -7,6 +7,7 @@
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <unistd.h>
 
@@ -34,7 +35,7 @@ TEST_CASE("a guidance fund means more guidance co-investment and fewer firms fai
   // fewer follow-on venture rounds (venture deals fall; reported, not checked).
   const auto r = test::run_pair(R"(  - type: guidance_fund
     name: big_fund
-    capital_yuan: 2.0e10
+    capital_yuan: 4.0e11
     threshold_discount: 1.5
     coinvest_ratio: 3.0)",
                                 72, 12, 0.05);
@@ -58,7 +59,7 @@ TEST_CASE("a guidance fund means more guidance co-investment and fewer firms fai
   CHECK(guidance > 0.0);
   CHECK(exits < 0.0);
   for (const auto& p : r.policy) {
-    CHECK(p[m_policy_spending] == 2.0e10);  // spending = the capital committed, once
+    CHECK(p[m_policy_spending] == Approx(2.0e10));  // the capital at the run's 1/20 scale, committed once
     CHECK(p[m_policy_units_served] > 0.0);
   }
 }
@@ -111,7 +112,8 @@ TEST_CASE("a guidance fund restricted to a field co-invests only there, at its o
 TEST_CASE("a guidance fund is created once, restricted, and keeps the ledger balanced with pilot platforms too",
           "[policies]") {
   const int months = 48, start = 6;
-  const double capital = 5.0e9;
+  const double scale = 0.03;
+  const double capital = 5.0e9 * scale;  // the province-wide capital at the run's scale
   const Scenario s = load_scenario_text("extends: " + kSmall + R"(
 output: {events_deals: true}
 policies:
@@ -126,7 +128,7 @@ policies:
     name: platforms
     budget_yuan: 1.0e8
 )",
-                                        "<guidance fund>", ".", {"horizon_months=48", "world.scale=0.03"});
+                                        "<guidance fund>", ".", {"horizon_months=48", fmt::format("world.scale={}", scale)});
   const std::size_t life_health = 2, shenzhen = 1;
   Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
   const std::size_t initial = sim.state().financiers.size();
@@ -141,7 +143,7 @@ policies:
     REQUIRE(std::abs((money_stock(st) - before) - net) <=
             1e-9 * (std::abs(before) + st.ledger.sources() + st.ledger.sinks()));
     CHECK(st.financiers.size() == (month < start ? initial : initial + 1));  // one fund, created once
-    CHECK(sim.metrics().at(m_policy_spending, 0) == (month == start ? capital : 0.0));
+    CHECK(sim.metrics().at(m_policy_spending, 0) == Approx(month == start ? capital : 0.0));
     platform_paid += sim.metrics().at(m_policy_spending, 1);
     if (month < start) continue;
     const std::int32_t fund = policy_fund(st.financiers, 0);
@@ -163,13 +165,13 @@ policies:
   // The fund keeps investing after its window closed (month 12).
   CHECK(fund_deals > 0);
   CHECK(platform_paid > 0.0);
-  CHECK(platform_paid <= 1.0e8 * (1.0 + 1e-12));
+  CHECK(platform_paid <= 1.0e8 * scale * (1.0 + 1e-12));
 }
 
 TEST_CASE("a guidance fund split into sub-funds places them in the eligible regions in turn", "[policies]") {
   const Scenario s = load_scenario_text("extends: " + kSmall + R"(
 policies:
-  - {type: guidance_fund, name: fof, capital_yuan: 4.0e9, sub_funds: 5, eligible: {regions: [shenzhen, foshan]}}
+  - {type: guidance_fund, name: fof, capital_yuan: 4.0e11, sub_funds: 500, eligible: {regions: [shenzhen, foshan]}}
 )",
                                         "<sub-funds>", ".", {"horizon_months=2"});
   Simulation sim(s, RunKey{1, 0});
@@ -188,7 +190,7 @@ policies:
     CHECK(fi.field_mask[f] == ~std::uint64_t{0});  // every field: unrestricted
     CHECK(fi.threshold[f] == s.chain.finance.venture_threshold - 0.5);
   }
-  CHECK(sim.metrics().at(m_policy_spending, 0) == 4.0e9);
+  CHECK(sim.metrics().at(m_policy_spending, 0) == Approx(4.0e9));  // 1/100 of the province's 4.0e11
   sim.step();
   CHECK(sim.state().financiers.size() == initial + 5);  // created once
   CHECK(sim.metrics().at(m_policy_spending, 0) == 0.0);

@@ -47,7 +47,7 @@ State platform_world(const Context& c, std::size_t n, const PolicyConfig& p) {
     st.projects.quality[id] = 1.0;
     st.projects.active.push_back(static_cast<std::int32_t>(id));
   }
-  st.instruments.push_back(find_instrument_type(p.type)->make(p));
+  st.instruments.push_back(find_instrument_type(p.type)->make(p, c.scenario));
   st.eligibility.push_back(std::make_shared<const Eligibility>(resolve_eligibility(c.scenario, p)));
   return st;
 }
@@ -116,10 +116,10 @@ TEST_CASE("a pilot platform lowers the hazard and spares the holder's money", "[
 }
 
 TEST_CASE("a small platform budget runs out and is never exceeded", "[policies]") {
-  const double budget = 3.0e6;
+  const double budget = 3.0e6;  // yuan at the run's 1/100 scale: 3.0e8 province-wide
   const auto r = test::run_pair(R"(  - type: poc_pilot_platform
     name: tiny
-    budget_yuan: 3.0e6)",
+    budget_yuan: 3.0e8)",
                                 24, 2);
   for (const auto& p : r.policy) {
     CHECK(p[m_policy_spending] <= budget * (1.0 + 1e-12));
@@ -134,12 +134,12 @@ TEST_CASE("a small platform budget runs out and is never exceeded", "[policies]"
 TEST_CASE("pilot platforms in one field mean more launches and fewer late-stage failures there, within budget",
           "[policies]") {
   // life_health (field 2): the costliest, slowest field.
-  const double budget = 5.0e8;
+  const double budget = 5.0e8;  // yuan at the run's 1/20 scale: 1.0e10 province-wide
   const std::size_t F = 5, field = 2;
   const auto r = test::run_pair(R"(  - type: poc_pilot_platform
     name: lh_platforms
     eligible: {fields: [life_health]}
-    budget_yuan: 5.0e8)",
+    budget_yuan: 1.0e10)",
                                 72, 8, 0.05);
   const double launched = test::mean_difference(r, m_products_launched, field, F);
   const double failures = test::mean_difference(r, m_failures_proof_of_concept, field, F) +

@@ -13,12 +13,12 @@ TEST_CASE("an R&D subsidy raises enterprise R&D spending and launches, within bu
   // A budget large enough to reach most eligible firms (about 4 000 at this scale): a
   // budget far below cap x firms reaches only the first firms in id order, and its effect
   // is lost in the noise.
-  const double budget = 1.0e10;
+  const double budget = 1.0e10;  // yuan at the run's 1/20 scale: 2.0e11 province-wide
   const auto r = test::run_pair(R"(  - type: rd_subsidy
     name: rd_all
     rate: 0.2
     per_firm_cap_yuan_per_year: 2.0e6
-    budget_yuan: 1.0e10)",
+    budget_yuan: 2.0e11)",
                                 72, 8, 0.05);
   const double rd = test::mean_difference(r, m_rd_spending_enterprises);
   const double launched = test::mean_difference(r, m_products_launched);
@@ -44,11 +44,11 @@ TEST_CASE("an R&D subsidy raises enterprise R&D spending and launches, within bu
 }
 
 TEST_CASE("a small R&D subsidy budget runs out and is never exceeded", "[policies]") {
-  const double budget = 2.0e6;
+  const double budget = 2.0e6;  // yuan at the run's 1/100 scale: 2.0e8 province-wide
   const auto r = test::run_pair(R"(  - type: rd_subsidy
     name: tiny
     rate: 0.5
-    budget_yuan: 2.0e6)",
+    budget_yuan: 2.0e8)",
                                 24, 2);
   for (const auto& p : r.policy) CHECK(p[m_policy_spending] == Approx(budget).epsilon(1e-9));
   CHECK(r.budget_left == Approx(0.0).margin(1e-6));
@@ -66,7 +66,7 @@ TEST_CASE("the R&D subsidy's per-firm cap binds in every programme year and rene
     const Scenario s = load_scenario_text(
         std::string("extends: ") + INNOCHAIN_SOURCE_DIR +
             "/scenarios/guangdong_small.yaml\npolicies:\n  - {type: rd_subsidy, name: capped, start_month: 6, rate: 0.5, "
-            "budget_yuan: 1.0e12, per_firm_cap_yuan_per_year: " +
+            "budget_yuan: 1.0e13, per_firm_cap_yuan_per_year: " +
             std::to_string(per_firm_cap) + "}\n",
         "<capped>", ".", {"horizon_months=42"});
     Simulation sim(s, RunKey{1, 0});

@@ -50,7 +50,7 @@ TEST_CASE("a talent programme's levers follow its roles and regions", "[policies
   // Regions of the baseline: 0 guangzhou, 1 shenzhen, 2 dongguan, ...
   const Scenario s = with_policies(
       "  - {type: talent_programme, name: engineers_sz, engineer_inflow_multiplier: 2.0, outflow_reduction: 0.4,\n"
-      "     wage_subsidy_rate: 0.25, eligible: {kinds: [engineer], regions: [shenzhen]}}\n"
+      "     wage_subsidy_rate: 0.25, budget_yuan: 1.0e12, eligible: {kinds: [engineer], regions: [shenzhen]}}\n"
       "  - {type: talent_programme, name: researchers_dg, researcher_inflow_multiplier: 3.0, outflow_reduction: 0.5,\n"
       "     eligible: {kinds: [researcher], regions: [shenzhen, dongguan]}}\n",
       1);
@@ -73,14 +73,14 @@ TEST_CASE("a talent programme's levers follow its roles and regions", "[policies
 }
 
 TEST_CASE("a wage subsidy means more R&D staff and hires, within budget", "[policies]") {
-  const double budget = 1.0e12;
+  const double budget = 5.0e11;  // yuan at the run's 1/20 scale: 1.0e13 province-wide
   const auto r = test::run_pair(R"(  - type: talent_programme
     name: wage_subsidy_only
     researcher_inflow_multiplier: 1
     engineer_inflow_multiplier: 1
     outflow_reduction: 0
     wage_subsidy_rate: 0.3
-    budget_yuan: 1.0e12)",
+    budget_yuan: 1.0e13)",
                                 72, 4, 0.05);
   const double staff = test::mean_difference(r, m_enterprise_rd_staff);
   const double hires = test::mean_difference(r, m_hires);
@@ -100,9 +100,9 @@ TEST_CASE("a wage subsidy means more R&D staff and hires, within budget", "[poli
 TEST_CASE("a wage subsidy budget runs out, is never exceeded, and the ledger balances", "[policies]") {
   // At 1/100 scale firms employ about 10 000 R&D staff: 0.5 x 30 000 yuan each is about
   // 150 million yuan a month, so a 500 million budget lasts a few months.
-  const double budget = 5.0e8;
+  const double budget = 5.0e8;  // yuan at the run's 1/100 scale: 5.0e10 province-wide
   const Scenario s = with_policies(
-      "  - {type: talent_programme, name: short_budget, start_month: 3, wage_subsidy_rate: 0.5, budget_yuan: 5.0e8}\n",
+      "  - {type: talent_programme, name: short_budget, start_month: 3, wage_subsidy_rate: 0.5, budget_yuan: 5.0e10}\n",
       24);
   const double wage = s.chain.talent.engineer_wage_yuan_per_month;
   Simulation sim(s, RunKey{1, 0});
