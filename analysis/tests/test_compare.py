@@ -1,0 +1,191 @@
+"""Paired comparisons (analysis/innochain/datasets.py) and the report command.
+
+Synthetic run files (a minimal layout written with h5py) test the statistics against a known
+effect and the refusals of mismatched datasets; real small runs made by the built binary
+(INNOCHAIN_BIN) check that Python and ``innochain compare`` agree and that a report is written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pathlib
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from analysis.innochain import datasets  # noqa: E402
+from analysis.innochain.reader import IncompleteRunError  # noqa: E402
+from analysis.innochain.report import build_report  # noqa: E402
+
+EFFECT = 3.0
+
+
+def write_run(path: pathlib.Path, replication: int, values: dict[str, float], *, seed: int = 11,
+              months: int = 120, scale: float = 0.01, status: str = "complete", point: int | None = None) -> None:
+    """A minimal run file: the root attributes, /scenario and /summary that comparisons read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with h5py.File(path, "w") as f:
+        f.attrs["format"] = "innochain-run"
+        f.attrs["format_version"] = np.int64(1)
+        f.attrs["status"] = status
+        f.attrs["seed"] = np.uint64(seed)
+        f.attrs["replication"] = np.uint32(replication)
+        f.attrs["months_completed"] = np.int64(months)
+        f.attrs["scenario_name"] = "synthetic"
+        if point is not None:
+            f.attrs["sweep_point"] = np.int64(point)
+        f["scenario"] = f"name: synthetic\nworld:\n  scale: {scale}\n"
+        g = f.create_group("summary")
+        for name, v in values.items():
+            g[name] = np.float64(v)
+            g[name].attrs["units"] = "units"
+
+
+def synthetic_pair(tmp_path: pathlib.Path, n: int = 30, seed: int = 1):
+    """Baseline k = world noise (sd 50, shared); policy k = the same + EFFECT + own noise (sd 1)."""
+    rng = np.random.default_rng(seed)
+    for k in range(n):
+        world = rng.normal(100.0, 50.0)
+        extra = EFFECT + rng.normal(0.0, 1.0)
+        write_run(tmp_path / "base" / f"r{k}.h5", k, {"transfers_licence": world, "transfers_spinoff": 2.0,
+                                                      "policy_spending": 0.0})
+        write_run(tmp_path / "policy" / "runs" / f"{k:016x}.h5", k,
+                  {"transfers_licence": world + extra, "transfers_spinoff": 2.0, "policy_spending": 6.0e6})
+    return tmp_path / "base", tmp_path / "policy"
+
+
+def test_known_effect_is_covered_by_the_interval(tmp_path):
+    base, policy = synthetic_pair(tmp_path)
+    table = datasets.compare(base, policy, ["transfers_licence", "transfers", "policy_spending"])
+    row = table.set_index("metric").loc["transfers_licence"]
+    assert row["pairs"] == 30
+    assert row["ci_low"] <= EFFECT <= row["ci_high"]
+    # Pairing removes the shared world noise (sd 50): the interval is about 2 x 2.05 x 1 / sqrt(30) wide.
+    assert row["ci_high"] - row["ci_low"] < 1.2
+    # Cost per additional transfer = extra spending / extra transfers.
+    assert row["cost_per_additional_unit"] == pytest.approx(6.0e6 / row["mean_difference"])
+    derived = table.set_index("metric").loc["transfers"]
+    assert derived["baseline_mean"] == pytest.approx(row["baseline_mean"] + 2.0)
+    assert np.isnan(table.set_index("metric").loc["policy_spending", "cost_per_additional_unit"])
+
+
+def test_interval_coverage_is_95_percent():
+    rng = np.random.default_rng(7)
+    covered = 0
+    trials = 2000
+    for _ in range(trials):
+        world = rng.normal(100.0, 50.0, size=20)
+        e = datasets.paired_effect(world, world + EFFECT + rng.normal(0.0, 2.0, size=20))
+        covered += e["ci_low"] <= EFFECT <= e["ci_high"]
+    assert 0.93 < covered / trials < 0.97
+
+
+def test_paired_effect_by_hand_and_single_pair():
+    e = datasets.paired_effect([1, 2, 3, 4], [2, 4, 5, 7])
+    half = 3.1824463053 * np.sqrt(2 / 3) / 2
+    assert e["mean_difference"] == pytest.approx(2.0)
+    assert (e["ci_low"], e["ci_high"]) == pytest.approx((2 - half, 2 + half))
+    assert e["relative_change"] == pytest.approx(0.8)
+    one = datasets.paired_effect([5.0], [8.0])
+    assert one["mean_difference"] == 3.0 and np.isnan(one["ci_low"])
+
+
+def test_mismatches_are_refused(tmp_path):
+    base, policy = synthetic_pair(tmp_path, n=4)
+    (policy / "runs" / f"{2:016x}.h5").unlink()
+    with pytest.raises(datasets.MismatchError, match=r"replications \[2\] are in the baseline"):
+        datasets.compare(base, policy)
+    write_run(policy / "runs" / "late.h5", 2, {"transfers_licence": 1.0, "transfers_spinoff": 0.0}, months=60)
+    with pytest.raises(datasets.MismatchError, match="different horizons"):
+        datasets.compare(base, policy)
+    write_run(policy / "runs" / "late.h5", 2, {"transfers_licence": 1.0, "transfers_spinoff": 0.0}, seed=99)
+    with pytest.raises(datasets.MismatchError, match="not common random numbers"):
+        datasets.compare(base, policy)
+    write_run(policy / "runs" / "late.h5", 2, {"transfers_licence": 1.0, "transfers_spinoff": 0.0}, scale=1.0)
+    with pytest.raises(datasets.MismatchError, match="world.scale"):
+        datasets.compare(base, policy)
+    write_run(policy / "runs" / "late.h5", 2, {"transfers_licence": 1.0, "transfers_spinoff": 0.0}, status="partial")
+    with pytest.raises(IncompleteRunError, match="late.h5.*not complete"):
+        datasets.compare(base, policy)
+
+
+def test_policy_sweep_points_are_compared_with_one_baseline(tmp_path):
+    for k in range(3):
+        write_run(tmp_path / "base" / f"r{k}.h5", k, {"products_launched": 10.0 + k})
+        for point, effect in ((0, 1.0), (1, 5.0)):
+            write_run(tmp_path / "sweep" / "runs" / f"p{point}r{k}.h5", k,
+                      {"products_launched": 10.0 + k + effect, "policy_spending": 1e6 * point}, point=point)
+    table = datasets.compare(tmp_path / "base", tmp_path / "sweep", ["products_launched"])
+    assert table["point"].tolist() == [0, 1]
+    assert table["mean_difference"].tolist() == pytest.approx([1.0, 5.0])
+    assert np.isnan(table["cost_per_additional_unit"].iloc[0])  # point 0 spends nothing
+    assert table["cost_per_additional_unit"].iloc[1] == pytest.approx(2.0e5)
+
+
+# --- real runs through the binary ------------------------------------------------------------------
+
+MONTHS = 24
+REPS = 3
+
+
+@pytest.fixture(scope="module")
+def real_runs(tmp_path_factory):
+    binary = os.environ.get("INNOCHAIN_BIN")
+    if not binary:
+        pytest.skip("INNOCHAIN_BIN is not set (path to the innochain binary)")
+    scenarios = pathlib.Path(os.environ.get("INNOCHAIN_SCENARIOS", REPO / "scenarios"))
+    root = tmp_path_factory.mktemp("compare")
+    for k in range(REPS):
+        for side, scenario, extra in (("base", scenarios / "guangdong_small.yaml", []),
+                                      ("policy", scenarios / "policies" / "compute_voucher.yaml",
+                                       ["--set", "world.scale=0.01"])):
+            out = root / side / "runs" / f"r{k}.h5"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            proc = subprocess.run([binary, "run", str(scenario), "--quiet", "--months", str(MONTHS),
+                                   "--replication", str(k), "-o", str(out), *extra],
+                                  capture_output=True, text=True, timeout=600)
+            assert proc.returncode == 0, proc.stderr
+    return binary, root / "base", root / "policy"
+
+
+def test_python_and_innochain_compare_agree(real_runs):
+    binary, base, policy = real_runs
+    metrics = ["compute_spending", "transfers", "startups", "products_launched", "policy_spending"]
+    args = [binary, "compare", str(base), str(policy), "--format", "csv"]
+    for m in metrics:
+        args += ["--metric", m]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    cpp = pd.read_csv(io.StringIO(proc.stdout)).set_index("metric")
+    py = datasets.compare(base, policy, metrics).set_index("metric")
+    assert list(cpp.index) == metrics
+    for m in metrics:
+        for c_col, p_col in (("baseline_mean", "baseline_mean"), ("policy_mean", "policy_mean"),
+                             ("mean_difference", "mean_difference"), ("ci95_low", "ci_low"),
+                             ("ci95_high", "ci_high")):
+            assert cpp.loc[m, c_col] == pytest.approx(py.loc[m, p_col], rel=1e-9, abs=1e-9), (m, c_col)
+    # The vouchers pay: policy spending is positive and lands in the compute bills.
+    assert py.loc["policy_spending", "mean_difference"] > 0
+
+
+def test_report_is_written_with_its_figures(real_runs, tmp_path):
+    _, base, policy = real_runs
+    md = build_report(str(base), str(policy), tmp_path / "md", series=["compute_spending", "products_launched"])
+    text = md.read_text()
+    assert "| compute_spending |" in text
+    for png in ("effects.png", "series_compute_spending.png", "series_products_launched.png"):
+        assert f"]({png})" in text
+        assert (tmp_path / "md" / png).stat().st_size > 2000
+    page = build_report(str(base), str(policy), tmp_path / "html", fmt="html", series=["compute_spending"])
+    html_text = page.read_text()
+    assert html_text.count("data:image/png;base64,") == 2 and "<table>" in html_text
+    assert not any(p.suffix == ".png" for p in (tmp_path / "html").iterdir())  # self-contained

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# `innochain compare` through the real binary: run files and directories (DIR/runs/*.h5 as a
+# sweep writes them, or DIR/*.h5), formats, and the refusals (exit 2) of mismatched or
+# unfinished inputs. Usage: compare.sh PATH_TO_innochain PATH_TO_scenarios
+set -u
+bin=$1
+scenarios=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+passed=0
+failed=0
+ok() { echo "ok $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+expect_code() {  # NAME EXPECTED ACTUAL
+  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; sed 's/^/    /' err.txt; fi
+}
+contains() {  # NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
+}
+
+small="$scenarios/guangdong_small.yaml"
+vouchers="$scenarios/policies/compute_voucher.yaml"
+months=24
+# Three replications of each side, in sweep layout (base/runs) and flat layout (policy/).
+mkdir -p base/runs policy
+for k in 0 1 2; do
+  "$bin" run "$small" --quiet --months $months --replication $k -o base/runs/r$k.h5 >/dev/null 2>&1 || fail "baseline run $k"
+  "$bin" run "$vouchers" --quiet --months $months --replication $k --set world.scale=0.01 -o policy/r$k.h5 \
+    >/dev/null 2>&1 || fail "policy run $k"
+done
+
+"$bin" compare base policy >out.txt 2>err.txt
+expect_code "compare two directories" 0 $?
+contains "table has headline outcomes" out.txt "products_launched"
+contains "table has the derived transfers" out.txt "transfers "
+contains "table has spending" out.txt "policy_spending"
+contains "table explains the interval" out.txt "Student t"
+
+"$bin" compare base policy --metric compute_spending --metric startups --format csv >out.csv 2>err.txt
+expect_code "csv format" 0 $?
+contains "csv header" out.csv "metric,units,pairs,baseline_mean,policy_mean,mean_difference,ci95_low,ci95_high"
+contains "csv row with 3 pairs" out.csv "compute_spending,yuan,3,"
+[ "$(wc -l <out.csv)" -eq 3 ] && ok "csv has one row per metric" || fail "csv rows: $(cat out.csv)"
+
+"$bin" compare base policy --metric startups --format markdown >out.md 2>err.txt
+expect_code "markdown format" 0 $?
+contains "markdown table" out.md "| metric | units | pairs |"
+
+# Two single files: a difference without an interval, and why.
+"$bin" compare base/runs/r0.h5 policy/r0.h5 >out.txt 2>err.txt
+expect_code "compare two files" 0 $?
+contains "one pair explained" out.txt "without a confidence interval"
+
+"$bin" compare base policy --metric no_such_outcome >out.txt 2>err.txt
+expect_code "unknown metric refused" 2 $?
+contains "unknown metric named" err.txt "unknown outcome 'no_such_outcome'"
+
+# A missing replication.
+mkdir short
+cp policy/r0.h5 policy/r1.h5 short/
+"$bin" compare base short >out.txt 2>err.txt
+expect_code "missing replication refused" 2 $?
+contains "missing replication named" err.txt "replications 2 are in the baseline"
+
+# A different horizon.
+mkdir horizon
+cp policy/r0.h5 policy/r1.h5 horizon/
+"$bin" run "$vouchers" --quiet --months 12 --replication 2 --set world.scale=0.01 -o horizon/r2.h5 >/dev/null 2>&1
+"$bin" compare base horizon >out.txt 2>err.txt
+expect_code "different horizons refused" 2 $?
+contains "horizons named" err.txt "different horizons"
+
+# A different scale.
+"$bin" run "$vouchers" --quiet --months $months --replication 0 --set world.scale=0.02 -o scale.h5 >/dev/null 2>&1
+"$bin" compare base/runs/r0.h5 scale.h5 >out.txt 2>err.txt
+expect_code "different scales refused" 2 $?
+contains "scales named" err.txt "different world.scale"
+
+# Different seeds for the same replication.
+"$bin" run "$vouchers" --quiet --months $months --replication 0 --seed 99 --set world.scale=0.01 -o seed.h5 >/dev/null 2>&1
+"$bin" compare base/runs/r0.h5 seed.h5 >out.txt 2>err.txt
+expect_code "unpaired seeds refused" 2 $?
+contains "seeds named" err.txt "not common random numbers"
+
+# An unfinished run file is refused with its status.
+mkdir partial
+cp policy/*.h5 partial/
+/usr/bin/python3 - partial/r1.h5 <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    # The same type innochain writes (a variable-length UTF-8 string), as an interrupted run leaves it.
+    f.attrs["status"] = "partial"
+PY
+"$bin" compare base partial >out.txt 2>err.txt
+expect_code "incomplete run refused" 2 $?
+contains "incomplete run named" err.txt "r1.h5: status is 'partial', not 'complete'"
+
+# No run files at all; a missing path.
+mkdir empty
+"$bin" compare base empty >out.txt 2>err.txt
+expect_code "empty directory refused" 2 $?
+"$bin" compare base no_such_file.h5 >out.txt 2>err.txt
+expect_code "missing file is an I/O error" 3 $?
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
