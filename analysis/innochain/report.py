@@ -4,14 +4,16 @@ Usage (Debian's interpreter, from the repository root)::
 
     PYTHONPATH=analysis /usr/bin/python3 -m innochain.report BASELINE POLICY -o OUTDIR \\
         [--format markdown|html] [--metric M]... [--series S]... [--title TEXT] \\
-        [--sweep DIR --sweep-metric M]...
+        [--sweep DIR --sweep-metric M]... [--point P]
 
 BASELINE and POLICY are datasets as for ``innochain compare`` (a run file, a directory of run
 files, or a sweep directory). The report holds: the inputs (scenarios, replications, horizon,
 scale), the comparison table (paired differences with 95 % Student t intervals, relative change,
 public cost per additional unit), a forest plot of relative effects, and time-series bands of
 the chosen monthly series. With ``--sweep DIR`` it adds, for each ``--sweep-metric``, response
-curves over the swept keys and, for morris / saltelli designs, sensitivity indices.
+curves over the swept keys and, for morris / saltelli designs, sensitivity indices. When a side is
+a sweep with several design points, the report has a table and a forest plot per point and no
+time series, unless ``--point P`` selects one point.
 
 Markdown: OUTDIR/report.md and OUTDIR/*.png. HTML: OUTDIR/report.html with the figures inlined
 (base64), a single file to send around. Exit codes: 0 done, 2 bad input (mismatched or
@@ -184,10 +186,16 @@ def build_report(
     sweeps: Sequence[str] = (),
     sweep_metrics: Sequence[str] = (),
     dpi: int = 80,
+    point: int | None = None,
 ) -> pathlib.Path:
-    """Writes the report and returns its path (see the module docstring)."""
-    b = datasets.run_table(baseline)
-    p = datasets.run_table(policy)
+    """Writes the report and returns its path (see the module docstring).
+
+    ``point`` restricts a side that is a multi-point sweep to that design point. Without it, a
+    multi-point comparison gets a table and a forest plot per point and no time series (they
+    need one point).
+    """
+    b = _at_point(datasets.run_table(baseline), point)
+    p = _at_point(datasets.run_table(policy), point)
     table = datasets.compare(b, p, metrics)
     summary_units = summary(datasets.run_files(baseline)[0]).attrs["units"]
     units = {m: summary_units.get(datasets.DERIVED.get(m, (m,))[0], "") for m in table["metric"]}
@@ -213,14 +221,24 @@ def build_report(
         "are positive; (n.s.): the interval of the extra units includes 0, so the cost per unit is not "
         "distinguishable from an unbounded one."
     )
-    one = table[table["point"] == table["point"].iloc[0]]
-    w.text(comparison_markdown(one, units))
-    w.figure(plots.effect_forest(one), "effects.png",
-             "Relative change of each outcome against the baseline with its 95 % interval (coloured: the interval "
-             "excludes 0).")
+    points = sorted(table["point"].unique().tolist())
+    for pt in points:
+        one = table[table["point"] == pt]
+        suffix = f"_point{pt}" if len(points) > 1 else ""
+        if len(points) > 1:
+            w.text(f"### Design point {pt}")
+        w.text(comparison_markdown(one, units))
+        w.figure(plots.effect_forest(one), f"effects{suffix}.png",
+                 "Relative change of each outcome against the baseline with its 95 % interval (coloured: the "
+                 "interval excludes 0)" + (f", design point {pt}." if len(points) > 1 else "."))
+    if len(points) > 1:
+        w.text("Time series need a single design point: rerun with `--point P`.")
+        for sweep in sweeps:
+            _sweep_section(w, sweep, list(sweep_metrics) or ["products_launched"])
+        return w.write()
     names = list(series or DEFAULT_SERIES)
-    bs = datasets.open_runs(baseline, names)
-    ps = datasets.open_runs(policy, names)
+    bs = _runs_at_point(datasets.open_runs(baseline, names), point)
+    ps = _runs_at_point(datasets.open_runs(policy, names), point)
     w.text("## Over time")
     for name in names:
         cum = name in CUMULATIVE
@@ -230,6 +248,21 @@ def build_report(
     for sweep in sweeps:
         _sweep_section(w, sweep, list(sweep_metrics) or ["products_launched"])
     return w.write()
+
+
+def _at_point(table: pd.DataFrame, point: int | None) -> pd.DataFrame:
+    """The runs of one design point when the table holds several (else the table unchanged)."""
+    if point is None or table["sweep_point"].nunique() < 2:
+        return table
+    if point not in set(table["sweep_point"]):
+        raise ValueError(f"no design point {point} (the sweep has {sorted(table['sweep_point'].unique())})")
+    return table[table["sweep_point"] == point].reset_index(drop=True)
+
+
+def _runs_at_point(ds, point: int | None):
+    if point is None or len(set(ds["sweep_point"].values.tolist())) < 2:
+        return ds
+    return ds.isel(run=(ds["sweep_point"].values == point))
 
 
 def _sweep_section(w: _Writer, directory: str, metrics: Sequence[str]) -> None:
@@ -275,10 +308,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--sweep", action="append", default=[], help="a sweep directory to add (repeatable)")
     ap.add_argument("--sweep-metric", action="append", default=[], help="outcome for the sweep sections")
     ap.add_argument("--dpi", type=int, default=80)
+    ap.add_argument("--point", type=int, help="design point of a multi-point sweep to report on")
     a = ap.parse_args(argv)
     try:
         path = build_report(a.baseline, a.policy, a.output, a.format, a.metric, a.series, a.title, a.sweep,
-                            a.sweep_metric, a.dpi)
+                            a.sweep_metric, a.dpi, a.point)
     except (datasets.MismatchError, IncompleteRunError, KeyError, ValueError) as e:
         print(f"innochain.report: error: {e}", file=sys.stderr)
         return 2

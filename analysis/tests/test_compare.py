@@ -189,3 +189,17 @@ def test_report_is_written_with_its_figures(real_runs, tmp_path):
     html_text = page.read_text()
     assert html_text.count("data:image/png;base64,") == 2 and "<table>" in html_text
     assert not any(p.suffix == ".png" for p in (tmp_path / "html").iterdir())  # self-contained
+
+
+def test_report_on_a_multi_point_sweep_has_a_table_per_point(tmp_path):
+    for k in range(3):
+        write_run(tmp_path / "base" / f"r{k}.h5", k, {"products_launched": 10.0 + k})
+        for point, effect in ((0, 1.0), (1, 5.0)):
+            write_run(tmp_path / "sweep" / "runs" / f"p{point}r{k}.h5", k,
+                      {"products_launched": 10.0 + k + effect + 0.1 * k, "policy_spending": 1e6}, point=point)
+    path = build_report(str(tmp_path / "base"), str(tmp_path / "sweep"), tmp_path / "out",
+                        metrics=["products_launched"])
+    text = path.read_text()
+    assert "### Design point 0" in text and "### Design point 1" in text
+    assert "](effects_point0.png)" in text and "](effects_point1.png)" in text
+    assert "--point P" in text
