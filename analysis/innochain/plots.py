@@ -102,7 +102,14 @@ def effect_forest(comparison: pd.DataFrame, title: str = "Policy effect (95 % in
     ax.scatter(rel, y, color=colours, zorder=3, s=18)
     ax.set_yticks(y)
     ax.set_yticklabels(c["metric"], fontsize=8)
-    ax.set_xlabel("change against the baseline (%)")
+    finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)], rel])
+    if finite.size and np.abs(finite).max() > 100.0:
+        # One outcome that moves by several hundred per cent would flatten the others: a
+        # symmetric log axis keeps +-10 % linear and compresses beyond.
+        ax.set_xscale("symlog", linthresh=10.0)
+        ax.set_xlabel("change against the baseline (%; log scale beyond +-10 %)")
+    else:
+        ax.set_xlabel("change against the baseline (%)")
     ax.set_title(title, fontsize=10)
     return fig
 

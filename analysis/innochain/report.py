@@ -37,8 +37,14 @@ from . import datasets, plots, sensitivity
 from .reader import IncompleteRunError, summary
 
 DEFAULT_SERIES = ("compute_spending", "breakthroughs", "products_launched", "startups_founded")
-CUMULATIVE = ("products_launched", "startups_founded", "spinoffs_founded", "transfers_licence", "transfers_spinoff",
-              "breakthroughs", "policy_spending")
+
+
+def _cumulative(da) -> bool:
+    """Counts that flow (products, transfers, start-ups ...) and policy spending are drawn as running
+    totals, which small monthly integers make readable; yuan flows and stocks month by month."""
+    if da.attrs.get("accumulation") != "flow":
+        return False
+    return da.name == "policy_spending" or not str(da.attrs.get("units", "")).startswith("yuan")
 
 
 def _fmt(v: float, digits: int = 4) -> str:
@@ -218,7 +224,7 @@ def build_report(
         f"(at world.scale {scale:g}: multiply counts and yuan by {1 / scale:g} for province-equivalent figures; "
         "relative changes and costs per unit need no scaling). The interval is a 95 % Student t interval of the "
         "mean paired difference; cost per extra unit = mean extra public spending / mean extra units, when both "
-        "are positive; (n.s.): the interval of the extra units includes 0, so the cost per unit is not "
+        "are positive ('-' otherwise); (n.s.): the interval of the extra units includes 0, so the cost per unit is not "
         "distinguishable from an unbounded one."
     )
     points = sorted(table["point"].unique().tolist())
@@ -241,7 +247,7 @@ def build_report(
     ps = _runs_at_point(datasets.open_runs(policy, names), point)
     w.text("## Over time")
     for name in names:
-        cum = name in CUMULATIVE
+        cum = _cumulative(bs[name])
         w.figure(plots.time_series_bands(bs, ps, name, cumulative=cum), f"series_{name}.png",
                  f"{name}{' (cumulative)' if cum else ''}: baseline and policy medians with 10-90 % bands over "
                  f"replications (left); paired difference, mean and 10-90 % band (right).")
