@@ -28,5 +28,6 @@ Subcommand add_validate(CLI::App& app);
 Subcommand add_show(CLI::App& app);
 Subcommand add_inspect(CLI::App& app);
 Subcommand add_docs(CLI::App& app);
+Subcommand add_sweep(CLI::App& app);
 
 }  // namespace innochain::cli

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ struct RunRequest {
   bool force = false;
   std::int64_t replication = 0;
   int threads = 0;  ///< 0: all cores
+  /// Set by sweeps: written as the root attributes sweep_run_id and sweep_point.
+  struct SweepTag {
+    std::string run_id;
+    std::int64_t point = 0;
+  };
+  std::optional<SweepTag> sweep = std::nullopt;
 };
 
 struct RunResult {
