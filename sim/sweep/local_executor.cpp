@@ -104,8 +104,9 @@ int run_local(int jobs, const RunFunction& run, const NextRun& next, const RunDo
         // Worker: die with the coordinator (even on SIGKILL), run one run, report it.
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != coordinator) _exit(1);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        // Default dispositions: a crash ends the worker with its signal, which the
+        // coordinator records (inherited crash handlers would report from here).
+        for (int sig : {SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) signal(sig, SIG_DFL);
         close(fds[0]);
         for (const auto& [p, w] : workers) close(w.fd);
         RunRecord r;

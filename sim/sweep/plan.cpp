@@ -83,8 +83,11 @@ SweepPlan make_plan(SweepSpec spec, std::vector<std::string> extra_sets) {
         if (file_list && d.where.file == p.scenario_file && d.message.find("does not exist") != std::string::npos)
           d.where = p.scenario_at;
       }
-      for (auto& d : diags)
-        if (seen.insert(d.str()).second) all.push_back(d);
+      // Generated values differ from point to point: one report per place in the file is enough.
+      for (auto& d : diags) {
+        const std::string where = fmt::format("{}:{}:{}", d.where.file, d.where.line, d.where.column);
+        if (seen.insert(generated ? where : d.str()).second) all.push_back(d);
+      }
       plan.scenarios.emplace_back();
       plan.scenario_sha.emplace_back();
     }
