@@ -147,6 +147,15 @@ class SweepDecoder {
     return v;
   }
 
+  bool boolean(const YAML::Node& n, const std::string& what) {
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      error(at(n), fmt::format("{} must be true or false, got '{}'", what, n.IsScalar() ? n.Scalar() : "a non-scalar"));
+      return false;
+    }
+    return v;
+  }
+
   /// The text `--set` gets for a YAML value: scalars as written, lists and maps in flow style.
   SetValue value_of(const YAML::Node& n, const YAML::Node& key) const {
     if (n.IsScalar()) return SetValue{n.Scalar(), at(n), at(key)};
@@ -209,8 +218,8 @@ class SweepDecoder {
       }
       r.low = number(spec["low"], k + " low");
       r.high = number(spec["high"], k + " high");
-      if (spec["log"]) r.log = spec["log"].as<std::string>() == "true";
-      if (spec["integer"]) r.integer = spec["integer"].as<std::string>() == "true";
+      if (spec["log"]) r.log = boolean(spec["log"], k + " log");
+      if (spec["integer"]) r.integer = boolean(spec["integer"], k + " integer");
     } else {
       error(at(spec), fmt::format("range of {} must be {{low: A, high: B}} (optional log: true, integer: true) "
                                   "or [A, B]",

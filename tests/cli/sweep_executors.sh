@@ -55,6 +55,7 @@ h5dump -d /index/agents.institutes.transfer_office_skill local/index.h5 | grep -
 
 if command -v mpirun >/dev/null 2>&1; then
   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 \
+    OMPI_MCA_btl_vader_single_copy_mechanism=none \
     mpirun -n 3 --oversubscribe "$bin" sweep "$sweep" -o mpi "${short[@]}" --threads 2 >out.txt 2>err.txt
   expect_code "mpirun -n 3 sweep" 0 $?
   contains "rank 0 hands out runs to 2 workers" err.txt "to 2 worker ranks"

@@ -199,3 +199,26 @@ TEST_CASE("bad keys and values are reported where the sweep file wrote them", "[
   std::ofstream(dir / "kind.yaml") << "base: x.yaml\ndesign: {kind: gird}\n";
   CHECK_THROWS_WITH(load_sweep_file((dir / "kind.yaml").string()), Catch::Contains("did you mean 'grid'?"));
 }
+
+TEST_CASE("design errors name the place: ranges, levels, CSV rows", "[sweep][plan]") {
+  const fs::path dir = fresh_dir("design_errors");
+  const std::string base = std::string("base: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\n";
+  std::ofstream(dir / "morris.yaml") << base << "design:\n  kind: morris\n  trajectories: 2\n  levels: 5\n"
+                                     << "  keys:\n    world.scale: {low: 0, high: 0.01, log: true}\n";
+  try {
+    load_sweep_file((dir / "morris.yaml").string());
+    FAIL("accepted");
+  } catch (const ScenarioError& e) {
+    const std::string text = e.what();
+    CHECK_THAT(text, Catch::Contains("morris.yaml:5:11: error: levels must be even, got 5"));
+    CHECK_THAT(text, Catch::Contains("morris.yaml:7:18: error: log range of world.scale needs low > 0"));
+  }
+  std::ofstream(dir / "m.csv") << "point,world.scale\n0,0.01\n1,0.02,9\n";
+  std::ofstream(dir / "csv.yaml") << base << "design: {kind: csv, file: m.csv}\n";
+  CHECK_THROWS_WITH(load_sweep_file((dir / "csv.yaml").string()),
+                    Catch::Contains("m.csv:3:1: error: row has 3 values, the header names 2 columns"));
+  std::ofstream(dir / "m2.csv") << "world.scale\n0.01\n70\n";
+  std::ofstream(dir / "csv2.yaml") << base << "design: {kind: csv, file: m2.csv}\n";
+  CHECK_THROWS_WITH(make_plan(load_sweep_file((dir / "csv2.yaml").string())),
+                    Catch::Contains("m2.csv:3:1: error: world.scale = 70 is out of range"));
+}
