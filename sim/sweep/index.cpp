@@ -248,4 +248,69 @@ void write_index(const std::string& dir, const SweepPlan& plan, const std::vecto
   replace_atomically(partial, path);
 }
 
+namespace {
+
+std::string index_file(const std::string& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec) ? (fs::path(path) / "index.h5").string() : path;
+}
+
+std::vector<std::string> read_string_array_attr(hid_t obj, const std::string& name) {
+  h5::Handle attr(h5::check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "no attribute '" + name + "'"), H5Aclose);
+  h5::Handle space(h5::check(H5Aget_space(attr.id()), "dataspace"), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  std::vector<char*> ptrs(static_cast<std::size_t>(std::max<hssize_t>(0, n)), nullptr);
+  h5::Handle type = h5::string_type();
+  if (n > 0) h5::check(H5Aread(attr.id(), type.id(), ptrs.data()), "read attribute " + name);
+  std::vector<std::string> out;
+  for (char* p : ptrs) {
+    out.emplace_back(p ? p : "");
+    H5free_memory(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_sweep_index(const std::string& path) {
+  const std::string file = index_file(path);
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return false;
+  try {
+    h5::quiet_errors();
+    h5::Handle f = h5::open_file_read(file);
+    return h5::has_attr(f.id(), "format") && h5::read_string_attr(f.id(), "format") == "innochain-sweep-index";
+  } catch (const IoError&) {
+    return false;
+  }
+}
+
+std::string describe_sweep_index(const std::string& path) {
+  const std::string file = index_file(path);
+  if (!is_sweep_index(file)) throw IoError("'" + file + "' is not an innochain sweep index");
+  h5::Handle f = h5::open_file_read(file);
+  const hid_t root = f.id();
+  h5::Handle g = h5::open_group(root, "index");
+  const auto ids = h5::read_strings(g.id(), "run_id");
+  const auto status = h5::read_strings(g.id(), "status");
+  const auto errors = h5::read_strings(g.id(), "error");
+  const auto keys = read_string_array_attr(root, "keys");
+  std::size_t complete = 0, failed = 0;
+  for (const auto& s : status) {
+    complete += s == "complete";
+    failed += s == "failed";
+  }
+  std::string out = fmt::format("{}: sweep index of '{}'\n", file, h5::read_string_attr(root, "sweep_name"));
+  out += fmt::format("  design         {}\n", h5::read_string_attr(root, "design"));
+  out += fmt::format("  base_scenario  {}\n", h5::read_string_attr(root, "base_scenario"));
+  out += fmt::format("  replications   {}\n", static_cast<long long>(h5::read_double_attr(root, "replications")));
+  out += fmt::format("  keys           {}\n", keys.size());
+  for (const auto& k : keys) out += fmt::format("    {}\n", k);
+  out += fmt::format("  runs           {} ({} complete, {} failed, {} pending)\n", ids.size(), complete, failed,
+                     ids.size() - complete - failed);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (status[i] == "failed") out += fmt::format("  failed {}: {}\n", ids[i], errors[i]);
+  return out;
+}
+
 }  // namespace innochain::sweep

@@ -44,6 +44,14 @@ void write_index(const std::string& dir, const SweepPlan& plan, const std::vecto
 /// Writes DIR/design.csv (point,<keys>...) atomically. Throws IoError.
 void write_design(const std::string& dir, const SweepPlan& plan);
 
+/// The text `innochain inspect` prints for DIR/index.h5 (or a sweep directory):
+/// the design, its keys, and how many runs are complete, failed and pending, with the
+/// errors of failed runs. Throws IoError if PATH is not a sweep index.
+std::string describe_sweep_index(const std::string& path);
+
+/// Whether PATH is a sweep directory or a sweep index file.
+bool is_sweep_index(const std::string& path);
+
 /// Quotes a CSV field when it needs it.
 std::string csv_field(const std::string& text);
 

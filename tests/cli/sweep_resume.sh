@@ -21,7 +21,7 @@ expect_code() {  # NAME EXPECTED ACTUAL
 contains() {  # NAME FILE TEXT
   if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
 }
-index_but_wall() { cut -d, -f6 --complement "$1/index.csv"; }
+index_but_wall() { [ -s "$1/index.csv" ] && cut -d, -f6 --complement "$1/index.csv" || echo "no index in $1"; }
 same_index() {  # NAME DIR_A DIR_B
   if diff <(index_but_wall "$2") <(index_but_wall "$3") >diff.txt; then ok "$1"; else
     fail "$1: index differs"; sed 's/^/    /' diff.txt; fi
@@ -78,6 +78,9 @@ grep -q "^${ids[7]},3,1,[0-9]*,failed,[0-9.]*,cannot rename" killed/index.csv &&
   fail "index row: $(grep "^${ids[7]}" killed/index.csv | cut -c1-200)"
 [ "$(grep -c ',complete,' killed/index.csv)" -eq 11 ] && ok "the other 11 runs complete" || fail "not 11 complete"
 [ -s "killed/runs/${ids[7]}.error" ] && ok "error file written" || fail "no error file"
+"$bin" inspect killed >inspect.txt 2>&1
+contains "inspect counts the runs" inspect.txt "12 (11 complete, 1 failed, 0 pending)"
+contains "inspect shows the error" inspect.txt "failed ${ids[7]}: cannot rename"
 rmdir "killed/runs/${ids[7]}.h5"
 "$bin" sweep "$sweep" -o killed "${long[@]}" --resume -q >out.txt 2>err.txt
 expect_code "resume reruns the failed run" 0 $?
