@@ -98,8 +98,15 @@ UnitDesign morris_unit(std::size_t r, std::size_t k, int levels, std::uint64_t s
   return d;
 }
 
-UnitDesign saltelli_unit(std::size_t n, std::size_t k) {
-  const UnitDesign base = sobol_unit(n, 2 * k);
+std::size_t saltelli_default_skip(std::size_t n) {
+  std::size_t p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+UnitDesign saltelli_unit(std::size_t n, std::size_t k, std::size_t skip) {
+  UnitDesign base = sobol_unit(skip + n, 2 * k);
+  base.erase(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(skip));
   UnitDesign d;
   d.reserve(n * (k + 2));
   for (const auto& row : base) {

@@ -33,6 +33,11 @@ UnitDesign morris_unit(std::size_t r, std::size_t k, int levels, std::uint64_t s
 /// Saltelli's scheme for first- and total-order Sobol indices without second-order
 /// terms: n base rows of a 2k-dimensional Sobol sequence, A = first k, B = last k
 /// coordinates; per row the points A, AB^1, ..., AB^k, B (AB^i = A with column i of B).
-UnitDesign saltelli_unit(std::size_t n, std::size_t k);
+/// The first `skip` rows of the sequence are left out: its first row is (0.5, ..., 0.5),
+/// where A = B and the row says nothing (SALib skips likewise).
+UnitDesign saltelli_unit(std::size_t n, std::size_t k, std::size_t skip);
+
+/// SALib's default skip: the smallest power of two >= n.
+std::size_t saltelli_default_skip(std::size_t n);
 
 }  // namespace innochain::sweep

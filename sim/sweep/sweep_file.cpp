@@ -246,10 +246,13 @@ class SweepDecoder {
     } else {
       std::vector<std::string> allowed{"kind", "keys", "samples"};
       if (s_.kind == "lhs") allowed.push_back("seed");
+      if (s_.kind == "saltelli") allowed.push_back("skip");
       check_keys(design, allowed, "a " + s_.kind + " design");
       if (!design["samples"]) error(at(design), fmt::format("a {} design needs 'samples' (e.g. 64)", s_.kind));
       else n = static_cast<std::size_t>(integer(design["samples"], "samples", 1, 10000000));
     }
+    if (s_.kind == "saltelli" && design["skip"])
+      s_.saltelli_skip = integer(design["skip"], "skip", 0, std::numeric_limits<std::int32_t>::max());
     if (design["seed"]) s_.design_seed = static_cast<std::uint64_t>(integer(design["seed"], "seed", 0,
                                                                              std::numeric_limits<std::int64_t>::max()));
     const YAML::Node keys = keys_map(design);
@@ -265,7 +268,9 @@ class SweepDecoder {
     UnitDesign unit;
     if (s_.kind == "lhs") unit = lhs_unit(n, k, s_.design_seed);
     else if (s_.kind == "sobol") unit = sobol_unit(n, k);
-    else if (s_.kind == "saltelli") unit = saltelli_unit(n, k);
+    else if (s_.kind == "saltelli")
+      unit = saltelli_unit(n, k, s_.saltelli_skip >= 0 ? static_cast<std::size_t>(s_.saltelli_skip)
+                                                       : saltelli_default_skip(n));
     else unit = morris_unit(r, k, levels, s_.design_seed);
     for (const auto& row : unit) {
       DesignPoint p;

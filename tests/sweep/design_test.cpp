@@ -85,12 +85,14 @@ TEST_CASE("morris: trajectories of k+1 points, one key moving by delta at each s
 }
 
 TEST_CASE("saltelli: A, AB^1..AB^k, B from a 2k-dimensional Sobol row", "[sweep][design]") {
-  const std::size_t n = 3, k = 2;
-  const auto d = saltelli_unit(n, k);
-  const auto base = sobol_unit(n, 2 * k);
+  const std::size_t n = 3, k = 2, skip = saltelli_default_skip(n);
+  CHECK(skip == 4);
+  const auto d = saltelli_unit(n, k, skip);
+  const auto base = sobol_unit(skip + n, 2 * k);
   REQUIRE(d.size() == n * (k + 2));
   for (std::size_t j = 0; j < n; ++j) {
-    const std::vector<double> a{base[j][0], base[j][1]}, b{base[j][2], base[j][3]};
+    const std::vector<double> a{base[skip + j][0], base[skip + j][1]}, b{base[skip + j][2], base[skip + j][3]};
+    CHECK(a != b);
     const auto* row = &d[j * (k + 2)];
     CHECK(row[0] == a);
     CHECK(row[1] == std::vector<double>{b[0], a[1]});

@@ -107,7 +107,7 @@ TEST_CASE("sampled sweeps map the unit designs onto each key's range", "[sweep][
       {"lhs_three_dont.yaml", lhs_unit(10, 3, 7)},
       {"sobol_three_dont.yaml", sobol_unit(16, 3)},
       {"morris_three_dont.yaml", morris_unit(4, 3, 4, 11)},
-      {"saltelli_three_dont.yaml", saltelli_unit(4, 3)},
+      {"saltelli_three_dont.yaml", saltelli_unit(4, 3, 4)},
   };
   for (const auto& c : cases) {
     SECTION(c.file) {
