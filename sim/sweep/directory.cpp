@@ -3,7 +3,9 @@
 #include "output/h5.hpp"
 #include "sweep/index.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -37,6 +39,16 @@ void prepare_directory(const std::string& dir, const SweepPlan& plan, DirMode mo
   fs::create_directories(d / "runs", ec);
   if (ec) throw IoError(fmt::format("cannot create '{}': {}", (d / "runs").string(), ec.message()));
   if (access(dir.c_str(), W_OK) != 0) throw IoError(fmt::format("'{}' is not writable", dir));
+  if (mode != DirMode::join) {
+    // One coordinator per directory: the lock lives as long as this process (and its workers).
+    const std::string lock = (d / ".sweep.lock").string();
+    const int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw IoError("cannot open '" + lock + "'");
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      throw SweepUsageError(fmt::format("another sweep is running in '{}' (it holds {})", dir, lock));
+    }
+  }
   if (!fs::exists(copy, ec)) {
     const std::string partial = fmt::format("{}.partial.{}", copy.string(), getpid());
     {

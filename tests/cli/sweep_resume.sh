@@ -45,6 +45,10 @@ for _ in $(seq 1 400); do
   [ "$(complete_files killed)" -ge 3 ] && break
   sleep 0.02
 done
+# While it runs, a second coordinator for the same directory is refused.
+"$bin" sweep "$sweep" -o killed "${long[@]}" --resume >out2.txt 2>err2.txt
+expect_code "second sweep in a running directory refused" 2 $?
+contains "refusal says why" err2.txt "another sweep is running in"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 done_before=$(complete_files killed)
