@@ -63,6 +63,13 @@ std::vector<std::size_t> not_complete(const std::vector<RunRecord>& records, std
   return todo;
 }
 
+/// After an interruption: the stopped runs' half-written files go (they would be rewritten anyway).
+void remove_partials(const std::string& dir, const SweepPlan& plan, const std::vector<RunRecord>& records) {
+  std::error_code ec;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (records[i].status == RunStatus::pending) fs::remove(run_path(dir, plan.runs[i]) + ".partial", ec);
+}
+
 int exit_code(int stop_signal, const std::vector<RunRecord>& records, const std::string& dir, bool quiet) {
   const std::size_t failed = count(records, RunStatus::failed);
   if (stop_signal != 0) {
@@ -94,6 +101,7 @@ int run_local_sweep(const SweepOptions& o, const SweepPlan& plan) {
       jobs, [&](std::size_t i) { return execute_planned_run(plan, i, o.dir, o.threads); }, [&] { return c.next(); },
       [&](std::size_t i, RunRecord r) { c.finished(i, std::move(r)); });
   c.close();
+  if (sig != 0) remove_partials(o.dir, plan, c.records());
   return exit_code(sig, c.records(), o.dir, o.quiet);
 }
 
@@ -114,6 +122,13 @@ int run_slurm_task(const SweepOptions& o, const SweepPlan& plan) {
       jobs, [&](std::size_t i) { return execute_planned_run(plan, i, o.dir, o.threads); }, [&] { return c.next(); },
       [&](std::size_t i, RunRecord r) { c.finished(i, std::move(r)); });
   c.close();
+  if (sig != 0) {
+    std::vector<RunRecord> mine(c.records().begin() + static_cast<std::ptrdiff_t>(first),
+                                c.records().begin() + static_cast<std::ptrdiff_t>(last));
+    std::vector<RunRecord> all(plan.runs.size(), RunRecord{RunStatus::complete, 0.0, {}, {}});
+    std::copy(mine.begin(), mine.end(), all.begin() + static_cast<std::ptrdiff_t>(first));
+    remove_partials(o.dir, plan, all);
+  }
   rebuild_index_locked(o.dir, plan);  // the last task to finish leaves the whole index
   const std::size_t failed = c.failed_this_session();
   if (sig != 0) return 128 + sig;
