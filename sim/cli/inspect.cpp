@@ -1,4 +1,4 @@
-// `innochain inspect FILE.h5`: what is in a run file.
+// `innochain inspect FILE.h5`: what is in a run file or a sweep directory.
 #include "cli/commands.hpp"
 #include "output/inspect.hpp"
 #include "sweep/index.hpp"

@@ -1,5 +1,5 @@
 // One run from a resolved scenario to a finished run file: the single code path
-// used by `innochain run`, the tests, and (later) sweeps.
+// used by `innochain run`, the tests, and every run of a sweep (sim/sweep/runner.cpp).
 #pragma once
 
 #include "scenario/scenario.hpp"
