@@ -29,5 +29,6 @@ Subcommand add_show(CLI::App& app);
 Subcommand add_inspect(CLI::App& app);
 Subcommand add_docs(CLI::App& app);
 Subcommand add_compare(CLI::App& app);
+Subcommand add_sweep(CLI::App& app);
 
 }  // namespace innochain::cli

@@ -1,6 +1,7 @@
-// `innochain inspect FILE.h5`: what is in a run file.
+// `innochain inspect FILE.h5`: what is in a run file or a sweep directory.
 #include "cli/commands.hpp"
 #include "output/inspect.hpp"
+#include "sweep/index.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -9,9 +10,13 @@ namespace innochain::cli {
 
 Subcommand add_inspect(CLI::App& app) {
   auto file = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand("inspect", "Describe a run file: provenance, series, summary");
-  sub->add_option("file", *file, "Run file (.h5)")->required();
+  CLI::App* sub = app.add_subcommand("inspect", "Describe a run file (provenance, series, summary) or a sweep directory");
+  sub->add_option("file", *file, "Run file (.h5), sweep directory or its index.h5")->required();
   return {sub, [file]() {
+            if (sweep::is_sweep_index(*file)) {  // a sweep directory or its index.h5
+              std::fputs(sweep::describe_sweep_index(*file).c_str(), stdout);
+              return kExitOk;
+            }
             RunFile f(*file);
             std::fputs(describe_run_file(*file).c_str(), stdout);
             return f.status() == "complete" ? kExitOk : kExitIo;

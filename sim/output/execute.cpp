@@ -35,6 +35,10 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     info.policy_levers.push_back(levers);
   }
   info.compression_level = static_cast<int>(s.output.compression_level);
+  if (request.sweep) {
+    info.sweep_run_id = request.sweep->run_id;
+    info.sweep_point = request.sweep->point;
+  }
 
   RunFileWriter writer(request.path, request.force, info);
   Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(request.replication)});

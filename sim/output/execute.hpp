@@ -1,11 +1,12 @@
 // One run from a resolved scenario to a finished run file: the single code path
-// used by `innochain run`, the tests, and (later) sweeps.
+// used by `innochain run`, the tests, and every run of a sweep (sim/sweep/runner.cpp).
 #pragma once
 
 #include "scenario/scenario.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ struct RunRequest {
   bool force = false;
   std::int64_t replication = 0;
   int threads = 0;  ///< 0: all cores
+  /// Set by sweeps: written as the root attributes sweep_run_id and sweep_point.
+  struct SweepTag {
+    std::string run_id;
+    std::int64_t point = 0;
+  };
+  std::optional<SweepTag> sweep = std::nullopt;
 };
 
 struct RunResult {

@@ -251,6 +251,10 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   h5::write_attr(f, "host", host_name());
   h5::write_attr(f, "status", std::string("partial"));
   h5::write_attr(f, "months_completed", std::int64_t{0});
+  if (!info_.sweep_run_id.empty()) {
+    h5::write_attr(f, "sweep_run_id", info_.sweep_run_id);
+    h5::write_attr(f, "sweep_point", info_.sweep_point);
+  }
   for (const char* var : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"}) {
     if (const char* v = std::getenv(var)) {
       std::string name = var;

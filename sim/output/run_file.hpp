@@ -27,6 +27,8 @@ struct RunInfo {
   std::vector<std::string> policy_types;    ///< their instrument types
   std::vector<std::string> policy_levers;   ///< the levers each acts on, comma-separated
   int compression_level = 4;
+  std::string sweep_run_id;        ///< non-empty for runs of a sweep (attribute sweep_run_id)
+  std::int64_t sweep_point = -1;   ///< the sweep's design point (attribute sweep_point)
 };
 
 /// Writes a run file month by month into PATH.partial and renames it to PATH

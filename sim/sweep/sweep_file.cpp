@@ -1,0 +1,441 @@
+#include "sweep/sweep_file.hpp"
+
+#include "output/h5.hpp"
+#include "sweep/design.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace innochain::sweep {
+
+namespace fs = std::filesystem;
+
+std::string format_number(double value) { return fmt::format("{}", value); }
+
+namespace {
+
+/// A key's range for the sampled designs (lhs, sobol, morris, saltelli).
+struct KeyRange {
+  double low = 0.0, high = 1.0;
+  bool log = false, integer = false;
+  Location where;
+};
+
+class SweepDecoder {
+ public:
+  explicit SweepDecoder(SweepSpec& spec) : s_(spec) {}
+
+  void decode() {
+    YAML::Node root;
+    try {
+      root = YAML::Load(s_.text);
+    } catch (const YAML::ParserException& e) {
+      error(Location{s_.path, e.mark.line + 1, e.mark.column + 1}, fmt::format("malformed YAML: {}", e.msg));
+      return;
+    }
+    if (!root.IsMap()) {
+      error(Location{s_.path, 1, 1}, "a sweep file must be a YAML map with base, replications and design");
+      return;
+    }
+    check_keys(root, {"name", "description", "base", "replications", "set", "design"}, "sweep file");
+    s_.name = fs::path(s_.path).stem().string();
+    if (const auto n = root["name"]) s_.name = scalar(n, "name");
+    if (const auto r = root["replications"]) {
+      s_.replications = integer(r, "replications", 1, 100000);
+    }
+    if (const auto b = root["base"]) {
+      s_.base_as_written = scalar(b, "base");
+      s_.base_at = at(b);
+      s_.base_scenario = relative(s_.base_as_written);
+    }
+    if (const auto set = root["set"]) {
+      if (!set.IsMap()) {
+        error(at(set), "set must be a map of KEY: VALUE overrides applied to every run");
+      } else {
+        for (const auto& kv : set) s_.fixed.emplace_back(kv.first.Scalar(), value_of(kv.second, kv.first));
+      }
+    }
+    const YAML::Node design = root["design"];
+    if (!design) {
+      error(Location{s_.path, 1, 1}, "missing 'design' (a map with kind: grid, lhs, sobol, morris, saltelli, list or csv)");
+      return;
+    }
+    if (!design.IsMap() || !design["kind"]) {
+      error(at(design), "design must be a map with a 'kind' (grid, lhs, sobol, morris, saltelli, list or csv)");
+      return;
+    }
+    s_.kind = scalar(design["kind"], "design.kind");
+    const auto it = std::find(kDesignKinds.begin(), kDesignKinds.end(), s_.kind);
+    if (it == kDesignKinds.end()) {
+      const std::string best = closest_match(s_.kind, kDesignKinds);
+      error(at(design["kind"]), fmt::format("unknown design kind '{}'{}; kinds: grid, lhs, sobol, morris, saltelli, "
+                                            "list, csv",
+                                            s_.kind, best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best)));
+      return;
+    }
+    if (s_.kind == "grid") grid(design);
+    else if (s_.kind == "lhs" || s_.kind == "sobol" || s_.kind == "saltelli" || s_.kind == "morris") sampled(design);
+    else if (s_.kind == "list") list(design);
+    else csv(design);
+    if (s_.base_scenario.empty() && !(s_.kind == "list" && design["scenarios"]))
+      error(Location{s_.path, 1, 1}, "missing 'base' (the base scenario file, e.g. base: ../guangdong_small.yaml)");
+  }
+
+  std::vector<Diagnostic> diags;
+
+ private:
+  SweepSpec& s_;
+
+  void error(const Location& where, std::string message) { diags.push_back({where, std::move(message)}); }
+
+  Location at(const YAML::Node& n) const {
+    const auto m = n.Mark();
+    if (m.is_null()) return Location{s_.path, 1, 1};
+    return Location{s_.path, m.line + 1, m.column + 1};
+  }
+
+  std::string relative(const std::string& file) const {
+    fs::path p(file);
+    if (p.is_relative()) p = fs::path(s_.path).parent_path() / p;
+    return p.lexically_normal().string();
+  }
+
+  void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& what) {
+    for (const auto& kv : map) {
+      const std::string k = kv.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      const std::string best = closest_match(k, allowed);
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      error(at(kv.first), fmt::format("unknown key '{}' in {}{} (allowed: {})", k, what,
+                                      best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best), list));
+    }
+  }
+
+  std::string scalar(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      error(at(n), fmt::format("{} must be a single value", what));
+      return "";
+    }
+    return n.Scalar();
+  }
+
+  std::int64_t integer(const YAML::Node& n, const std::string& what, std::int64_t lo, std::int64_t hi) {
+    std::int64_t v = 0;
+    if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v) || v < lo || v > hi) {
+      error(at(n), fmt::format("{} must be a whole number in [{}, {}], got '{}'", what, lo, hi,
+                               n.IsScalar() ? n.Scalar() : "a non-scalar"));
+      return lo;
+    }
+    return v;
+  }
+
+  double number(const YAML::Node& n, const std::string& what) {
+    double v = 0;
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v)) {
+      error(at(n), fmt::format("{} must be a number, got '{}'", what, n.IsScalar() ? n.Scalar() : "a non-scalar"));
+      return 0.0;
+    }
+    return v;
+  }
+
+  bool boolean(const YAML::Node& n, const std::string& what) {
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      error(at(n), fmt::format("{} must be true or false, got '{}'", what, n.IsScalar() ? n.Scalar() : "a non-scalar"));
+      return false;
+    }
+    return v;
+  }
+
+  /// The text `--set` gets for a YAML value: scalars as written, lists and maps in flow style.
+  SetValue value_of(const YAML::Node& n, const YAML::Node& key) const {
+    if (n.IsScalar()) return SetValue{n.Scalar(), at(n), at(key)};
+    YAML::Emitter out;
+    out << YAML::Flow << n;
+    return SetValue{out.c_str(), at(n), at(key)};
+  }
+
+  const YAML::Node keys_map(const YAML::Node& design) {
+    const YAML::Node keys = design["keys"];
+    if (!keys || !keys.IsMap() || keys.size() == 0) {
+      error(at(keys ? keys : design), fmt::format("design.keys must be a map of --set keys for a {} design", s_.kind));
+      return YAML::Node();
+    }
+    for (const auto& kv : keys) {
+      const std::string k = kv.first.Scalar();
+      if (std::find(s_.keys.begin(), s_.keys.end(), k) != s_.keys.end()) error(at(kv.first), "duplicate key " + k);
+      s_.keys.push_back(k);
+    }
+    return keys;
+  }
+
+  void grid(const YAML::Node& design) {
+    check_keys(design, {"kind", "keys"}, "a grid design");
+    const YAML::Node keys = keys_map(design);
+    if (!keys) return;
+    std::vector<std::vector<SetValue>> values;
+    for (const auto& kv : keys) {
+      if (!kv.second.IsSequence() || kv.second.size() == 0) {
+        error(at(kv.second), fmt::format("grid values of {} must be a non-empty list, e.g. [0.1, 0.2, 0.4]",
+                                         kv.first.Scalar()));
+        values.push_back({SetValue{"", at(kv.second)}});
+        continue;
+      }
+      std::vector<SetValue> v;
+      for (const auto& item : kv.second) v.push_back(value_of(item, kv.first));
+      values.push_back(std::move(v));
+    }
+    std::vector<std::size_t> sizes;
+    for (const auto& v : values) sizes.push_back(v.size());
+    for (const auto& idx : grid_indices(sizes)) {
+      DesignPoint p;
+      for (std::size_t j = 0; j < idx.size(); ++j) p.values.emplace_back(values[j][idx[j]]);
+      s_.points.push_back(std::move(p));
+    }
+  }
+
+  KeyRange range(const YAML::Node& key, const YAML::Node& spec) {
+    KeyRange r;
+    r.where = at(spec);
+    const std::string k = key.Scalar();
+    if (spec.IsSequence() && spec.size() == 2) {
+      r.low = number(spec[0], k + " low");
+      r.high = number(spec[1], k + " high");
+    } else if (spec.IsMap()) {
+      check_keys(spec, {"low", "high", "log", "integer"}, "a key range");
+      if (!spec["low"] || !spec["high"]) {
+        error(at(spec), fmt::format("range of {} needs low and high", k));
+        return r;
+      }
+      r.low = number(spec["low"], k + " low");
+      r.high = number(spec["high"], k + " high");
+      if (spec["log"]) r.log = boolean(spec["log"], k + " log");
+      if (spec["integer"]) r.integer = boolean(spec["integer"], k + " integer");
+    } else {
+      error(at(spec), fmt::format("range of {} must be {{low: A, high: B}} (optional log: true, integer: true) "
+                                  "or [A, B]",
+                                  k));
+      return r;
+    }
+    if (!(r.low < r.high)) error(at(spec), fmt::format("range of {} needs low < high, got [{}, {}]", k, r.low, r.high));
+    if (r.log && r.low <= 0) error(at(spec), fmt::format("log range of {} needs low > 0, got {}", k, r.low));
+    return r;
+  }
+
+  void sampled(const YAML::Node& design) {
+    std::size_t n = 0, r = 0;
+    int levels = 4;
+    if (s_.kind == "morris") {
+      check_keys(design, {"kind", "keys", "trajectories", "levels", "seed"}, "a morris design");
+      r = design["trajectories"] ? static_cast<std::size_t>(integer(design["trajectories"], "trajectories", 1, 100000))
+                                 : 0;
+      if (!design["trajectories"]) error(at(design), "a morris design needs 'trajectories' (e.g. 10)");
+      if (design["levels"]) {
+        levels = static_cast<int>(integer(design["levels"], "levels", 2, 1000));
+        if (levels % 2 != 0) error(at(design["levels"]), fmt::format("levels must be even, got {}", levels));
+      }
+    } else {
+      std::vector<std::string> allowed{"kind", "keys", "samples"};
+      if (s_.kind == "lhs") allowed.push_back("seed");
+      if (s_.kind == "saltelli") allowed.push_back("skip");
+      check_keys(design, allowed, "a " + s_.kind + " design");
+      if (!design["samples"]) error(at(design), fmt::format("a {} design needs 'samples' (e.g. 64)", s_.kind));
+      else n = static_cast<std::size_t>(integer(design["samples"], "samples", 1, 10000000));
+    }
+    if (s_.kind == "saltelli" && design["skip"])
+      s_.saltelli_skip = integer(design["skip"], "skip", 0, std::numeric_limits<std::int32_t>::max());
+    if (design["seed"]) s_.design_seed = static_cast<std::uint64_t>(integer(design["seed"], "seed", 0,
+                                                                             std::numeric_limits<std::int64_t>::max()));
+    const YAML::Node keys = keys_map(design);
+    if (!keys) return;
+    std::vector<KeyRange> ranges;
+    std::vector<Location> key_at;
+    for (const auto& kv : keys) {
+      ranges.push_back(range(kv.first, kv.second));
+      key_at.push_back(at(kv.first));
+    }
+    if (!diags.empty()) return;
+    const std::size_t k = ranges.size();
+    UnitDesign unit;
+    if (s_.kind == "lhs") unit = lhs_unit(n, k, s_.design_seed);
+    else if (s_.kind == "sobol") unit = sobol_unit(n, k);
+    else if (s_.kind == "saltelli")
+      unit = saltelli_unit(n, k, s_.saltelli_skip >= 0 ? static_cast<std::size_t>(s_.saltelli_skip)
+                                                       : saltelli_default_skip(n));
+    else unit = morris_unit(r, k, levels, s_.design_seed);
+    for (const auto& row : unit) {
+      DesignPoint p;
+      for (std::size_t j = 0; j < k; ++j) {
+        const KeyRange& kr = ranges[j];
+        double v = kr.log ? std::exp(std::log(kr.low) + row[j] * (std::log(kr.high) - std::log(kr.low)))
+                          : kr.low + row[j] * (kr.high - kr.low);
+        if (row[j] == 1.0) v = kr.high;  // exact end points (Morris levels)
+        if (row[j] == 0.0) v = kr.low;
+        const std::string text = kr.integer ? fmt::format("{}", std::llround(v)) : format_number(v);
+        p.values.emplace_back(SetValue{text, kr.where, key_at[j]});
+      }
+      s_.points.push_back(std::move(p));
+    }
+  }
+
+  void list(const YAML::Node& design) {
+    check_keys(design, {"kind", "points", "scenarios"}, "a list design");
+    const YAML::Node points = design["points"], scenarios = design["scenarios"];
+    if ((points && scenarios) || (!points && !scenarios)) {
+      error(at(design), "a list design needs either 'points' (maps of key: value) or 'scenarios' (scenario files)");
+      return;
+    }
+    if (scenarios) {
+      if (!scenarios.IsSequence() || scenarios.size() == 0) {
+        error(at(scenarios), "scenarios must be a non-empty list of scenario files");
+        return;
+      }
+      s_.keys = {"scenario"};
+      for (const auto& f : scenarios) {
+        DesignPoint p;
+        p.values.emplace_back(SetValue{scalar(f, "a scenario file"), at(f)});
+        p.scenario_file = relative(f.Scalar());
+        p.scenario_at = at(f);
+        s_.points.push_back(std::move(p));
+      }
+      return;
+    }
+    if (!points.IsSequence() || points.size() == 0) {
+      error(at(points), "points must be a non-empty list of maps, e.g. - {world.scale: 0.01}");
+      return;
+    }
+    for (const auto& pt : points) {
+      if (!pt.IsMap()) {
+        error(at(pt), "each point must be a map of key: value");
+        continue;
+      }
+      for (const auto& kv : pt)
+        if (std::find(s_.keys.begin(), s_.keys.end(), kv.first.Scalar()) == s_.keys.end())
+          s_.keys.push_back(kv.first.Scalar());
+    }
+    for (const auto& pt : points) {
+      if (!pt.IsMap()) continue;
+      DesignPoint p;
+      p.values.resize(s_.keys.size());
+      for (const auto& kv : pt) {
+        const auto j = static_cast<std::size_t>(std::find(s_.keys.begin(), s_.keys.end(), kv.first.Scalar()) -
+                                                s_.keys.begin());
+        p.values[j] = value_of(kv.second, kv.first);
+      }
+      s_.points.push_back(std::move(p));
+    }
+  }
+
+  void csv(const YAML::Node& design) {
+    check_keys(design, {"kind", "file"}, "a csv design");
+    if (!design["file"]) {
+      error(at(design), "a csv design needs 'file' (a CSV design matrix whose header names the keys)");
+      return;
+    }
+    const std::string file = relative(scalar(design["file"], "file"));
+    std::ifstream in(file);
+    if (!in) {
+      error(at(design["file"]), fmt::format("cannot read design matrix '{}'", file));
+      return;
+    }
+    std::string line;
+    int line_no = 0;
+    bool skip_first = false;  // a leading "point" column (as in DIR/design.csv) is ignored
+    std::vector<Location> key_at;
+    while (std::getline(in, line)) {
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      const auto fields = split_csv(line);
+      if (s_.keys.empty()) {
+        for (std::size_t j = 0; j < fields.size(); ++j) {
+          if (j == 0 && fields[j].first == "point") {
+            skip_first = true;
+            continue;
+          }
+          s_.keys.push_back(fields[j].first);
+          key_at.push_back(Location{file, line_no, fields[j].second});
+        }
+        if (s_.keys.empty()) error(Location{file, line_no, 1}, "the design matrix header names no keys");
+        continue;
+      }
+      const std::size_t offset = skip_first ? 1 : 0;
+      if (fields.size() != s_.keys.size() + offset) {
+        error(Location{file, line_no, 1}, fmt::format("row has {} values, the header names {} columns",
+                                                      fields.size(), s_.keys.size() + offset));
+        continue;
+      }
+      DesignPoint p;
+      for (std::size_t j = 0; j < s_.keys.size(); ++j) {
+        const auto& [text, column] = fields[j + offset];
+        if (text.empty()) p.values.emplace_back();  // empty cell: the base scenario's value
+        else p.values.emplace_back(SetValue{text, Location{file, line_no, column}, key_at[j]});
+      }
+      s_.points.push_back(std::move(p));
+    }
+    if (s_.points.empty() && diags.empty()) error(at(design["file"]), fmt::format("'{}' has no design rows", file));
+  }
+
+  /// Fields of one CSV line with their 1-based columns ("..." quoting with "" escapes).
+  static std::vector<std::pair<std::string, int>> split_csv(const std::string& line) {
+    std::vector<std::pair<std::string, int>> out;
+    std::size_t i = 0;
+    while (true) {
+      const int column = static_cast<int>(i) + 1;
+      std::string field;
+      if (i < line.size() && line[i] == '"') {
+        ++i;
+        while (i < line.size()) {
+          if (line[i] == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+            field += '"';
+            i += 2;
+          } else if (line[i] == '"') {
+            ++i;
+            break;
+          } else {
+            field += line[i++];
+          }
+        }
+        while (i < line.size() && line[i] != ',') ++i;
+      } else {
+        const std::size_t comma = line.find(',', i);
+        field = line.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+        i = comma == std::string::npos ? line.size() : comma;
+        while (!field.empty() && field.back() == ' ') field.pop_back();
+        while (!field.empty() && field.front() == ' ') field.erase(field.begin());
+      }
+      out.emplace_back(field, column);
+      if (i >= line.size()) break;
+      ++i;  // the comma
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+SweepSpec load_sweep_file(const std::string& path) {
+  SweepSpec spec;
+  spec.path = path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in || fs::is_directory(path))
+    throw ScenarioError({Diagnostic{Location{path, 1, 1}, fmt::format("cannot read sweep file '{}'", path)}});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  spec.text = buffer.str();
+  SweepDecoder d(spec);
+  d.decode();
+  if (!d.diags.empty()) throw ScenarioError(d.diags);
+  return spec;
+}
+
+}  // namespace innochain::sweep

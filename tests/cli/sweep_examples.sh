@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every example sweep in scenarios/sweeps validates (every point decoded, none
+# run), and there is at least one example per design kind.
+# Usage: sweep_examples.sh PATH_TO_innochain PATH_TO_scenarios
+set -u
+bin=$1
+scenarios=$2
+passed=0
+failed=0
+ok() { echo "ok $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+for f in "$scenarios"/sweeps/*.yaml; do
+  if out=$("$bin" sweep "$f" --dry-run 2>&1); then ok "$(basename "$f"): $out"; else
+    fail "$(basename "$f")"
+    echo "$out" | sed 's/^/    /'
+  fi
+done
+for kind in grid lhs sobol morris saltelli list csv; do
+  grep -lq "kind: $kind\$" "$scenarios"/sweeps/*.yaml && ok "an example of kind $kind" || fail "no example of kind $kind"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Sweep directories over time: an existing DIR is refused without --resume; a
+# sweep killed part-way (SIGKILL: no clean-up at all) and resumed ends with the
+# same index as one that ran through (wall_seconds apart); damaged, missing and
+# failed runs are run again; a run that fails is recorded with its error while
+# the others complete.
+# Usage: sweep_resume.sh PATH_TO_innochain PATH_TO_scenarios
+set -u
+bin=$1
+scenarios=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+passed=0
+failed=0
+ok() { echo "ok $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+expect_code() {  # NAME EXPECTED ACTUAL
+  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; fi
+}
+contains() {  # NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
+}
+index_but_wall() { [ -s "$1/index.csv" ] && cut -d, -f6 --complement "$1/index.csv" || echo "no index in $1"; }
+same_index() {  # NAME DIR_A DIR_B
+  if diff <(index_but_wall "$2") <(index_but_wall "$3") >diff.txt; then ok "$1"; else
+    fail "$1: index differs"; sed 's/^/    /' diff.txt; fi
+}
+complete_files() { ls "$1"/runs/*.h5 2>/dev/null | wc -l; }
+
+sweep=$scenarios/sweeps/grid_transfer_office.yaml  # 12 runs
+long=(--set horizon_months=120 --jobs 2)
+
+"$bin" sweep "$sweep" -o straight "${long[@]}" -q >out.txt 2>err.txt
+expect_code "uninterrupted sweep" 0 $?
+
+"$bin" sweep "$sweep" -o straight "${long[@]}" >out.txt 2>err.txt
+expect_code "existing directory refused" 2 $?
+contains "refusal names --resume" err.txt "already exists; use --resume"
+
+# Kill the coordinator with SIGKILL once a few runs are done; its workers die with it.
+"$bin" sweep "$sweep" -o killed "${long[@]}" -q >out.txt 2>err.txt &
+pid=$!
+for _ in $(seq 1 400); do
+  [ "$(complete_files killed)" -ge 3 ] && break
+  sleep 0.02
+done
+# While it runs, a second coordinator for the same directory is refused.
+"$bin" sweep "$sweep" -o killed "${long[@]}" --resume >out2.txt 2>err2.txt
+expect_code "second sweep in a running directory refused" 2 $?
+contains "refusal says why" err2.txt "another sweep is running in"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+done_before=$(complete_files killed)
+echo "killed after $done_before of 12 runs"
+[ "$done_before" -lt 12 ] && ok "killed part-way" || fail "the sweep finished before it could be killed"
+sleep 0.5  # let the workers' death signal land
+[ -f killed/index.csv ] && ok "a killed sweep leaves an index" || fail "no index after the kill"
+# Damage one finished run file and delete another: both must be run again.
+files=(killed/runs/*.h5)
+head -c 100 "${files[0]}" >damaged && mv damaged "${files[0]}"
+[ "${#files[@]}" -ge 2 ] && rm "${files[1]}"
+"$bin" sweep "$sweep" -o killed "${long[@]}" --resume >out.txt 2>err.txt
+expect_code "resume" 0 $?
+contains "resume reports what is left" err.txt "resuming killed:"
+same_index "resumed index equals the uninterrupted one" straight killed
+[ -z "$(ls killed/runs | grep -v '\.h5$')" ] && ok "no partial or error files left" ||
+  fail "left over: $(ls killed/runs | grep -v '\.h5$')"
+for f in straight/runs/*.h5; do
+  h5diff "$f" "killed/runs/$(basename "$f")" /series /series >/dev/null 2>&1 || fail "series differ: $f"
+done
+
+# A run made to fail: its file name is taken by a directory, so it cannot be written.
+# Two other runs are missing; they complete, the failure is recorded and the sweep ends.
+mapfile -t ids < <(tail -n +2 straight/index.csv | cut -d, -f1)
+rm "killed/runs/${ids[3]}.h5" "killed/runs/${ids[7]}.h5" "killed/runs/${ids[9]}.h5"
+mkdir "killed/runs/${ids[7]}.h5"
+"$bin" sweep "$sweep" -o killed "${long[@]}" --resume >out.txt 2>err.txt
+expect_code "a failed run makes exit code 1" 1 $?
+contains "failure reported" err.txt "run ${ids[7]} (point 3, replication 1) failed"
+grep -q "^${ids[7]},3,1,[0-9]*,failed,[0-9.]*,cannot rename" killed/index.csv && ok "index records the failure" ||
+  fail "index row: $(grep "^${ids[7]}" killed/index.csv | cut -c1-200)"
+[ "$(grep -c ',complete,' killed/index.csv)" -eq 11 ] && ok "the other 11 runs complete" || fail "not 11 complete"
+[ -s "killed/runs/${ids[7]}.error" ] && ok "error file written" || fail "no error file"
+"$bin" inspect killed >inspect.txt 2>&1
+contains "inspect counts the runs" inspect.txt "12 (11 complete, 1 failed, 0 pending)"
+contains "inspect shows the error" inspect.txt "failed ${ids[7]}: cannot rename"
+rmdir "killed/runs/${ids[7]}.h5"
+"$bin" sweep "$sweep" -o killed "${long[@]}" --resume -q >out.txt 2>err.txt
+expect_code "resume reruns the failed run" 0 $?
+same_index "index complete again" straight killed
+[ ! -e "killed/runs/${ids[7]}.error" ] && ok "error file removed" || fail "error file left"
+
+# A different sweep file cannot continue a sweep directory.
+sed 's/0.8\]/0.9]/' "$sweep" >other.yaml
+sed -i "s|base: ../guangdong_small.yaml|base: $scenarios/guangdong_small.yaml|" other.yaml
+"$bin" sweep other.yaml -o killed --resume >out.txt 2>err.txt
+expect_code "other sweep file refused" 2 $?
+contains "refusal explains" err.txt "holds a different sweep file"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
