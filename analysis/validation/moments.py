@@ -186,6 +186,8 @@ def run_details(path: str) -> dict:
             "age_last": g["age_months"][-1],
             "alive_last": g["alive"][-1],
             "acquired_last": g["acquired_by"][-1],
+            "kind_last": g["kind"][-1],
+            "origin_last": g["origin_institute"][-1],
             "deal_round": _col(f, "events/deals/round"),
             "deal_enterprise": _col(f, "events/deals/enterprise"),
             "deal_kind": _col(f, "events/deals/financier_kind"),
