@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -41,13 +42,12 @@ def run_replications(binary: str, scenario: str, replications, sets=(), jobs: in
     tmp = tempfile.mkdtemp(prefix="innochain-val-") if own else out_dir
     os.makedirs(tmp, exist_ok=True)
     keep = set(keep)
-    with cf.ThreadPoolExecutor(max_workers=jobs) as ex:
-        futs = [ex.submit(run_one, binary, scenario, k, list(sets), tmp, threads, k in keep, months)
-                for k in replications]
-        out = [fu.result() for fu in futs]
-    if own and not keep:
-        try:
-            os.rmdir(tmp)
-        except OSError:
-            pass
+    try:
+        with cf.ThreadPoolExecutor(max_workers=jobs) as ex:
+            futs = [ex.submit(run_one, binary, scenario, k, list(sets), tmp, threads, k in keep, months)
+                    for k in replications]
+            out = [fu.result() for fu in futs]
+    finally:
+        if own and not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     return sorted(out, key=lambda m: m["replication"])
