@@ -28,6 +28,11 @@ struct EventLog {
     std::vector<std::int32_t> month, enterprise, financier, financier_kind, round;
     std::vector<double> amount;
   } deals;
+  /// Products launched (PILOT finished): the holder enterprise and when the project was created.
+  struct Launches {
+    std::vector<std::int32_t> month, project, field, holder, origin_institute, created_month;
+    std::vector<double> quality;
+  } launches;
   void clear() { *this = EventLog{}; }
 };
 

@@ -38,6 +38,7 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
         m.at(m_contract_research_deals, pr.field[id]) += 1.0;
         m.at(m_contract_research_value, pr.field[id]) += value;
         m.at(m_transfer_income, in.region[inst]) += value;
+        if (in.kind[inst] == InstituteKind::university) m.at(m_transfer_income_universities) += value;
       }
     }
     pr.stage[id] = Stage::breakthrough;

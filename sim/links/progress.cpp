@@ -204,12 +204,25 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
           }
           pr.stage[id] = Stage::proof_of_concept;
           break;
-        case Stage::proof_of_concept: pr.stage[id] = Stage::pilot; break;
+        case Stage::proof_of_concept:
+          pr.stage[id] = Stage::pilot;
+          m.at(m_proof_of_concept_completed, f) += 1.0;
+          break;
         case Stage::pilot:
           pr.stage[id] = Stage::market;
           pr.status[id] = ProjectStatus::launched;
           s.launched_this_month.push_back(id);
           m.at(m_products_launched, f) += 1.0;
+          if (c.scenario.output.events_launches) {
+            auto& ev = s.events.launches;
+            ev.month.push_back(s.month);
+            ev.project.push_back(id);
+            ev.field.push_back(static_cast<std::int32_t>(f));
+            ev.holder.push_back(pr.holder[id]);
+            ev.origin_institute.push_back(pr.origin_institute[id]);
+            ev.created_month.push_back(pr.created_month[id]);
+            ev.quality.push_back(pr.quality[id]);
+          }
           continue;
         case Stage::market: break;
       }

@@ -141,6 +141,7 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
       m.at(m_licence_fees, f) += fee;
       m.at(m_transfer_contract_value, f) += fee;
       m.at(m_transfer_income, in.region[i]) += fee;
+      if (in.kind[i] == InstituteKind::university) m.at(m_transfer_income_universities) += fee;
     }
     transfers += 1.0;
     if (c.scenario.output.events_transfers) {

@@ -179,6 +179,17 @@ void RunFileWriter::append_events(const EventLog& ev) {
     append_column(g.id(), "round", d.round, level);
     append_column(g.id(), "amount", d.amount, level);
   }
+  const auto& l = ev.launches;
+  if (!l.month.empty()) {
+    h5::Handle g = group_at(file_.id(), "events/launches");
+    append_column(g.id(), "month", l.month, level);
+    append_column(g.id(), "project", l.project, level);
+    append_column(g.id(), "field", l.field, level);
+    append_column(g.id(), "holder", l.holder, level);
+    append_column(g.id(), "origin_institute", l.origin_institute, level);
+    append_column(g.id(), "created_month", l.created_month, level);
+    append_column(g.id(), "quality", l.quality, level);
+  }
 }
 
 void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
@@ -189,6 +200,9 @@ void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
   {
     h5::Handle g = group_at(root.id(), "institutes");
     const auto& in = s.institutes;
+    std::vector<std::int32_t> kind(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) kind[i] = static_cast<std::int32_t>(in.kind[i]);
+    append_row(g.id(), "kind", row, kind, level);
     append_row(g.id(), "region", row, as_int(in.region), level);
     append_row(g.id(), "budget_yuan_per_month", row, in.budget_yuan_per_month, level);
     append_row(g.id(), "cash_yuan", row, in.cash_yuan, level);
@@ -208,6 +222,10 @@ void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
     append_row(g.id(), "cash_yuan", row, en.cash_yuan, level);
     append_row(g.id(), "rd_staff", row, en.rd_staff, level);
     append_row(g.id(), "product_quality", row, en.product_quality, level);
+    append_row(g.id(), "founded_month", row, en.founded_month, level);
+    append_row(g.id(), "acquired_by", row, en.acquired_by, level);
+    append_row(g.id(), "origin_institute", row, en.origin_institute, level);
+    append_row(g.id(), "rounds_raised", row, en.rounds_raised, level);
   }
   {
     h5::Handle g = group_at(root.id(), "talent");

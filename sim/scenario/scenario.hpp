@@ -228,6 +228,7 @@ struct OutputParams {
   std::int64_t snapshot_interval_months = 0;   ///< 0: no /snapshots
   bool events_transfers = false;               ///< write /events/transfers
   bool events_deals = false;                   ///< write /events/deals
+  bool events_launches = false;                ///< write /events/launches
 };
 
 /// One policy instrument instance (SPEC section 4): its registered type, a unique name,

@@ -129,7 +129,8 @@ std::vector<Param> stage_keys() {
                           return s.chain.progress.stages[st].hazard_per_month;
                         },
                         "Monthly failure probability of a project of latent quality 1 in the stage.",
-                        "prior; issue 5 calibrates to stage pass rates (SPEC section 10)"));
+                        "prior default; the baseline calibrates it to stage pass rates (drug phases as a guide), "
+                        "docs/validation.md"));
   }
   return keys;
 }
@@ -184,7 +185,8 @@ std::vector<Param> build_schema() {
       real("agents.institutes.transfer_office_capacity", AT(agents.institutes.transfer_office_capacity),
            "cases/month", 0.0, 1e4, "Cases the technology-transfer office can handle a month (used by link 3)."),
       share("agents.institutes.transfer_office_skill", AT(agents.institutes.transfer_office_skill),
-            "Transfer-office skill: scales the chance a viable route is found ('don't know how'; link 3)."),
+            "Transfer-office skill: scales the chance a viable route is found ('don't know how'; link 3).",
+            "prior default; the baseline calibrates it to transfers a year, docs/validation.md"),
       real("agents.institutes.risk_aversion", AT(agents.institutes.risk_aversion), "1", 0.0, 100.0,
            "Officials' risk aversion ('don't dare'; link 3)."),
       prob("agents.institutes.sanction_probability", AT(agents.institutes.sanction_probability),
@@ -286,10 +288,13 @@ std::vector<Param> build_schema() {
            "Chance that a finished basic project is offered to the contract-research market (else it continues at "
            "its institute)."),
       real("chain.breakthrough.contract_value_yuan_median", AT(chain.breakthrough.contract_value_yuan_median), "yuan",
-           0.0, 1e11, "Median value of a contract-research agreement for a project of quality 1."),
+           0.0, 1e11, "Median value of a contract-research agreement for a project of quality 1.",
+           "prior default; the baseline calibrates it to transfer income, docs/validation.md"),
       real("chain.breakthrough.rd_staff_zeta", AT(chain.breakthrough.rd_staff_zeta), "1/person/month", 0.0, 10.0,
            "K+S hazard: an enterprise starts an own breakthrough project with probability 1 - exp(-zeta * R&D "
-           "staff) per month.", "prior; functional form from Klette and Kortum (2004)"),
+           "staff) per month.",
+           "prior default; functional form from Klette and Kortum (2004); the baseline calibrates it to R&D "
+           "spending, docs/validation.md"),
       real("chain.breakthrough.enterprise_quality_log_mean", AT(chain.breakthrough.enterprise_quality_log_mean),
            "log points", -10.0, 10.0, "Log mean quality of enterprise-originated projects at zero absorptive capacity."),
       real("chain.breakthrough.absorptive_quality_gain", AT(chain.breakthrough.absorptive_quality_gain), "log points",
@@ -308,7 +313,8 @@ std::vector<Param> build_schema() {
       // ---- chain: link 3
       real("chain.transfer.sanction_size_yuan", AT(chain.transfer.sanction_size_yuan), "yuan", 0.0, 1e10,
            "Officials' loss if sanctioned for a transfer ('don't dare'): approval needs expected gain > risk "
-           "aversion x perceived sanction probability x this."),
+           "aversion x perceived sanction probability x this.",
+           "prior default; the baseline scales it with chain.transfer.transfer_value_yuan_median, docs/validation.md"),
       share("chain.transfer.inventor_effort_half_share", AT(chain.transfer.inventor_effort_half_share),
             "Inventor share of income at which the inventor's effort is half its maximum ('don't want')."),
       real("chain.transfer.inventor_effort_elasticity", AT(chain.transfer.inventor_effort_elasticity), "1", 0.1, 10.0,
@@ -316,7 +322,8 @@ std::vector<Param> build_schema() {
       real("chain.transfer.tie_skill_gain", AT(chain.transfer.tie_skill_gain), "1", 0.0, 5.0,
            "Gain in the office's chance of finding a route per log(1 + industry ties) ('don't know how')."),
       real("chain.transfer.transfer_value_yuan_median", AT(chain.transfer.transfer_value_yuan_median), "yuan", 0.0,
-           1e11, "Expected value of transferring a project of quality 1 (scales gains, valuations and fees)."),
+           1e11, "Expected value of transferring a project of quality 1 (scales gains, valuations and fees).",
+           "prior default; the baseline calibrates it to transfer contract value, docs/validation.md"),
       real("chain.transfer.screening_noise", AT(chain.transfer.screening_noise), "log points", 0.0, 5.0,
            "Log standard deviation of the transfer office's view of a project's quality."),
       real("chain.transfer.screening_threshold", AT(chain.transfer.screening_threshold), "quality", 0.0, 100.0,
@@ -339,9 +346,11 @@ std::vector<Param> build_schema() {
       real("chain.finance.round_runway_months", AT(chain.finance.round_runway_months), "months", 1.0, 120.0,
            "A round covers this many months of the start-up's unfunded project cost (its funding gap)."),
       real("chain.finance.venture_threshold", AT(chain.finance.venture_threshold), "log quality", -10.0, 10.0,
-           "Log-quality signal a median venture fund needs to invest at seed."),
+           "Log-quality signal a median venture fund needs to invest at seed.",
+           "prior default; the baseline calibrates it to the incubator funnel, docs/validation.md"),
       real("chain.finance.threshold_step_per_round", AT(chain.finance.threshold_step_per_round), "log quality", 0.0,
-           5.0, "Added signal needed per later round (series A, B)."),
+           5.0, "Added signal needed per later round (series A, B).",
+           "prior default; the baseline calibrates it to the venture funnel, docs/validation.md"),
       real("chain.finance.signal_noise", AT(chain.finance.signal_noise), "log points", 0.0, 5.0,
            "Log standard deviation of the quality signal financiers see."),
       real("chain.finance.guidance_threshold_discount", AT(chain.finance.guidance_threshold_discount), "log quality",
@@ -400,11 +409,13 @@ std::vector<Param> build_schema() {
 
       // ---- chain: entry
       real("chain.entry.sme_entry_per_year", AT(chain.entry.sme_entry_per_year), "1/year", 0.0, 1.0,
-           "New SMEs a year, as a share of the enterprises at the start."),
+           "New SMEs a year, as a share of the enterprises at the start.",
+           "prior default; the baseline calibrates it to the high-tech enterprise count, docs/validation.md"),
       real("chain.entry.talent_founding_per_year", AT(chain.entry.talent_founding_per_year), "1/year", 0.0, 1.0,
            "Yearly probability that a person of entrepreneurial propensity 1 founds a start-up."),
       real("chain.entry.founder_seed_yuan", AT(chain.entry.founder_seed_yuan), "yuan", 0.0, 1e10,
-           "Founders' own money put into a new start-up (an outside source in the ledger)."),
+           "Founders' own money put into a new start-up (an outside source in the ledger).",
+           "prior default; the baseline calibrates it to first-year survival, docs/validation.md"),
   };
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,
@@ -415,6 +426,8 @@ std::vector<Param> build_schema() {
                       "Write one row per transfer (licence or spin-off) to /events/transfers."));
   p.push_back(boolean("output.events_deals", AT(output.events_deals),
                       "Write one row per equity deal to /events/deals."));
+  p.push_back(boolean("output.events_launches", AT(output.events_launches),
+                      "Write one row per product launch (a project finishing PILOT) to /events/launches."));
   p.push_back(integer("output.progress_interval_months", AT(output.progress_interval_months), "months", 1, 1200,
                       "Months between plain progress lines when standard error is not a terminal.", "run setting"));
   return p;

@@ -137,3 +137,40 @@ TEST_CASE("institute breakthroughs queue for transfer; pilots launch products", 
   CHECK(st.transfer_queue == std::vector<std::int32_t>{1});
   CHECK(st.projects.active.empty());
 }
+
+TEST_CASE("finished proofs of concept are counted; launches are logged with their creation month", "[progress]") {
+  Scenario s = no_hazard();
+  s.chain.progress.stages[2].duration_months = 1.0;
+  s.chain.progress.stages[3].duration_months = 1.0;
+  s.output.events_launches = true;
+  const Context c(s, RunKey{1, 0});
+  State st = one_firm(c, 2, Stage::pilot, 1e9);
+  st.projects.stage[1] = Stage::proof_of_concept;
+  st.projects.created_month[0] = 3;
+  st.projects.origin_institute[0] = 7;
+  st.month = 40;
+  MonthMetrics m(1, 1);
+  progress(c, st, m);
+  CHECK(m.total(m_proof_of_concept_completed) == 1.0);
+  CHECK(st.projects.stage[1] == Stage::pilot);
+  CHECK(m.total(m_products_launched) == 1.0);
+  const auto& ev = st.events.launches;
+  REQUIRE(ev.month.size() == 1);
+  CHECK(ev.month[0] == 40);
+  CHECK(ev.project[0] == 0);
+  CHECK(ev.holder[0] == 0);
+  CHECK(ev.created_month[0] == 3);
+  CHECK(ev.origin_institute[0] == 7);
+  CHECK(ev.quality[0] == 1.0);
+}
+
+TEST_CASE("launches are not logged unless asked for", "[progress]") {
+  Scenario s = no_hazard();
+  s.chain.progress.stages[3].duration_months = 1.0;
+  const Context c(s, RunKey{1, 0});
+  State st = one_firm(c, 1, Stage::pilot, 1e9);
+  MonthMetrics m(1, 1);
+  progress(c, st, m);
+  CHECK(m.total(m_products_launched) == 1.0);
+  CHECK(st.events.launches.month.empty());
+}

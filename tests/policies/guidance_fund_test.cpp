@@ -121,7 +121,7 @@ policies:
     name: lh_fund
     start_month: 6
     end_month: 12
-    eligible: {fields: [life_health], regions: [shenzhen]}
+    eligible: {fields: [electronic_information], regions: [shenzhen]}
     capital_yuan: 5.0e9
     coinvest_ratio: 2.0
   - type: poc_pilot_platform
@@ -129,7 +129,7 @@ policies:
     budget_yuan: 1.0e8
 )",
                                         "<guidance fund>", ".", {"horizon_months=48", fmt::format("world.scale={}", scale)});
-  const std::size_t life_health = 2, shenzhen = 1;
+  const std::size_t electronic_information = 0, shenzhen = 1;
   Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
   const std::size_t initial = sim.state().financiers.size();
   int fund_deals = 0;
@@ -155,7 +155,7 @@ policies:
     for (std::size_t k = 0; k < ev.month.size(); ++k) {
       if (ev.financier[k] != fund) continue;
       CHECK(ev.financier_kind[k] == static_cast<std::int32_t>(FinancierKind::guidance_fund));
-      CHECK(st.enterprises.field[ev.enterprise[k]] == life_health);
+      CHECK(st.enterprises.field[ev.enterprise[k]] == electronic_information);
       CHECK(st.enterprises.region[ev.enterprise[k]] == shenzhen);
       fund_units += 1.0;
       ++fund_deals;

@@ -1,0 +1,205 @@
+"""Moments of one run file, in province-equivalent units.
+
+Counts and yuan of a scaled run (world.scale < 1) are divided by world.scale, so a 1/100 run
+reports province figures (SPEC 1: per-agent quantities are unscaled, aggregate flows scale with
+world.scale). Annual flows are averages over the *measurement window*: simulated years 4-6
+(months 36-71), after a burn-in of three years: the run starts with empty project pipelines, and a
+discovery needs about 18 months of BASIC and 12 of BREAKTHROUGH before it can be transferred.
+Shares (stage pass rates, the venture funnel, survival) pool the whole run as stated per moment.
+
+The run must have been written with ``output.events_transfers``, ``output.events_deals``,
+``output.events_launches`` and a yearly ``output.snapshot_interval_months: 12`` (the
+validation runner sets them with --set).
+"""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import yaml
+
+WINDOW = (36, 72)  # months [start, end): simulated years 4-6
+OUTPUT_SETTINGS = [
+    "output.events_transfers=true",
+    "output.events_deals=true",
+    "output.events_launches=true",
+    "output.snapshot_interval_months=12",
+]
+
+
+def _series(f: h5py.File, name: str) -> np.ndarray:
+    """A series summed over its second axis (field/region) if it has one: [T]."""
+    x = f["series/" + name][()]
+    return x.sum(axis=1) if x.ndim == 2 else x
+
+
+def _annual(x: np.ndarray, window=WINDOW) -> float:
+    a, b = window
+    return float(x[a:b].sum() * 12.0 / (b - a))
+
+
+def _col(f: h5py.File, path: str) -> np.ndarray:
+    return f[path][()] if path in f else np.zeros(0)
+
+
+def run_moments(path: str, window=WINDOW) -> dict:
+    """Every moment of analysis.validation.targets plus a few diagnostics, for one run file."""
+    with h5py.File(path, "r") as f:
+        if f.attrs["status"] != "complete" and f.attrs["status"] != b"complete":
+            raise ValueError(f"{path}: run not complete")
+        scen = yaml.safe_load(f["scenario"].asstr()[()])
+        scale = float(scen["world"]["scale"])
+        T = int(f.attrs["months_completed"])
+        regions = list(f["region"].asstr()[()])
+        m: dict = {"scale": scale, "months": T}
+        inv = 1.0 / scale
+
+        rd_basic = _series(f, "basic_research_spending")
+        rd_inst = f["series/rd_spending_institutes"][()]
+        rd_ent = f["series/rd_spending_enterprises"][()]
+        rd_total = rd_basic + rd_inst.sum(1) + rd_ent.sum(1)
+        m["rd_spending_bn"] = _annual(rd_total, window) * inv / 1e9
+        m["rd_enterprises_bn"] = _annual(rd_ent.sum(1), window) * inv / 1e9
+        m["enterprises_alive"] = float(_series(f, "enterprises_alive")[window[0]:window[1]].mean()) * inv
+        m["transfer_income_bn"] = _annual(_series(f, "transfer_income"), window) * inv / 1e9
+        m["university_contract_value_bn"] = _annual(_series(f, "transfer_income_universities"), window) * inv / 1e9
+        transfers = _series(f, "transfers_licence") + _series(f, "transfers_spinoff")
+        m["transfers_per_year"] = _annual(transfers, window) * inv
+        m["transfer_contract_value_bn"] = _annual(_series(f, "transfer_contract_value"), window) * inv / 1e9
+        revenue = _series(f, "revenue")
+        m["revenue_tn"] = _annual(revenue, window) * inv / 1e12
+        m["rd_intensity_province"] = _annual(rd_total, window) / _annual(revenue, window)
+
+        # Stage pass rates: completions / (completions + failures), pooled after the burn-in.
+        a = window[0]
+        def pass_rate(done: str, failed: str) -> float:
+            d = _series(f, done)[a:].sum()
+            x = _series(f, failed)[a:].sum()
+            return float(d / (d + x)) if d + x > 0 else float("nan")
+        m["pass_basic"] = pass_rate("basic_completed", "failures_basic")
+        m["pass_breakthrough"] = pass_rate("breakthroughs", "failures_breakthrough")
+        m["pass_proof_of_concept"] = pass_rate("proof_of_concept_completed", "failures_proof_of_concept")
+        m["pass_pilot"] = pass_rate("products_launched", "failures_pilot")
+        m["pass_breakthrough_to_market"] = m["pass_breakthrough"] * m["pass_proof_of_concept"] * m["pass_pilot"]
+
+        deals_total = _series(f, "deals_seed") + _series(f, "deals_series_a") + _series(f, "deals_series_b")
+        m["venture_deals_per_year"] = _annual(deals_total, window) * inv
+        m["startups_founded_per_year"] = _annual(_series(f, "startups_founded") + _series(f, "spinoffs_founded"), window) * inv
+        m["firm_exits_per_year"] = _annual(_series(f, "firm_exits"), window) * inv
+        m["sme_entries_per_year"] = _annual(_series(f, "sme_entries"), window) * inv
+        m["products_per_year"] = _annual(_series(f, "products_launched"), window) * inv
+        m["vacancies_start"] = float(_series(f, "vacancies")[:12].mean()) * inv
+        m["vacancies_end"] = float(_series(f, "vacancies")[-12:].mean()) * inv
+
+        # Yearly key ratios, for stationarity and the spread across seeds.
+        Y = T // 12
+        def yr_sum(x):
+            return x[: Y * 12].reshape(Y, 12).sum(1)
+        def yr_mean(x):
+            return x[: Y * 12].reshape(Y, 12).mean(1)
+        people = yr_mean(_series(f, "people_in_province"))
+        m["yearly"] = {
+            "rd_total": (yr_sum(rd_total) / yr_sum(revenue)).tolist(),
+            "transfers": (yr_sum(transfers) * inv).tolist(),
+            "alive": (yr_mean(_series(f, "enterprises_alive")) * inv).tolist(),
+            "deals": (yr_sum(deals_total) * inv).tolist(),
+            "vacancy_rate": (yr_mean(_series(f, "vacancies")) / people).tolist(),
+            "unemployment": (yr_mean(_series(f, "unemployed")) / people).tolist(),
+        }
+
+        # Venture funnel from the deal events (venture funds lead every round).
+        ev_e = _col(f, "events/deals/enterprise")
+        ev_r = _col(f, "events/deals/round")
+        ev_m = _col(f, "events/deals/month")
+        ev_k = _col(f, "events/deals/financier_kind")
+        lead = ev_k == 0
+        # Firms seeded at least 36 months before the end; a second round within 36 months of the seed.
+        seed_month: dict = {}
+        for e, mo in zip(ev_e[lead & (ev_r == 0)], ev_m[lead & (ev_r == 0)]):
+            if mo < T - 36:
+                seed_month.setdefault(int(e), int(mo))
+        first_a: dict = {}
+        for e, mo in zip(ev_e[lead & (ev_r >= 1)], ev_m[lead & (ev_r >= 1)]):
+            first_a.setdefault(int(e), int(mo))
+        got = sum(1 for e, s0 in seed_month.items() if e in first_a and first_a[e] <= s0 + 36)
+        m["venture_second_round"] = got / len(seed_month) if seed_month else float("nan")
+        m["seeded_firms"] = len(seed_month)
+
+        # Snapshots: start-ups alive, revenue by region, survival by age.
+        snap_months = _col(f, "snapshots/month")
+        g = f["snapshots/enterprises"]
+        kind = g["kind"][()]
+        alive = g["alive"][()]
+        rev = g["revenue_yuan_per_month"][()]
+        region = g["region"][()]
+        in_win = (snap_months >= window[0]) & (snap_months < window[1])
+        startups_alive = ((kind == 2) & (alive == 1)).sum(axis=1)
+        # High-tech enterprise certification requires at least a year since registration: alive
+        # firms aged 12 months or more, at the yearly snapshots in the window.
+        age = g["age_months"][()]
+        m["high_tech_enterprises"] = float(((alive == 1) & (age >= 12)).sum(axis=1)[in_win].mean()) * inv
+        m["startups_alive"] = float(startups_alive[in_win].mean()) * inv
+        # Incubator funnel: an incubator's stock of firms and its financing events, read as venture
+        # rounds closed a year per alive start-up.
+        m["incubator_financing_ratio"] = m["venture_deals_per_year"] / m["startups_alive"] if m["startups_alive"] > 0 else float("nan")
+        dg = regions.index("dongguan") if "dongguan" in regions else None
+        if dg is not None:
+            rev_dg = np.where((alive == 1) & (region == dg), np.nan_to_num(rev), 0.0).sum(axis=1)[in_win].mean() * 12.0
+            rd_dg = _annual(rd_inst[:, dg] + rd_ent[:, dg], window)
+            m["rd_intensity_dongguan"] = float(rd_dg / rev_dg) if rev_dg > 0 else float("nan")
+
+        last = -1
+        founded = g["founded_month"][last]
+        age = g["age_months"][last]
+        alive_l = g["alive"][last]
+        acq = g["acquired_by"][last]
+        kind_l = g["kind"][last]
+        origin = g["origin_institute"][last]
+        entrant = (founded >= 0) & (founded <= T - 13)
+        # Newborn firms are the start-ups founded by talent and the spin-offs; new SMEs are
+        # established businesses joining the high-tech population (they enter with a base size).
+        newborn = entrant & ((kind_l == 2) | (origin >= 0))
+        failed_first_year = (alive_l == 0) & (acq < 0) & (age <= 12)
+        n_new = int(newborn.sum())
+        m["first_year_survival"] = 1.0 - (failed_first_year & newborn).sum() / n_new if n_new else float("nan")
+
+        m["newborn_firms"] = n_new
+        n_ent = int(entrant.sum())
+        m["first_year_survival_all_entrants"] = 1.0 - (failed_first_year & entrant).sum() / n_ent if n_ent else float("nan")
+        m["entrants"] = n_ent
+    return m
+
+
+def run_details(path: str) -> dict:
+    """Raw material for the emergent distributions (one run): firm sizes and growth rates by
+    yearly snapshot, ages at exit, discovery-to-market times, deals by round."""
+    with h5py.File(path, "r") as f:
+        T = int(f.attrs["months_completed"])
+        g = f["snapshots/enterprises"]
+        d = {
+            "months": T,
+            "snap_months": f["snapshots/month"][()],
+            "revenue": g["revenue_yuan_per_month"][()],
+            "alive": g["alive"][()],
+            "kind": g["kind"][()],
+            "founded": g["founded_month"][-1],
+            "age_last": g["age_months"][-1],
+            "alive_last": g["alive"][-1],
+            "acquired_last": g["acquired_by"][-1],
+            "kind_last": g["kind"][-1],
+            "origin_last": g["origin_institute"][-1],
+            "deal_round": _col(f, "events/deals/round"),
+            "deal_enterprise": _col(f, "events/deals/enterprise"),
+            "deal_kind": _col(f, "events/deals/financier_kind"),
+            "deal_month": _col(f, "events/deals/month"),
+            "launch_month": _col(f, "events/launches/month"),
+            "launch_created": _col(f, "events/launches/created_month"),
+            "launch_origin": _col(f, "events/launches/origin_institute"),
+        }
+        for name in ("rd_spending_enterprises", "rd_spending_institutes", "basic_research_spending", "revenue",
+                     "transfer_income", "transfers_licence", "transfers_spinoff", "enterprises_alive",
+                     "vacancies", "unemployed", "people_in_province", "deals_seed", "deals_series_a",
+                     "deals_series_b", "startups_founded", "spinoffs_founded", "firm_exits", "sme_entries",
+                     "products_launched"):
+            d["series_" + name] = _series(f, name)
+    return d

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Reruns the calibration search (docs/validation.md, "Calibration"): Nelder-Mead over the
+# calibrated parameters on a 1/20 world, 2 replications per point, writing
+# analysis/validation/calibration_result.json. Copy the best parameters into
+# scenarios/guangdong_baseline.yaml, then confirm with scripts/validate.sh.
+# Extra arguments go to analysis/validation/calibrate.py (--help lists them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${INNOCHAIN_BIN:-build/innochain}
+[ -x "$BIN" ] || { echo "scripts/calibrate.sh: build the binary first (bash scripts/build.sh)" >&2; exit 2; }
+PYTHONPATH=. /usr/bin/python3 -m analysis.validation.calibrate --binary "$BIN" "$@"
