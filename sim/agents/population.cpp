@@ -4,7 +4,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/task_arena.h>
+#include <tbb/global_control.h>
 
 #include <algorithm>
 #include <atomic>
@@ -286,16 +286,17 @@ struct WorkforcePartial {
         propensity_q(institutes, kNoBits),
         skill(institutes, 0.0),
         propensity(institutes, 0.0),
-        rd_staff(enterprises, 0),
-        enterprise_ties(enterprises, 0),
-        staff_skill_q(enterprises, kNoBits),
-        staff_skill(enterprises, 0.0) {}
-  std::vector<std::int32_t> researchers, institute_ties;
+        staff(enterprises, StaffSum{0.0, 0, 0}) {}
+  std::vector<std::int32_t> researchers, institute_ties;  ///< per institute
   std::vector<int> skill_q, propensity_q;
   std::vector<double> skill, propensity;
-  std::vector<std::int32_t> rd_staff, enterprise_ties;
-  std::vector<int> staff_skill_q;
-  std::vector<double> staff_skill;
+  /// Per enterprise, one record: the talent loop touches one cache line per person.
+  struct StaffSum {
+    double skill;
+    std::int32_t count, ties;
+  };
+  std::vector<StaffSum> staff;
+  int staff_skill_q = kNoBits;  ///< over all enterprises' terms (a coarser, still valid q)
   bool negative = false;
 };
 
@@ -314,7 +315,7 @@ bool exact_sum(double sum, int q) { return q == kNoBits || sum < std::ldexp(1.0,
 // but possible with tiny propensities) are recomputed serially in id order. The result is
 // bit-identical to update_workforce_serial for any thread count.
 void update_workforce(State& st) {
-  if (tbb::this_task_arena::max_concurrency() <= 1) {
+  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <= 1) {
     update_workforce_serial(st);
     return;
   }
@@ -341,11 +342,12 @@ void update_workforce(State& st) {
         w.propensity[e] += propensity;
         w.propensity_q[e] = std::min(w.propensity_q[e], lowest_bit_exponent(propensity));
       } else {
-        w.rd_staff[e] += 1;
-        w.staff_skill[e] += skill;
-        w.staff_skill_q[e] = std::min(w.staff_skill_q[e], q);
+        WorkforcePartial::StaffSum& staff = w.staff[e];
+        staff.count += 1;
+        staff.skill += skill;
+        w.staff_skill_q = std::min(w.staff_skill_q, q);
         if (t.tie_institute[i] >= 0) {
-          w.enterprise_ties[e] += 1;
+          staff.ties += 1;
           w.institute_ties[static_cast<std::size_t>(t.tie_institute[i])] += 1;
         }
       }
@@ -353,9 +355,11 @@ void update_workforce(State& st) {
   });
   std::vector<const WorkforcePartial*> parts;
   bool negative = false;
+  int staff_q = kNoBits;
   for (const WorkforcePartial& w : partials) {
     parts.push_back(&w);
     negative |= w.negative;
+    staff_q = std::min(staff_q, w.staff_skill_q);
   }
   if (negative) {  // outside the exactness argument: keep the serial order
     update_workforce_serial(st);
@@ -385,18 +389,16 @@ void update_workforce(State& st) {
     bool any = false;
     for (std::size_t e = begin; e < end; ++e) {
       std::int32_t count = 0, ties = 0;
-      int q = kNoBits;
       double skill = 0.0;
       for (const WorkforcePartial* w : parts) {
-        count += w->rd_staff[e];
-        ties += w->enterprise_ties[e];
-        skill += w->staff_skill[e];
-        q = std::min(q, w->staff_skill_q[e]);
+        count += w->staff[e].count;
+        ties += w->staff[e].ties;
+        skill += w->staff[e].skill;
       }
       en.rd_staff[e] = count;
       en.industry_ties[e] = ties;
       en.rd_staff_skill_mean[e] = skill;
-      inexact_enterprise[e] = !exact_sum(skill, q);
+      inexact_enterprise[e] = !exact_sum(skill, staff_q);
       any |= inexact_enterprise[e] != 0;
     }
     if (any) any_inexact_enterprise.store(true, std::memory_order_relaxed);
