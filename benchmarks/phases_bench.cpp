@@ -47,7 +47,7 @@ void BM_MemoryTriad(benchmark::State& state) {
 }
 BENCHMARK(BM_MemoryTriad)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/// One Philox block per entity, one entity after the other (Rng's own refill).
+/// One Philox4x32-10 block per entity, as the phases draw them (a fresh Rng per entity).
 void BM_PhiloxScalar(benchmark::State& state) {
   const RunKey key{1, 0};
   std::uint32_t month = 0, sink = 0;
@@ -59,20 +59,6 @@ void BM_PhiloxScalar(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 4096);
 }
 BENCHMARK(BM_PhiloxScalar);
-
-/// First blocks computed kRngLanes entities at a time (for_each_rng).
-void BM_PhiloxLanes(benchmark::State& state) {
-  const RunKey key{1, 0};
-  std::uint32_t month = 0, sink = 0;
-  for (auto _ : state) {
-    for_each_rng(key, Stream::talent_move, month, 0, 4096, [](std::size_t) { return true; },
-                 [&](std::size_t, Rng& rng) { sink ^= rng.bits(); });
-    ++month;
-  }
-  benchmark::DoNotOptimize(sink);
-  state.SetItemsProcessed(state.iterations() * 4096);
-}
-BENCHMARK(BM_PhiloxLanes);
 
 /// A Guangdong state after a year, built once per process.
 struct Warm {

@@ -53,20 +53,14 @@ class Rng {
  public:
   using Philox = r123::Philox4x32;
 
-  Rng(RunKey key, Stream stream, std::uint32_t entity, std::uint32_t month)
-      : key_(philox_key(key)), ctr_{{static_cast<std::uint32_t>(stream), entity, month, 0}} {}
-
-  /// The same sequence as Rng(key, stream, entity, month), given its first block of four
-  /// draws computed ahead by philox_first_blocks (see for_each_rng).
-  Rng(RunKey key, Stream stream, std::uint32_t entity, std::uint32_t month, const Philox::ctr_type& first_block)
-      : key_(philox_key(key)), ctr_{{static_cast<std::uint32_t>(stream), entity, month, 1}}, block_(first_block), used_(0) {}
-
-  /// Philox's key for a run: splitmix-style mixing of the replication into the seed so
-  /// that replications 0,1,2... give unrelated keys.
-  static Philox::key_type philox_key(RunKey key) {
+  Rng(RunKey key, Stream stream, std::uint32_t entity, std::uint32_t month) {
+    // splitmix-style mixing of the replication into the seed so that
+    // replications 0,1,2... give unrelated keys.
     std::uint64_t k = key.seed ^ (0x9E3779B97F4A7C15ULL * (std::uint64_t{key.replication} + 1));
     k ^= k >> 31;
-    return {{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)}};
+    key_ = {{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)}};
+    ctr_ = {{static_cast<std::uint32_t>(stream),
+entity, month, 0}};
   }
 
   /// Next 32 random bits.
@@ -147,67 +141,5 @@ class Rng {
   Philox::ctr_type block_{};
   int used_ = 4;
 };
-
-/// Entities whose first Philox blocks are computed together.
-inline constexpr std::size_t kRngLanes = 16;
-
-/// The first block of draws of Rng(key, stream, entity[l], month) for l < count <= kRngLanes:
-/// Philox4x32-10 written lane by lane, so that the compiler vectorises the rounds and the
-/// CPU overlaps them (one Philox block alone is a chain of dependent multiplies). The same
-/// numbers as Random123's Philox4x32 (tests/core/rng_test.cpp checks it).
-inline void philox_first_blocks(const Rng::Philox::key_type& key, Stream stream, std::uint32_t month,
-                                const std::uint32_t* entity, std::size_t count, Rng::Philox::ctr_type* out) {
-  alignas(64) std::uint32_t c0[kRngLanes], c1[kRngLanes], c2[kRngLanes], c3[kRngLanes];
-  for (std::size_t l = 0; l < kRngLanes; ++l) {
-    c0[l] = static_cast<std::uint32_t>(stream);
-    c1[l] = l < count ? entity[l] : 0;
-    c2[l] = month;
-    c3[l] = 0;
-  }
-  std::uint32_t k0 = key.v[0], k1 = key.v[1];
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) {
-      k0 += 0x9E3779B9u;  // Philox's Weyl key schedule (PHILOX_W32_0, _1)
-      k1 += 0xBB67AE85u;
-    }
-    for (std::size_t l = 0; l < kRngLanes; ++l) {
-      const std::uint64_t p0 = std::uint64_t{0xD2511F53u} * c0[l];  // PHILOX_M4x32_0
-      const std::uint64_t p1 = std::uint64_t{0xCD9E8D57u} * c2[l];  // PHILOX_M4x32_1
-      const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1[l] ^ k0;
-      const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3[l] ^ k1;
-      c1[l] = static_cast<std::uint32_t>(p1);
-      c3[l] = static_cast<std::uint32_t>(p0);
-      c0[l] = n0;
-      c2[l] = n2;
-    }
-  }
-  for (std::size_t l = 0; l < count; ++l) out[l] = {{c0[l], c1[l], c2[l], c3[l]}};
-}
-
-/// Calls body(i, rng) for each i in [begin, end) with wants(i), in index order, where rng
-/// is Rng(key, stream, i, month): the per-entity loop of a phase, with the entities' first
-/// blocks computed kRngLanes at a time. The draws are exactly those of the plain loop.
-template <class Wants, class Body>
-void for_each_rng(RunKey key, Stream stream, std::uint32_t month, std::size_t begin, std::size_t end, Wants&& wants,
-                  Body&& body) {
-  const Rng::Philox::key_type philox_key = Rng::philox_key(key);
-  std::uint32_t entity[kRngLanes];
-  Rng::Philox::ctr_type first[kRngLanes];
-  std::size_t count = 0;
-  const auto run = [&] {
-    philox_first_blocks(philox_key, stream, month, entity, count, first);
-    for (std::size_t l = 0; l < count; ++l) {
-      Rng rng(key, stream, entity[l], month, first[l]);
-      body(static_cast<std::size_t>(entity[l]), rng);
-    }
-    count = 0;
-  };
-  for (std::size_t i = begin; i < end; ++i) {
-    if (!wants(i)) continue;
-    entity[count++] = static_cast<std::uint32_t>(i);
-    if (count == kRngLanes) run();
-  }
-  if (count > 0) run();
-}
 
 }  // namespace innochain

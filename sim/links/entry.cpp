@@ -21,16 +21,13 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   // founding_probability() with its monthly rate hoisted out of the loop over people.
   const double monthly = founding_probability(p, 1.0);
   std::vector<std::uint8_t> founds(t.size(), 0);
-  const auto may_found = [&](std::size_t i) {
-    if (t.employer_kind[i] == EmployerKind::outside) return false;
+  for_each_index(t.size(), [&](std::size_t i) {
+    if (t.employer_kind[i] == EmployerKind::outside) return;
     // People already working at a start-up do not found another one.
-    return !(t.employer_kind[i] == EmployerKind::enterprise &&
-             s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup);
-  };
-  for_blocks(t.size(), [&](std::size_t begin, std::size_t end) {
-    for_each_rng(c.key, Stream::entry, month, begin, end, may_found, [&](std::size_t i, Rng& rng) {
-      founds[i] = rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i]));
-    });
+    if (t.employer_kind[i] == EmployerKind::enterprise && s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
+      return;
+    Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
+    founds[i] = rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i]));
   });
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!founds[i]) continue;

@@ -52,21 +52,20 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   // 1. Departures from the province and on-the-job search, drawn per person.
   const double out_rate = 1.0 - std::pow(1.0 - p.outflow_per_year, 1.0 / 12.0);
   std::vector<std::uint8_t> searching(n, 0);  // 1: searching this month, 2: left the province
-  const auto present_person = [&](std::size_t i) { return t.employer_kind[i] != EmployerKind::outside; };
-  for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    for_each_rng(c.key, Stream::talent_move, month, begin, end, present_person, [&](std::size_t i, Rng& rng) {
-      const bool unemployed = t.employer_kind[i] == EmployerKind::none;
-      // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
-      const double retention = s.outflow_multiplier.empty() ? 1.0 : s.outflow_multiplier[t.region[i]];
-      if (rng.bernoulli(std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
-        t.employer_kind[i] = EmployerKind::outside;
-        t.employer[i] = -1;
-        searching[i] = 2;
-        return;
-      }
-      t.months_in_job[i] += 1;
-      searching[i] = (unemployed || rng.bernoulli(p.search_rate_employed)) ? 1 : 0;
-    });
+  for_each_index(n, [&](std::size_t i) {
+    if (t.employer_kind[i] == EmployerKind::outside) return;
+    Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
+    const bool unemployed = t.employer_kind[i] == EmployerKind::none;
+    // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
+    const double retention = s.outflow_multiplier.empty() ? 1.0 : s.outflow_multiplier[t.region[i]];
+    if (rng.bernoulli(std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
+      t.employer_kind[i] = EmployerKind::outside;
+      t.employer[i] = -1;
+      searching[i] = 2;
+      return;
+    }
+    t.months_in_job[i] += 1;
+    searching[i] = (unemployed || rng.bernoulli(p.search_rate_employed)) ? 1 : 0;
   });
   m.at(m_talent_outflow) = static_cast<double>(std::count(searching.begin(), searching.end(), 2));
 
@@ -99,26 +98,25 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     bool accept;          ///< would take the slot if it is still open
   };
   std::unique_ptr<Pick[]> picks(new Pick[n]);  // written and read only where searching[i] == 1
-  const auto is_searching = [&](std::size_t i) { return searching[i] == 1; };
-  for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    for_each_rng(c.key, Stream::talent_match, month, begin, end, is_searching, [&](std::size_t i, Rng& rng) {
-      Pick& pick = picks[i];
-      pick.slot = -1;
-      const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
-      const auto& slots = wants_industry ? firm_slots : institute_slots;
-      if (slots.empty()) return;
-      const std::uint32_t index = rng.below(static_cast<std::uint32_t>(slots.size()));
-      const Slot slot = slots[index];
-      const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
-      const std::size_t ef = slot.kind == EmployerKind::institute
-                                 ? rng.categorical(std::span<const double>(in.field_weight)
-                                                       .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
-                                 : en.field[slot.employer];
-      pick.slot = static_cast<std::int32_t>(index);
-      pick.field = static_cast<std::uint16_t>(ef);
-      pick.industry = wants_industry;
-      pick.accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
-    });
+  for_each_index(n, [&](std::size_t i) {
+    if (searching[i] != 1) return;
+    Pick& pick = picks[i];
+    pick.slot = -1;
+    Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
+    const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
+    const auto& slots = wants_industry ? firm_slots : institute_slots;
+    if (slots.empty()) return;
+    const std::uint32_t index = rng.below(static_cast<std::uint32_t>(slots.size()));
+    const Slot slot = slots[index];
+    const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
+    const std::size_t ef = slot.kind == EmployerKind::institute
+                               ? rng.categorical(std::span<const double>(in.field_weight)
+                                                     .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
+                               : en.field[slot.employer];
+    pick.slot = static_cast<std::int32_t>(index);
+    pick.field = static_cast<std::uint16_t>(ef);
+    pick.industry = wants_industry;
+    pick.accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
   });
   double hires = 0.0, to_industry = 0.0;
   for (std::size_t i = 0; i < n; ++i) {

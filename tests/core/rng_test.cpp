@@ -84,33 +84,3 @@ TEST_CASE("categorical and bounded integers", "[rng]") {
   CHECK(counts[2] / 40000.0 == Approx(0.75).margin(0.01));
   for (int i = 0; i < 10000; ++i) REQUIRE(r.below(7) < 7u);
 }
-
-TEST_CASE("first blocks computed lane by lane are Random123's Philox4x32 blocks", "[rng]") {
-  const RunKey key{987654321, 3};
-  std::vector<std::uint32_t> entities = {0, 1, 2, 17, 4096, 999999, 0xFFFFFFFFu, 5, 6, 7, 8, 9, 10, 11, 12, 13};
-  for (std::size_t count : {std::size_t{1}, std::size_t{5}, kRngLanes}) {
-    Rng::Philox::ctr_type first[kRngLanes];
-    philox_first_blocks(Rng::philox_key(key), Stream::talent_move, 42, entities.data(), count, first);
-    for (std::size_t l = 0; l < count; ++l) {
-      Rng plain(key, Stream::talent_move, entities[l], 42);
-      Rng ahead(key, Stream::talent_move, entities[l], 42, first[l]);
-      // The first block and the blocks after it (computed by the plain refill).
-      for (int d = 0; d < 12; ++d) REQUIRE(plain.bits() == ahead.bits());
-    }
-  }
-}
-
-TEST_CASE("for_each_rng visits the wanted entities in order with their own sequences", "[rng]") {
-  const RunKey key{2024, 0};
-  std::vector<std::size_t> seen;
-  for_each_rng(key, Stream::entry, 7, 3, 60, [](std::size_t i) { return i % 3 != 0; },
-               [&](std::size_t i, Rng& rng) {
-                 seen.push_back(i);
-                 Rng plain(key, Stream::entry, static_cast<std::uint32_t>(i), 7);
-                 for (int d = 0; d < 6; ++d) REQUIRE(rng.bits() == plain.bits());
-               });
-  std::vector<std::size_t> expected;
-  for (std::size_t i = 3; i < 60; ++i)
-    if (i % 3 != 0) expected.push_back(i);
-  CHECK(seen == expected);
-}
