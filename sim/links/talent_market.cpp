@@ -97,31 +97,40 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     bool industry;        ///< looked at firm_slots (else institute_slots)
     bool accept;          ///< would take the slot if it is still open
   };
-  std::unique_ptr<Pick[]> picks(new Pick[n]);  // written and read only where searching[i] == 1
-  for_each_index(n, [&](std::size_t i) {
-    if (searching[i] != 1) return;
-    Pick& pick = picks[i];
-    pick.slot = -1;
-    Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
-    const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
-    const auto& slots = wants_industry ? firm_slots : institute_slots;
-    if (slots.empty()) return;
-    const std::uint32_t index = rng.below(static_cast<std::uint32_t>(slots.size()));
-    const Slot slot = slots[index];
-    const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
-    const std::size_t ef = slot.kind == EmployerKind::institute
-                               ? rng.categorical(std::span<const double>(in.field_weight)
-                                                     .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
-                               : en.field[slot.employer];
-    pick.slot = static_cast<std::int32_t>(index);
-    pick.field = static_cast<std::uint16_t>(ef);
-    pick.industry = wants_industry;
-    pick.accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
+  // One pick per searcher, in id order: block b's searchers start at offset[b].
+  std::vector<std::size_t> offset(block_count(n), 0);
+  for_blocks(n, [&](std::size_t begin, std::size_t end) {
+    offset[begin / kBlock] = static_cast<std::size_t>(std::count(searching.data() + begin, searching.data() + end, std::uint8_t{1}));
+  });
+  const std::size_t searchers = exclusive_scan_in_place(offset);
+  std::unique_ptr<Pick[]> picks(new Pick[searchers]);
+  for_blocks(n, [&](std::size_t begin, std::size_t end) {
+    std::size_t k = offset[begin / kBlock];
+    for (std::size_t i = begin; i < end; ++i) {
+      if (searching[i] != 1) continue;
+      Pick& pick = picks[k++];
+      pick.slot = -1;
+      Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
+      const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
+      const auto& slots = wants_industry ? firm_slots : institute_slots;
+      if (slots.empty()) continue;
+      const std::uint32_t index = rng.below(static_cast<std::uint32_t>(slots.size()));
+      const Slot slot = slots[index];
+      const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
+      const std::size_t ef = slot.kind == EmployerKind::institute
+                                 ? rng.categorical(std::span<const double>(in.field_weight)
+                                                       .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
+                                 : en.field[slot.employer];
+      pick.slot = static_cast<std::int32_t>(index);
+      pick.field = static_cast<std::uint16_t>(ef);
+      pick.industry = wants_industry;
+      pick.accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
+    }
   });
   double hires = 0.0, to_industry = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0, k = 0; i < n; ++i) {
     if (searching[i] != 1) continue;
-    const Pick& pick = picks[i];
+    const Pick& pick = picks[k++];
     if (pick.slot < 0) continue;
     const Slot slot = (pick.industry ? firm_slots : institute_slots)[static_cast<std::size_t>(pick.slot)];
     auto& open = slot.kind == EmployerKind::institute ? inst_open[slot.employer] : firm_open[slot.employer];
