@@ -131,7 +131,7 @@ def main():
             results[(name, threads)] = measure(a.binary, path, threads, reps, workdir)
             print(f"<!-- measured {name} at {threads} thread(s) -->", file=sys.stderr)
 
-    print("| scenario | threads | runs | wall s, median (min-max) | user+sys CPU s | agent-months/s | of ~5e8/s limit | peak RSS MB | output share |")
+    print("| scenario | threads | runs | wall s, median (min-max) | user+sys CPU s | agent-months/s | of ~5e8/s limit | peak RSS MiB | output share |")
     print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
     for (name, threads), r in results.items():
         rate = r["agent_months"] / r["wall"]
@@ -152,7 +152,10 @@ def main():
     print(f"Time by part, {name} (median run):\n")
     print("| part | 1 thread s | share | 2 threads s | share | speed-up |")
     print("|---|---:|---:|---:|---:|---:|")
-    for part in r1["timings"]:
+    order = ["setup", "policies", "talent_market", "basic_research", "breakthrough", "progress", "transfer",
+             "finance", "market", "entry", "stock_metrics", "output"]  # pipeline order (h5py lists attrs by name)
+    parts = [p for p in order if p in r1["timings"]] + [p for p in r1["timings"] if p not in order]
+    for part in parts:
         t1, t2 = r1["timings"][part], r2["timings"].get(part, float("nan"))
         print(f"| {part} | {t1:.3f} | {100 * t1 / r1['run_seconds']:.1f} % | {t2:.3f} | "
               f"{100 * t2 / r2['run_seconds']:.1f} % | {t1 / t2 if t2 > 0 else float('nan'):.2f} x |")
@@ -162,7 +165,7 @@ def main():
     if not a.no_scaling:
         # Agents: world.scale from 1/100 to full (120 months); months: 30 to 120 at full scale.
         print("Scaling with the number of agents (120 months, 2 threads, median of the runs):\n")
-        print("| world.scale | agents at start | wall s | agent-months/s | peak RSS MB |")
+        print("| world.scale | agents at start | wall s | agent-months/s | peak RSS MiB |")
         print("|---:|---:|---:|---:|---:|")
         scales = [0.01, 0.1, 0.3] + ([1.0] if not a.no_full else [])
         for scale in scales:
@@ -176,7 +179,7 @@ def main():
         print()
         if not a.no_full:
             print("Scaling with the number of months (full scale, 2 threads):\n")
-            print("| months | wall s | agent-months/s | peak RSS MB |")
+            print("| months | wall s | agent-months/s | peak RSS MiB |")
             print("|---:|---:|---:|---:|")
             for months in (30, 60, 120):
                 r = results[(configs[-1][0], 2)] if months == 120 else measure(
