@@ -5,20 +5,12 @@
 
 #include <fmt/format.h>
 
-#include <malloc.h>
-
 #include <cstdio>
 #include <exception>
 
 int main(int argc, char** argv) {
   using namespace innochain;
   using namespace innochain::cli;
-  // The phases allocate month-sized scratch vectors (one byte to a few per person) that grow
-  // with the population; glibc would map each afresh and fault its pages in every month.
-  // Keeping freed memory in the heap up to 32 MiB per block and 256 MiB at its top makes
-  // them reuse warm pages (docs/performance.md). Results do not depend on it.
-  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   CLI::App app{"innochain: agent-based simulator of the innovation chain (basic research to market)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(INNOCHAIN_VERSION));
