@@ -8,6 +8,8 @@ packages=(
   librandom123-dev libcli11-dev libfmt-dev libssl-dev
   # Boost (header-only): Student t quantiles in compare, Sobol sequences in sweeps; MPI sweeps.
   libboost-dev openmpi-bin libopenmpi-dev
+  # Micro benchmarks (cmake -DINNOCHAIN_BENCHMARKS=ON; not part of CI's test run).
+  libbenchmark-dev
   # The analysis package and its tests run on Debian's /usr/bin/python3.
   python3 python3-h5py python3-h5netcdf python3-xarray python3-pandas python3-numpy
   python3-pytest python3-matplotlib python3-scipy python3-yaml

@@ -2,7 +2,13 @@
 
 #include "core/parallel.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <cmath>
 
 namespace innochain {
@@ -221,7 +227,7 @@ State build_population(const Context& c) {
   return st;
 }
 
-void update_workforce(State& st) {
+void update_workforce_serial(State& st) {
   Institutes& in = st.institutes;
   Enterprises& en = st.enterprises;
   const Talent& t = st.talent;
@@ -254,6 +260,175 @@ void update_workforce(State& st) {
   }
   for (std::size_t e = 0; e < en.size(); ++e)
     en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 0.0;  // no team, no progress
+}
+
+namespace {
+
+/// Binary exponent q of the lowest set bit of a float x > 0, i.e. x = odd * 2^q
+/// (kNoBits for x = 0, which constrains nothing).
+constexpr int kNoBits = 1 << 14;
+int lowest_bit_exponent(float x) {
+  const auto bits = std::bit_cast<std::uint32_t>(x);
+  const int biased = static_cast<int>((bits >> 23) & 0xFFu);
+  std::uint32_t mantissa = bits & 0x7FFFFFu;
+  if (biased != 0) mantissa |= 0x800000u;
+  if (mantissa == 0) return kNoBits;
+  return (biased ? biased - 150 : -149) + std::countr_zero(mantissa);
+}
+
+/// One worker's share of the employer aggregates: counts, sums, and per sum the lowest
+/// bit exponent of any term (see update_workforce).
+struct WorkforcePartial {
+  WorkforcePartial(std::size_t institutes, std::size_t enterprises)
+      : researchers(institutes, 0),
+        institute_ties(institutes, 0),
+        skill_q(institutes, kNoBits),
+        propensity_q(institutes, kNoBits),
+        skill(institutes, 0.0),
+        propensity(institutes, 0.0),
+        staff(enterprises, StaffSum{0.0, 0, 0}) {}
+  std::vector<std::int32_t> researchers, institute_ties;  ///< per institute
+  std::vector<int> skill_q, propensity_q;
+  std::vector<double> skill, propensity;
+  /// Per enterprise, one record: the talent loop touches one cache line per person.
+  struct StaffSum {
+    double skill;
+    std::int32_t count, ties;
+  };
+  std::vector<StaffSum> staff;
+  int staff_skill_q = kNoBits;  ///< over all enterprises' terms (a coarser, still valid q)
+  bool negative = false;
+};
+
+/// True when a sum of non-negative multiples of 2^q, computed in doubles in any order,
+/// is exact: every partial sum is then a multiple of 2^q below 2^(q + 53).
+bool exact_sum(double sum, int q) { return q == kNoBits || sum < std::ldexp(1.0, q + 53); }
+
+}  // namespace
+
+// The serial version sums each employer's skills in talent id order. Floating-point
+// addition is not associative, so a parallel version must show that order cannot
+// matter: the terms are floats >= 0, each a multiple of 2^q for the smallest lowest-bit
+// exponent q among them; while the total stays below 2^(q + 53) every partial sum, in any
+// order, is a representable double and no addition rounds. Workers accumulate partials
+// with that q; employers whose sums fail the test (never seen in the Guangdong scenarios,
+// but possible with tiny propensities) are recomputed serially in id order. The result is
+// bit-identical to update_workforce_serial for any thread count.
+void update_workforce(State& st) {
+  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <= 1) {
+    update_workforce_serial(st);
+    return;
+  }
+  Institutes& in = st.institutes;
+  Enterprises& en = st.enterprises;
+  const Talent& t = st.talent;
+  const std::size_t ni = in.size(), ne = en.size();
+  tbb::enumerable_thread_specific<WorkforcePartial> partials([&] { return WorkforcePartial(ni, ne); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, t.size(), 1 << 15), [&](const tbb::blocked_range<std::size_t>& r) {
+    WorkforcePartial& w = partials.local();
+    for (std::size_t i = r.begin(); i < r.end(); ++i) {
+      const auto kind = t.employer_kind[i];
+      if (kind != EmployerKind::institute && kind != EmployerKind::enterprise) continue;
+      const auto e = static_cast<std::size_t>(t.employer[i]);
+      const float skill = t.skill[i];
+      w.negative |= !(skill >= 0.0f);
+      const int q = lowest_bit_exponent(skill);
+      if (kind == EmployerKind::institute) {
+        const float propensity = t.entrepreneurial_propensity[i];
+        w.negative |= !(propensity >= 0.0f);
+        w.researchers[e] += 1;
+        w.skill[e] += skill;
+        w.skill_q[e] = std::min(w.skill_q[e], q);
+        w.propensity[e] += propensity;
+        w.propensity_q[e] = std::min(w.propensity_q[e], lowest_bit_exponent(propensity));
+      } else {
+        WorkforcePartial::StaffSum& staff = w.staff[e];
+        staff.count += 1;
+        staff.skill += skill;
+        w.staff_skill_q = std::min(w.staff_skill_q, q);
+        if (t.tie_institute[i] >= 0) {
+          staff.ties += 1;
+          w.institute_ties[static_cast<std::size_t>(t.tie_institute[i])] += 1;
+        }
+      }
+    }
+  });
+  std::vector<const WorkforcePartial*> parts;
+  bool negative = false;
+  int staff_q = kNoBits;
+  for (const WorkforcePartial& w : partials) {
+    parts.push_back(&w);
+    negative |= w.negative;
+    staff_q = std::min(staff_q, w.staff_skill_q);
+  }
+  if (negative) {  // outside the exactness argument: keep the serial order
+    update_workforce_serial(st);
+    return;
+  }
+  std::vector<std::uint8_t> inexact_institute(ni, 0), inexact_enterprise(ne, 0);
+  for (std::size_t i = 0; i < ni; ++i) {
+    std::int32_t count = 0, ties = 0;
+    int qs = kNoBits, qp = kNoBits;
+    double skill = 0.0, propensity = 0.0;
+    for (const WorkforcePartial* w : parts) {
+      count += w->researchers[i];
+      ties += w->institute_ties[i];
+      skill += w->skill[i];
+      propensity += w->propensity[i];
+      qs = std::min(qs, w->skill_q[i]);
+      qp = std::min(qp, w->propensity_q[i]);
+    }
+    in.researchers[i] = count;
+    in.industry_ties[i] = ties;
+    in.researcher_skill_mean[i] = skill;
+    in.researcher_propensity_mean[i] = propensity;
+    inexact_institute[i] = !exact_sum(skill, qs) || !exact_sum(propensity, qp);
+  }
+  std::atomic<bool> any_inexact_enterprise{false};
+  for_blocks(ne, [&](std::size_t begin, std::size_t end) {
+    bool any = false;
+    for (std::size_t e = begin; e < end; ++e) {
+      std::int32_t count = 0, ties = 0;
+      double skill = 0.0;
+      for (const WorkforcePartial* w : parts) {
+        count += w->staff[e].count;
+        ties += w->staff[e].ties;
+        skill += w->staff[e].skill;
+      }
+      en.rd_staff[e] = count;
+      en.industry_ties[e] = ties;
+      en.rd_staff_skill_mean[e] = skill;
+      inexact_enterprise[e] = !exact_sum(skill, staff_q);
+      any |= inexact_enterprise[e] != 0;
+    }
+    if (any) any_inexact_enterprise.store(true, std::memory_order_relaxed);
+  });
+  const bool any_inexact_institute =
+      std::find(inexact_institute.begin(), inexact_institute.end(), 1) != inexact_institute.end();
+  if (any_inexact_institute || any_inexact_enterprise.load()) {
+    // Serial fallback, in talent id order, for the employers whose sums might have rounded.
+    for (std::size_t i = 0; i < ni; ++i)
+      if (inexact_institute[i]) in.researcher_skill_mean[i] = in.researcher_propensity_mean[i] = 0.0;
+    for (std::size_t e = 0; e < ne; ++e)
+      if (inexact_enterprise[e]) en.rd_staff_skill_mean[e] = 0.0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const auto e = static_cast<std::size_t>(t.employer[i]);
+      if (t.employer_kind[i] == EmployerKind::institute && inexact_institute[e]) {
+        in.researcher_skill_mean[e] += t.skill[i];
+        in.researcher_propensity_mean[e] += t.entrepreneurial_propensity[i];
+      } else if (t.employer_kind[i] == EmployerKind::enterprise && inexact_enterprise[e]) {
+        en.rd_staff_skill_mean[e] += t.skill[i];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < ni; ++i) {
+    in.researcher_skill_mean[i] = in.researchers[i] ? in.researcher_skill_mean[i] / in.researchers[i] : 0.0;
+    in.researcher_propensity_mean[i] = in.researchers[i] ? in.researcher_propensity_mean[i] / in.researchers[i] : 0.0;
+  }
+  for_blocks(ne, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e)
+      en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 0.0;
+  });
 }
 
 std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, std::size_t field, std::size_t region,

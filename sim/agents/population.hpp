@@ -18,7 +18,12 @@ State build_population(const Context& context);
 
 /// Recomputes employer aggregates (researchers per institute, R&D staff per
 /// enterprise, their mean skill) from the talent table.
+/// Runs in parallel; bit-identical to update_workforce_serial for any thread count.
 void update_workforce(State& state);
+
+/// The same aggregates summed serially in talent id order: the definition of the result
+/// (and what update_workforce falls back to where it cannot prove the order irrelevant).
+void update_workforce_serial(State& state);
 
 /// Appends one enterprise (an entrant: start-up, spin-off or SME) with the given
 /// market base size and cash; returns its id. The caller records where the cash came from.

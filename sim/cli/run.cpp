@@ -25,6 +25,7 @@ struct RunOptions {
   std::vector<std::string> sets;
   bool force = false;
   bool quiet = false;
+  bool timings = false;
 };
 
 /// Progress on standard error: a redrawn bar on a terminal, plain lines otherwise.
@@ -82,6 +83,14 @@ void print_summary(const Scenario& s, const RunResult& r, const std::string& pat
   yearly("revenue, billion yuan/year", v[m_revenue]);
 }
 
+/// Where the time went: one line per part, seconds and share of the wall time.
+void print_timings(const RunResult& r) {
+  std::fprintf(stderr, "%-16s %10s %7s\n", "part", "seconds", "share");
+  for (const auto& [name, seconds] : r.timings)
+    std::fprintf(stderr, "%-16s %10.3f %6.1f%%\n", name.c_str(), seconds, 100.0 * seconds / r.wall_seconds);
+  std::fprintf(stderr, "%-16s %10.3f\n", "wall", r.wall_seconds);
+}
+
 }  // namespace
 
 Subcommand add_run(CLI::App& app) {
@@ -97,6 +106,7 @@ Subcommand add_run(CLI::App& app) {
   sub->add_option("--set", o->sets, "Override a key: --set path.to.key=value (repeatable)");
   sub->add_flag("--force", o->force, "Overwrite an existing output file");
   sub->add_flag("-q,--quiet", o->quiet, "No progress and no summary");
+  sub->add_flag("--timings", o->timings, "Print the seconds spent in setup, each phase and output (standard error)");
   return {sub, [o]() {
             std::vector<std::string> sets = o->sets;
             if (o->seed) sets.push_back(fmt::format("seed={}", *o->seed));
@@ -108,6 +118,7 @@ Subcommand add_run(CLI::App& app) {
             const RunResult r = execute_run(s, RunRequest{path, o->force, o->replication, o->threads},
                                             [&](std::int64_t done, double secs) { progress.update(done, secs); });
             if (!o->quiet) print_summary(s, r, path);
+            if (o->timings) print_timings(r);
             return kExitOk;
           }};
 }

@@ -1,6 +1,7 @@
 #include "core/simulation.hpp"
 
 #include "agents/population.hpp"
+#include "core/parallel.hpp"
 #include "links/basic_research.hpp"
 #include "links/breakthrough.hpp"
 #include "links/entry.hpp"
@@ -25,7 +26,7 @@ Eigen::MatrixXd to_eigen(const Matrix& m) {
 }
 
 /// Stocks read off the tables at the end of the month, and the ledger's flows.
-void stock_metrics(const Context&, State& s, MonthMetrics& m) {
+void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
   update_workforce(s);
   for (std::size_t i = 0; i < s.institutes.size(); ++i)
     m.at(m_researchers, s.institutes.region[i]) += s.institutes.researchers[i];
@@ -37,12 +38,26 @@ void stock_metrics(const Context&, State& s, MonthMetrics& m) {
     m.at(m_enterprises_alive, en.field[e]) += 1.0;
     m.at(m_credit_outstanding) += en.debt_yuan[e];
   }
+  // Head counts over the talent table: integer counts, so the block order cannot change them.
   const Talent& t = s.talent;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t.employer_kind[i] == EmployerKind::none) m.at(m_unemployed, t.region[i]) += 1.0;
-    if (t.employer_kind[i] == EmployerKind::enterprise && t.role[i] == Role::industry_scientist)
-      m.at(m_industry_scientists) += 1.0;
-  }
+  struct Heads {
+    std::vector<std::int64_t> unemployed;  ///< per region
+    std::int64_t industry_scientists = 0;
+  };
+  const Heads heads = block_reduce(
+      t.size(), Heads{std::vector<std::int64_t>(c.regions, 0), 0},
+      [&](Heads& h, std::size_t i) {
+        if (t.employer_kind[i] == EmployerKind::none) h.unemployed[t.region[i]] += 1;
+        if (t.employer_kind[i] == EmployerKind::enterprise && t.role[i] == Role::industry_scientist)
+          h.industry_scientists += 1;
+      },
+      [](Heads& a, const Heads& b) {
+        for (std::size_t r = 0; r < a.unemployed.size(); ++r) a.unemployed[r] += b.unemployed[r];
+        a.industry_scientists += b.industry_scientists;
+      },
+      1 << 15);
+  for (std::size_t r = 0; r < c.regions; ++r) m.at(m_unemployed, r) += static_cast<double>(heads.unemployed[r]);
+  m.at(m_industry_scientists) += static_cast<double>(heads.industry_scientists);
   for (double cap : s.financiers.capital_yuan) m.at(m_fund_capital) += cap;
   m.at(m_people_in_province) = static_cast<double>(people_in_province(s));
   m.at(m_money_stock) = money_stock(s);

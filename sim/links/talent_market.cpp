@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace innochain {
 
@@ -87,23 +88,56 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   //    researcher looks at industry with chain.talent.researcher_to_industry_share, else at
   //    institutes) and takes it with probability friction x proximity if it is still open.
   //    A slot filled earlier this month is a failed search (congestion).
+  //    The searcher's draws (which slot, the slot's field, acceptance) depend only on the
+  //    person and the month's slot lists, not on earlier hires, so they are made first in
+  //    parallel; the serial pass only checks and fills the slots.
+  struct Pick {
+    std::int32_t slot;   ///< index into the chosen slot list, -1: no slot to look at
+    std::uint16_t field;  ///< the slot's field
+    bool industry;        ///< looked at firm_slots (else institute_slots)
+    bool accept;          ///< would take the slot if it is still open
+  };
+  // One pick per searcher, in id order: block b's searchers start at offset[b].
+  std::vector<std::size_t> offset(block_count(n), 0);
+  for_blocks(n, [&](std::size_t begin, std::size_t end) {
+    offset[begin / kBlock] = static_cast<std::size_t>(std::count(searching.data() + begin, searching.data() + end, std::uint8_t{1}));
+  });
+  const std::size_t searchers = exclusive_scan_in_place(offset);
+  std::unique_ptr<Pick[]> picks(new Pick[searchers]);
+  for_blocks(n, [&](std::size_t begin, std::size_t end) {
+    std::size_t k = offset[begin / kBlock];
+    for (std::size_t i = begin; i < end; ++i) {
+      if (searching[i] != 1) continue;
+      Pick& pick = picks[k++];
+      pick.slot = -1;
+      Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
+      const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
+      const auto& slots = wants_industry ? firm_slots : institute_slots;
+      if (slots.empty()) continue;
+      const std::uint32_t index = rng.below(static_cast<std::uint32_t>(slots.size()));
+      const Slot slot = slots[index];
+      const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
+      const std::size_t ef = slot.kind == EmployerKind::institute
+                                 ? rng.categorical(std::span<const double>(in.field_weight)
+                                                       .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
+                                 : en.field[slot.employer];
+      pick.slot = static_cast<std::int32_t>(index);
+      pick.field = static_cast<std::uint16_t>(ef);
+      pick.industry = wants_industry;
+      pick.accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
+    }
+  });
   double hires = 0.0, to_industry = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0, k = 0; i < n; ++i) {
     if (searching[i] != 1) continue;
-    Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
-    const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
-    const auto& slots = wants_industry ? firm_slots : institute_slots;
-    if (slots.empty()) continue;
-    const Slot slot = slots[rng.below(static_cast<std::uint32_t>(slots.size()))];
+    const Pick& pick = picks[k++];
+    if (pick.slot < 0) continue;
+    const Slot slot = (pick.industry ? firm_slots : institute_slots)[static_cast<std::size_t>(pick.slot)];
     auto& open = slot.kind == EmployerKind::institute ? inst_open[slot.employer] : firm_open[slot.employer];
     if (open <= 0) continue;
     if (slot.kind == t.employer_kind[i] && slot.employer == t.employer[i]) continue;
+    if (!pick.accept) continue;
     const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
-    const std::size_t ef = slot.kind == EmployerKind::institute
-                               ? rng.categorical(std::span<const double>(in.field_weight)
-                                                     .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
-                               : en.field[slot.employer];
-    if (!rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef))) continue;
     // A researcher leaving an institute for a firm becomes an industry scientist tied to it.
     if (t.role[i] == Role::researcher && slot.kind == EmployerKind::enterprise) {
       t.role[i] = Role::industry_scientist;
@@ -113,7 +147,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     t.employer_kind[i] = slot.kind;
     t.employer[i] = slot.employer;
     t.region[i] = static_cast<std::uint16_t>(er);
-    t.field[i] = static_cast<std::uint16_t>(ef);
+    t.field[i] = pick.field;
     t.months_in_job[i] = 0;
     open -= 1;
     hires += 1.0;

@@ -40,18 +40,40 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     info.sweep_point = request.sweep->point;
   }
 
+  const auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  auto t_out = std::chrono::steady_clock::now();
   RunFileWriter writer(request.path, request.force, info);
+  double output_seconds = since(t_out);
+  const auto t_setup = std::chrono::steady_clock::now();
   Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(request.replication)});
+  const double setup_seconds = since(t_setup);
   for (std::int64_t month = 0; month < s.horizon_months; ++month) {
     sim.step();
+    t_out = std::chrono::steady_clock::now();
     writer.append(static_cast<std::int32_t>(month), sim.metrics());
     writer.append_events(sim.state().events);
     const auto interval = s.output.snapshot_interval_months;
     if (interval > 0 && (month + 1) % interval == 0) writer.append_snapshot(static_cast<std::int32_t>(month), sim.state());
+    output_seconds += since(t_out);
     if (on_month) on_month(month + 1, elapsed());
   }
+  RunResult result{{}, 0.0, threads, {}};
+  result.timings.emplace_back("setup", setup_seconds);
+  for (std::size_t k = 0; k < pipeline().size(); ++k)
+    result.timings.emplace_back(std::string(pipeline()[k].name), sim.phase_seconds()[k]);
+  // The writer's final flush and summary count as output; they are timed up to the
+  // attributes themselves, which are written by finish().
+  t_out = std::chrono::steady_clock::now();
+  writer.flush();
+  output_seconds += since(t_out);
+  result.timings.emplace_back("output", output_seconds);
+  writer.set_timings(result.timings);
   writer.finish(elapsed());
-  return RunResult{writer.summary(), elapsed(), threads};
+  result.summary = writer.summary();
+  result.wall_seconds = elapsed();
+  return result;
 }
 
 }  // namespace innochain

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace innochain {
@@ -29,6 +30,10 @@ struct RunResult {
   std::vector<double> summary;  ///< per metric (kMetrics order)
   double wall_seconds = 0.0;
   int threads = 0;
+  /// Where the wall time went, in order: "setup" (building the population), each phase of
+  /// the month pipeline, "output" (writing the run file). Also in the run file's root
+  /// attributes seconds_NAME (benchmarks/run.py reads them).
+  std::vector<std::pair<std::string, double>> timings;
 };
 
 /// Called after every month with (months done, seconds elapsed).

@@ -412,6 +412,7 @@ void RunFileWriter::finish(double wall_seconds) {
   }
   h5::write_attr(f, "months_completed", static_cast<std::int64_t>(written_));
   h5::write_attr(f, "wall_seconds", wall_seconds);
+  for (const auto& [name, seconds] : timings_) h5::write_attr(f, "seconds_" + name, seconds);
   h5::write_attr(f, "status", std::string("complete"));
   series_.clear();
   month_ds_.reset();

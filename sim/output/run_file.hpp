@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace innochain {
@@ -48,6 +49,11 @@ class RunFileWriter {
   void append_events(const EventLog& events);
   /// Appends one snapshot of the agent tables to /snapshots/KIND/ATTR [snapshot, agent].
   void append_snapshot(std::int32_t month, const State& state);
+  /// Writes the buffered months now (finish() does it too).
+  void flush();
+  /// Seconds spent in each part of the run (setup, phases, output), written by finish()
+  /// as root attributes seconds_NAME: provenance for benchmarks, not results.
+  void set_timings(std::vector<std::pair<std::string, double>> timings) { timings_ = std::move(timings); }
   /// Writes /summary, marks the file complete and renames it to PATH.
   void finish(double wall_seconds);
 
@@ -56,7 +62,6 @@ class RunFileWriter {
   const std::vector<double>& summary() const { return summary_; }
 
  private:
-  void flush();
 
   std::string path_;
   std::string partial_;
@@ -71,6 +76,7 @@ class RunFileWriter {
   hsize_t chunk_months_ = 12;
   std::vector<double> summary_;
   bool finished_ = false;
+  std::vector<std::pair<std::string, double>> timings_;
 };
 
 /// SHA-256 of a text, as lowercase hex.
