@@ -1,5 +1,6 @@
 // innochain: an agent-based simulator of the innovation chain.
 #include "cli/commands.hpp"
+#include "output/checkpoint.hpp"
 #include "output/h5.hpp"
 #include "scenario/decode.hpp"
 
@@ -26,6 +27,12 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) return c.action();
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
+    return kExitBadInput;
+  } catch (const CLI::ValidationError& e) {
+    std::fprintf(stderr, "innochain: error: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const IncompatibleCheckpoint& e) {
+    std::fprintf(stderr, "innochain: error: %s\n", e.what());
     return kExitBadInput;
   } catch (const IoError& e) {
     std::fprintf(stderr, "innochain: error: %s\n", e.what());

@@ -49,6 +49,16 @@ class RunFileWriter {
   /// Writes /summary, marks the file complete and renames it to PATH.
   void finish(double wall_seconds);
 
+  /// Flushes, then copies what is written so far (/month, /series, /events, /snapshots)
+  /// into `group` of a checkpoint.
+  void save_output(hid_t group);
+  /// Writes the months saved by save_output into this (new) file, as if they had been
+  /// appended month by month; policy series gain zero columns for instances the saved
+  /// run did not have (a branch).
+  void restore_output(hid_t group);
+  /// Months appended so far.
+  std::int64_t months_appended() const { return static_cast<std::int64_t>(written_ + month_buffer_.size()); }
+
   const std::string& partial_path() const { return partial_; }
   /// Run totals (flows) and final values (stocks), per metric, summed over slots.
   const std::vector<double>& summary() const { return summary_; }
