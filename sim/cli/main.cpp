@@ -12,6 +12,9 @@
 int main(int argc, char** argv) {
   using namespace innochain;
   using namespace innochain::cli;
+  // HDF5 must not close files left open after an I/O failure when the process exits
+  // (see h5::Handle::release); every file is closed by its owner otherwise.
+  H5dont_atexit();
   CLI::App app{"innochain: agent-based simulator of the innovation chain (basic research to market)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(INNOCHAIN_VERSION));

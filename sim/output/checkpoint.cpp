@@ -1,5 +1,6 @@
 #include "output/checkpoint.hpp"
 
+#include "output/disk_space.hpp"
 #include "output/run_file.hpp"
 #include "policies/policy.hpp"
 #include "scenario/decode.hpp"
@@ -275,6 +276,22 @@ class H5StateIo final : public StateIo {
   std::vector<std::string> path_;
 };
 
+/// Counts the bytes persist_state would write (for the free-space check).
+class SizeStateIo final : public StateIo {
+ public:
+  std::uintmax_t bytes = 0;
+  bool loading() const override { return false; }
+  void column(const std::string&, std::vector<double>& v) override { bytes += v.size() * 8 + 512; }
+  void column(const std::string&, std::vector<float>& v) override { bytes += v.size() * 4 + 512; }
+  void column(const std::string&, std::vector<std::int32_t>& v) override { bytes += v.size() * 4 + 512; }
+  void column(const std::string&, std::vector<std::int64_t>& v) override { bytes += v.size() * 8 + 512; }
+  void column(const std::string&, std::vector<std::uint8_t>& v) override { bytes += v.size() + 512; }
+  void column(const std::string&, std::vector<std::uint16_t>& v) override { bytes += v.size() * 2 + 512; }
+  void column(const std::string&, std::vector<std::uint64_t>& v) override { bytes += v.size() * 8 + 512; }
+  void push(const std::string&) override { bytes += 1024; }
+  void pop() override {}
+};
+
 /// First line where two YAML texts differ, for messages.
 std::string first_difference(const std::string& a, const std::string& b) {
   std::istringstream sa(a), sb(b);
@@ -344,8 +361,17 @@ void persist_state(StateIo& io, State& s) {
 void write_checkpoint(const std::string& path, const CheckpointIdentity& id, State& state, RunFileWriter& writer) {
   h5::quiet_errors();
   const std::string partial = path + ".partial";
+  {
+    // Room for the state and a copy of the output so far (at most the run file's size).
+    SizeStateIo size;
+    persist_state(size, state);
+    std::error_code ec;
+    const auto output = fs::file_size(writer.partial_path(), ec);
+    ensure_room(partial, size.bytes + (ec ? 0 : output) + id.scenario_yaml.size());
+  }
+  h5::Handle file;
   try {
-    h5::Handle file = h5::create_file(partial);
+    file = h5::create_file(partial);
     const hid_t f = file.id();
     h5::write_attr(f, "format", std::string("innochain-checkpoint"));
     h5::write_attr(f, "format_version", kCheckpointFormatVersion);
@@ -370,6 +396,7 @@ void write_checkpoint(const std::string& path, const CheckpointIdentity& id, Sta
     if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file.reset())
       throw IoError("cannot write checkpoint '" + partial + "' (disk full?)");
   } catch (...) {
+    file.release();  // see h5::Handle::release
     std::error_code ec;
     fs::remove(partial, ec);
     throw;

@@ -1,5 +1,7 @@
 #include "output/run_file.hpp"
 
+#include "output/disk_space.hpp"
+
 #include <hdf5_hl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -7,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <ctime>
 #include <filesystem>
 #include <limits>
@@ -214,6 +217,9 @@ bool is_integer(hid_t ds) {
 
 void RunFileWriter::append_events(const EventLog& ev) {
   const int level = info_.compression_level;
+  std::uintmax_t bytes = 0;
+  event_columns(ev, [&](const char*, const char*, const auto& column) { bytes += column.size() * 8; });
+  if (bytes > 0) ensure_room(partial_, bytes);
   event_columns(ev, [&](const char* group, const char* name, const auto& column) {
     if (column.empty()) return;  // logs of a kind with no event yet are not created
     h5::Handle g = group_at(file_.id(), group);
@@ -296,6 +302,7 @@ void RunFileWriter::restore_output(hid_t group) {
 }
 
 void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
+  ensure_room(partial_, 8 * (4 * s.institutes.size() + 9 * s.enterprises.size() + 5 * s.talent.size()));
   const int level = info_.compression_level;
   h5::Handle root = group_at(file_.id(), "snapshots");
   append_column(root.id(), "month", std::vector<std::int32_t>{month}, level);
@@ -340,7 +347,11 @@ void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
 }
 
 RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
-    : path_(std::move(path)), partial_(path_ + ".partial"), info_(std::move(info)), summary_(kMetricCount, 0.0) {
+    : path_(std::move(path)),
+      partial_(path_ + ".partial"),
+      info_(std::move(info)),
+      summary_(kMetricCount, 0.0),
+      exceptions_at_start_(std::uncaught_exceptions()) {
   h5::quiet_errors();
   std::error_code ec;
   if (fs::exists(path_, ec) && !force)
@@ -349,6 +360,7 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   if (!fs::is_directory(parent, ec)) throw IoError("output directory '" + parent.string() + "' does not exist");
   if (access(parent.c_str(), W_OK) != 0) throw IoError("output directory '" + parent.string() + "' is not writable");
 
+  ensure_room(partial_);
   file_ = h5::create_file(partial_);
   const hid_t f = file_.id();
   h5::write_attr(f, "format", std::string("innochain-run"));
@@ -434,7 +446,16 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
 }
 
 RunFileWriter::~RunFileWriter() {
-  if (finished_ || !file_) return;
+  if (finished_) return;
+  if (std::uncaught_exceptions() > exceptions_at_start_) {
+    for (auto& ds : series_) ds.release();
+    month_ds_.release();
+    file_.release();
+    std::error_code ec;
+    fs::remove(partial_, ec);
+    return;
+  }
+  if (!file_) return;
   try {
     flush();
     h5::write_attr(file_.id(), "months_completed", static_cast<std::int64_t>(written_));
@@ -458,6 +479,9 @@ void RunFileWriter::append(std::int32_t month, const MonthMetrics& metrics) {
 void RunFileWriter::flush() {
   const hsize_t rows = month_buffer_.size();
   if (rows == 0) return;
+  std::uintmax_t bytes = rows * 4;
+  for (const auto& b : buffer_) bytes += b.size() * 8;
+  ensure_room(partial_, bytes);
   const auto extend_and_write = [&](hid_t ds, int rank, hsize_t width, hid_t memtype, const void* data,
                                     const std::string& name) {
     const hsize_t new_dims[2] = {written_ + rows, width};
@@ -484,6 +508,7 @@ void RunFileWriter::flush() {
 
 void RunFileWriter::finish(double wall_seconds) {
   flush();
+  ensure_room(partial_, kMetricCount * 1024);  // /summary
   const hid_t f = file_.id();
   {
     h5::Handle summary = h5::create_group(f, "summary");

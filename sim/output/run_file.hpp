@@ -37,7 +37,9 @@ class RunFileWriter {
   RunFileWriter(std::string path, bool force, RunInfo info);
   RunFileWriter(const RunFileWriter&) = delete;
   RunFileWriter& operator=(const RunFileWriter&) = delete;
-  /// Without finish(), the file stays at PATH.partial with status "partial".
+  /// Without finish(), the file stays at PATH.partial with status "partial" (a stopped,
+  /// resumable run). When destroyed by an exception (an I/O failure), it abandons the
+  /// file instead: no further HDF5 call on it, and PATH.partial is removed.
   ~RunFileWriter();
 
   /// Appends month `month` (0-based) of every series.
@@ -79,6 +81,7 @@ class RunFileWriter {
   hsize_t chunk_months_ = 12;
   std::vector<double> summary_;
   bool finished_ = false;
+  int exceptions_at_start_ = 0;  ///< std::uncaught_exceptions() when constructed
 };
 
 /// SHA-256 of a text, as lowercase hex.
