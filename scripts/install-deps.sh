@@ -6,6 +6,9 @@ packages=(
   cmake g++ make pkg-config git
   libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools libeigen3-dev catch2
   librandom123-dev libcli11-dev libfmt-dev libssl-dev
+  # The scenario-decoder fuzzer (fuzz/, scripts/fuzz.sh) and the sanitizer builds
+  # (scripts/sanitize.sh): clang with its libFuzzer and sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
   # The analysis package and its tests run on Debian's /usr/bin/python3.
   python3 python3-h5py python3-h5netcdf python3-xarray python3-pandas python3-numpy
   python3-pytest python3-matplotlib python3-scipy python3-yaml
