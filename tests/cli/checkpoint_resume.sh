@@ -121,5 +121,14 @@ contains "asks for a later start_month" err.txt "start_month: 12 or later"
 expect_code "branch with another replication" 2 $?
 contains "names the replication" err.txt "replication"
 
+"$bin" run "$scenario" "${starts[@]}" --months 12 --from-checkpoint base12.h5.checkpoint -o b5.h5 >err.txt 2>&1
+expect_code "branch with a horizon not longer than the checkpoint's month" 2 $?
+contains "asks for a longer horizon" err.txt "must be longer"
+# A checkpoint that was being written when the run died: only its .partial exists.
+mv base12.h5.checkpoint half.ckpt.partial
+"$bin" run --resume --checkpoint half.ckpt -o half.h5 >err.txt 2>&1
+expect_code "resume from a half-written checkpoint" 3 $?
+contains "says the run died while writing it" err.txt "the run died while writing it"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
