@@ -33,9 +33,9 @@ interrupt_at() {  # MONTH SIGNAL ERRFILE ARGS...
   shift 3
   "$bin" run "$@" 2>"$err" >/dev/null &
   local pid=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 3000); do
     grep -q "^month $month/" "$err" 2>/dev/null && break
-    sleep 0.05
+    sleep 0.01
   done
   kill "-$sig" "$pid" 2>/dev/null
   wait "$pid"
@@ -47,7 +47,7 @@ interrupt_at() {  # MONTH SIGNAL ERRFILE ARGS...
 expect_code "uninterrupted run" 0 $?
 
 # SIGTERM part-way: exit 143, checkpoint written, partial file kept, no final file.
-interrupt_at 3 TERM term.err "$scenario" -o term.h5 --threads 2
+interrupt_at 1 TERM term.err "$scenario" -o term.h5 --threads 2
 expect_code "SIGTERM stops the run with 128+15" 143 "$rc"
 [ -f term.h5.partial ] && [ ! -e term.h5 ] && ok "partial file kept, no final file" || fail "files after SIGTERM: $(ls)"
 [ -f term.h5.checkpoint ] && ok "checkpoint written on SIGTERM" || fail "no checkpoint after SIGTERM"
@@ -64,14 +64,15 @@ expect_code "resume after SIGTERM" 0 $?
 same_results "SIGTERM + resume == uninterrupted" full.h5 term.h5
 
 # SIGINT (Ctrl-C): exit 130, resumable the same way.
-interrupt_at 20 INT int.err "$scenario" -o int.h5 --threads 2
+interrupt_at 2 INT int.err "$scenario" -o int.h5 --threads 2
 expect_code "SIGINT stops the run with 128+2" 130 "$rc"
 "$bin" run --resume -o int.h5 -q
 expect_code "resume after SIGINT" 0 $?
 same_results "SIGINT + resume == uninterrupted" full.h5 int.h5
 
-# SIGKILL after periodic checkpoints: resume from the last one (months after it are redone).
-interrupt_at 30 KILL kill.err "$scenario" -o kill.h5 --checkpoint-every 12 --checkpoint kill.ckpt
+# SIGKILL after a periodic checkpoint (month 12; "month 13/" is printed after it was
+# written): resume from it (the months after it are redone).
+interrupt_at 13 KILL kill.err "$scenario" -o kill.h5 --checkpoint-every 12 --checkpoint kill.ckpt
 expect_code "SIGKILL" 137 "$rc"
 [ -f kill.ckpt ] && [ ! -e kill.ckpt.partial ] && ok "periodic checkpoint present" || fail "no periodic checkpoint: $(ls)"
 "$bin" run --resume --checkpoint kill.ckpt -q

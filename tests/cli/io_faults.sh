@@ -58,9 +58,10 @@ contains "says why" err.txt "cannot rename"
 
 # The output directory vanishes during the run (removed by someone else).
 mkdir gone
-"$bin" run "$scenario" -o gone/out.h5 2>vanish.err >/dev/null &
+# (a long horizon, so that the run is still going when the directory goes)
+"$bin" run "$scenario" --months 1200 -o gone/out.h5 2>vanish.err >/dev/null &
 pid=$!
-for _ in $(seq 1 600); do grep -q '^month 5/' vanish.err 2>/dev/null && break; sleep 0.05; done
+for _ in $(seq 1 3000); do grep -q '^month 5/' vanish.err 2>/dev/null && break; sleep 0.01; done
 rm -rf gone
 wait "$pid"
 expect_code "output directory removed during the run" 3 $?
