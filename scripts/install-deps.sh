@@ -10,6 +10,9 @@ packages=(
   libboost-dev openmpi-bin libopenmpi-dev
   # Micro benchmarks (cmake -DINNOCHAIN_BENCHMARKS=ON; not part of CI's test run).
   libbenchmark-dev
+  # The scenario-decoder fuzzer (fuzz/, scripts/fuzz.sh) and the sanitizer builds
+  # (scripts/sanitize.sh): clang with its libFuzzer and sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
   # The analysis package and its tests run on Debian's /usr/bin/python3.
   python3 python3-h5py python3-h5netcdf python3-xarray python3-pandas python3-numpy
   python3-pytest python3-matplotlib python3-scipy python3-yaml

@@ -1,5 +1,6 @@
 // innochain: an agent-based simulator of the innovation chain.
 #include "cli/commands.hpp"
+#include "output/checkpoint.hpp"
 #include "output/h5.hpp"
 #include "scenario/decode.hpp"
 
@@ -11,6 +12,9 @@
 int main(int argc, char** argv) {
   using namespace innochain;
   using namespace innochain::cli;
+  // HDF5 must not close files left open after an I/O failure when the process exits
+  // (see h5::Handle::release); every file is closed by its owner otherwise.
+  H5dont_atexit();
   CLI::App app{"innochain: agent-based simulator of the innovation chain (basic research to market)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(INNOCHAIN_VERSION));
@@ -27,6 +31,12 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) return c.action();
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
+    return kExitBadInput;
+  } catch (const CLI::ValidationError& e) {
+    std::fprintf(stderr, "innochain: error: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const IncompatibleCheckpoint& e) {
+    std::fprintf(stderr, "innochain: error: %s\n", e.what());
     return kExitBadInput;
   } catch (const IoError& e) {
     std::fprintf(stderr, "innochain: error: %s\n", e.what());

@@ -1,12 +1,14 @@
 // `innochain run [SCENARIO]`: one simulation, written to an HDF5 run file.
 #include "cli/commands.hpp"
 #include "core/metrics.hpp"
+#include "output/checkpoint.hpp"
 #include "output/execute.hpp"
 #include "scenario/decode.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -26,7 +28,26 @@ struct RunOptions {
   bool force = false;
   bool quiet = false;
   bool timings = false;
+  std::int64_t checkpoint_every = 0;
+  std::string checkpoint;
+  bool resume = false;
+  std::string from_checkpoint;
 };
+
+/// Set by SIGINT / SIGTERM: the run loop checks it at the end of every month.
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void on_stop_signal(int signal) { stop_signal = signal; }
+
+/// Installs the handlers for one run. SA_RESETHAND: a second signal kills at once.
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 /// Progress on standard error: a redrawn bar on a terminal, plain lines otherwise.
 class Progress {
@@ -107,16 +128,58 @@ Subcommand add_run(CLI::App& app) {
   sub->add_flag("--force", o->force, "Overwrite an existing output file");
   sub->add_flag("-q,--quiet", o->quiet, "No progress and no summary");
   sub->add_flag("--timings", o->timings, "Print the seconds spent in setup, each phase and output (standard error)");
+  sub->add_option("--checkpoint-every", o->checkpoint_every,
+                  "Write a checkpoint every N months (also written on SIGINT/SIGTERM)")
+      ->check(CLI::Range(1, 100000));
+  sub->add_option("--checkpoint", o->checkpoint, "Checkpoint file (default: OUTPUT.checkpoint)");
+  sub->add_flag("--resume", o->resume,
+                "Continue an interrupted run from its checkpoint (scenario, seed and replication come from it)");
+  sub->add_option("--from-checkpoint", o->from_checkpoint,
+                  "Branch: start this scenario from a baseline run's checkpoint (shared burn-in)");
   return {sub, [o]() {
             std::vector<std::string> sets = o->sets;
             if (o->seed) sets.push_back(fmt::format("seed={}", *o->seed));
             if (o->months) sets.push_back(fmt::format("horizon_months={}", *o->months));
-            const Scenario s =
-                o->scenario.empty() ? load_builtin_baseline(sets) : load_scenario_file(o->scenario, sets);
-            const std::string path = o->output.empty() ? s.name + ".h5" : o->output;
+            std::string path = o->output;
+            std::int64_t replication = o->replication;
+            Scenario s;
+            if (o->resume) {
+              // The checkpoint says what the run was; anything else on the command line could only disagree.
+              if (!o->scenario.empty() || !sets.empty() || !o->from_checkpoint.empty())
+                throw CLI::ValidationError("--resume",
+                                           "takes the scenario, seed and overrides from the checkpoint: give only -o "
+                                           "and/or --checkpoint (and --threads)");
+              if (path.empty() && o->checkpoint.empty())
+                throw CLI::ValidationError("--resume", "needs -o FILE (or --checkpoint FILE)");
+              const Checkpoint c(o->checkpoint.empty() ? default_checkpoint_path(path) : o->checkpoint);
+              if (path.empty()) path = c.identity().output_path;
+              replication = c.identity().replication;
+              s = load_scenario_text(c.identity().scenario_yaml, c.path() + ":/scenario", ".");
+            } else {
+              s = o->scenario.empty() ? load_builtin_baseline(sets) : load_scenario_file(o->scenario, sets);
+            }
+            if (path.empty()) path = s.name + ".h5";
+            RunRequest request{path, o->force, replication, o->threads};
+            request.checkpoint_path = o->checkpoint;
+            request.checkpoint_every = o->checkpoint_every;
+            request.resume = o->resume;
+            request.branch_from = o->from_checkpoint;
+            request.stop = &stop_signal;
+            install_stop_handlers();
             Progress progress(s.horizon_months, s.output.progress_interval_months, o->quiet);
-            const RunResult r = execute_run(s, RunRequest{path, o->force, o->replication, o->threads},
-                                            [&](std::int64_t done, double secs) { progress.update(done, secs); });
+            const RunResult r =
+                execute_run(s, request, [&](std::int64_t done, double secs) { progress.update(done, secs); });
+            if (r.interrupted) {
+              const std::string ckpt = o->checkpoint.empty() ? default_checkpoint_path(path) : o->checkpoint;
+              std::fprintf(stderr,
+                           "innochain: %s: stopped after month %lld of %lld; checkpoint written to '%s', partial "
+                           "output in '%s.partial'\n"
+                           "innochain: resume with: innochain run --resume -o %s%s\n",
+                           stop_signal == SIGINT ? "SIGINT" : "SIGTERM", static_cast<long long>(r.months_completed),
+                           static_cast<long long>(s.horizon_months), ckpt.c_str(), path.c_str(), path.c_str(),
+                           o->checkpoint.empty() ? "" : (" --checkpoint " + o->checkpoint).c_str());
+              return 128 + static_cast<int>(stop_signal);
+            }
             if (!o->quiet) print_summary(s, r, path);
             if (o->timings) print_timings(r);
             return kExitOk;

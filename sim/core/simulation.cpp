@@ -98,9 +98,18 @@ const std::vector<Phase>& pipeline() {
   return phases;
 }
 
-Simulation::Simulation(const Scenario& scenario, RunKey key)
+Simulation::Simulation(const Scenario& scenario, RunKey key) : Simulation(scenario, key, State{}) {
+  State built = build_population(context_);
+  built.instruments = std::move(state_.instruments);
+  built.eligibility = std::move(state_.eligibility);
+  built.policy_spending = std::move(state_.policy_spending);
+  built.policy_units = std::move(state_.policy_units);
+  state_ = std::move(built);
+}
+
+Simulation::Simulation(const Scenario& scenario, RunKey key, State initial)
     : context_(scenario, key),
-      state_(build_population(context_)),
+      state_(std::move(initial)),
       metrics_(context_.fields, context_.regions, scenario.policies.size()),
       phase_seconds_(pipeline().size(), 0.0) {
   for (const PolicyConfig& p : scenario.policies) {

@@ -23,6 +23,9 @@ const std::vector<Phase>& pipeline();
 class Simulation {
  public:
   Simulation(const Scenario& scenario, RunKey key);
+  /// Starts from a given state instead of building the population (a checkpoint fills
+  /// an empty state after construction, once the policy instances exist).
+  Simulation(const Scenario& scenario, RunKey key, State initial);
 
   /// Runs one month: every phase, then the stock metrics.
   void step();

@@ -1,6 +1,7 @@
 #include "output/execute.hpp"
 
 #include "core/simulation.hpp"
+#include "output/checkpoint.hpp"
 #include "output/run_file.hpp"
 #include "policies/policy.hpp"
 #include "scenario/decode.hpp"
@@ -43,26 +44,60 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
   const auto since = [](std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
+  const RunKey key{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(request.replication)};
+  const CheckpointIdentity identity{info.scenario_yaml, request.replication, request.path};
+  const std::string checkpoint_path =
+      request.checkpoint_path.empty() ? default_checkpoint_path(request.path) : request.checkpoint_path;
+  // A resumed or branched run starts from a checkpoint: the state after its month and
+  // the output written up to it.
+  std::unique_ptr<Checkpoint> from;
+  if (request.resume) {
+    from = std::make_unique<Checkpoint>(checkpoint_path);
+    from->check_resume(info.scenario_yaml, request.replication);
+  } else if (!request.branch_from.empty()) {
+    from = std::make_unique<Checkpoint>(request.branch_from);
+    from->check_branch(s, request.replication);
+  }
   auto t_out = std::chrono::steady_clock::now();
   RunFileWriter writer(request.path, request.force, info);
   double output_seconds = since(t_out);
   const auto t_setup = std::chrono::steady_clock::now();
-  Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(request.replication)});
+  std::unique_ptr<Simulation> sim;
+  if (from) {
+    sim = std::make_unique<Simulation>(s, key, State{});
+    from->load_state(sim->state());
+    from->restore_output(writer);
+    from.reset();
+  } else {
+    sim = std::make_unique<Simulation>(s, key);
+  }
   const double setup_seconds = since(t_setup);
-  for (std::int64_t month = 0; month < s.horizon_months; ++month) {
-    sim.step();
+  RunResult result;
+  result.threads = threads;
+  result.start_month = sim->months_completed();
+  for (std::int64_t month = sim->months_completed(); month < s.horizon_months; ++month) {
+    sim->step();
     t_out = std::chrono::steady_clock::now();
-    writer.append(static_cast<std::int32_t>(month), sim.metrics());
-    writer.append_events(sim.state().events);
+    writer.append(static_cast<std::int32_t>(month), sim->metrics());
+    writer.append_events(sim->state().events);
     const auto interval = s.output.snapshot_interval_months;
-    if (interval > 0 && (month + 1) % interval == 0) writer.append_snapshot(static_cast<std::int32_t>(month), sim.state());
+    if (interval > 0 && (month + 1) % interval == 0) writer.append_snapshot(static_cast<std::int32_t>(month), sim->state());
     output_seconds += since(t_out);
     if (on_month) on_month(month + 1, elapsed());
+    const bool stop = request.stop != nullptr && *request.stop != 0 && month + 1 < s.horizon_months;
+    const bool periodic = request.checkpoint_every > 0 && (month + 1) % request.checkpoint_every == 0;
+    if (stop || periodic) write_checkpoint(checkpoint_path, identity, sim->state(), writer);
+    if (stop) {
+      // The writer's destructor leaves PATH.partial with status "partial".
+      result.interrupted = true;
+      result.months_completed = month + 1;
+      result.wall_seconds = elapsed();
+      return result;
+    }
   }
-  RunResult result{{}, 0.0, threads, {}};
   result.timings.emplace_back("setup", setup_seconds);
   for (std::size_t k = 0; k < pipeline().size(); ++k)
-    result.timings.emplace_back(std::string(pipeline()[k].name), sim.phase_seconds()[k]);
+    result.timings.emplace_back(std::string(pipeline()[k].name), sim->phase_seconds()[k]);
   // The writer's final flush and summary count as output; they are timed up to the
   // attributes themselves, which are written by finish().
   t_out = std::chrono::steady_clock::now();
@@ -73,7 +108,10 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
   writer.finish(elapsed());
   result.summary = writer.summary();
   result.wall_seconds = elapsed();
+  result.months_completed = s.horizon_months;
   return result;
 }
+
+std::string default_checkpoint_path(const std::string& run_path) { return run_path + ".checkpoint"; }
 
 }  // namespace innochain

@@ -4,6 +4,7 @@
 
 #include "scenario/scenario.hpp"
 
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -24,22 +25,40 @@ struct RunRequest {
     std::int64_t point = 0;
   };
   std::optional<SweepTag> sweep = std::nullopt;
+  /// Checkpoints (docs/reliability.md): written to `checkpoint_path` (default PATH.checkpoint)
+  /// every `checkpoint_every` months (0: never) and when `*stop` becomes non-zero.
+  std::string checkpoint_path{};
+  std::int64_t checkpoint_every = 0;
+  /// Set by a signal handler: the run stops at the end of the current month, writes a
+  /// checkpoint and leaves PATH.partial (RunResult::interrupted).
+  const volatile std::sig_atomic_t* stop = nullptr;
+  /// Continue the run saved in `checkpoint_path` (same scenario and replication).
+  bool resume = false;
+  /// Start from this checkpoint of another (baseline) run: a branch (shared burn-in).
+  std::string branch_from{};
 };
 
 struct RunResult {
-  std::vector<double> summary;  ///< per metric (kMetrics order)
+  std::vector<double> summary;  ///< per metric (kMetrics order); empty when interrupted
   double wall_seconds = 0.0;
   int threads = 0;
   /// Where the wall time went, in order: "setup" (building the population), each phase of
   /// the month pipeline, "output" (writing the run file). Also in the run file's root
   /// attributes seconds_NAME (benchmarks/run.py reads them).
   std::vector<std::pair<std::string, double>> timings;
+  bool interrupted = false;       ///< stopped by `stop`: checkpoint written, file left partial
+  std::int64_t months_completed = 0;
+  std::int64_t start_month = 0;   ///< month the run started from (a checkpoint's, else 0)
 };
+
+/// The default checkpoint file of run file PATH.
+std::string default_checkpoint_path(const std::string& run_path);
 
 /// Called after every month with (months done, seconds elapsed).
 using MonthCallback = std::function<void(std::int64_t, double)>;
 
-/// Runs the scenario for its horizon and writes the run file. Throws IoError.
+/// Runs the scenario for its horizon and writes the run file. Throws IoError, and
+/// IncompatibleCheckpoint when resuming or branching from a checkpoint that does not fit.
 RunResult execute_run(const Scenario& scenario, const RunRequest& request, const MonthCallback& on_month = {});
 
 }  // namespace innochain

@@ -39,6 +39,10 @@ class Handle {
 
   hid_t id() const { return id_; }
   explicit operator bool() const { return id_ >= 0; }
+  /// Forgets the identifier without closing it: after a failed write, closing could
+  /// make HDF5 write again (and HDF5 1.10 may crash on a full disk); the process is
+  /// about to exit and H5dont_atexit keeps HDF5 from closing it then.
+  void release() { id_ = H5I_INVALID_HID; }
   /// Closes now; returns false if HDF5 reported an error (e.g. a failed flush).
   bool reset() {
     bool ok = true;

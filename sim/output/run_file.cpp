@@ -1,5 +1,7 @@
 #include "output/run_file.hpp"
 
+#include "output/disk_space.hpp"
+
 #include <hdf5_hl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -7,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <ctime>
 #include <filesystem>
 #include <limits>
@@ -154,45 +157,160 @@ std::vector<double> as_double(const std::vector<From>& v) {
   return std::vector<double>(v.begin(), v.end());
 }
 
+/// The event logs' columns, in file order: f(group, name, column) for each (one list
+/// for writing them and for restoring them from a checkpoint).
+template <class Log, class F>
+void event_columns(Log& ev, F&& f) {
+  auto& t = ev.transfers;
+  f("events/transfers", "month", t.month);
+  f("events/transfers", "project", t.project);
+  f("events/transfers", "institute", t.institute);
+  f("events/transfers", "route", t.route);
+  f("events/transfers", "counterpart", t.counterpart);
+  f("events/transfers", "value", t.value);
+  f("events/transfers", "quality", t.quality);
+  auto& d = ev.deals;
+  f("events/deals", "month", d.month);
+  f("events/deals", "enterprise", d.enterprise);
+  f("events/deals", "financier", d.financier);
+  f("events/deals", "financier_kind", d.financier_kind);
+  f("events/deals", "round", d.round);
+  f("events/deals", "amount", d.amount);
+  auto& l = ev.launches;
+  f("events/launches", "month", l.month);
+  f("events/launches", "project", l.project);
+  f("events/launches", "field", l.field);
+  f("events/launches", "holder", l.holder);
+  f("events/launches", "origin_institute", l.origin_institute);
+  f("events/launches", "created_month", l.created_month);
+  f("events/launches", "quality", l.quality);
+}
+
+/// Copies the data (not the attributes) of every dataset below src/NAME to dst/NAME.
+void copy_data(hid_t src, const std::string& name, hid_t dst) {
+  H5I_type_t kind;
+  {
+    h5::Handle obj(h5::check(H5Oopen(src, name.c_str(), H5P_DEFAULT), "open " + name), H5Oclose);
+    kind = H5Iget_type(obj.id());
+  }
+  if (kind == H5I_GROUP) {
+    h5::Handle from = h5::open_group(src, name);
+    h5::Handle to = h5::create_group(dst, name);
+    for (const auto& member : h5::list_group(from.id())) copy_data(from.id(), member, to.id());
+    return;
+  }
+  if (kind != H5I_DATASET) return;
+  h5::Handle ds = h5::open_dataset(src, name);
+  h5::Handle type(h5::check(H5Dget_type(ds.id()), "type"), H5Tclose);
+  h5::Handle space(h5::check(H5Dget_space(ds.id()), "dataspace"), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(n) * H5Tget_size(type.id()));
+  if (n > 0) h5::check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "read " + name);
+  h5::Handle out_space(h5::check(H5Screate_simple(rank, dims.data(), nullptr), "dataspace"), H5Sclose);
+  h5::Handle out(h5::check(H5Dcreate2(dst, name.c_str(), type.id(), out_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           "create " + name),
+                 H5Dclose);
+  if (n > 0) h5::check(H5Dwrite(out.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "write " + name);
+}
+
+bool is_integer(hid_t ds) {
+  h5::Handle type(h5::check(H5Dget_type(ds), "type"), H5Tclose);
+  return H5Tget_class(type.id()) == H5T_INTEGER;
+}
+
 }  // namespace
 
 void RunFileWriter::append_events(const EventLog& ev) {
   const int level = info_.compression_level;
-  const auto& t = ev.transfers;
-  if (!t.month.empty()) {
-    h5::Handle g = group_at(file_.id(), "events/transfers");
-    append_column(g.id(), "month", t.month, level);
-    append_column(g.id(), "project", t.project, level);
-    append_column(g.id(), "institute", t.institute, level);
-    append_column(g.id(), "route", t.route, level);
-    append_column(g.id(), "counterpart", t.counterpart, level);
-    append_column(g.id(), "value", t.value, level);
-    append_column(g.id(), "quality", t.quality, level);
+  std::uintmax_t bytes = 0;
+  event_columns(ev, [&](const char*, const char*, const auto& column) { bytes += column.size() * 8; });
+  if (bytes > 0) ensure_room(partial_, bytes);
+  event_columns(ev, [&](const char* group, const char* name, const auto& column) {
+    if (column.empty()) return;  // logs of a kind with no event yet are not created
+    h5::Handle g = group_at(file_.id(), group);
+    append_column(g.id(), name, column, level);
+  });
+}
+
+void RunFileWriter::save_output(hid_t group) {
+  flush();
+  const hid_t f = file_.id();
+  for (const char* name : {"month", "series", "events", "snapshots"})
+    if (H5Lexists(f, name, H5P_DEFAULT) > 0) copy_data(f, name, group);
+  h5::write_attr(group, "snapshots", static_cast<std::int64_t>(snapshots_));
+}
+
+void RunFileWriter::restore_output(hid_t group) {
+  const int level = info_.compression_level;
+  const std::vector<double> months = h5::read_doubles(group, "month");
+  const std::size_t fields = info_.fields.size(), regions = info_.regions.size(), policies = info_.policies.size();
+  // Series: replayed month by month through append(), so /summary adds up exactly as in
+  // the uninterrupted run.
+  std::vector<std::vector<double>> saved(kMetricCount);
+  std::vector<std::size_t> saved_width(kMetricCount);
+  for (int m = 0; m < kMetricCount; ++m) {
+    const MetricDef& def = kMetrics[m];
+    std::vector<hsize_t> dims;
+    saved[m] = h5::read_doubles(group, std::string("series/") + def.name, &dims);
+    saved_width[m] = dims.size() > 1 ? dims[1] : 1;
+    const std::size_t width = metric_width(def, fields, regions, policies);
+    if (dims.empty() || dims[0] != months.size() || saved_width[m] > width ||
+        (saved_width[m] != width && def.dim != Dim::policy))
+      throw IoError(std::string("checkpoint: series ") + def.name + " does not fit this run");
   }
-  const auto& d = ev.deals;
-  if (!d.month.empty()) {
-    h5::Handle g = group_at(file_.id(), "events/deals");
-    append_column(g.id(), "month", d.month, level);
-    append_column(g.id(), "enterprise", d.enterprise, level);
-    append_column(g.id(), "financier", d.financier, level);
-    append_column(g.id(), "financier_kind", d.financier_kind, level);
-    append_column(g.id(), "round", d.round, level);
-    append_column(g.id(), "amount", d.amount, level);
+  MonthMetrics metrics(fields, regions, policies);
+  for (std::size_t t = 0; t < months.size(); ++t) {
+    metrics.clear();
+    for (int m = 0; m < kMetricCount; ++m)
+      for (std::size_t k = 0; k < saved_width[m]; ++k)
+        metrics.at(static_cast<Metric>(m), k) = saved[m][t * saved_width[m] + k];
+    append(static_cast<std::int32_t>(months[t]), metrics);
   }
-  const auto& l = ev.launches;
-  if (!l.month.empty()) {
-    h5::Handle g = group_at(file_.id(), "events/launches");
-    append_column(g.id(), "month", l.month, level);
-    append_column(g.id(), "project", l.project, level);
-    append_column(g.id(), "field", l.field, level);
-    append_column(g.id(), "holder", l.holder, level);
-    append_column(g.id(), "origin_institute", l.origin_institute, level);
-    append_column(g.id(), "created_month", l.created_month, level);
-    append_column(g.id(), "quality", l.quality, level);
+  // Events: one append of everything logged so far.
+  if (H5Lexists(group, "events", H5P_DEFAULT) > 0) {
+    EventLog ev;
+    event_columns(ev, [&](const char* g, const char* name, auto& column) {
+      const std::string path = std::string(g) + "/" + name;
+      if (H5Lexists(group, g, H5P_DEFAULT) <= 0 || H5Lexists(group, path.c_str(), H5P_DEFAULT) <= 0) return;
+      const std::vector<double> values = h5::read_doubles(group, path);
+      using T = typename std::decay_t<decltype(column)>::value_type;
+      column.assign(values.size(), T{});
+      for (std::size_t k = 0; k < values.size(); ++k) column[k] = static_cast<T>(values[k]);
+    });
+    append_events(ev);
+  }
+  // Snapshots: row by row, every column of every kind.
+  if (H5Lexists(group, "snapshots", H5P_DEFAULT) > 0) {
+    h5::Handle from = h5::open_group(group, "snapshots");
+    h5::Handle to = group_at(file_.id(), "snapshots");
+    const std::vector<double> snap_months = h5::read_doubles(from.id(), "month");
+    append_column(to.id(), "month", as_int(snap_months), level);
+    for (const auto& kind : h5::list_group(from.id())) {
+      if (kind == "month") continue;
+      h5::Handle kg = h5::open_group(from.id(), kind);
+      h5::Handle out = group_at(to.id(), kind);
+      for (const auto& name : h5::list_group(kg.id())) {
+        std::vector<hsize_t> dims;
+        const std::vector<double> values = h5::read_doubles(kg.id(), name, &dims);
+        if (dims.size() != 2) throw IoError("checkpoint: snapshot " + kind + "/" + name + " is not 2-D");
+        const bool integer = is_integer(h5::open_dataset(kg.id(), name).id());
+        for (hsize_t r = 0; r < dims[0]; ++r) {
+          const auto first = values.begin() + static_cast<std::ptrdiff_t>(r * dims[1]);
+          const auto last = first + static_cast<std::ptrdiff_t>(dims[1]);
+          if (integer) append_row(out.id(), name, r, as_int(std::vector<double>(first, last)), level);
+          else append_row(out.id(), name, r, std::vector<double>(first, last), level);
+        }
+      }
+    }
+    snapshots_ = snap_months.size();
   }
 }
 
 void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
+  ensure_room(partial_, 8 * (4 * s.institutes.size() + 9 * s.enterprises.size() + 5 * s.talent.size()));
   const int level = info_.compression_level;
   h5::Handle root = group_at(file_.id(), "snapshots");
   append_column(root.id(), "month", std::vector<std::int32_t>{month}, level);
@@ -244,7 +362,11 @@ void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
 }
 
 RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
-    : path_(std::move(path)), partial_(path_ + ".partial"), info_(std::move(info)), summary_(kMetricCount, 0.0) {
+    : path_(std::move(path)),
+      partial_(path_ + ".partial"),
+      info_(std::move(info)),
+      summary_(kMetricCount, 0.0),
+      exceptions_at_start_(std::uncaught_exceptions()) {
   h5::quiet_errors();
   std::error_code ec;
   if (fs::exists(path_, ec) && !force)
@@ -253,6 +375,7 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   if (!fs::is_directory(parent, ec)) throw IoError("output directory '" + parent.string() + "' does not exist");
   if (access(parent.c_str(), W_OK) != 0) throw IoError("output directory '" + parent.string() + "' is not writable");
 
+  ensure_room(partial_);
   file_ = h5::create_file(partial_);
   const hid_t f = file_.id();
   h5::write_attr(f, "format", std::string("innochain-run"));
@@ -342,7 +465,16 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
 }
 
 RunFileWriter::~RunFileWriter() {
-  if (finished_ || !file_) return;
+  if (finished_) return;
+  if (std::uncaught_exceptions() > exceptions_at_start_) {
+    for (auto& ds : series_) ds.release();
+    month_ds_.release();
+    file_.release();
+    std::error_code ec;
+    fs::remove(partial_, ec);
+    return;
+  }
+  if (!file_) return;
   try {
     flush();
     h5::write_attr(file_.id(), "months_completed", static_cast<std::int64_t>(written_));
@@ -366,6 +498,9 @@ void RunFileWriter::append(std::int32_t month, const MonthMetrics& metrics) {
 void RunFileWriter::flush() {
   const hsize_t rows = month_buffer_.size();
   if (rows == 0) return;
+  std::uintmax_t bytes = rows * 4;
+  for (const auto& b : buffer_) bytes += b.size() * 8;
+  ensure_room(partial_, bytes);
   const auto extend_and_write = [&](hid_t ds, int rank, hsize_t width, hid_t memtype, const void* data,
                                     const std::string& name) {
     const hsize_t new_dims[2] = {written_ + rows, width};
@@ -392,6 +527,7 @@ void RunFileWriter::flush() {
 
 void RunFileWriter::finish(double wall_seconds) {
   flush();
+  ensure_room(partial_, kMetricCount * 1024);  // /summary
   const hid_t f = file_.id();
   {
     h5::Handle summary = h5::create_group(f, "summary");

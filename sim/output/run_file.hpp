@@ -40,7 +40,9 @@ class RunFileWriter {
   RunFileWriter(std::string path, bool force, RunInfo info);
   RunFileWriter(const RunFileWriter&) = delete;
   RunFileWriter& operator=(const RunFileWriter&) = delete;
-  /// Without finish(), the file stays at PATH.partial with status "partial".
+  /// Without finish(), the file stays at PATH.partial with status "partial" (a stopped,
+  /// resumable run). When destroyed by an exception (an I/O failure), it abandons the
+  /// file instead: no further HDF5 call on it, and PATH.partial is removed.
   ~RunFileWriter();
 
   /// Appends month `month` (0-based) of every series.
@@ -56,6 +58,16 @@ class RunFileWriter {
   void set_timings(std::vector<std::pair<std::string, double>> timings) { timings_ = std::move(timings); }
   /// Writes /summary, marks the file complete and renames it to PATH.
   void finish(double wall_seconds);
+
+  /// Flushes, then copies what is written so far (/month, /series, /events, /snapshots)
+  /// into `group` of a checkpoint.
+  void save_output(hid_t group);
+  /// Writes the months saved by save_output into this (new) file, as if they had been
+  /// appended month by month; policy series gain zero columns for instances the saved
+  /// run did not have (a branch).
+  void restore_output(hid_t group);
+  /// Months appended so far.
+  std::int64_t months_appended() const { return static_cast<std::int64_t>(written_ + month_buffer_.size()); }
 
   const std::string& partial_path() const { return partial_; }
   /// Run totals (flows) and final values (stocks), per metric, summed over slots.
@@ -77,6 +89,7 @@ class RunFileWriter {
   std::vector<double> summary_;
   bool finished_ = false;
   std::vector<std::pair<std::string, double>> timings_;
+  int exceptions_at_start_ = 0;  ///< std::uncaught_exceptions() when constructed
 };
 
 /// SHA-256 of a text, as lowercase hex.

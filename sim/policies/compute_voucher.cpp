@@ -47,6 +47,14 @@ class ComputeVoucher final : public Instrument {
 
   double budget_left() const override { return budget_left_; }
 
+  void persist(StateIo& io) override {
+    io.scalar("allocated", allocated_);
+    io.column("winners", winners_);
+    io.column("cap_left", cap_left_);
+    io.column("granted", granted_);
+    io.scalar("budget_left", budget_left_);
+  }
+
  private:
   void allocate(const Context& c, const State& s, const Eligibility& eligible, int index) {
     allocated_ = true;

@@ -60,6 +60,8 @@ class GuidanceFund final : public Instrument {
     s.policy_spending[index] += capital;
   }
 
+  void persist(StateIo& io) override { io.scalar("created", created_); }
+
  private:
   bool created_ = false;
 };

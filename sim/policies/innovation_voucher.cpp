@@ -86,6 +86,54 @@ class InnovationVoucher final : public Instrument {
 
   const VoucherTrial& trial() const { return trial_; }
 
+  void persist(StateIo& io) override {
+    VoucherTrial& t = trial_;
+    io.scalar("allocation_month", t.allocation_month);
+    io.scalar("vouchers", t.vouchers);
+    io.scalar("eligible", t.eligible);
+    io.column("winners", t.winners);
+    io.column("losers", t.losers);
+    io.column("winners_revenue", t.winners_revenue);
+    io.column("losers_revenue", t.losers_revenue);
+    io.scalar("voucher_projects", t.voucher_projects);
+    io.scalar("deadweight_projects", t.deadweight_projects);
+    io.scalar("winners_own_projects", t.winners_own_projects);
+    io.scalar("losers_own_projects", t.losers_own_projects);
+    io.scalar("unused_vouchers", t.unused_vouchers);
+    io.scalar("pending", t.pending);
+    io.column("projects", t.projects);
+    io.scalar("spending_yuan", t.spending_yuan);
+    // The applicants' draws, one column per member.
+    std::vector<std::int32_t> firm, month;
+    std::vector<std::uint8_t> winner, redeems, would_buy;
+    std::vector<double> pick, shock;
+    for (const Applicant& a : pending_) {
+      firm.push_back(a.firm);
+      month.push_back(a.month);
+      winner.push_back(a.winner);
+      redeems.push_back(a.redeems);
+      would_buy.push_back(a.would_buy);
+      pick.push_back(a.pick);
+      shock.push_back(a.shock);
+    }
+    io.push("applicants");
+    io.column("firm", firm);
+    io.column("month", month);
+    io.column("winner", winner);
+    io.column("redeems", redeems);
+    io.column("would_buy", would_buy);
+    io.column("pick", pick);
+    io.column("shock", shock);
+    io.pop();
+    if (io.loading()) {
+      pending_.clear();
+      for (std::size_t k = 0; k < firm.size(); ++k)
+        pending_.push_back({firm.at(k), month.at(k), winner.at(k) != 0, redeems.at(k) != 0, would_buy.at(k) != 0,
+                            pick.at(k), shock.at(k)});
+    }
+    io.scalar("next", next_);
+  }
+
  private:
   struct Deal {
     std::size_t field, region;

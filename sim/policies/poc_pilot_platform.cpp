@@ -70,6 +70,12 @@ class PocPilotPlatform final : public Instrument {
 
   double budget_left() const override { return budget_left_; }
 
+  void persist(StateIo& io) override {
+    io.column("granted_cell", granted_cell_);
+    io.column("granted", granted_);
+    io.scalar("budget_left", budget_left_);
+  }
+
  private:
   std::vector<std::size_t> granted_cell_;  ///< cells given an allowance this month, ascending
   std::vector<double> granted_;            ///< their allowances, yuan

@@ -37,6 +37,8 @@ void Instrument::record(const Context&, const State&, MonthMetrics&, int) const 
 
 double Instrument::budget_left() const { return std::numeric_limits<double>::infinity(); }
 
+void Instrument::persist(StateIo&) {}
+
 bool Eligibility::kind_ok(const std::string& kind) const {
   return kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }

@@ -12,6 +12,7 @@
 
 #include "core/metrics.hpp"
 #include "core/state.hpp"
+#include "core/state_io.hpp"
 
 #include <functional>
 #include <memory>
@@ -89,6 +90,11 @@ class Instrument {
 
   /// Budget left, yuan (infinite for instruments without a budget).
   virtual double budget_left() const;
+
+  /// Lists the instance's own state that lives from one month to the next (budget left,
+  /// winners, allowances granted...) for checkpoints: one list, used to save and to load.
+  /// Instruments that keep nothing between months need not override it.
+  virtual void persist(StateIo& io);
 
  private:
   PolicyConfig config_;

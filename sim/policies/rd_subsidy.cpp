@@ -56,6 +56,14 @@ class RdSubsidy final : public Instrument {
 
   double budget_left() const override { return budget_left_; }
 
+  void persist(StateIo& io) override {
+    io.scalar("year", year_);
+    io.column("used_this_year", used_this_year_);
+    io.column("granted_firm", granted_firm_);
+    io.column("granted", granted_);
+    io.scalar("budget_left", budget_left_);
+  }
+
  private:
   std::int64_t year_ = -1;               ///< programme year of the last act
   std::vector<double> used_this_year_;   ///< per firm id, yuan paid in the current programme year

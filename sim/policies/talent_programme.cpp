@@ -41,6 +41,11 @@ class TalentProgramme final : public Instrument {
 
   double budget_left() const override { return budget_left_; }
 
+  void persist(StateIo& io) override {
+    io.scalar("granted", granted_);
+    io.scalar("budget_left", budget_left_);
+  }
+
  private:
   double granted_ = 0.0;  ///< this month's allowance, yuan
   double budget_left_;

@@ -61,11 +61,17 @@ class Decoder {
   void layer_file(const std::string& path, const Location& requested_at) {
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
-    if (!fs::exists(path)) {
+    // error_code overloads: a name the OS refuses (too long, bad bytes) is bad input, not a crash.
+    const bool exists = fs::exists(path, ec);
+    if (ec) {
+      error(requested_at, fmt::format("cannot access scenario file '{}': {}", path, ec.message()));
+      return;
+    }
+    if (!exists) {
       error(requested_at, fmt::format("scenario file '{}' does not exist", path));
       return;
     }
-    if (fs::is_directory(path)) {
+    if (fs::is_directory(path, ec)) {
       error(requested_at, fmt::format("scenario file '{}' is a directory", path));
       return;
     }
