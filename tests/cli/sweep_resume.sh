@@ -98,5 +98,33 @@ sed -i "s|base: ../guangdong_small.yaml|base: $scenarios/guangdong_small.yaml|" 
 expect_code "other sweep file refused" 2 $?
 contains "refusal explains" err.txt "holds a different sweep file"
 
+# The same under MPI: SIGKILL every rank part-way (a node lost, a job killed hard),
+# then finish it with --resume under mpirun again; the index equals the uninterrupted one.
+if command -v mpirun >/dev/null 2>&1; then
+  mpi=(env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+       OMPI_MCA_btl_vader_single_copy_mechanism=none mpirun -n 3 --oversubscribe)
+  "${mpi[@]}" "$bin" sweep "$sweep" -o mpikilled --set horizon_months=120 -q >out.txt 2>err.txt &
+  pid=$!
+  for _ in $(seq 1 1000); do
+    [ "$(complete_files mpikilled)" -ge 3 ] && break
+    sleep 0.02
+  done
+  # SIGKILL every rank at once (no clean-up anywhere), then mpirun itself.
+  pkill -KILL -f "sweep $sweep -o mpikilled" 2>/dev/null
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  done_before=$(complete_files mpikilled)
+  echo "MPI sweep killed after $done_before of 12 runs"
+  [ "$done_before" -lt 12 ] && ok "MPI sweep killed part-way" || fail "the MPI sweep finished before it could be killed"
+  "${mpi[@]}" "$bin" sweep "$sweep" -o mpikilled --set horizon_months=120 --resume -q >out.txt 2>err.txt
+  expect_code "MPI sweep resumed under mpirun" 0 $?
+  same_index "resumed MPI index equals the uninterrupted local one" straight mpikilled
+  for f in straight/runs/*.h5; do
+    h5diff "$f" "mpikilled/runs/$(basename "$f")" /series /series >/dev/null 2>&1 || fail "MPI series differ: $f"
+  done
+else
+  fail "mpirun not found (scripts/install-deps.sh installs openmpi-bin)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
