@@ -13,9 +13,7 @@
 #ifndef INNOCHAIN_VERSION
 #define INNOCHAIN_VERSION "0.0.0"
 #endif
-#ifndef INNOCHAIN_GIT_SHA
-#define INNOCHAIN_GIT_SHA "unknown"
-#endif
+#include "git_sha.hpp"  // generated at build time: INNOCHAIN_GIT_SHA
 
 namespace innochain {
 

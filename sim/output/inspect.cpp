@@ -85,7 +85,7 @@ std::string describe_run_file(const std::string& path) {
                        f.status(), f.attr("months_completed"));
   out += "attributes:\n";
   for (const auto& a : f.root_attrs()) out += fmt::format("  {:<20} {}\n", a, f.attr(a));
-  out += "series (month x field|region):\n";
+  out += "series (month x field|region|policy):\n";
   for (const auto& name : f.series_names()) {
     const SeriesData d = f.series(name);
     std::string shape;

@@ -18,9 +18,7 @@
 #ifndef INNOCHAIN_VERSION
 #define INNOCHAIN_VERSION "0.0.0"
 #endif
-#ifndef INNOCHAIN_GIT_SHA
-#define INNOCHAIN_GIT_SHA "unknown"
-#endif
+#include "git_sha.hpp"  // generated at build time: INNOCHAIN_GIT_SHA
 
 namespace innochain {
 
@@ -310,7 +308,7 @@ void RunFileWriter::restore_output(hid_t group) {
 }
 
 void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
-  ensure_room(partial_, 8 * (4 * s.institutes.size() + 9 * s.enterprises.size() + 5 * s.talent.size()));
+  ensure_room(partial_, 8 * (5 * s.institutes.size() + 13 * s.enterprises.size() + 5 * s.talent.size()));  // columns below
   const int level = info_.compression_level;
   h5::Handle root = group_at(file_.id(), "snapshots");
   append_column(root.id(), "month", std::vector<std::int32_t>{month}, level);

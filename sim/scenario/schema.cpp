@@ -129,8 +129,9 @@ std::vector<Param> stage_keys() {
                           return s.chain.progress.stages[st].hazard_per_month;
                         },
                         "Monthly failure probability of a project of latent quality 1 in the stage.",
-                        "prior default; the baseline calibrates it to stage pass rates (drug phases as a guide), "
-                        "docs/validation.md"));
+                        st == 0 ? std::string("prior (BASIC is not calibrated)")
+                                : std::string("prior default; the baseline calibrates it to stage pass rates (drug "
+                                              "phases as a guide), docs/validation.md")));
   }
   return keys;
 }
@@ -347,7 +348,7 @@ std::vector<Param> build_schema() {
            "A round covers this many months of the start-up's unfunded project cost (its funding gap)."),
       real("chain.finance.venture_threshold", AT(chain.finance.venture_threshold), "log quality", -10.0, 10.0,
            "Log-quality signal a median venture fund needs to invest at seed.",
-           "prior default; the baseline calibrates it to the incubator funnel, docs/validation.md"),
+           "prior (the calibration tried it for the incubator funnel and dropped it, docs/validation.md)"),
       real("chain.finance.threshold_step_per_round", AT(chain.finance.threshold_step_per_round), "log quality", 0.0,
            5.0, "Added signal needed per later round (series A, B).",
            "prior default; the baseline calibrates it to the venture funnel, docs/validation.md"),
@@ -412,10 +413,11 @@ std::vector<Param> build_schema() {
            "New SMEs a year, as a share of the enterprises at the start.",
            "prior default; the baseline calibrates it to the high-tech enterprise count, docs/validation.md"),
       real("chain.entry.talent_founding_per_year", AT(chain.entry.talent_founding_per_year), "1/year", 0.0, 1.0,
-           "Yearly probability that a person of entrepreneurial propensity 1 founds a start-up."),
+           "Yearly probability that a person of entrepreneurial propensity 1 founds a start-up.",
+           "prior default; the baseline calibrates it to first-year survival, docs/validation.md"),
       real("chain.entry.founder_seed_yuan", AT(chain.entry.founder_seed_yuan), "yuan", 0.0, 1e10,
            "Founders' own money put into a new start-up (an outside source in the ledger).",
-           "prior default; the baseline calibrates it to first-year survival, docs/validation.md"),
+           "prior default; the baseline sets it by hand (50 000 yuan, not searched), docs/model.md section 3.5"),
   };
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,
