@@ -6,6 +6,7 @@
 # checkpoints are refused with exit 2.
 # Usage: checkpoint_resume.sh PATH_TO_innochain PATH_TO_tests_data PATH_TO_same_results.py
 set -u
+source "$(dirname "$0")/lib.sh"
 bin=$1
 data=$2
 same=$3
@@ -13,16 +14,6 @@ scenario=$data/reliability/all_instruments.yaml
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0
-failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect_code() {  # NAME EXPECTED ACTUAL
-  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; fi
-}
-contains() {  # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
-}
 same_results() {  # NAME A B
   if /usr/bin/python3 "$same" "$2" "$3" >same.txt 2>&1; then ok "$1"; else fail "$1:"; sed 's/^/    /' same.txt; fi
 }
@@ -131,5 +122,4 @@ mv base12.h5.checkpoint half.ckpt.partial
 expect_code "resume from a half-written checkpoint" 3 $?
 contains "says the run died while writing it" err.txt "the run died while writing it"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

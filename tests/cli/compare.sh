@@ -3,21 +3,12 @@
 # sweep writes them, or DIR/*.h5), formats, and the refusals (exit 2) of mismatched or
 # unfinished inputs. Usage: compare.sh PATH_TO_innochain PATH_TO_scenarios
 set -u
+source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0
-failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect_code() {  # NAME EXPECTED ACTUAL
-  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; sed 's/^/    /' err.txt; fi
-}
-contains() {  # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
-}
 
 small="$scenarios/guangdong_small.yaml"
 vouchers="$scenarios/policies/compute_voucher.yaml"
@@ -103,5 +94,4 @@ expect_code "empty directory refused" 2 $?
 "$bin" compare base no_such_file.h5 >out.txt 2>err.txt
 expect_code "missing file is an I/O error" 3 $?
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

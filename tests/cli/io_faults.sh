@@ -5,6 +5,7 @@
 # parts that need a mount are skipped with a SKIP line otherwise).
 # Usage: io_faults.sh PATH_TO_innochain PATH_TO_tests_data
 set -u
+source "$(dirname "$0")/lib.sh"
 bin=$1
 data=$2
 scenario=$data/reliability/all_instruments.yaml
@@ -16,16 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work" || exit 1
-passed=0
-failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect_code() {  # NAME EXPECTED ACTUAL
-  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; fi
-}
-contains() {  # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
-}
 no_output() {  # NAME PATH: neither PATH nor PATH.partial nor PATH.checkpoint.partial exists
   if [ ! -e "$2" ] && [ ! -e "$2.partial" ] && [ ! -e "$2.checkpoint.partial" ]; then ok "$1"; else fail "$1: left $(ls -d "$2"* 2>/dev/null)"; fi
 }
@@ -125,5 +116,4 @@ if tmpfs_at "$work/ro" 1m; then
   fi
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

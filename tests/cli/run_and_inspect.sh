@@ -3,21 +3,12 @@
 # through the real binary: files, exit codes (SPEC section 7) and messages.
 # Usage: run_and_inspect.sh PATH_TO_innochain PATH_TO_scenarios
 set -u
+source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0
-failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect_code() {  # NAME EXPECTED ACTUAL
-  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; fi
-}
-contains() {  # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
-}
 
 # A run writes a complete file, prints plain progress lines when not on a terminal, and a summary.
 "$bin" run "$scenarios/guangdong_small.yaml" -o run.h5 --months 24 >out.txt 2>err.txt
@@ -84,5 +75,4 @@ contains "built-in baseline" builtin.yaml "name: guangdong_baseline"
 "$bin" validate "$scenarios"/*.yaml "$scenarios"/policies/*.yaml >out.txt 2>err.txt
 expect_code "every shipped scenario validates" 0 $?
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -3,12 +3,9 @@
 # run), and there is at least one example per design kind.
 # Usage: sweep_examples.sh PATH_TO_innochain PATH_TO_scenarios
 set -u
+source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
-passed=0
-failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 for f in "$scenarios"/sweeps/*.yaml; do
   if out=$("$bin" sweep "$f" --dry-run 2>&1); then ok "$(basename "$f"): $out"; else
     fail "$(basename "$f")"
@@ -18,5 +15,4 @@ done
 for kind in grid lhs sobol morris saltelli list csv; do
   grep -lq "kind: $kind\$" "$scenarios"/sweeps/*.yaml && ok "an example of kind $kind" || fail "no example of kind $kind"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -5,23 +5,12 @@
 # without tolerance) and the index the same apart from wall_seconds.
 # Usage: sweep_executors.sh PATH_TO_innochain PATH_TO_scenarios
 set -u
+source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0
-failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect_code() {  # NAME EXPECTED ACTUAL
-  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; fi
-}
-contains() {  # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
-}
-# The index without its wall_seconds column (the 6th; no field before it is quoted).
-index_but_wall() { [ -s "$1/index.csv" ] && cut -d, -f6 --complement "$1/index.csv" || echo "no index in $1"; }
 same_runs() {  # NAME DIR_A DIR_B
   local n=0 bad=0 f
   for f in "$2"/runs/*.h5; do
@@ -85,5 +74,4 @@ contains "partition" job.sh "#SBATCH --partition=short"
 contains "tasks run their block" job.sh "--slurm-array --threads 1 --jobs 2 --set horizon_months=12"
 [ ! -e slurm_dir ] && ok "emit-sbatch creates no directory" || fail "emit-sbatch created the sweep directory"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -6,22 +6,12 @@
 # the others complete.
 # Usage: sweep_resume.sh PATH_TO_innochain PATH_TO_scenarios
 set -u
+source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0
-failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect_code() {  # NAME EXPECTED ACTUAL
-  if [ "$3" -eq "$2" ]; then ok "$1"; else fail "$1: exit code $3, expected $2"; fi
-}
-contains() {  # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
-}
-index_but_wall() { [ -s "$1/index.csv" ] && cut -d, -f6 --complement "$1/index.csv" || echo "no index in $1"; }
 same_index() {  # NAME DIR_A DIR_B
   if diff <(index_but_wall "$2") <(index_but_wall "$3") >diff.txt; then ok "$1"; else
     fail "$1: index differs"; sed 's/^/    /' diff.txt; fi
@@ -126,5 +116,4 @@ else
   fail "mpirun not found (scripts/install-deps.sh installs openmpi-bin)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

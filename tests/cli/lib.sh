@@ -1,0 +1,23 @@
+# Shared by the command-line test scripts: counters and checks that print one
+# "ok NAME" or "FAIL NAME" line each; a script ends with `finish`.
+# Source it before the script changes directory:
+#   source "$(dirname "$0")/lib.sh"
+passed=0
+failed=0
+ok() { echo "ok $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+expect_code() {  # NAME EXPECTED ACTUAL (on failure shows ./err.txt when there is one)
+  if [ "$3" -eq "$2" ]; then ok "$1"; else
+    fail "$1: exit code $3, expected $2"
+    if [ -s err.txt ]; then sed 's/^/    /' err.txt; fi
+  fi
+}
+contains() {  # NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in output:"; sed 's/^/    /' "$2"; fi
+}
+# A sweep's index without its wall_seconds column (the 6th; no field before it is quoted).
+index_but_wall() { [ -s "$1/index.csv" ] && cut -d, -f6 --complement "$1/index.csv" || echo "no index in $1"; }
+finish() {  # the summary line; the exit status tells ctest
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
