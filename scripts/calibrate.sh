@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reruns the calibration search (docs/validation.md, "Calibration"): Nelder-Mead over the
-# calibrated parameters on a 1/20 world, 2 replications per point, writing
+# Reruns the calibration search (docs/validation.md, "Calibration"): damped Newton steps (or
+# --method nelder-mead) over the calibrated parameters on a 1/4 world, 4 replications per point, writing
 # analysis/validation/calibration_result.json. Copy the best parameters into
 # scenarios/guangdong_baseline.yaml, then confirm with scripts/validate.sh.
 # Extra arguments go to analysis/validation/calibrate.py (--help lists them).

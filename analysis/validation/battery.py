@@ -316,7 +316,7 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, stat: 
     w("### Enterprise size\n")
     w("![size distribution](figures/size_distribution.png)\n")
     w(f"Annual revenue of the {s['n']:,} alive firms in the final month"
-      + (f" (a 1/{1 / scale:g} world has 1/{1 / scale:g} of the firms)" if scale < 1 else "") + ". Upper-tail (CCDF) exponent: Hill estimate alpha = {s['hill'][0.01]:.2f}"
+      + (f" (a 1/{1 / scale:g} world has 1/{1 / scale:g} of the firms)" if scale < 1 else "") + f". Upper-tail (CCDF) exponent: Hill estimate alpha = {s['hill'][0.01]:.2f}"
       f" (top 1 %), {s['hill'][0.05]:.2f} ± {s['hill_se_5']:.2f} (top 5 %), {s['hill'][0.10]:.2f} (top 10 %);"
       f" continuous power-law MLE with the x_min that minimises the Kolmogorov-Smirnov distance:"
       f" alpha = {s['alpha_mle']:.2f} above {s['xmin_myuan']:.0f} million yuan a year (KS = {s['ks']:.3f}). Across the"
@@ -432,6 +432,7 @@ def main(argv=None) -> int:
         "products_per_year": "products launched a year",
         "venture_deals_per_year": "venture rounds a year",
         "startups_alive": "alive start-ups",
+        "newborn_rounds_36m": "venture rounds within 36 months of founding, per newborn firm (the incubator figure read as a cohort)",
         "startups_founded_per_year": "start-ups founded a year (talent + spin-offs)",
         "sme_entries_per_year": "new SMEs a year",
         "firm_exits_per_year": "firm exits a year",

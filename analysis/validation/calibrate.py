@@ -6,7 +6,7 @@ squared log deviation of the model's mean moment (over replications) from the ta
     J(theta) = sum_t w_t * (ln m_t(theta) - ln target_t)^2,
 
 with the common random numbers of replications 0..R-1. The search runs on a reduced world
-(world.scale = 1/20 by default; moments are mapped back to the province by dividing counts and
+(world.scale = 1/4 by default; moments are mapped back to the province by dividing counts and
 yuan by world.scale), 84 months per run (the measurement window is months 36-71), starting from
 the values in scenarios/guangdong_baseline.yaml. Two methods:
 
@@ -68,6 +68,12 @@ PARAMETERS = {
     # the mix of new firms, hence first-year survival.
     "talent_founding": (["chain.entry.talent_founding_per_year"], "first_year_survival", -4.0),
     "threshold_step": (["chain.finance.threshold_step_per_round"], "venture_second_round", -0.35),
+    # A round covers this many months of a start-up's funding gap: longer runways mean fewer rounds
+    # per firm-year (the incubator funnel). The seed threshold is no lever for it (docs/validation.md).
+    "round_runway": (["chain.finance.round_runway_months"], "incubator_financing_ratio", -1.0),
+    # Dongguan's enterprises spend a larger share of revenue on R&D than the province's (its
+    # industrial specialisation, which the five fields do not capture).
+    "dongguan_rd": (["world.regions.dongguan.rd_share_multiplier"], "rd_intensity_dongguan", 1.3),
     "hazard_breakthrough": (["chain.progress.stages.breakthrough.hazard_per_month"], "pass_breakthrough", None),
     "hazard_proof_of_concept": (["chain.progress.stages.proof_of_concept.hazard_per_month"], "pass_proof_of_concept", None),
     "hazard_pilot": (["chain.progress.stages.pilot.hazard_per_month"], "pass_pilot", None),
@@ -99,8 +105,9 @@ def resolved(binary: str, scenario: str) -> dict:
 
 
 def get_key(d: dict, key: str):
+    """The value at a dotted scenario key; list elements (regions, fields) are addressed by name."""
     for p in key.split("."):
-        d = d[p]
+        d = next(x for x in d if x.get("name") == p) if isinstance(d, list) else d[p]
     return d
 
 
@@ -108,7 +115,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default="build/innochain")
     ap.add_argument("--scenario", default="scenarios/guangdong_baseline.yaml")
-    ap.add_argument("--scale", type=float, default=0.05)
+    ap.add_argument("--scale", type=float, default=0.25)
     ap.add_argument("--replications", type=int, default=4)
     ap.add_argument("--months", type=int, default=84,
                     help="months simulated per run (the window ends at 72; seeds are followed 36 months)")

@@ -164,6 +164,16 @@ def run_moments(path: str, window=WINDOW) -> dict:
         m["first_year_survival"] = 1.0 - (failed_first_year & newborn).sum() / n_new if n_new else float("nan")
 
         m["newborn_firms"] = n_new
+        # The incubator funnel read as a cohort figure: venture rounds (lead funds) a newborn
+        # firm raises within 36 months of its founding (a typical incubation period), per firm,
+        # over the firms founded after the burn-in that can be followed for 36 months.
+        cohort = newborn & (founded >= window[0]) & (founded < T - 36)
+        n_coh = int(cohort.sum())
+        if n_coh:
+            rounds = sum(1 for e, mo in zip(ev_e[lead], ev_m[lead]) if cohort[e] and mo <= founded[e] + 36)
+            m["newborn_rounds_36m"] = rounds / n_coh
+        else:
+            m["newborn_rounds_36m"] = float("nan")
         n_ent = int(entrant.sum())
         m["first_year_survival_all_entrants"] = 1.0 - (failed_first_year & entrant).sum() / n_ent if n_ent else float("nan")
         m["entrants"] = n_ent

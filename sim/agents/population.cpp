@@ -132,7 +132,7 @@ State build_population(const Context& c) {
         max_age = 36;
       }
       en.revenue_yuan_per_month[i] = median * rng.lognormal(0.0, p.revenue_log_sd);
-      en.rd_share[i] = p.rd_share_of_revenue;
+      en.rd_share[i] = p.rd_share_of_revenue * s.world.regions[en.region[i]].rd_share_multiplier;
       en.absorptive_base[i] = std::clamp(rng.normal(p.absorptive_capacity_mean, 0.2), 0.0, 1.0);
       en.absorptive_capacity[i] = en.absorptive_base[i];
       en.base_size[i] = en.revenue_yuan_per_month[i];
@@ -440,7 +440,7 @@ std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, st
   en.region[e] = static_cast<std::uint16_t>(region);
   en.field[e] = static_cast<std::uint16_t>(field);
   en.revenue_yuan_per_month[e] = 0.0;
-  en.rd_share[e] = c.scenario.agents.enterprises.rd_share_of_revenue;
+  en.rd_share[e] = c.scenario.agents.enterprises.rd_share_of_revenue * c.scenario.world.regions[region].rd_share_multiplier;
   en.absorptive_base[e] = absorptive_base;
   en.absorptive_capacity[e] = absorptive_base;
   en.base_size[e] = base_size;

@@ -38,6 +38,7 @@ enum class Stream : std::uint32_t {
   finance,        ///< per enterprise: candidate funds and signals
   market,         ///< per enterprise: acquisitions, exit multiples
   entry,          ///< per creator: founders and new SMEs
+  sme_exit,       ///< per SME: the month's exogenous exit draw
   sweep_design = 900,  ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
   policy = 1000,  ///< policy instance k draws from stream policy + k (see policy_rng)
 };

@@ -82,6 +82,7 @@ void market(const Context& c, State& s, MonthMetrics& m) {
   const double margin = ep.operating_margin;
   const double monthly_rate = fp.bank_interest_per_year / 12.0;
   std::vector<std::int32_t> exited;
+  const double sme_exit = 1.0 - std::pow(1.0 - ep.sme_exit_per_year, 1.0 / 12.0);  // monthly, compounds to the yearly rate
   for (std::size_t e = 0; e < en.size(); ++e) {
     if (!en.alive[e]) continue;
     const std::size_t f = en.field[e];
@@ -118,7 +119,13 @@ void market(const Context& c, State& s, MonthMetrics& m) {
     const double burn = overhead + en.rd_spent_yuan[e];
     const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
     en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
-    if (en.loss_months[e] >= ep.exit_after_loss_months) exited.push_back(static_cast<std::int32_t>(e));
+    if (en.loss_months[e] >= ep.exit_after_loss_months) {
+      exited.push_back(static_cast<std::int32_t>(e));
+    } else if (en.kind[e] == EnterpriseKind::sme && sme_exit > 0.0) {
+      // Exits for reasons outside the model (owners retiring, relocation, certification lost).
+      Rng rng(c.key, Stream::sme_exit, static_cast<std::uint32_t>(e), month);
+      if (rng.bernoulli(sme_exit)) exited.push_back(static_cast<std::int32_t>(e));
+    }
   }
 
   // Stakes by enterprise, for exits and write-offs.

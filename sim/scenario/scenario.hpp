@@ -21,6 +21,7 @@ struct RegionSpec {
   double enterprise_share = 0.0;  ///< share of enterprises located here
   double financier_share = 0.0;   ///< share of financiers located here
   double talent_share = 0.0;      ///< share of unemployed talent living here
+  double rd_share_multiplier = 1.0;  ///< enterprises' R&D budget share here, relative to the province's
 };
 
 /// A technology field, which is also an industrial sector.
@@ -90,6 +91,7 @@ struct EnterpriseParams {
   std::int64_t exit_after_loss_months = 6;  ///< consecutive months of losses with cash running out before exit
   double overhead_yuan_per_staff_month = 1.5e4;  ///< fixed costs (rent, administration) per R&D employee
   double cash_cap_months = 6.0;  ///< established firms pay out cash above this many months of revenue
+  double sme_exit_per_year = 0.0;  ///< SMEs closing or leaving for reasons outside the model, a year
 };
 
 struct FinancierParams {

@@ -68,6 +68,9 @@ std::vector<Param> region_keys() {
       share("talent_share", REGION(talent_share),
             "Share of talent not employed at start who live in the region (employed talent live where their "
             "employer is)."),
+      real("rd_share_multiplier", REGION(rd_share_multiplier), "1", 0.0, 10.0,
+           "Multiplies agents.enterprises.rd_share_of_revenue for enterprises located in the region (regional "
+           "R&D effort: industrial specialisation the fields do not capture)."),
   };
 }
 
@@ -215,7 +218,7 @@ std::vector<Param> build_schema() {
       real("agents.enterprises.revenue_log_sd", AT(agents.enterprises.revenue_log_sd), "log points", 0.0, 5.0,
            "Log standard deviation of revenue within a sub-kind."),
       share("agents.enterprises.rd_share_of_revenue", AT(agents.enterprises.rd_share_of_revenue),
-            "Share of revenue spent on R&D projects.", "prior; Dongguan R&D intensity 4.1 % (SPEC section 10)"),
+            "Share of revenue spent on R&D projects.", "prior anchored to the high-tech enterprise certification rule (R&D at least 3-5 % of revenue by firm size)"),
       share("agents.enterprises.absorptive_capacity_mean", AT(agents.enterprises.absorptive_capacity_mean),
             "Mean absorptive capacity (beta-like, in [0, 1]): raises own-project quality and contract research."),
       share("agents.enterprises.operating_margin", AT(agents.enterprises.operating_margin),
@@ -234,6 +237,10 @@ std::vector<Param> build_schema() {
       real("agents.enterprises.cash_cap_months", AT(agents.enterprises.cash_cap_months), "months", 0.0, 1200.0,
            "Chain leaders and SMEs pay their owners the cash above this many months of revenue (dividends); "
            "start-ups keep their cash."),
+      prob("agents.enterprises.sme_exit_per_year", AT(agents.enterprises.sme_exit_per_year),
+           "Annual probability that an SME closes or leaves the province for reasons the model does not represent "
+           "(owners retiring, relocation, losing the high-tech certification); drawn monthly.",
+           "prior (0 = off); the baseline uses 0.04, docs/validation.md"),
 
       // ---- agents: financiers
       integer("agents.financiers.count", AT(agents.financiers.count), "financiers", 0, 1e6,

@@ -116,3 +116,25 @@ TEST_CASE("parallel workforce aggregates are bit-identical to the serial id-orde
     CHECK(std::accumulate(serial.enterprises.rd_staff.begin(), serial.enterprises.rd_staff.end(), 0) > 0);
   }
 }
+
+TEST_CASE("a region's rd_share_multiplier scales its enterprises' R&D share of revenue", "[population]") {
+  Scenario s = test::tiny_scenario();
+  s.agents.enterprises.count = 400;
+  s.world.regions = {{"plain", 0.5, 0.5, 0.5, 0.5}, {"intensive", 0.5, 0.5, 0.5, 0.5, 2.5}};
+  s.world.friction = {{1.0, 1.0}, {1.0, 1.0}};
+  const Context c(s, RunKey{3, 0});
+  State st = build_population(c);
+  const auto& en = st.enterprises;
+  const std::size_t last = s.world.regions.size() - 1;
+  const double rho = s.agents.enterprises.rd_share_of_revenue;
+  std::size_t in_last = 0;
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    CHECK(en.rd_share[e] == (en.region[e] == last ? rho * 2.5 : rho));
+    in_last += en.region[e] == last;
+  }
+  CHECK(in_last > 100);
+  CHECK(in_last < 300);
+  // Firms founded later in the region get it too.
+  const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, 0, last, 1e5, 1e5, 0.5);
+  CHECK(st.enterprises.rd_share[e] == rho * 2.5);
+}

@@ -500,3 +500,43 @@ TEST_CASE("a funded start-up with enough revenue lists; investors are paid by pu
   CHECK(st.ledger.month[lf_listing_proceeds] == Approx(proceeds));
   CHECK(m.at(m_exits_listing) == 1.0);
 }
+
+TEST_CASE("SMEs exit at sme_exit_per_year for reasons outside the model; other kinds do not", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.agents.enterprises.sme_exit_per_year = 0.3;
+  const Context c(s, RunKey{8, 0});
+  State st = empty_world(c, {1.0e9});
+  // Profitable firms with cash: the loss rule never fires, so every exit is an exogenous one.
+  const int n = 2000;
+  for (int k = 0; k < n; ++k) firm(c, st, EnterpriseKind::sme, 0, 1e6, 1e8);
+  const std::int32_t leader = firm(c, st, EnterpriseKind::chain_leader, 0, 1e6, 1e8);
+  const std::int32_t startup = firm(c, st, EnterpriseKind::startup, 0, 1e6, 1e8);
+  int exits = 0;
+  for (int month = 0; month < 12; ++month) {
+    MonthMetrics m(1, 1);
+    market_balanced(c, st, m);
+    exits += static_cast<int>(m.total(m_firm_exits));
+    st.month += 1;
+  }
+  CHECK(st.enterprises.alive[leader] == 1);
+  CHECK(st.enterprises.alive[startup] == 1);
+  int alive = 0;
+  for (int k = 0; k < n; ++k) alive += st.enterprises.alive[k];
+  CHECK(exits == n - alive);
+  // The monthly hazard compounds to the yearly rate: about 600 of 2 000 leave within a year
+  // (binomial s.d. about 20).
+  CHECK(std::abs(exits - 0.3 * n) < 5.0 * std::sqrt(n * 0.3 * 0.7));
+
+  SECTION("at 0 (the default) no SME leaves") {
+    s.agents.enterprises.sme_exit_per_year = 0.0;
+    const Context c0(s, RunKey{8, 0});
+    State st0 = empty_world(c0, {1.0e9});
+    for (int k = 0; k < 100; ++k) firm(c0, st0, EnterpriseKind::sme, 0, 1e6, 1e8);
+    for (int month = 0; month < 12; ++month) {
+      MonthMetrics m(1, 1);
+      market(c0, st0, m);
+      CHECK(m.total(m_firm_exits) == 0.0);
+      st0.month += 1;
+    }
+  }
+}
