@@ -1,6 +1,7 @@
 #include "links/market.hpp"
 
 #include "agents/population.hpp"
+#include "core/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -43,6 +44,19 @@ double pay_investors(State& s, const std::vector<std::int32_t>& stakes, const st
 
 }  // namespace
 
+void size_shocks(const Context& c, State& s) {
+  const double sd = c.scenario.chain.market.size_shock_sd_per_year / std::sqrt(12.0);
+  if (sd <= 0.0) return;
+  Enterprises& en = s.enterprises;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+  // exp(sd Z - sd^2 / 2) has mean 1: the shocks spread firms out without moving the average.
+  for_each_index(en.size(), [&](std::size_t e) {
+    if (!en.alive[e]) return;
+    Rng rng(c.key, Stream::size_shock, static_cast<std::uint32_t>(e), month);
+    en.base_size[e] *= std::exp(sd * rng.normal() - 0.5 * sd * sd);
+  });
+}
+
 void market(const Context& c, State& s, MonthMetrics& m) {
   const auto& p = c.scenario.chain.market;
   const auto& fp = c.scenario.chain.finance;
@@ -50,6 +64,8 @@ void market(const Context& c, State& s, MonthMetrics& m) {
   Projects& pr = s.projects;
   const std::size_t F = c.fields;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+
+  size_shocks(c, s);
 
   // Products: obsolescence, then this month's launches.
   const double keep = std::pow(1.0 - p.product_obsolescence_per_year, 1.0 / 12.0);

@@ -21,6 +21,11 @@ Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_dem
 /// Pareto exit multiple with scale x_min and tail index alpha, from a uniform draw u in (0, 1).
 double exit_multiple(const FinanceParams& p, double u);
 
+/// Idiosyncratic shocks to the existing business of every alive firm: base size b_e *=
+/// exp(sd Z - sd^2/2), sd = chain.market.size_shock_sd_per_year / sqrt(12), Z ~ N(0, 1) from
+/// stream size_shock (entity e, this month). Called first by market(); no-op when sd = 0.
+void size_shocks(const Context& c, State& s);
+
 /// Reads: products launched this month, demand, enterprises, investments.
 /// Writes: enterprises' revenue, cash, debt, products, alive and kind; funds' capital;
 /// investments' status; projects of exited and acquired firms.

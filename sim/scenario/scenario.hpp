@@ -204,6 +204,7 @@ struct MarketParams {
   double product_obsolescence_per_year = 0.25;
   double acquisition_probability = 0.03;      ///< monthly chance a start-up with a product is bought
   double acquisition_revenue_months = 36.0;   ///< price in months of revenue
+  double size_shock_sd_per_year = 0.0;        ///< s.d. of idiosyncratic log shocks to a firm's existing business, per sqrt(year)
 };
 
 /// Entry of start-ups and SMEs.

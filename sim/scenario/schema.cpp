@@ -414,6 +414,11 @@ std::vector<Param> build_schema() {
            "Monthly chance that a start-up with a launched product is bought by a chain leader of its field."),
       real("chain.market.acquisition_revenue_months", AT(chain.market.acquisition_revenue_months), "months", 0.0,
            600.0, "Acquisition price in months of the start-up's revenue."),
+      real("chain.market.size_shock_sd_per_year", AT(chain.market.size_shock_sd_per_year), "log points/sqrt(year)",
+           0.0, 2.0,
+           "Standard deviation of idiosyncratic shocks to a firm's existing business: its base size follows a "
+           "driftless geometric random walk (Gibrat's law); 0 switches the shocks off.",
+           "prior (0 = off); the baseline uses 0.3, docs/validation.md"),
 
       // ---- chain: entry
       real("chain.entry.sme_entry_per_year", AT(chain.entry.sme_entry_per_year), "1/year", 0.0, 1.0,

@@ -540,3 +540,44 @@ TEST_CASE("SMEs exit at sme_exit_per_year for reasons outside the model; other k
     }
   }
 }
+
+TEST_CASE("size shocks are a driftless geometric random walk of the base size", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.chain.market.size_shock_sd_per_year = 0.6;
+  const Context c(s, RunKey{9, 0});
+  State st = empty_world(c, {1.0e9});
+  const int n = 4000;
+  for (int k = 0; k < n; ++k) firm(c, st, EnterpriseKind::sme, 0, 1e6, 1e8);
+  st.enterprises.alive[0] = 0;  // an exited firm keeps its size
+  for (int month = 0; month < 12; ++month) {
+    size_shocks(c, st);
+    st.month += 1;
+  }
+  CHECK(st.enterprises.base_size[0] == 1e6);
+  double mean = 0.0, mean_log = 0.0, var_log = 0.0;
+  for (int k = 1; k < n; ++k) {
+    mean += st.enterprises.base_size[k] / (n - 1);
+    mean_log += std::log(st.enterprises.base_size[k] / 1e6) / (n - 1);
+  }
+  for (int k = 1; k < n; ++k) var_log += std::pow(std::log(st.enterprises.base_size[k] / 1e6) - mean_log, 2) / (n - 2);
+  // After a year: log size ~ N(-sd^2/2, sd^2) with sd = 0.6, so the mean size is unchanged.
+  CHECK(std::sqrt(var_log) == Approx(0.6).epsilon(0.05));
+  CHECK(mean_log == Approx(-0.18).margin(0.04));
+  CHECK(mean == Approx(1e6).epsilon(0.04));
+
+  SECTION("the same key gives the same sizes; sd 0 changes nothing") {
+    State again = empty_world(c, {1.0e9});
+    for (int k = 0; k < n; ++k) firm(c, again, EnterpriseKind::sme, 0, 1e6, 1e8);
+    again.enterprises.alive[0] = 0;
+    for (int month = 0; month < 12; ++month) {
+      size_shocks(c, again);
+      again.month += 1;
+    }
+    CHECK(test::same_bits(again.enterprises.base_size, st.enterprises.base_size));
+    Scenario off = s;
+    off.chain.market.size_shock_sd_per_year = 0.0;
+    const Context c0(off, RunKey{9, 0});
+    size_shocks(c0, again);
+    CHECK(test::same_bits(again.enterprises.base_size, st.enterprises.base_size));
+  }
+}
