@@ -61,9 +61,10 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // serial, in id order): a firm's project in PROOF_OF_CONCEPT or PILOT whose (field, holder
   // region) cell has a platform is served while the cell's capacity and this month's allowance
   // last. The platform pays the share sigma of a served project's cost; the holder funds the rest.
-  std::vector<double> platform_share(n, 0.0);    ///< sigma per active project (0 if not served)
-  std::vector<std::int32_t> platform_cell(n, -1);  ///< the serving cell, -1 if not served
-  if (!s.platform_policy.empty()) {
+  const bool platforms = !s.platform_policy.empty();
+  std::vector<double> platform_share(platforms ? n : 0, 0.0);    ///< sigma per active project (0 if not served)
+  std::vector<std::int32_t> platform_cell(platforms ? n : 0, -1);  ///< the serving cell, -1 if not served
+  if (platforms) {
     std::vector<double> served(s.platform_policy.size(), 0.0);
     for (std::size_t j = 0; j < n; ++j) {
       const std::int32_t id = pr.active[j];
@@ -81,18 +82,35 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     }
   }
 
-  // Holders' demand, total and compute (serial in id order: sums independent of threads);
-  // a firm's demand leaves out what platforms pay.
+  // Holders' demand, total and compute; a firm's demand leaves out what platforms pay. Per
+  // project in parallel, then summed per holder serially in id order (the same sums for any
+  // number of threads).
+  std::vector<std::int32_t> holder_of(n);  ///< institute h as ~h (negative), firm h as h
+  std::vector<double> own_cost(n), own_compute(n);
+  for_blocks(n, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) {
+      const std::int32_t id = pr.active[j];
+      const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
+      if (pr.holder_kind[id] == HolderKind::institute) {
+        holder_of[j] = ~pr.holder[id];
+        own_cost[j] = cost;
+        own_compute[j] = 0.0;
+      } else {
+        const double own = platforms ? cost * (1.0 - platform_share[j]) : cost;
+        holder_of[j] = pr.holder[id];
+        own_cost[j] = own;
+        own_compute[j] = own * c.scenario.world.fields[pr.field[id]].compute_intensity;
+      }
+    }
+  });
   std::vector<double> inst_demand(in.size(), 0.0), firm_demand(en.size(), 0.0), firm_compute(en.size(), 0.0);
   for (std::size_t j = 0; j < n; ++j) {
-    const std::int32_t id = pr.active[j];
-    const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
-    if (pr.holder_kind[id] == HolderKind::institute) {
-      inst_demand[pr.holder[id]] += cost;
+    const std::int32_t code = holder_of[j];
+    if (code < 0) {
+      inst_demand[static_cast<std::size_t>(~code)] += own_cost[j];
     } else {
-      const double own = cost * (1.0 - platform_share[j]);
-      firm_demand[pr.holder[id]] += own;
-      firm_compute[pr.holder[id]] += own * c.scenario.world.fields[pr.field[id]].compute_intensity;
+      firm_demand[static_cast<std::size_t>(code)] += own_cost[j];
+      firm_compute[static_cast<std::size_t>(code)] += own_compute[j];
     }
   }
   // Coverage of the non-compute cost (funding) and of the compute cost, per holder.
@@ -103,26 +121,26 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // Per firm, independent of the others: in parallel.
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
-        en.funding_gap_yuan[e] = 0.0;
-        en.pipeline_quality[e] = 0.0;
-        en.rd_spent_yuan[e] = 0.0;
-        const double demand = firm_demand[e], compute = firm_compute[e];
-        if (demand <= 0.0) continue;
-        // Policy levers: a compute subsidy pays part of the compute bill, an R&D subsidy part of
-        // the rest of the cost, each within this month's allowance; the firm funds the remainder.
-        compute_paid[e] = std::min(en.compute_subsidy_rate[e] * compute, en.compute_allowance_yuan[e]);
-        rd_paid[e] = std::min(en.rd_subsidy_rate[e] * (demand - compute_paid[e]), en.rd_allowance_yuan[e]);
-        en.compute_allowance_yuan[e] -= compute_paid[e];  // what is left tells the instrument what was used
-        en.rd_allowance_yuan[e] -= rd_paid[e];
-        const double own_need = demand - compute_paid[e] - rd_paid[e];
-        const double budget = enterprise_project_budget(c, en, e);
-        const double phi = own_need > 0.0 ? std::min(1.0, budget / own_need) : 1.0;
-        en.funding_gap_yuan[e] = std::max(0.0, own_need - budget);
-        // Share of the cost beyond the compute subsidy that is paid (by the R&D subsidy and the firm).
-        const double rest = demand - compute_paid[e];
-        const double psi = rest > 0.0 ? (rd_paid[e] + phi * own_need) / rest : 1.0;
-        firm_funding[e] = psi;
-        firm_compute_cov[e] = compute > 0.0 ? (compute_paid[e] + psi * (compute - compute_paid[e])) / compute : psi;
+      en.funding_gap_yuan[e] = 0.0;
+      en.pipeline_quality[e] = 0.0;
+      en.rd_spent_yuan[e] = 0.0;
+      const double demand = firm_demand[e], compute = firm_compute[e];
+      if (demand <= 0.0) continue;
+      // Policy levers: a compute subsidy pays part of the compute bill, an R&D subsidy part of
+      // the rest of the cost, each within this month's allowance; the firm funds the remainder.
+      compute_paid[e] = std::min(en.compute_subsidy_rate[e] * compute, en.compute_allowance_yuan[e]);
+      rd_paid[e] = std::min(en.rd_subsidy_rate[e] * (demand - compute_paid[e]), en.rd_allowance_yuan[e]);
+      en.compute_allowance_yuan[e] -= compute_paid[e];  // what is left tells the instrument what was used
+      en.rd_allowance_yuan[e] -= rd_paid[e];
+      const double own_need = demand - compute_paid[e] - rd_paid[e];
+      const double budget = enterprise_project_budget(c, en, e);
+      const double phi = own_need > 0.0 ? std::min(1.0, budget / own_need) : 1.0;
+      en.funding_gap_yuan[e] = std::max(0.0, own_need - budget);
+      // Share of the cost beyond the compute subsidy that is paid (by the R&D subsidy and the firm).
+      const double rest = demand - compute_paid[e];
+      const double psi = rest > 0.0 ? (rd_paid[e] + phi * own_need) / rest : 1.0;
+      firm_funding[e] = psi;
+      firm_compute_cov[e] = compute > 0.0 ? (compute_paid[e] + psi * (compute - compute_paid[e])) / compute : psi;
     }
   });
   // One parallel pass over fixed blocks of the active list: draws, progress and stage moves
@@ -144,9 +162,8 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   enum : std::size_t { c_failures = 0, c_basic = kStages, c_breakthroughs, c_poc, c_launched, c_active, c_size = c_active + kStages };
   std::vector<Block> blocks(block_count(n));
   std::vector<double> paid(n, 0.0);
-  std::vector<std::int32_t> holder_of(n);  ///< institute h as ~h (negative), firm h as h
   std::vector<double> quality_of(n);       ///< the project's quality, -inf if it failed
-  std::vector<double> platform_pays(s.platform_policy.empty() ? 0 : n, 0.0);
+  std::vector<double> platform_pays(platforms ? n : 0, 0.0);
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
     Block& blk = blocks[begin / kBlock];
     blk.rd_institutes.assign(R, 0.0);
@@ -163,7 +180,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       const Stage st = pr.stage[id];
       double phi = kind == HolderKind::institute ? inst_coverage[h] : firm_funding[h];
       double chi = kind == HolderKind::institute ? inst_coverage[h] : firm_compute_cov[h];
-      const std::int32_t cell = platform_cell[j];
+      const std::int32_t cell = platforms ? platform_cell[j] : -1;
       if (cell >= 0) {  // the platform pays sigma of the cost; the holder's coverage applies to the rest
         const double sigma = platform_share[j];
         phi = sigma + (1.0 - sigma) * phi;
@@ -175,7 +192,6 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       const double kappa = c.scenario.world.fields[f].compute_intensity;
       const double pays = cost * (kappa * chi + (1.0 - kappa) * phi);
       paid[j] = pays;
-      holder_of[j] = kind == HolderKind::institute ? ~h : h;
       blk.coverage += phi;
       blk.compute[f] += pays * kappa;
       if (kind == HolderKind::institute) {
@@ -244,7 +260,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     en.rd_spent_yuan[h] += paid[j];
     en.pipeline_quality[h] = std::max(en.pipeline_quality[h], quality_of[j]);
   }
-  if (!s.platform_policy.empty()) {
+  if (platforms) {
     for (std::size_t j = 0; j < n; ++j) {
       if (platform_cell[j] < 0) continue;  // only firms' projects are served
       const double pays = platform_pays[j];
@@ -296,10 +312,17 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   add_counts(m_breakthroughs, c_breakthroughs);
   add_counts(m_proof_of_concept_completed, c_poc);
   add_counts(m_products_launched, c_launched);
-  // Firms pay what the policy subsidies and platforms did not; the subsidies are public money.
-  for (std::size_t e = 0; e < en.size(); ++e) {
+  // Firms pay what the policy subsidies and platforms did not (per firm, in parallel); the
+  // subsidies are public money, summed serially in firm order.
+  const bool subsidies = block_reduce(
+      en.size(), 0, [&](int& any, std::size_t e) { any |= compute_paid[e] > 0.0 || rd_paid[e] > 0.0; },
+      [](int& a, int b) { a |= b; }) != 0;
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e)
+      if (!(en.rd_spent_yuan[e] <= 0.0)) en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e] - platform_paid[e];
+  });
+  for (std::size_t e = 0; e < en.size() && subsidies; ++e) {
     if (en.rd_spent_yuan[e] <= 0.0) continue;
-    en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e] - platform_paid[e];
     for (const auto& [amount, policy] : {std::pair{compute_paid[e], en.compute_policy[e]}, std::pair{rd_paid[e], en.rd_policy[e]}}) {
       if (amount <= 0.0) continue;
       s.ledger.month[lf_policy_spending] += amount;
