@@ -30,14 +30,32 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
   update_workforce(s);
   for (std::size_t i = 0; i < s.institutes.size(); ++i)
     m.at(m_researchers, s.institutes.region[i]) += s.institutes.researchers[i];
+  // Alive firms: staff and counts are integers (exact in any order); cash and debt are
+  // fixed-block sums (the same for any thread count).
   const Enterprises& en = s.enterprises;
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    if (!en.alive[e]) continue;
-    m.at(m_enterprise_rd_staff, en.region[e]) += en.rd_staff[e];
-    m.at(m_enterprise_cash) += en.cash_yuan[e];
-    m.at(m_enterprises_alive, en.field[e]) += 1.0;
-    m.at(m_credit_outstanding) += en.debt_yuan[e];
-  }
+  struct Firms {
+    std::vector<std::int64_t> staff, alive;  ///< per region, per field
+    double cash = 0.0, debt = 0.0;
+  };
+  const Firms firms = block_reduce(
+      en.size(), Firms{std::vector<std::int64_t>(c.regions, 0), std::vector<std::int64_t>(c.fields, 0)},
+      [&](Firms& f, std::size_t e) {
+        if (!en.alive[e]) return;
+        f.staff[en.region[e]] += en.rd_staff[e];
+        f.alive[en.field[e]] += 1;
+        f.cash += en.cash_yuan[e];
+        f.debt += en.debt_yuan[e];
+      },
+      [](Firms& a, const Firms& b) {
+        for (std::size_t r = 0; r < a.staff.size(); ++r) a.staff[r] += b.staff[r];
+        for (std::size_t k = 0; k < a.alive.size(); ++k) a.alive[k] += b.alive[k];
+        a.cash += b.cash;
+        a.debt += b.debt;
+      });
+  for (std::size_t r = 0; r < c.regions; ++r) m.at(m_enterprise_rd_staff, r) += static_cast<double>(firms.staff[r]);
+  for (std::size_t f = 0; f < c.fields; ++f) m.at(m_enterprises_alive, f) += static_cast<double>(firms.alive[f]);
+  m.at(m_enterprise_cash) += firms.cash;
+  m.at(m_credit_outstanding) += firms.debt;
   // Head counts over the talent table: integer counts, so the block order cannot change them.
   const Talent& t = s.talent;
   struct Heads {

@@ -85,8 +85,8 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // Holders' demand, total and compute; a firm's demand leaves out what platforms pay. Per
   // project in parallel, then summed per holder serially in id order (the same sums for any
   // number of threads).
-  std::vector<std::int32_t> holder_of(n);  ///< institute h as ~h (negative), firm h as h
-  std::vector<double> own_cost(n), own_compute(n);
+  const auto holder_of = scratch_array<std::int32_t>(n);  ///< institute h as ~h (negative), firm h as h
+  const auto own_cost = scratch_array<double>(n), own_compute = scratch_array<double>(n);
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) {
       const std::int32_t id = pr.active[j];
@@ -103,7 +103,8 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       }
     }
   });
-  std::vector<double> inst_demand(in.size(), 0.0), firm_demand(en.size(), 0.0), firm_compute(en.size(), 0.0);
+  std::vector<double> inst_demand(in.size(), 0.0);
+  const auto firm_demand = filled_array(en.size(), 0.0), firm_compute = filled_array(en.size(), 0.0);
   for (std::size_t j = 0; j < n; ++j) {
     const std::int32_t code = holder_of[j];
     if (code < 0) {
@@ -114,8 +115,11 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     }
   }
   // Coverage of the non-compute cost (funding) and of the compute cost, per holder.
-  std::vector<double> inst_coverage(in.size(), 1.0), firm_funding(en.size(), 1.0), firm_compute_cov(en.size(), 1.0);
-  std::vector<double> compute_paid(en.size(), 0.0), rd_paid(en.size(), 0.0), platform_paid(en.size(), 0.0);
+  std::vector<double> inst_coverage(in.size(), 1.0);
+  // Written for every firm by the loop below.
+  const auto firm_funding = scratch_array<double>(en.size()), firm_compute_cov = scratch_array<double>(en.size());
+  const auto compute_paid = scratch_array<double>(en.size()), rd_paid = scratch_array<double>(en.size());
+  const auto platform_paid = filled_array(en.size(), 0.0);
   for (std::size_t i = 0; i < in.size(); ++i)
     if (inst_demand[i] > 0.0) inst_coverage[i] = std::min(1.0, institute_project_budget(c, in, i) / inst_demand[i]);
   // Per firm, independent of the others: in parallel.
@@ -124,6 +128,8 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       en.funding_gap_yuan[e] = 0.0;
       en.pipeline_quality[e] = 0.0;
       en.rd_spent_yuan[e] = 0.0;
+      firm_funding[e] = firm_compute_cov[e] = 1.0;
+      compute_paid[e] = rd_paid[e] = 0.0;
       const double demand = firm_demand[e], compute = firm_compute[e];
       if (demand <= 0.0) continue;
       // Policy levers: a compute subsidy pays part of the compute bill, an R&D subsidy part of
@@ -161,8 +167,8 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   };
   enum : std::size_t { c_failures = 0, c_basic = kStages, c_breakthroughs, c_poc, c_launched, c_active, c_size = c_active + kStages };
   std::vector<Block> blocks(block_count(n));
-  std::vector<double> paid(n, 0.0);
-  std::vector<double> quality_of(n);       ///< the project's quality, -inf if it failed
+  const auto paid = scratch_array<double>(n);
+  const auto quality_of = scratch_array<double>(n);  ///< the project's quality, -inf if it failed
   std::vector<double> platform_pays(platforms ? n : 0, 0.0);
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
     Block& blk = blocks[begin / kBlock];
