@@ -431,6 +431,47 @@ void update_workforce(State& st) {
   });
 }
 
+void update_staff_counts(State& st) {
+  Institutes& in = st.institutes;
+  Enterprises& en = st.enterprises;
+  const Talent& t = st.talent;
+  const std::size_t ni = in.size(), ne = en.size();
+  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <= 1) {
+    std::fill(in.researchers.begin(), in.researchers.end(), 0);
+    std::fill(en.rd_staff.begin(), en.rd_staff.end(), 0);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (t.employer_kind[i] == EmployerKind::institute) in.researchers[static_cast<std::size_t>(t.employer[i])] += 1;
+      else if (t.employer_kind[i] == EmployerKind::enterprise) en.rd_staff[static_cast<std::size_t>(t.employer[i])] += 1;
+    }
+    return;
+  }
+  // Per-thread counts (one array for both tables: institutes first), added up: integers,
+  // so the order does not matter.
+  tbb::enumerable_thread_specific<std::vector<std::int32_t>> partials([&] { return std::vector<std::int32_t>(ni + ne, 0); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, t.size(), 1 << 15), [&](const tbb::blocked_range<std::size_t>& r) {
+    std::vector<std::int32_t>& count = partials.local();
+    for (std::size_t i = r.begin(); i < r.end(); ++i) {
+      const auto kind = t.employer_kind[i];
+      if (kind == EmployerKind::institute) count[static_cast<std::size_t>(t.employer[i])] += 1;
+      else if (kind == EmployerKind::enterprise) count[ni + static_cast<std::size_t>(t.employer[i])] += 1;
+    }
+  });
+  std::vector<const std::vector<std::int32_t>*> parts;
+  for (const auto& p : partials) parts.push_back(&p);
+  for (std::size_t i = 0; i < ni; ++i) {
+    std::int32_t n = 0;
+    for (const auto* p : parts) n += (*p)[i];
+    in.researchers[i] = n;
+  }
+  for_blocks(ne, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      std::int32_t n = 0;
+      for (const auto* p : parts) n += (*p)[ni + e];
+      en.rd_staff[e] = n;
+    }
+  });
+}
+
 std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, std::size_t field, std::size_t region,
                             double base_size, double cash, double absorptive_base) {
   Enterprises& en = st.enterprises;

@@ -25,6 +25,12 @@ void update_workforce(State& state);
 /// (and what update_workforce falls back to where it cannot prove the order irrelevant).
 void update_workforce_serial(State& state);
 
+/// Recomputes only the head counts (researchers per institute, R&D staff per enterprise)
+/// from the talent table, leaving the other aggregates as they are: what the talent market
+/// needs to size vacancies before it recomputes everything with update_workforce. Integer
+/// counts: the same for any thread count.
+void update_staff_counts(State& state);
+
 /// Appends one enterprise (an entrant: start-up, spin-off or SME) with the given
 /// market base size and cash; returns its id. The caller records where the cash came from.
 std::int32_t add_enterprise(const Context& c, State& state, EnterpriseKind kind, std::size_t field, std::size_t region,

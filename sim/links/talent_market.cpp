@@ -79,8 +79,9 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   // 2. Vacancies: staff targets minus current staff (after departures). Open positions, one
   //    slot each, in employer order: slot k of a list belongs to the employer e with
   //    first_slot[e] <= k < first_slot[e + 1] (the list itself is not built). Institutes'
-  //    slots are for researchers.
-  update_workforce(s);
+  //    slots are for researchers. Only the head counts are needed here (update_workforce in
+  //    step 5 recomputes all aggregates before anything reads them).
+  update_staff_counts(s);
   std::vector<std::int64_t> inst_open(in.size()), firm_open(en.size());
   for (std::size_t i = 0; i < in.size(); ++i)
     inst_open[i] = std::max<std::int64_t>(0, institute_staff_target(c, in, i) - in.researchers[i]);
