@@ -510,9 +510,31 @@ void resolve_employers(State& st) {
 }
 
 void index_enterprises_by_field(State& st, std::size_t fields) {
-  st.enterprises_by_field.assign(fields, {});
-  for (std::size_t e = 0; e < st.enterprises.size(); ++e)
-    if (st.enterprises.alive[e]) st.enterprises_by_field[st.enterprises.field[e]].push_back(static_cast<std::int32_t>(e));
+  // Per block and field, the alive firms are counted in parallel; each block then writes its
+  // ids at its offset in each field's list (ascending ids, as a serial pass would list them).
+  const Enterprises& en = st.enterprises;
+  const std::size_t nb = block_count(en.size());
+  std::vector<std::size_t> offset(nb * fields, 0);  // [block][field]
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    std::size_t* count = offset.data() + begin / kBlock * fields;
+    for (std::size_t e = begin; e < end; ++e)
+      if (en.alive[e]) count[en.field[e]] += 1;
+  });
+  st.enterprises_by_field.resize(fields);
+  for (std::size_t f = 0; f < fields; ++f) {
+    std::size_t running = 0;
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t here = offset[b * fields + f];
+      offset[b * fields + f] = running;
+      running += here;
+    }
+    st.enterprises_by_field[f].resize(running);
+  }
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    std::size_t* next = offset.data() + begin / kBlock * fields;
+    for (std::size_t e = begin; e < end; ++e)
+      if (en.alive[e]) st.enterprises_by_field[en.field[e]][next[en.field[e]]++] = static_cast<std::int32_t>(e);
+  });
 }
 
 }  // namespace innochain

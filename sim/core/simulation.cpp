@@ -61,6 +61,7 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
   struct Heads {
     std::vector<std::int64_t> unemployed;  ///< per region
     std::int64_t industry_scientists = 0;
+    std::int64_t present = 0;  ///< people in the province
   };
   const Heads heads = block_reduce(
       t.size(), Heads{std::vector<std::int64_t>(c.regions, 0), 0},
@@ -68,16 +69,18 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
         if (t.employer_kind[i] == EmployerKind::none) h.unemployed[t.region[i]] += 1;
         if (t.employer_kind[i] == EmployerKind::enterprise && t.role[i] == Role::industry_scientist)
           h.industry_scientists += 1;
+        h.present += t.employer_kind[i] != EmployerKind::outside;
       },
       [](Heads& a, const Heads& b) {
         for (std::size_t r = 0; r < a.unemployed.size(); ++r) a.unemployed[r] += b.unemployed[r];
         a.industry_scientists += b.industry_scientists;
+        a.present += b.present;
       },
       1 << 15);
   for (std::size_t r = 0; r < c.regions; ++r) m.at(m_unemployed, r) += static_cast<double>(heads.unemployed[r]);
   m.at(m_industry_scientists) += static_cast<double>(heads.industry_scientists);
   for (double cap : s.financiers.capital_yuan) m.at(m_fund_capital) += cap;
-  m.at(m_people_in_province) = static_cast<double>(people_in_province(s));
+  m.at(m_people_in_province) = static_cast<double>(heads.present);  // = people_in_province(s)
   m.at(m_money_stock) = money_stock(s);
   m.at(m_money_sources) = s.ledger.sources();
   m.at(m_money_sinks) = s.ledger.sinks();
