@@ -445,28 +445,30 @@ void update_staff_counts(State& st) {
     }
     return;
   }
-  // Per-thread counts (one array for both tables: institutes first), added up: integers,
-  // so the order does not matter.
-  tbb::enumerable_thread_specific<std::vector<std::int32_t>> partials([&] { return std::vector<std::int32_t>(ni + ne, 0); });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, t.size(), 1 << 15), [&](const tbb::blocked_range<std::size_t>& r) {
-    std::vector<std::int32_t>& count = partials.local();
-    for (std::size_t i = r.begin(); i < r.end(); ++i) {
-      const auto kind = t.employer_kind[i];
-      if (kind == EmployerKind::institute) count[static_cast<std::size_t>(t.employer[i])] += 1;
-      else if (kind == EmployerKind::enterprise) count[ni + static_cast<std::size_t>(t.employer[i])] += 1;
-    }
-  });
+  StaffCounts counts(ni, ne);
+  for_blocks(
+      t.size(),
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) counts.add(t, i);
+      },
+      1 << 15);
+  counts.store(st);
+}
+
+void StaffCounts::store(State& st) {
+  Institutes& in = st.institutes;
+  Enterprises& en = st.enterprises;
   std::vector<const std::vector<std::int32_t>*> parts;
-  for (const auto& p : partials) parts.push_back(&p);
-  for (std::size_t i = 0; i < ni; ++i) {
+  for (const auto& p : partials_) parts.push_back(&p);
+  for (std::size_t i = 0; i < in.size(); ++i) {
     std::int32_t n = 0;
     for (const auto* p : parts) n += (*p)[i];
     in.researchers[i] = n;
   }
-  for_blocks(ne, [&](std::size_t begin, std::size_t end) {
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       std::int32_t n = 0;
-      for (const auto* p : parts) n += (*p)[ni + e];
+      for (const auto* p : parts) n += (*p)[institutes_ + e];
       en.rd_staff[e] = n;
     }
   });

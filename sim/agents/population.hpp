@@ -3,6 +3,8 @@
 
 #include "core/state.hpp"
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -30,6 +32,27 @@ void update_workforce_serial(State& state);
 /// needs to size vacancies before it recomputes everything with update_workforce. Integer
 /// counts: the same for any thread count.
 void update_staff_counts(State& state);
+
+/// Head counts of employers gathered during a parallel pass over the talent table that
+/// does other work too: add(t, i) for each person after the pass has settled their
+/// employer, then store() writes researchers and R&D staff. Per-thread integer counts, so
+/// the result is the same for any thread count.
+class StaffCounts {
+ public:
+  StaffCounts(std::size_t institutes, std::size_t enterprises)
+      : institutes_(institutes), partials_([n = institutes + enterprises] { return std::vector<std::int32_t>(n, 0); }) {}
+  void add(const Talent& t, std::size_t i) {
+    const auto kind = t.employer_kind[i];
+    if (kind != EmployerKind::institute && kind != EmployerKind::enterprise) return;
+    const auto e = static_cast<std::size_t>(t.employer[i]);
+    partials_.local()[kind == EmployerKind::institute ? e : institutes_ + e] += 1;
+  }
+  void store(State& state);
+
+ private:
+  std::size_t institutes_;
+  tbb::enumerable_thread_specific<std::vector<std::int32_t>> partials_;
+};
 
 /// Appends one enterprise (an entrant: start-up, spin-off or SME) with the given
 /// market base size and cash; returns its id. The caller records where the cash came from.

@@ -46,6 +46,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   const std::size_t nb = block_count(n);
   std::vector<std::size_t> offset(nb, 0);  // searchers per block, then their first pick's index
   std::vector<std::int64_t> leavers(nb, 0);
+  StaffCounts staff(in.size(), en.size());  // head counts after the departures, for step 2
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
     std::size_t searchers_here = 0;
     std::int64_t left_here = 0;
@@ -64,6 +65,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
         continue;
       }
       t.months_in_job[i] += 1;
+      staff.add(t, i);
       if (unemployed || rng.bernoulli(p.search_rate_employed)) {
         searching[i] = 1;
         searchers_here += 1;
@@ -79,9 +81,9 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   // 2. Vacancies: staff targets minus current staff (after departures). Open positions, one
   //    slot each, in employer order: slot k of a list belongs to the employer e with
   //    first_slot[e] <= k < first_slot[e + 1] (the list itself is not built). Institutes'
-  //    slots are for researchers. Only the head counts are needed here (update_workforce in
-  //    step 5 recomputes all aggregates before anything reads them).
-  update_staff_counts(s);
+  //    slots are for researchers. Only the head counts are needed here, and step 1 counted
+  //    them (update_workforce in step 5 recomputes all aggregates before anything reads them).
+  staff.store(s);
   std::vector<std::int64_t> inst_open(in.size()), firm_open(en.size());
   for (std::size_t i = 0; i < in.size(); ++i)
     inst_open[i] = std::max<std::int64_t>(0, institute_staff_target(c, in, i) - in.researchers[i]);
