@@ -449,7 +449,8 @@ void update_staff_counts(State& st) {
   for_blocks(
       t.size(),
       [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) counts.add(t, i);
+        std::vector<std::int32_t>& local = counts.local();
+        for (std::size_t i = begin; i < end; ++i) counts.add(local, t, i);
       },
       1 << 15);
   counts.store(st);

@@ -50,6 +50,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
     std::size_t searchers_here = 0;
     std::int64_t left_here = 0;
+    std::vector<std::int32_t>& staff_here = staff.local();
     for (std::size_t i = begin; i < end; ++i) {
       searching[i] = 0;
       if (t.employer_kind[i] == EmployerKind::outside) continue;
@@ -65,7 +66,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
         continue;
       }
       t.months_in_job[i] += 1;
-      staff.add(t, i);
+      staff.add(staff_here, t, i);
       if (unemployed || rng.bernoulli(p.search_rate_employed)) {
         searching[i] = 1;
         searchers_here += 1;
