@@ -431,6 +431,50 @@ void update_workforce(State& st) {
   });
 }
 
+void update_staff_counts(State& st) {
+  Institutes& in = st.institutes;
+  Enterprises& en = st.enterprises;
+  const Talent& t = st.talent;
+  const std::size_t ni = in.size(), ne = en.size();
+  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <= 1) {
+    std::fill(in.researchers.begin(), in.researchers.end(), 0);
+    std::fill(en.rd_staff.begin(), en.rd_staff.end(), 0);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (t.employer_kind[i] == EmployerKind::institute) in.researchers[static_cast<std::size_t>(t.employer[i])] += 1;
+      else if (t.employer_kind[i] == EmployerKind::enterprise) en.rd_staff[static_cast<std::size_t>(t.employer[i])] += 1;
+    }
+    return;
+  }
+  StaffCounts counts(ni, ne);
+  for_blocks(
+      t.size(),
+      [&](std::size_t begin, std::size_t end) {
+        std::vector<std::int32_t>& local = counts.local();
+        for (std::size_t i = begin; i < end; ++i) counts.add(local, t, i);
+      },
+      1 << 15);
+  counts.store(st);
+}
+
+void StaffCounts::store(State& st) {
+  Institutes& in = st.institutes;
+  Enterprises& en = st.enterprises;
+  std::vector<const std::vector<std::int32_t>*> parts;
+  for (const auto& p : partials_) parts.push_back(&p);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    std::int32_t n = 0;
+    for (const auto* p : parts) n += (*p)[i];
+    in.researchers[i] = n;
+  }
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      std::int32_t n = 0;
+      for (const auto* p : parts) n += (*p)[institutes_ + e];
+      en.rd_staff[e] = n;
+    }
+  });
+}
+
 std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, std::size_t field, std::size_t region,
                             double base_size, double cash, double absorptive_base) {
   Enterprises& en = st.enterprises;
@@ -469,9 +513,31 @@ void resolve_employers(State& st) {
 }
 
 void index_enterprises_by_field(State& st, std::size_t fields) {
-  st.enterprises_by_field.assign(fields, {});
-  for (std::size_t e = 0; e < st.enterprises.size(); ++e)
-    if (st.enterprises.alive[e]) st.enterprises_by_field[st.enterprises.field[e]].push_back(static_cast<std::int32_t>(e));
+  // Per block and field, the alive firms are counted in parallel; each block then writes its
+  // ids at its offset in each field's list (ascending ids, as a serial pass would list them).
+  const Enterprises& en = st.enterprises;
+  const std::size_t nb = block_count(en.size());
+  std::vector<std::size_t> offset(nb * fields, 0);  // [block][field]
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    std::size_t* count = offset.data() + begin / kBlock * fields;
+    for (std::size_t e = begin; e < end; ++e)
+      if (en.alive[e]) count[en.field[e]] += 1;
+  });
+  st.enterprises_by_field.resize(fields);
+  for (std::size_t f = 0; f < fields; ++f) {
+    std::size_t running = 0;
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t here = offset[b * fields + f];
+      offset[b * fields + f] = running;
+      running += here;
+    }
+    st.enterprises_by_field[f].resize(running);
+  }
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    std::size_t* next = offset.data() + begin / kBlock * fields;
+    for (std::size_t e = begin; e < end; ++e)
+      if (en.alive[e]) st.enterprises_by_field[en.field[e]][next[en.field[e]]++] = static_cast<std::int32_t>(e);
+  });
 }
 
 }  // namespace innochain

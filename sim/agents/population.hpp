@@ -3,6 +3,8 @@
 
 #include "core/state.hpp"
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -24,6 +26,36 @@ void update_workforce(State& state);
 /// The same aggregates summed serially in talent id order: the definition of the result
 /// (and what update_workforce falls back to where it cannot prove the order irrelevant).
 void update_workforce_serial(State& state);
+
+/// Recomputes only the head counts (researchers per institute, R&D staff per enterprise)
+/// from the talent table, leaving the other aggregates as they are. Integer counts: the same
+/// for any thread count. (The talent market gathers the same counts during its departures
+/// pass with StaffCounts, to size vacancies before it recomputes everything with
+/// update_workforce.)
+void update_staff_counts(State& state);
+
+/// Head counts of employers gathered during a parallel pass over the talent table that
+/// does other work too: per block, counts = local(), then add(counts, t, i) for each person
+/// once the pass has settled their employer; after the pass, store() writes researchers and
+/// R&D staff. Per-thread integer counts, so the result is the same for any thread count.
+class StaffCounts {
+ public:
+  StaffCounts(std::size_t institutes, std::size_t enterprises)
+      : institutes_(institutes), partials_([n = institutes + enterprises] { return std::vector<std::int32_t>(n, 0); }) {}
+  /// This thread's counts (institutes first, then enterprises).
+  std::vector<std::int32_t>& local() { return partials_.local(); }
+  void add(std::vector<std::int32_t>& counts, const Talent& t, std::size_t i) const {
+    const auto kind = t.employer_kind[i];
+    if (kind != EmployerKind::institute && kind != EmployerKind::enterprise) return;
+    const auto e = static_cast<std::size_t>(t.employer[i]);
+    counts[kind == EmployerKind::institute ? e : institutes_ + e] += 1;
+  }
+  void store(State& state);
+
+ private:
+  std::size_t institutes_;
+  tbb::enumerable_thread_specific<std::vector<std::int32_t>> partials_;
+};
 
 /// Appends one enterprise (an entrant: start-up, spin-off or SME) with the given
 /// market base size and cash; returns its id. The caller records where the cash came from.

@@ -6,12 +6,25 @@
 
 #include <fmt/format.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cstdio>
 #include <exception>
 
 int main(int argc, char** argv) {
   using namespace innochain;
   using namespace innochain::cli;
+#if defined(__GLIBC__)
+  // The phases allocate month-sized scratch arrays that grow with the population. With
+  // glibc's adaptive thresholds each would be mapped afresh (or the heap trimmed) and its
+  // pages faulted in again every month: about 1 s of system time in a full-scale run
+  // (docs/performance.md). Blocks up to 64 MiB come from the heap, which keeps up to 256 MiB
+  // free at its top. Results do not depend on it.
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+#endif
   // HDF5 must not close files left open after an I/O failure when the process exits
   // (see h5::Handle::release); every file is closed by its owner otherwise.
   H5dont_atexit();

@@ -1,5 +1,6 @@
 #include "core/ledger.hpp"
 
+#include "core/parallel.hpp"
 #include "core/state.hpp"
 
 namespace innochain {
@@ -26,9 +27,12 @@ double money_stock(const State& st) {
 }
 
 long long people_in_province(const State& st) {
-  long long n = 0;
-  for (const auto k : st.talent.employer_kind) n += k != EmployerKind::outside;
-  return n;
+  // An integer count: blocks in parallel give the same number.
+  const auto& kind = st.talent.employer_kind;
+  return block_reduce(
+      kind.size(), 0LL,
+      [&](long long& n, std::size_t i) { n += kind[i] != EmployerKind::outside; },
+      [](long long& a, long long b) { a += b; }, 1 << 16);
 }
 
 }  // namespace innochain

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace innochain {
@@ -55,6 +56,21 @@ T block_reduce(std::size_t n, const T& identity, Fold&& fold, Merge&& merge, std
   T result = identity;
   for (const T& p : partial) merge(result, p);
   return result;
+}
+
+/// Scratch array of n elements, not initialised: for arrays a parallel loop writes in full,
+/// so that fresh pages are first touched (faulted in) by all threads, not by the main thread.
+template <class T>
+std::unique_ptr<T[]> scratch_array(std::size_t n) {
+  return std::unique_ptr<T[]>(new T[n]);
+}
+
+/// Scratch array of n copies of value, filled in parallel fixed blocks.
+template <class T>
+std::unique_ptr<T[]> filled_array(std::size_t n, T value) {
+  std::unique_ptr<T[]> a(new T[n]);
+  for_blocks(n, [&](std::size_t begin, std::size_t end) { std::fill(a.get() + begin, a.get() + end, value); });
+  return a;
 }
 
 /// Exclusive prefix sum of counts (in creator order); returns the total. New

@@ -30,19 +30,38 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
   update_workforce(s);
   for (std::size_t i = 0; i < s.institutes.size(); ++i)
     m.at(m_researchers, s.institutes.region[i]) += s.institutes.researchers[i];
+  // Alive firms: staff and counts are integers (exact in any order); cash and debt are
+  // fixed-block sums (the same for any thread count).
   const Enterprises& en = s.enterprises;
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    if (!en.alive[e]) continue;
-    m.at(m_enterprise_rd_staff, en.region[e]) += en.rd_staff[e];
-    m.at(m_enterprise_cash) += en.cash_yuan[e];
-    m.at(m_enterprises_alive, en.field[e]) += 1.0;
-    m.at(m_credit_outstanding) += en.debt_yuan[e];
-  }
+  struct Firms {
+    std::vector<std::int64_t> staff, alive;  ///< per region, per field
+    double cash = 0.0, debt = 0.0;
+  };
+  const Firms firms = block_reduce(
+      en.size(), Firms{std::vector<std::int64_t>(c.regions, 0), std::vector<std::int64_t>(c.fields, 0)},
+      [&](Firms& f, std::size_t e) {
+        if (!en.alive[e]) return;
+        f.staff[en.region[e]] += en.rd_staff[e];
+        f.alive[en.field[e]] += 1;
+        f.cash += en.cash_yuan[e];
+        f.debt += en.debt_yuan[e];
+      },
+      [](Firms& a, const Firms& b) {
+        for (std::size_t r = 0; r < a.staff.size(); ++r) a.staff[r] += b.staff[r];
+        for (std::size_t k = 0; k < a.alive.size(); ++k) a.alive[k] += b.alive[k];
+        a.cash += b.cash;
+        a.debt += b.debt;
+      });
+  for (std::size_t r = 0; r < c.regions; ++r) m.at(m_enterprise_rd_staff, r) += static_cast<double>(firms.staff[r]);
+  for (std::size_t f = 0; f < c.fields; ++f) m.at(m_enterprises_alive, f) += static_cast<double>(firms.alive[f]);
+  m.at(m_enterprise_cash) += firms.cash;
+  m.at(m_credit_outstanding) += firms.debt;
   // Head counts over the talent table: integer counts, so the block order cannot change them.
   const Talent& t = s.talent;
   struct Heads {
     std::vector<std::int64_t> unemployed;  ///< per region
     std::int64_t industry_scientists = 0;
+    std::int64_t present = 0;  ///< people in the province
   };
   const Heads heads = block_reduce(
       t.size(), Heads{std::vector<std::int64_t>(c.regions, 0), 0},
@@ -50,16 +69,18 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
         if (t.employer_kind[i] == EmployerKind::none) h.unemployed[t.region[i]] += 1;
         if (t.employer_kind[i] == EmployerKind::enterprise && t.role[i] == Role::industry_scientist)
           h.industry_scientists += 1;
+        h.present += t.employer_kind[i] != EmployerKind::outside;
       },
       [](Heads& a, const Heads& b) {
         for (std::size_t r = 0; r < a.unemployed.size(); ++r) a.unemployed[r] += b.unemployed[r];
         a.industry_scientists += b.industry_scientists;
+        a.present += b.present;
       },
       1 << 15);
   for (std::size_t r = 0; r < c.regions; ++r) m.at(m_unemployed, r) += static_cast<double>(heads.unemployed[r]);
   m.at(m_industry_scientists) += static_cast<double>(heads.industry_scientists);
   for (double cap : s.financiers.capital_yuan) m.at(m_fund_capital) += cap;
-  m.at(m_people_in_province) = static_cast<double>(people_in_province(s));
+  m.at(m_people_in_province) = static_cast<double>(heads.present);  // = people_in_province(s)
   m.at(m_money_stock) = money_stock(s);
   m.at(m_money_sources) = s.ledger.sources();
   m.at(m_money_sinks) = s.ledger.sinks();

@@ -18,34 +18,42 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
   // Finished basic projects. Each is offered to the contract-research market with a
   // fixed probability; one candidate enterprise of the same field is drawn and signs
   // with probability friction(institute region, firm region) x absorptive capacity.
-  // Draws are keyed by project id, so the outcome does not depend on order.
-  for (const std::int32_t id : pr.active) {
-    if (pr.status[id] != ProjectStatus::stage_done || pr.stage[id] != Stage::basic) continue;
-    Rng rng(c.key, Stream::breakthrough_contract, static_cast<std::uint32_t>(id), month);
-    const auto& candidates = s.enterprises_by_field[pr.field[id]];
-    if (!candidates.empty() && rng.bernoulli(p.contract_research_probability)) {
-      const std::int32_t e = candidates[rng.below(static_cast<std::uint32_t>(candidates.size()))];
-      const double value = p.contract_value_yuan_median * pr.quality[id];
-      const double accept = en.cash_yuan[e] < value ? 0.0 :
-          friction(c, s, in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) * en.absorptive_capacity[e];
-      if (rng.bernoulli(accept)) {
-        const std::int32_t inst = pr.origin_institute[id];
-        pr.holder_kind[id] = HolderKind::enterprise;
-        pr.holder[id] = e;
-        // The enterprise pays the institute for the know-how (an internal transfer).
-        s.enterprises.cash_yuan[e] -= value;
-        s.institutes.cash_yuan[inst] += value;
-        m.at(m_contract_research_deals, pr.field[id]) += 1.0;
-        m.at(m_contract_research_value, pr.field[id]) += value;
-        m.at(m_transfer_income, in.region[inst]) += value;
-        if (in.kind[inst] == InstituteKind::university) m.at(m_transfer_income_universities) += value;
-      }
+  // Draws are keyed by project id, so the outcome does not depend on order. The finished
+  // projects are found in parallel (each block lists its own, in id order) and handled serially.
+  std::vector<std::vector<std::int32_t>> done_of(block_count(pr.active.size()));
+  for_blocks(pr.active.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) {
+      const std::int32_t id = pr.active[j];
+      if (pr.status[id] == ProjectStatus::stage_done && pr.stage[id] == Stage::basic) done_of[begin / kBlock].push_back(id);
     }
-    pr.stage[id] = Stage::breakthrough;
-    pr.status[id] = ProjectStatus::active;
-    pr.progress[id] = 0.0;
-    pr.months_in_stage[id] = 0;
-  }
+  });
+  for (const std::vector<std::int32_t>& done : done_of)
+    for (const std::int32_t id : done) {
+      Rng rng(c.key, Stream::breakthrough_contract, static_cast<std::uint32_t>(id), month);
+      const auto& candidates = s.enterprises_by_field[pr.field[id]];
+      if (!candidates.empty() && rng.bernoulli(p.contract_research_probability)) {
+        const std::int32_t e = candidates[rng.below(static_cast<std::uint32_t>(candidates.size()))];
+        const double value = p.contract_value_yuan_median * pr.quality[id];
+        const double accept = en.cash_yuan[e] < value ? 0.0 :
+            friction(c, s, in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) * en.absorptive_capacity[e];
+        if (rng.bernoulli(accept)) {
+          const std::int32_t inst = pr.origin_institute[id];
+          pr.holder_kind[id] = HolderKind::enterprise;
+          pr.holder[id] = e;
+          // The enterprise pays the institute for the know-how (an internal transfer).
+          s.enterprises.cash_yuan[e] -= value;
+          s.institutes.cash_yuan[inst] += value;
+          m.at(m_contract_research_deals, pr.field[id]) += 1.0;
+          m.at(m_contract_research_value, pr.field[id]) += value;
+          m.at(m_transfer_income, in.region[inst]) += value;
+          if (in.kind[inst] == InstituteKind::university) m.at(m_transfer_income_universities) += value;
+        }
+      }
+      pr.stage[id] = Stage::breakthrough;
+      pr.status[id] = ProjectStatus::active;
+      pr.progress[id] = 0.0;
+      pr.months_in_stage[id] = 0;
+    }
 
   // Enterprises' own projects (at most one start a month each), ids by prefix sum.
   const std::size_t n = en.size();

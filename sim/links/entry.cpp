@@ -17,33 +17,39 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   Talent& t = s.talent;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
 
-  // Founders: drawn per person in parallel, then founded in id order.
+  // Founders: drawn per person in parallel (each block lists its founders in id order),
+  // then founded in id order.
   // founding_probability() with its monthly rate hoisted out of the loop over people.
   const double monthly = founding_probability(p, 1.0);
-  std::vector<std::uint8_t> founds(t.size(), 0);
-  for_each_index(t.size(), [&](std::size_t i) {
-    if (t.employer_kind[i] == EmployerKind::outside) return;
-    // People already working at a start-up do not found another one.
-    if (t.employer_kind[i] == EmployerKind::enterprise && s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
-      return;
-    Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
-    founds[i] = rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i]));
+  std::vector<std::vector<std::int32_t>> founders_of(block_count(t.size()));
+  for_blocks(t.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<std::int32_t>& founders = founders_of[begin / kBlock];
+    for (std::size_t i = begin; i < end; ++i) {
+      if (t.employer_kind[i] == EmployerKind::outside) continue;
+      // People already working at a start-up do not found another one.
+      if (t.employer_kind[i] == EmployerKind::enterprise && s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
+        continue;
+      Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
+      if (rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i])))
+        founders.push_back(static_cast<std::int32_t>(i));
+    }
   });
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!founds[i]) continue;
-    Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
-    rng.uniform();  // the founding draw
-    const double size = ep.revenue_median_startup * rng.lognormal(0.0, ep.revenue_log_sd);
-    const double absorptive = std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0);
-    const std::int32_t e =
-        add_enterprise(c, s, EnterpriseKind::startup, t.field[i], t.region[i], size, p.founder_seed_yuan, absorptive);
-    s.ledger.month[lf_founder_money] += p.founder_seed_yuan;
-    if (t.role[i] == Role::researcher) t.role[i] = Role::engineer;  // the founder now works in industry
-    t.employer_kind[i] = EmployerKind::enterprise;
-    t.employer[i] = e;
-    t.months_in_job[i] = 0;
-    m.at(m_startups_founded, t.field[i]) += 1.0;
-  }
+  for (const std::vector<std::int32_t>& founders : founders_of)
+    for (const std::int32_t founder : founders) {
+      const auto i = static_cast<std::size_t>(founder);
+      Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
+      rng.uniform();  // the founding draw
+      const double size = ep.revenue_median_startup * rng.lognormal(0.0, ep.revenue_log_sd);
+      const double absorptive = std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0);
+      const std::int32_t e =
+          add_enterprise(c, s, EnterpriseKind::startup, t.field[i], t.region[i], size, p.founder_seed_yuan, absorptive);
+      s.ledger.month[lf_founder_money] += p.founder_seed_yuan;
+      if (t.role[i] == Role::researcher) t.role[i] = Role::engineer;  // the founder now works in industry
+      t.employer_kind[i] = EmployerKind::enterprise;
+      t.employer[i] = e;
+      t.months_in_job[i] = 0;
+      m.at(m_startups_founded, t.field[i]) += 1.0;
+    }
 
   // New SMEs at a base rate, with their owners' money as cash.
   const double initial_firms = static_cast<double>(Scenario::scaled(ep.count, c.scenario.world.scale));

@@ -1,5 +1,7 @@
 #include "links/finance.hpp"
 
+#include "core/parallel.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -80,66 +82,79 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
   }
   const auto banks = of_kind(fi, FinancierKind::bank);
 
+  // Only firms that apply for equity or are short of cash act; they are found in parallel
+  // (each block lists its own, in id order; a firm's cash changes only in its own turn, and
+  // equity only raises it) and served serially in id order.
+  std::vector<std::vector<std::int32_t>> acting_of(block_count(en.size()));
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      if (!en.alive[e]) continue;
+      const bool equity = en.kind[e] == EnterpriseKind::startup && en.funding_gap_yuan[e] > 0.0 && en.pipeline_quality[e] > 0.0;
+      const bool credit = en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0;
+      if (equity || credit) acting_of[begin / kBlock].push_back(static_cast<std::int32_t>(e));
+    }
+  });
   double applications = 0.0;
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    if (!en.alive[e]) continue;
-    Rng rng(c.key, Stream::finance, static_cast<std::uint32_t>(e), month);
-    const std::size_t field = en.field[e];
-    // Equity: start-ups with a funding gap on a real project.
-    if (en.kind[e] == EnterpriseKind::startup && en.funding_gap_yuan[e] > 0.0 && en.pipeline_quality[e] > 0.0) {
-      applications += 1.0;
-      const auto round = static_cast<FundingRound>(std::min(en.rounds_raised[e], 2));
-      const double amount = en.funding_gap_yuan[e] * p.round_runway_months;
-      const double log_quality = std::log(en.pipeline_quality[e]);
-      for (std::int64_t k = 0; k < p.candidates_per_deal; ++k) {
-        const std::int32_t v = draw_fund(c, s, venture, en.region[e], rng);
-        if (v < 0) continue;
-        const double signal = log_quality + p.signal_noise * rng.normal();
-        if (fi.deals_left[v] <= 0 || fi.capital_yuan[v] < amount || signal <= round_threshold(p, fi.threshold[v], round))
-          continue;
-        fi.capital_yuan[v] -= amount;
-        fi.deals_left[v] -= 1;
-        en.cash_yuan[e] += amount;
-        en.equity_raised_yuan[e] += amount;
-        s.investments.push(v, static_cast<std::int32_t>(e), amount, round, s.month);
-        log_deal(c, s, e, v, round, amount);
-        m.at(static_cast<Metric>(m_deals_seed + static_cast<int>(round)), field) += 1.0;
-        m.at(m_invested_venture, field) += amount;
-        // A guidance fund co-invests beside the venture fund at its own, lower threshold.
-        const std::int32_t g = draw_fund(
-            c, s, guidance_in.empty() ? guidance : guidance_in[field * c.regions + en.region[e]], en.region[e], rng);
-        const double co = g >= 0 ? amount * fi.coinvest_ratio[g] : 0.0;  // the fund's own ratio
-        if (g >= 0 && co > 0.0 && fi.deals_left[g] > 0 && fi.capital_yuan[g] >= co &&
-            log_quality + p.signal_noise * rng.normal() > round_threshold(p, fi.threshold[g], round)) {
-          fi.capital_yuan[g] -= co;
-          fi.deals_left[g] -= 1;
-          en.cash_yuan[e] += co;
-          en.equity_raised_yuan[e] += co;
-          s.investments.push(g, static_cast<std::int32_t>(e), co, round, s.month);
-          log_deal(c, s, e, g, round, co);
-          m.at(m_invested_guidance, field) += co;
-          // A policy-created fund's capital was recorded as policy spending when it was committed.
-          if (fi.policy[g] >= 0) s.policy_units[fi.policy[g]] += 1.0;
+  for (const std::vector<std::int32_t>& acting : acting_of)
+    for (const std::int32_t firm : acting) {
+      const auto e = static_cast<std::size_t>(firm);
+      Rng rng(c.key, Stream::finance, static_cast<std::uint32_t>(e), month);
+      const std::size_t field = en.field[e];
+      // Equity: start-ups with a funding gap on a real project.
+      if (en.kind[e] == EnterpriseKind::startup && en.funding_gap_yuan[e] > 0.0 && en.pipeline_quality[e] > 0.0) {
+        applications += 1.0;
+        const auto round = static_cast<FundingRound>(std::min(en.rounds_raised[e], 2));
+        const double amount = en.funding_gap_yuan[e] * p.round_runway_months;
+        const double log_quality = std::log(en.pipeline_quality[e]);
+        for (std::int64_t k = 0; k < p.candidates_per_deal; ++k) {
+          const std::int32_t v = draw_fund(c, s, venture, en.region[e], rng);
+          if (v < 0) continue;
+          const double signal = log_quality + p.signal_noise * rng.normal();
+          if (fi.deals_left[v] <= 0 || fi.capital_yuan[v] < amount || signal <= round_threshold(p, fi.threshold[v], round))
+            continue;
+          fi.capital_yuan[v] -= amount;
+          fi.deals_left[v] -= 1;
+          en.cash_yuan[e] += amount;
+          en.equity_raised_yuan[e] += amount;
+          s.investments.push(v, static_cast<std::int32_t>(e), amount, round, s.month);
+          log_deal(c, s, e, v, round, amount);
+          m.at(static_cast<Metric>(m_deals_seed + static_cast<int>(round)), field) += 1.0;
+          m.at(m_invested_venture, field) += amount;
+          // A guidance fund co-invests beside the venture fund at its own, lower threshold.
+          const std::int32_t g = draw_fund(
+              c, s, guidance_in.empty() ? guidance : guidance_in[field * c.regions + en.region[e]], en.region[e], rng);
+          const double co = g >= 0 ? amount * fi.coinvest_ratio[g] : 0.0;  // the fund's own ratio
+          if (g >= 0 && co > 0.0 && fi.deals_left[g] > 0 && fi.capital_yuan[g] >= co &&
+              log_quality + p.signal_noise * rng.normal() > round_threshold(p, fi.threshold[g], round)) {
+            fi.capital_yuan[g] -= co;
+            fi.deals_left[g] -= 1;
+            en.cash_yuan[e] += co;
+            en.equity_raised_yuan[e] += co;
+            s.investments.push(g, static_cast<std::int32_t>(e), co, round, s.month);
+            log_deal(c, s, e, g, round, co);
+            m.at(m_invested_guidance, field) += co;
+            // A policy-created fund's capital was recorded as policy spending when it was committed.
+            if (fi.policy[g] >= 0) s.policy_units[fi.policy[g]] += 1.0;
+          }
+          en.rounds_raised[e] += 1;
+          break;
         }
-        en.rounds_raised[e] += 1;
-        break;
+      }
+      // Credit: enterprises with revenue that are short of cash borrow up to their limit.
+      if (en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0) {
+        const double room = credit_limit(p, en.cash_yuan[e], en.debt_yuan[e], en.revenue_yuan_per_month[e]) - en.debt_yuan[e];
+        const double loan = std::min(room, -en.cash_yuan[e]);
+        std::int32_t bank = en.lender[e];
+        if (bank < 0) bank = draw_fund(c, s, banks, en.region[e], rng);
+        if (loan > 0.0 && bank >= 0 && fi.capital_yuan[bank] >= loan) {
+          fi.capital_yuan[bank] -= loan;
+          en.cash_yuan[e] += loan;
+          en.debt_yuan[e] += loan;
+          en.lender[e] = bank;
+          m.at(m_credit_new, en.region[e]) += loan;
+        }
       }
     }
-    // Credit: enterprises with revenue that are short of cash borrow up to their limit.
-    if (en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0) {
-      const double room = credit_limit(p, en.cash_yuan[e], en.debt_yuan[e], en.revenue_yuan_per_month[e]) - en.debt_yuan[e];
-      const double loan = std::min(room, -en.cash_yuan[e]);
-      std::int32_t bank = en.lender[e];
-      if (bank < 0) bank = draw_fund(c, s, banks, en.region[e], rng);
-      if (loan > 0.0 && bank >= 0 && fi.capital_yuan[bank] >= loan) {
-        fi.capital_yuan[bank] -= loan;
-        en.cash_yuan[e] += loan;
-        en.debt_yuan[e] += loan;
-        en.lender[e] = bank;
-        m.at(m_credit_new, en.region[e]) += loan;
-      }
-    }
-  }
   m.at(m_deal_applications) = applications;
 }
 

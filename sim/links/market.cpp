@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace innochain {
 
@@ -22,8 +23,32 @@ double exit_multiple(const FinanceParams& p, double u) {
 
 namespace {
 
+/// Active stakes by enterprise, in investment id order: those of firm e are
+/// ids[first[e]] .. ids[first[e + 1] - 1].
+struct Stakes {
+  std::vector<std::size_t> first;
+  std::vector<std::int32_t> ids;
+  std::span<const std::int32_t> of(std::size_t e) const {
+    return std::span<const std::int32_t>(ids).subspan(first[e], first[e + 1] - first[e]);
+  }
+};
+
+Stakes active_stakes(const State& s) {
+  const Investments& iv = s.investments;
+  Stakes out;
+  out.first.assign(s.enterprises.size() + 1, 0);
+  for (std::size_t k = 0; k < iv.size(); ++k)
+    if (iv.status[k] == InvestmentStatus::active) out.first[static_cast<std::size_t>(iv.enterprise[k]) + 1] += 1;
+  for (std::size_t e = 0; e < s.enterprises.size(); ++e) out.first[e + 1] += out.first[e];
+  out.ids.resize(out.first.back());
+  std::vector<std::size_t> next(out.first.begin(), out.first.end() - 1);
+  for (std::size_t k = 0; k < iv.size(); ++k)
+    if (iv.status[k] == InvestmentStatus::active) out.ids[next[static_cast<std::size_t>(iv.enterprise[k])]++] = static_cast<std::int32_t>(k);
+  return out;
+}
+
 /// What each active stake in a firm would be paid at an exit: multiple x amount.
-std::vector<double> exit_proceeds(const Context& c, const State& s, Rng& rng, const std::vector<std::int32_t>& stakes) {
+std::vector<double> exit_proceeds(const Context& c, const State& s, Rng& rng, std::span<const std::int32_t> stakes) {
   std::vector<double> proceeds;
   for (const std::int32_t k : stakes)
     proceeds.push_back(s.investments.amount_yuan[k] * exit_multiple(c.scenario.chain.finance, rng.uniform()));
@@ -32,7 +57,7 @@ std::vector<double> exit_proceeds(const Context& c, const State& s, Rng& rng, co
 
 /// Pays the stakes their proceeds (listing: from public-market buyers; acquisition: from
 /// the acquirer) and closes them. Returns the total paid.
-double pay_investors(State& s, const std::vector<std::int32_t>& stakes, const std::vector<double>& proceeds) {
+double pay_investors(State& s, std::span<const std::int32_t> stakes, const std::vector<double>& proceeds) {
   double paid = 0.0;
   for (std::size_t j = 0; j < stakes.size(); ++j) {
     s.financiers.capital_yuan[s.investments.financier[stakes[j]]] += proceeds[j];
@@ -67,22 +92,29 @@ void market(const Context& c, State& s, MonthMetrics& m) {
 
   size_shocks(c, s);
 
-  // Products: obsolescence, then this month's launches.
+  // Products: obsolescence (per firm, in parallel), then this month's launches.
   const double keep = std::pow(1.0 - p.product_obsolescence_per_year, 1.0 / 12.0);
-  for (double& q : en.product_quality) q *= keep;
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) en.product_quality[e] *= keep;
+  });
   for (const std::int32_t id : s.launched_this_month) en.product_quality[pr.holder[id]] += pr.quality[id];
   s.launched_this_month.clear();
 
   // Final demand: outside demand growing at each sector's rate plus new products' demand.
+  // The firms' market weights in parallel; their sums per field serially in firm order.
   Eigen::VectorXd demand(static_cast<Eigen::Index>(F));
   std::vector<double> product_demand(F, 0.0), weight_sum(F, 0.0);
   std::vector<double> weight(en.size(), 0.0);
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e)
+      if (en.alive[e])
+        weight[e] = market_weight(p, en.base_size[e], en.product_quality[e],
+                                  c.scenario.world.fields[en.field[e]].product_demand_yuan_per_month);
+  });
   for (std::size_t e = 0; e < en.size(); ++e) {
     if (!en.alive[e]) continue;
     const std::size_t f = en.field[e];
-    const double delta = c.scenario.world.fields[f].product_demand_yuan_per_month;
-    product_demand[f] += delta * en.product_quality[e];
-    weight[e] = market_weight(p, en.base_size[e], en.product_quality[e], delta);
+    product_demand[f] += c.scenario.world.fields[f].product_demand_yuan_per_month * en.product_quality[e];
     weight_sum[f] += weight[e];
   }
   for (std::size_t f = 0; f < F; ++f) {
@@ -93,66 +125,88 @@ void market(const Context& c, State& s, MonthMetrics& m) {
   const Eigen::VectorXd output = sector_output(c, demand);
   for (std::size_t f = 0; f < F; ++f) m.at(m_output, f) = output[static_cast<Eigen::Index>(f)];
 
-  // Revenue, operating costs, interest and repayment; losses and exits.
+  // Revenue, operating costs, interest and repayment; losses and exits. Each firm's own
+  // columns in parallel; what it pays to others (lenders, the ledger, the metrics) is
+  // recorded per firm and summed serially in firm order below.
   const auto& ep = c.scenario.agents.enterprises;
   const double margin = ep.operating_margin;
   const double monthly_rate = fp.bank_interest_per_year / 12.0;
-  std::vector<std::int32_t> exited;
   const double sme_exit = 1.0 - std::pow(1.0 - ep.sme_exit_per_year, 1.0 / 12.0);  // monthly, compounds to the yearly rate
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    if (!en.alive[e]) continue;
-    const std::size_t f = en.field[e];
-    const double revenue =
-        weight_sum[f] > 0.0 ? output[static_cast<Eigen::Index>(f)] * weight[e] / weight_sum[f] : 0.0;
-    const double overhead = ep.overhead_yuan_per_staff_month * en.rd_staff[e];
-    en.revenue_yuan_per_month[e] = revenue;
-    en.cash_yuan[e] += margin * revenue - overhead;
-    s.ledger.month[lf_outside_demand] += revenue;
-    s.ledger.month[lf_operating_costs] += (1.0 - margin) * revenue + overhead;
-    m.at(m_revenue, f) += revenue;
-    if (en.debt_yuan[e] > 0.0) {
-      const double interest = en.debt_yuan[e] * monthly_rate;
-      en.cash_yuan[e] -= interest;
-      s.financiers.capital_yuan[en.lender[e]] += interest;
-      m.at(m_interest_paid) += interest;
-      const double spare = en.cash_yuan[e] - 3.0 * revenue;  // keep three months of revenue as a buffer
-      if (spare > 0.0 && en.loss_months[e] == 0) {
-        const double repay = std::min(spare, en.debt_yuan[e]);
-        en.cash_yuan[e] -= repay;
-        en.debt_yuan[e] -= repay;
-        s.financiers.capital_yuan[en.lender[e]] += repay;
+  struct Flows {
+    double operating_costs, interest, repay, payout;
+    bool had_debt, repaid, exits;
+  };
+  std::unique_ptr<Flows[]> flows(new Flows[en.size()]);
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      if (!en.alive[e]) continue;
+      Flows& fl = flows[e];
+      fl = {0.0, 0.0, 0.0, 0.0, false, false, false};
+      const std::size_t f = en.field[e];
+      const double revenue =
+          weight_sum[f] > 0.0 ? output[static_cast<Eigen::Index>(f)] * weight[e] / weight_sum[f] : 0.0;
+      const double overhead = ep.overhead_yuan_per_staff_month * en.rd_staff[e];
+      en.revenue_yuan_per_month[e] = revenue;
+      en.cash_yuan[e] += margin * revenue - overhead;
+      fl.operating_costs = (1.0 - margin) * revenue + overhead;
+      if (en.debt_yuan[e] > 0.0) {
+        const double interest = en.debt_yuan[e] * monthly_rate;
+        en.cash_yuan[e] -= interest;
+        fl.interest = interest;
+        fl.had_debt = true;
+        const double spare = en.cash_yuan[e] - 3.0 * revenue;  // keep three months of revenue as a buffer
+        if (spare > 0.0 && en.loss_months[e] == 0) {
+          const double repay = std::min(spare, en.debt_yuan[e]);
+          en.cash_yuan[e] -= repay;
+          en.debt_yuan[e] -= repay;
+          fl.repay = repay;
+          fl.repaid = true;
+        }
+      }
+      // Established firms pay out cash beyond their buffer; start-ups keep theirs for R&D.
+      const double cap = ep.cash_cap_months * revenue;
+      if (en.kind[e] != EnterpriseKind::startup && revenue > 0.0 && en.cash_yuan[e] > cap) {
+        fl.payout = en.cash_yuan[e] - cap;
+        en.cash_yuan[e] = cap;
+      }
+      en.age_months[e] += 1;
+      // Sustained losses: a loss-making month while cash would not cover three more months
+      // of the burn (overhead and R&D), or negative cash.
+      const double burn = overhead + en.rd_spent_yuan[e];
+      const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
+      en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
+      fl.exits = en.loss_months[e] >= ep.exit_after_loss_months;
+      if (!fl.exits && en.kind[e] == EnterpriseKind::sme && sme_exit > 0.0) {
+        // Exits for reasons outside the model (owners retiring, relocation, certification lost).
+        Rng rng(c.key, Stream::sme_exit, static_cast<std::uint32_t>(e), month);
+        fl.exits = rng.bernoulli(sme_exit);
       }
     }
-    // Established firms pay out cash beyond their buffer; start-ups keep theirs for R&D.
-    const double cap = ep.cash_cap_months * revenue;
-    if (en.kind[e] != EnterpriseKind::startup && revenue > 0.0 && en.cash_yuan[e] > cap) {
-      s.ledger.month[lf_owners_payout] += en.cash_yuan[e] - cap;
-      en.cash_yuan[e] = cap;
+  });
+  std::vector<std::int32_t> exited;
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e]) continue;
+    const Flows& fl = flows[e];
+    const double revenue = en.revenue_yuan_per_month[e];
+    s.ledger.month[lf_outside_demand] += revenue;
+    s.ledger.month[lf_operating_costs] += fl.operating_costs;
+    m.at(m_revenue, en.field[e]) += revenue;
+    if (fl.had_debt) {
+      s.financiers.capital_yuan[en.lender[e]] += fl.interest;
+      m.at(m_interest_paid) += fl.interest;
+      if (fl.repaid) s.financiers.capital_yuan[en.lender[e]] += fl.repay;
     }
-    en.age_months[e] += 1;
-    // Sustained losses: a loss-making month while cash would not cover three more months
-    // of the burn (overhead and R&D), or negative cash.
-    const double burn = overhead + en.rd_spent_yuan[e];
-    const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
-    en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
-    if (en.loss_months[e] >= ep.exit_after_loss_months) {
-      exited.push_back(static_cast<std::int32_t>(e));
-    } else if (en.kind[e] == EnterpriseKind::sme && sme_exit > 0.0) {
-      // Exits for reasons outside the model (owners retiring, relocation, certification lost).
-      Rng rng(c.key, Stream::sme_exit, static_cast<std::uint32_t>(e), month);
-      if (rng.bernoulli(sme_exit)) exited.push_back(static_cast<std::int32_t>(e));
-    }
+    if (fl.payout > 0.0) s.ledger.month[lf_owners_payout] += fl.payout;
+    if (fl.exits) exited.push_back(static_cast<std::int32_t>(e));
   }
 
   // Stakes by enterprise, for exits and write-offs.
-  std::vector<std::vector<std::int32_t>> stakes(en.size());
-  for (std::size_t k = 0; k < s.investments.size(); ++k)
-    if (s.investments.status[k] == InvestmentStatus::active) stakes[s.investments.enterprise[k]].push_back(static_cast<std::int32_t>(k));
+  const Stakes stakes = active_stakes(s);
 
   for (const std::int32_t e : exited) {
     en.alive[e] = 0;
     s.ledger.month[lf_owners_payout] += en.cash_yuan[e];  // a deficit is covered by the owners
-    for (const std::int32_t k : stakes[e]) {
+    for (const std::int32_t k : stakes.of(static_cast<std::size_t>(e))) {
       s.investments.status[k] = InvestmentStatus::written_off;
       m.at(m_write_offs) += s.investments.amount_yuan[k];
     }
@@ -176,12 +230,12 @@ void market(const Context& c, State& s, MonthMetrics& m) {
                                    : -1;
     // The price is the larger of a revenue multiple and what the investors' exit multiples
     // ask; the buyer must be able to pay it and the start-up's debt.
-    const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, stakes[e]) : std::vector<double>{};
+    const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, stakes.of(e)) : std::vector<double>{};
     double asked = 0.0;
     for (double a : asks) asked += a;
     const double price = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e], asked);
     if (buyer >= 0 && en.cash_yuan[buyer] >= price + en.debt_yuan[e]) {
-      const double investors = pay_investors(s, stakes[e], asks);
+      const double investors = pay_investors(s, stakes.of(e), asks);
       en.cash_yuan[buyer] -= price;
       s.ledger.month[lf_owners_payout] += price - investors;  // the founders' share
       // The buyer takes over the business and products and repays the start-up's bank; the
@@ -203,7 +257,7 @@ void market(const Context& c, State& s, MonthMetrics& m) {
         m.at(m_exit_proceeds) += investors;
       }
     } else if (en.equity_raised_yuan[e] > 0.0 && en.revenue_yuan_per_month[e] > fp.ipo_revenue_yuan_per_month) {
-      const double investors = pay_investors(s, stakes[e], exit_proceeds(c, s, rng, stakes[e]));
+      const double investors = pay_investors(s, stakes.of(e), exit_proceeds(c, s, rng, stakes.of(e)));
       s.ledger.month[lf_listing_proceeds] += investors;
       en.kind[e] = EnterpriseKind::sme;  // listed: no longer a start-up
       m.at(m_exits_listing, f) += 1.0;

@@ -31,16 +31,6 @@ double acceptance_probability(const Context& c, const State& s, std::size_t regi
          c.proximity(static_cast<Eigen::Index>(field), static_cast<Eigen::Index>(employer_field));
 }
 
-namespace {
-
-/// One open position, in employer order.
-struct Slot {
-  EmployerKind kind;
-  std::int32_t employer;
-};
-
-}  // namespace
-
 void talent_market(const Context& c, State& s, MonthMetrics& m) {
   const auto& p = c.scenario.chain.talent;
   Talent& t = s.talent;
@@ -49,109 +39,155 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   const std::size_t n = t.size();
 
-  // 1. Departures from the province and on-the-job search, drawn per person.
+  // 1. Departures from the province and on-the-job search, drawn per person. Every row is
+  //    written (no zeroed scratch vector); per block, the searchers and leavers are counted.
   const double out_rate = 1.0 - std::pow(1.0 - p.outflow_per_year, 1.0 / 12.0);
-  std::vector<std::uint8_t> searching(n, 0);  // 1: searching this month, 2: left the province
-  for_each_index(n, [&](std::size_t i) {
-    if (t.employer_kind[i] == EmployerKind::outside) return;
-    Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
-    const bool unemployed = t.employer_kind[i] == EmployerKind::none;
-    // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
-    const double retention = s.outflow_multiplier.empty() ? 1.0 : s.outflow_multiplier[t.region[i]];
-    if (rng.bernoulli(std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
-      t.employer_kind[i] = EmployerKind::outside;
-      t.employer[i] = -1;
-      searching[i] = 2;
-      return;
+  std::unique_ptr<std::uint8_t[]> searching(new std::uint8_t[n]);  // 1: searching, 2: left the province
+  const std::size_t nb = block_count(n);
+  std::vector<std::size_t> offset(nb, 0);  // searchers per block, then their first pick's index
+  std::vector<std::int64_t> leavers(nb, 0);
+  StaffCounts staff(in.size(), en.size());  // head counts after the departures, for step 2
+  for_blocks(n, [&](std::size_t begin, std::size_t end) {
+    std::size_t searchers_here = 0;
+    std::int64_t left_here = 0;
+    std::vector<std::int32_t>& staff_here = staff.local();
+    for (std::size_t i = begin; i < end; ++i) {
+      searching[i] = 0;
+      if (t.employer_kind[i] == EmployerKind::outside) continue;
+      Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
+      const bool unemployed = t.employer_kind[i] == EmployerKind::none;
+      // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
+      const double retention = s.outflow_multiplier.empty() ? 1.0 : s.outflow_multiplier[t.region[i]];
+      if (rng.bernoulli(std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
+        t.employer_kind[i] = EmployerKind::outside;
+        t.employer[i] = -1;
+        searching[i] = 2;
+        left_here += 1;
+        continue;
+      }
+      t.months_in_job[i] += 1;
+      staff.add(staff_here, t, i);
+      if (unemployed || rng.bernoulli(p.search_rate_employed)) {
+        searching[i] = 1;
+        searchers_here += 1;
+      }
     }
-    t.months_in_job[i] += 1;
-    searching[i] = (unemployed || rng.bernoulli(p.search_rate_employed)) ? 1 : 0;
+    offset[begin / kBlock] = searchers_here;
+    leavers[begin / kBlock] = left_here;
   });
-  m.at(m_talent_outflow) = static_cast<double>(std::count(searching.begin(), searching.end(), 2));
+  std::int64_t left = 0;
+  for (const std::int64_t l : leavers) left += l;
+  m.at(m_talent_outflow) = static_cast<double>(left);
 
-  // 2. Vacancies: staff targets minus current staff (after departures).
-  update_workforce(s);
-  // Open positions, one slot each, in employer order: institutes' slots are for researchers.
-  std::vector<Slot> institute_slots, firm_slots;
+  // 2. Vacancies: staff targets minus current staff (after departures). Open positions, one
+  //    slot each, in employer order: slot k of a list belongs to the employer e with
+  //    first_slot[e] <= k < first_slot[e + 1] (the list itself is not built). Institutes'
+  //    slots are for researchers. Only the head counts are needed here, and step 1 counted
+  //    them (update_workforce in step 5 recomputes all aggregates before anything reads them).
+  staff.store(s);
   std::vector<std::int64_t> inst_open(in.size()), firm_open(en.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
+  for (std::size_t i = 0; i < in.size(); ++i)
     inst_open[i] = std::max<std::int64_t>(0, institute_staff_target(c, in, i) - in.researchers[i]);
-    institute_slots.insert(institute_slots.end(), inst_open[i], {EmployerKind::institute, static_cast<std::int32_t>(i)});
-  }
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    const double wage_subsidy = s.wage_subsidy_rate.empty() ? 0.0 : s.wage_subsidy_rate[en.region[e]];
-    firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy) - en.rd_staff[e]);
-    firm_slots.insert(firm_slots.end(), firm_open[e], {EmployerKind::enterprise, static_cast<std::int32_t>(e)});
-  }
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      const double wage_subsidy = s.wage_subsidy_rate.empty() ? 0.0 : s.wage_subsidy_rate[en.region[e]];
+      firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy) - en.rd_staff[e]);
+    }
+  });
+  const auto first_slots = [](const std::vector<std::int64_t>& open) {
+    std::vector<std::int64_t> first(open.size() + 1, 0);
+    for (std::size_t k = 0; k < open.size(); ++k) first[k + 1] = first[k] + open[k];
+    return first;
+  };
+  const std::vector<std::int64_t> inst_first = first_slots(inst_open), firm_first = first_slots(firm_open);
+  const auto slot_owner = [](const std::vector<std::int64_t>& first, std::uint32_t k) {
+    // The last employer whose first slot is <= k (employers without slots are skipped).
+    return static_cast<std::int32_t>(std::upper_bound(first.begin(), first.end(), static_cast<std::int64_t>(k)) -
+                                     first.begin() - 1);
+  };
 
   // 3. Matching, serially in person id order: a searcher sees one random open slot (a
   //    researcher looks at industry with chain.talent.researcher_to_industry_share, else at
   //    institutes) and takes it with probability friction x proximity if it is still open.
   //    A slot filled earlier this month is a failed search (congestion).
   //    The searcher's draws (which slot, the slot's field, acceptance) depend only on the
-  //    person and the month's slot lists, not on earlier hires, so they are made first in
-  //    parallel; the serial pass only checks and fills the slots.
-  struct Pick {
-    std::int32_t slot;   ///< index into the chosen slot list, -1: no slot to look at
+  //    person and the month's slot lists, not on earlier hires, and so does whether the slot
+  //    is the searcher's own employer; so they are made first in parallel, and only the
+  //    searchers who would take their slot become candidates. The serial pass, in id order,
+  //    only checks whether the candidate's slot is still open and takes it; the hires are
+  //    then written to the talent table in parallel.
+  struct Candidate {
+    std::int32_t person;
+    std::int32_t employer;
     std::uint16_t field;  ///< the slot's field
-    bool industry;        ///< looked at firm_slots (else institute_slots)
-    bool accept;          ///< would take the slot if it is still open
+    bool industry;        ///< a firm's slot (else an institute's)
+    bool hired;           ///< set by the serial pass
   };
-  // One pick per searcher, in id order: block b's searchers start at offset[b].
-  std::vector<std::size_t> offset(block_count(n), 0);
-  for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    offset[begin / kBlock] = static_cast<std::size_t>(std::count(searching.data() + begin, searching.data() + end, std::uint8_t{1}));
-  });
   const std::size_t searchers = exclusive_scan_in_place(offset);
-  std::unique_ptr<Pick[]> picks(new Pick[searchers]);
+  std::unique_ptr<Candidate[]> candidates(new Candidate[searchers]);
+  std::vector<std::size_t> taken(nb, 0);  // candidates per block (they start at offset[b])
+  const std::uint32_t inst_slots = static_cast<std::uint32_t>(inst_first.back());
+  const std::uint32_t firm_slots = static_cast<std::uint32_t>(firm_first.back());
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    std::size_t k = offset[begin / kBlock];
+    const std::size_t start = offset[begin / kBlock];
+    std::size_t k = start;
     for (std::size_t i = begin; i < end; ++i) {
       if (searching[i] != 1) continue;
-      Pick& pick = picks[k++];
-      pick.slot = -1;
       Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
       const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
-      const auto& slots = wants_industry ? firm_slots : institute_slots;
-      if (slots.empty()) continue;
-      const std::uint32_t index = rng.below(static_cast<std::uint32_t>(slots.size()));
-      const Slot slot = slots[index];
-      const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
-      const std::size_t ef = slot.kind == EmployerKind::institute
-                                 ? rng.categorical(std::span<const double>(in.field_weight)
-                                                       .subspan(static_cast<std::size_t>(slot.employer) * c.fields, c.fields))
-                                 : en.field[slot.employer];
-      pick.slot = static_cast<std::int32_t>(index);
-      pick.field = static_cast<std::uint16_t>(ef);
-      pick.industry = wants_industry;
-      pick.accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
+      const std::uint32_t slots = wants_industry ? firm_slots : inst_slots;
+      if (slots == 0) continue;
+      const std::uint32_t index = rng.below(slots);
+      const std::int32_t employer = slot_owner(wants_industry ? firm_first : inst_first, index);
+      const EmployerKind kind = wants_industry ? EmployerKind::enterprise : EmployerKind::institute;
+      const std::size_t er = wants_industry ? en.region[employer] : in.region[employer];
+      const std::size_t ef = wants_industry ? en.field[employer]
+                                            : rng.categorical(std::span<const double>(in.field_weight)
+                                                                  .subspan(static_cast<std::size_t>(employer) * c.fields, c.fields));
+      const bool accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
+      if (!accept || (kind == t.employer_kind[i] && employer == t.employer[i])) continue;
+      candidates[k++] = {static_cast<std::int32_t>(i), employer, static_cast<std::uint16_t>(ef), wants_industry, false};
     }
+    taken[begin / kBlock] = k - start;
   });
-  double hires = 0.0, to_industry = 0.0;
-  for (std::size_t i = 0, k = 0; i < n; ++i) {
-    if (searching[i] != 1) continue;
-    const Pick& pick = picks[k++];
-    if (pick.slot < 0) continue;
-    const Slot slot = (pick.industry ? firm_slots : institute_slots)[static_cast<std::size_t>(pick.slot)];
-    auto& open = slot.kind == EmployerKind::institute ? inst_open[slot.employer] : firm_open[slot.employer];
-    if (open <= 0) continue;
-    if (slot.kind == t.employer_kind[i] && slot.employer == t.employer[i]) continue;
-    if (!pick.accept) continue;
-    const std::size_t er = slot.kind == EmployerKind::institute ? in.region[slot.employer] : en.region[slot.employer];
-    // A researcher leaving an institute for a firm becomes an industry scientist tied to it.
-    if (t.role[i] == Role::researcher && slot.kind == EmployerKind::enterprise) {
-      t.role[i] = Role::industry_scientist;
-      t.tie_institute[i] = t.employer_kind[i] == EmployerKind::institute ? t.employer[i] : -1;
-      to_industry += 1.0;
+  for (std::size_t b = 0; b < nb; ++b)
+    for (std::size_t k = offset[b]; k < offset[b] + taken[b]; ++k) {
+      Candidate& cand = candidates[k];
+      auto& open = cand.industry ? firm_open[cand.employer] : inst_open[cand.employer];
+      if (open <= 0) continue;
+      open -= 1;
+      cand.hired = true;
     }
-    t.employer_kind[i] = slot.kind;
-    t.employer[i] = slot.employer;
-    t.region[i] = static_cast<std::uint16_t>(er);
-    t.field[i] = pick.field;
-    t.months_in_job[i] = 0;
-    open -= 1;
-    hires += 1.0;
-  }
+  struct Hires {
+    std::int64_t hires = 0, to_industry = 0;
+  };
+  const Hires moved = block_reduce(
+      nb, Hires{},
+      [&](Hires& h, std::size_t b) {
+        for (std::size_t k = offset[b]; k < offset[b] + taken[b]; ++k) {
+          const Candidate& cand = candidates[k];
+          if (!cand.hired) continue;
+          const auto i = static_cast<std::size_t>(cand.person);
+          // A researcher leaving an institute for a firm becomes an industry scientist tied to it.
+          if (t.role[i] == Role::researcher && cand.industry) {
+            t.role[i] = Role::industry_scientist;
+            t.tie_institute[i] = t.employer_kind[i] == EmployerKind::institute ? t.employer[i] : -1;
+            h.to_industry += 1;
+          }
+          t.employer_kind[i] = cand.industry ? EmployerKind::enterprise : EmployerKind::institute;
+          t.employer[i] = cand.employer;
+          t.region[i] = cand.industry ? en.region[cand.employer] : in.region[cand.employer];
+          t.field[i] = cand.field;
+          t.months_in_job[i] = 0;
+          h.hires += 1;
+        }
+      },
+      [](Hires& a, const Hires& b) {
+        a.hires += b.hires;
+        a.to_industry += b.to_industry;
+      },
+      1);
+  const double hires = static_cast<double>(moved.hires), to_industry = static_cast<double>(moved.to_industry);
 
   // 4. Arrivals from outside the province join the unemployed; new ids follow the old ones.
   //    Talent programmes multiply arrivals by role (levers talent.inflow_multiplier_*): the
@@ -187,9 +223,11 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
 
   // 5. Aggregates and absorptive capacity (industry ties raise it).
   update_workforce(s);
-  for (std::size_t e = 0; e < en.size(); ++e)
-    en.absorptive_capacity[e] =
-        std::min(1.0, en.absorptive_base[e] + p.tie_absorptive_gain * std::log1p(en.industry_ties[e]));
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e)
+      en.absorptive_capacity[e] =
+          std::min(1.0, en.absorptive_base[e] + p.tie_absorptive_gain * std::log1p(en.industry_ties[e]));
+  });
 
   // 6. Wage subsidies (lever talent.wage_subsidy_*): the paying instance covers rate x engineer
   //    wage x R&D staff of alive firms in its regions, in id order, while its allowance lasts.
@@ -212,10 +250,10 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   m.at(m_hires) = hires;
   m.at(m_researchers_to_industry) = to_industry;
   m.at(m_talent_inflow) = inflow;
-  double open_total = 0.0;
-  for (auto v : inst_open) open_total += static_cast<double>(v);
-  for (auto v : firm_open) open_total += static_cast<double>(v);
-  m.at(m_vacancies) = open_total;
+  std::int64_t open_total = 0;  // an integer: the same double as the running sum of the counts
+  for (auto v : inst_open) open_total += v;
+  for (auto v : firm_open) open_total += v;
+  m.at(m_vacancies) = static_cast<double>(open_total);
 }
 
 }  // namespace innochain

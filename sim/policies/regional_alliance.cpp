@@ -36,7 +36,9 @@ InstrumentType describe() {
       "means every region): each month the matching friction between every pair of distinct member regions "
       "rises to at least `friction`, in both directions, so contract research, licensing, hiring and fund "
       "deals across their border succeed more often. Entries already above `friction` stay. Units served: "
-      "region pairs whose friction was raised that month. No spending.",
+      "region pairs whose friction was raised that month. No spending. In the calibrated baseline most "
+      "firms drawn for a contract lack the cash for one (contracts are worth tens of millions of yuan), so "
+      "an alliance moves licensing and hiring far more than contract research.",
       "Cross-border science cooperation such as the Shenzhen-Dongguan pairing of Guangming Science City and "
       "Songshan Lake Science City (the cores of the Greater Bay Area comprehensive national science centre) "
       "and the Guangdong-Hong Kong-Macao Greater Bay Area agreements. No causal evaluation: how far an "

@@ -63,7 +63,9 @@ InstrumentType describe() {
       "that is never exceeded: payments stop when it is spent), and those firms plan their R&D staff at the "
       "subsidised wage, so they open more positions. Where two instances subsidise one region, the later "
       "sets the rate and pays; inflow and retention multipliers of several instances multiply. Field "
-      "selectors do not apply. Units served: R&D employees whose wage was subsidised that month.",
+      "selectors do not apply. Units served: R&D employees whose wage was subsidised that month. Positions "
+      "are plentiful in the calibrated baseline, so hires are set by the searchers: a wage subsidy alone "
+      "changes who hires more than how many are hired.",
       "Guangdong's talent programmes (the Pearl River Talent Plan, the Guangdong Special Support Programme, "
       "Shenzhen's Peacock Plan) and city recruitment drives with housing and wage subsidies. No causal "
       "evaluation fixes their effect on migration in this model: multipliers, retention and the wage subsidy "

@@ -138,3 +138,28 @@ TEST_CASE("a region's rd_share_multiplier scales its enterprises' R&D share of r
   const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, 0, last, 1e5, 1e5, 0.5);
   CHECK(st.enterprises.rd_share[e] == rho * 2.5);
 }
+
+TEST_CASE("staff counts alone equal the counts of the full workforce aggregates", "[population]") {
+  const Scenario s =
+      load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  const Context c(s, RunKey{5, 0});
+  State st = build_population(c);
+  // Some people leave or lose their job, so the counts built with the population are stale.
+  auto& t = st.talent;
+  for (std::size_t i = 0; i < t.size(); i += 9) {
+    t.employer_kind[i] = i % 2 ? EmployerKind::outside : EmployerKind::none;
+    t.employer[i] = -1;
+  }
+  State full = st;
+  update_workforce_serial(full);
+  for (int threads : {1, 2, 4}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    State counted = st;
+    update_staff_counts(counted);
+    CHECK(counted.institutes.researchers == full.institutes.researchers);
+    CHECK(counted.enterprises.rd_staff == full.enterprises.rd_staff);
+    // The other aggregates are left as they were.
+    CHECK(test::same_bits(counted.enterprises.rd_staff_skill_mean, st.enterprises.rd_staff_skill_mean));
+  }
+  CHECK(full.enterprises.rd_staff != st.enterprises.rd_staff);
+}

@@ -25,9 +25,11 @@ std::vector<double> totals(const Simulation& sim, std::vector<double>& acc, std:
 
 }  // namespace
 
-PairResult run_pair(const std::string& policies_yaml, int months, int reps, double scale) {
+PairResult run_pair(const std::string& policies_yaml, int months, int reps, double scale,
+                    const std::vector<std::string>& extra) {
   const std::string base = std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml";
-  const std::vector<std::string> sets = {fmt::format("horizon_months={}", months), fmt::format("world.scale={}", scale)};
+  std::vector<std::string> sets = {fmt::format("horizon_months={}", months), fmt::format("world.scale={}", scale)};
+  sets.insert(sets.end(), extra.begin(), extra.end());
   const Scenario baseline = load_scenario_file(base, sets);
   const std::string text = fmt::format("extends: {}\nname: policy_test\npolicies:\n{}\n", base, policies_yaml);
   const Scenario policy = load_scenario_text(text, "<policy test>", std::filesystem::path(base).parent_path().string(), sets);

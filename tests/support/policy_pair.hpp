@@ -19,9 +19,11 @@ struct PairResult {
   double budget_left = 0.0;  ///< of the first policy instance, after the run (policy run, last replication)
 };
 
-/// Runs guangdong_small (`months`, `scale`) with `policies_yaml` (a YAML list of policy
-/// entries) against the same scenario without it, for replications 0..reps-1.
-PairResult run_pair(const std::string& policies_yaml, int months, int reps, double scale = 0.01);
+/// Runs guangdong_small (`months`, `scale`, and `--set` overrides `extra` in both runs) with
+/// `policies_yaml` (a YAML list of policy entries) against the same scenario without it, for
+/// replications 0..reps-1.
+PairResult run_pair(const std::string& policies_yaml, int months, int reps, double scale = 0.01,
+                    const std::vector<std::string>& extra = {});
 
 /// Mean over replications of policy minus baseline for one metric total.
 double mean_difference(const PairResult& r, Metric m);
