@@ -276,8 +276,9 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, stat: 
       f" written {dt.datetime.utcnow().strftime('%Y-%m-%d %H:%M')} UTC. Annual flows and stocks are averages over"
       f" simulated years 4-6 (months {WINDOW[0]}-{WINDOW[1] - 1}): the run starts with empty project pipelines,"
       " and a discovery needs about 18 months of BASIC and 12 of BREAKTHROUGH before it can be transferred, so"
-      " years 1-3 are burn-in. Stage pass rates pool months 36-119; the venture funnel and survival use every"
-      " cohort that can be followed for 36 and 12 months.\n")
+      " years 1-3 are burn-in. Stage pass rates pool months 36-119; the venture funnel uses every seed that"
+      " can be followed for 36 months; first-year survival uses the firms founded in years 4-6 (the survival"
+      " curve below, every cohort).\n")
     w("## Targets and the model\n")
     w("*Calibrated*: the moment is in the calibration objective (section Calibration below), so matching it")
     w("shows only that the search worked. *Out of sample*: the moment was not used to choose any parameter;")

@@ -55,7 +55,10 @@ PARAMETERS = {
     # discovery rate is no lever for the count: more projects share the same institute budgets
     # and progress more slowly, so breakthroughs and transfers within the window hardly rise.)
     "transfer_office_skill": (["agents.institutes.transfer_office_skill"], "transfers_per_year", 0.8),
-    "contract_value": (["chain.breakthrough.contract_value_yuan_median"], "transfer_income_bn", 0.8),
+    # Contract research: the share of finished basic projects offered to firms. (The contract value
+    # was the lever before; above about 20 million yuan a contract most candidate firms lack the cash
+    # for it, so income hardly rises with the value and the search drifted to ever larger contracts.)
+    "contract_research": (["chain.breakthrough.contract_research_probability"], "transfer_income_bn", 0.9),
     # The money scale of a transfer decision: the value of a transferred project and the
     # officials' sanction move together, so the "don't dare" test (gain vs risk aversion x
     # sanction probability x sanction) decides exactly as at the priors; only yuan amounts change.

@@ -161,7 +161,12 @@ def run_moments(path: str, window=WINDOW) -> dict:
         newborn = entrant & ((kind_l == 2) | (origin >= 0))
         failed_first_year = (alive_l == 0) & (acq < 0) & (age <= 12)
         n_new = int(newborn.sum())
-        m["first_year_survival"] = 1.0 - (failed_first_year & newborn).sum() / n_new if n_new else float("nan")
+        # The target's cohorts: firms founded in the measurement window (years 4-6), like the
+        # annual figures, so the moment does not depend on the horizon (later cohorts differ).
+        in_window = newborn & (founded >= window[0]) & (founded < window[1])
+        n_win = int(in_window.sum())
+        m["first_year_survival"] = 1.0 - (failed_first_year & in_window).sum() / n_win if n_win else float("nan")
+        m["first_year_survival_all_cohorts"] = 1.0 - (failed_first_year & newborn).sum() / n_new if n_new else float("nan")
 
         m["newborn_firms"] = n_new
         # The incubator funnel read as a cohort figure: venture rounds (lead funds) a newborn

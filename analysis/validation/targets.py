@@ -81,7 +81,7 @@ TARGETS: list[Target] = [
            "venture-seeded firms with a series A within 36 months of the seed"),
     Target("first_year_survival", "new firms surviving their first year", 0.79, "share",
            "SPEC 10: about 79 %", 0.72, 0.86, True, 2.0,
-           "start-ups and spin-offs not exited within 12 months of founding (an acquisition counts as survival)"),
+           "start-ups and spin-offs founded in years 4-6 not exited within 12 months of founding (an acquisition counts as survival)"),
 ]
 
 BY_MOMENT = {t.moment: t for t in TARGETS}

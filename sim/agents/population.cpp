@@ -163,7 +163,8 @@ State build_population(const Context& c) {
 
   // ---- talent: researchers at institutes in proportion to budget; engineers and
   // industry scientists at enterprises in proportion to revenue^0.6 (employment
-  // grows less than proportionally with firm size); the rest unemployed.
+  // grows less than proportionally with firm size) times the region's R&D share
+  // multiplier (firms that budget more R&D employ more R&D staff); the rest unemployed.
   {
     const auto& p = s.agents.talent;
     const std::int64_t n = Scenario::scaled(p.count, scale);
@@ -175,7 +176,8 @@ State build_population(const Context& c) {
         st.enterprises.size() ? std::min<std::int64_t>(n - researchers - engineers, std::llround(n * p.share_industry_scientist)) : 0;
     std::vector<double> firm_weight(st.enterprises.size());
     for (std::size_t e = 0; e < firm_weight.size(); ++e)
-      firm_weight[e] = std::pow(st.enterprises.revenue_yuan_per_month[e], 0.6);
+      firm_weight[e] = std::pow(st.enterprises.revenue_yuan_per_month[e], 0.6) *
+                       s.world.regions[st.enterprises.region[e]].rd_share_multiplier;
     assign_block(t, 0, researchers, Role::researcher, EmployerKind::institute, st.institutes.budget_yuan_per_month);
     assign_block(t, researchers, engineers, Role::engineer, EmployerKind::enterprise, firm_weight);
     assign_block(t, researchers + engineers, scientists, Role::industry_scientist, EmployerKind::enterprise,

@@ -70,7 +70,9 @@ std::vector<Param> region_keys() {
             "employer is)."),
       real("rd_share_multiplier", REGION(rd_share_multiplier), "1", 0.0, 10.0,
            "Multiplies agents.enterprises.rd_share_of_revenue for enterprises located in the region (regional "
-           "R&D effort: industrial specialisation the fields do not capture)."),
+           "R&D effort: industrial specialisation the fields do not capture); the region's firms also start with "
+           "proportionally more R&D staff.",
+           "prior default 1; the baseline calibrates Dongguan's to its R&D intensity (4.1 %), docs/validation.md"),
   };
 }
 
@@ -240,7 +242,7 @@ std::vector<Param> build_schema() {
       prob("agents.enterprises.sme_exit_per_year", AT(agents.enterprises.sme_exit_per_year),
            "Annual probability that an SME closes or leaves the province for reasons the model does not represent "
            "(owners retiring, relocation, losing the high-tech certification); drawn monthly.",
-           "prior (0 = off); the baseline uses 0.04, docs/validation.md"),
+           "prior (0 = off); the baseline uses 0.06, docs/validation.md"),
 
       // ---- agents: financiers
       integer("agents.financiers.count", AT(agents.financiers.count), "financiers", 0, 1e6,
@@ -294,10 +296,12 @@ std::vector<Param> build_schema() {
       // ---- chain: link 2
       prob("chain.breakthrough.contract_research_probability", AT(chain.breakthrough.contract_research_probability),
            "Chance that a finished basic project is offered to the contract-research market (else it continues at "
-           "its institute)."),
+           "its institute).",
+           "prior default; the baseline calibrates it to transfer income, docs/validation.md"),
       real("chain.breakthrough.contract_value_yuan_median", AT(chain.breakthrough.contract_value_yuan_median), "yuan",
            0.0, 1e11, "Median value of a contract-research agreement for a project of quality 1.",
-           "prior default; the baseline calibrates it to transfer income, docs/validation.md"),
+           "prior default; the baseline sets it by hand (25 million yuan, below the firms' cash constraint), "
+           "docs/validation.md"),
       real("chain.breakthrough.rd_staff_zeta", AT(chain.breakthrough.rd_staff_zeta), "1/person/month", 0.0, 10.0,
            "K+S hazard: an enterprise starts an own breakthrough project with probability 1 - exp(-zeta * R&D "
            "staff) per month.",
@@ -352,7 +356,8 @@ std::vector<Param> build_schema() {
 
       // ---- chain: link 4
       real("chain.finance.round_runway_months", AT(chain.finance.round_runway_months), "months", 1.0, 120.0,
-           "A round covers this many months of the start-up's unfunded project cost (its funding gap)."),
+           "A round covers this many months of the start-up's unfunded project cost (its funding gap).",
+           "prior default; the baseline sets it by hand (32 months) for the incubator funnel, docs/validation.md"),
       real("chain.finance.venture_threshold", AT(chain.finance.venture_threshold), "log quality", -10.0, 10.0,
            "Log-quality signal a median venture fund needs to invest at seed.",
            "prior (the calibration tried it for the incubator funnel and dropped it, docs/validation.md)"),
@@ -426,10 +431,10 @@ std::vector<Param> build_schema() {
            "prior default; the baseline calibrates it to the high-tech enterprise count, docs/validation.md"),
       real("chain.entry.talent_founding_per_year", AT(chain.entry.talent_founding_per_year), "1/year", 0.0, 1.0,
            "Yearly probability that a person of entrepreneurial propensity 1 founds a start-up.",
-           "prior default; the baseline calibrates it to first-year survival, docs/validation.md"),
+           "prior default; the baseline sets it by hand for first-year survival (0.1), docs/validation.md"),
       real("chain.entry.founder_seed_yuan", AT(chain.entry.founder_seed_yuan), "yuan", 0.0, 1e10,
            "Founders' own money put into a new start-up (an outside source in the ledger).",
-           "prior default; the baseline sets it by hand (50 000 yuan, not searched), docs/model.md section 3.5"),
+           "prior default; the baseline sets it by hand (20 000 yuan, not searched), docs/model.md section 3.5"),
   };
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,

@@ -182,11 +182,11 @@ TEST_CASE("innovation vouchers create contract research against the baseline, wi
   const double value = test::mean_difference(r, m_contract_research_value);
   const double income = test::mean_difference(r, m_transfer_income);
   INFO("contract-research deals: difference " << deals << "; value " << value << "; transfer income " << income);
-  // 150 vouchers, about 135 redeemed, plus the applicants' own purchases. Institutes' total transfer
-  // income is not checked: at the calibrated contract value one regular contract is worth more than
-  // all the vouchers, so its difference is replication noise.
+  // 150 vouchers, about 135 redeemed, plus the applicants' own purchases. The value of all contract
+  // research and institutes' total transfer income are not checked: at the calibrated contract value
+  // one regular contract (tens of millions of yuan) is worth more than all the vouchers, so their
+  // differences are replication noise; the deals themselves are counted.
   CHECK(deals > 100.0);
-  CHECK(value > 0.0);
   for (std::size_t k = 0; k < r.policy.size(); ++k) {
     INFO("replication " << k);
     CHECK(r.policy[k][m_policy_spending] > 0.0);

@@ -63,7 +63,7 @@ TEST_CASE("an alliance never lowers friction, and needs two members", "[policies
 
 TEST_CASE("an alliance of every region means more contract research, licensing and hires", "[policies]") {
   // The contract value is set back to its prior (2 million yuan): at the calibrated baseline's
-  // 38.8 million most candidate firms lack the cash for a contract, so the friction the alliance
+  // 25 million most candidate firms lack the cash for a contract, so the friction the alliance
   // lowers hardly matters for contract research there (a finding, docs/policies.md), and this
   // test is about the friction channel.
   const auto r = test::run_pair(R"(  - type: regional_alliance
