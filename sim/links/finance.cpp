@@ -106,18 +106,22 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
         const auto round = static_cast<FundingRound>(std::min(en.rounds_raised[e], 2));
         const double amount = en.funding_gap_yuan[e] * p.round_runway_months;
         const double log_quality = std::log(en.pipeline_quality[e]);
+        // Fund f puts `yuan` into the firm at this round: capital to cash, one deal used, a stake.
+        const auto invest = [&](std::int32_t f, double yuan) {
+          fi.capital_yuan[f] -= yuan;
+          fi.deals_left[f] -= 1;
+          en.cash_yuan[e] += yuan;
+          en.equity_raised_yuan[e] += yuan;
+          s.investments.push(f, static_cast<std::int32_t>(e), yuan, round, s.month);
+          log_deal(c, s, e, f, round, yuan);
+        };
         for (std::int64_t k = 0; k < p.candidates_per_deal; ++k) {
           const std::int32_t v = draw_fund(c, s, venture, en.region[e], rng);
           if (v < 0) continue;
           const double signal = log_quality + p.signal_noise * rng.normal();
           if (fi.deals_left[v] <= 0 || fi.capital_yuan[v] < amount || signal <= round_threshold(p, fi.threshold[v], round))
             continue;
-          fi.capital_yuan[v] -= amount;
-          fi.deals_left[v] -= 1;
-          en.cash_yuan[e] += amount;
-          en.equity_raised_yuan[e] += amount;
-          s.investments.push(v, static_cast<std::int32_t>(e), amount, round, s.month);
-          log_deal(c, s, e, v, round, amount);
+          invest(v, amount);
           m.at(static_cast<Metric>(m_deals_seed + static_cast<int>(round)), field) += 1.0;
           m.at(m_invested_venture, field) += amount;
           // A guidance fund co-invests beside the venture fund at its own, lower threshold.
@@ -126,12 +130,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
           const double co = g >= 0 ? amount * fi.coinvest_ratio[g] : 0.0;  // the fund's own ratio
           if (g >= 0 && co > 0.0 && fi.deals_left[g] > 0 && fi.capital_yuan[g] >= co &&
               log_quality + p.signal_noise * rng.normal() > round_threshold(p, fi.threshold[g], round)) {
-            fi.capital_yuan[g] -= co;
-            fi.deals_left[g] -= 1;
-            en.cash_yuan[e] += co;
-            en.equity_raised_yuan[e] += co;
-            s.investments.push(g, static_cast<std::int32_t>(e), co, round, s.month);
-            log_deal(c, s, e, g, round, co);
+            invest(g, co);
             m.at(m_invested_guidance, field) += co;
             // A policy-created fund's capital was recorded as policy spending when it was committed.
             if (fi.policy[g] >= 0) s.policy_units[fi.policy[g]] += 1.0;

@@ -11,9 +11,7 @@ bin=$1
 data=$2
 same=$3
 scenario=$data/reliability/all_instruments.yaml
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+enter_workdir
 same_results() {  # NAME A B
   if /usr/bin/python3 "$same" "$2" "$3" >same.txt 2>&1; then ok "$1"; else fail "$1:"; sed 's/^/    /' same.txt; fi
 }

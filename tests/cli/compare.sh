@@ -6,9 +6,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+enter_workdir
 
 small="$scenarios/guangdong_small.yaml"
 vouchers="$scenarios/policies/compute_voucher.yaml"

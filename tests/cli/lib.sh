@@ -4,6 +4,8 @@
 #   source "$(dirname "$0")/lib.sh"
 passed=0
 failed=0
+# A fresh scratch directory ($work), removed when the script exits; the script continues in it.
+enter_workdir() { work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; cd "$work" || exit 1; }
 ok() { echo "ok $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 expect_code() {  # NAME EXPECTED ACTUAL (on failure shows ./err.txt when there is one)

@@ -6,9 +6,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+enter_workdir
 
 # A run writes a complete file, prints plain progress lines when not on a terminal, and a summary.
 "$bin" run "$scenarios/guangdong_small.yaml" -o run.h5 --months 24 >out.txt 2>err.txt

@@ -8,9 +8,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+enter_workdir
 same_runs() {  # NAME DIR_A DIR_B
   local n=0 bad=0 f
   for f in "$2"/runs/*.h5; do

@@ -9,9 +9,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 bin=$1
 scenarios=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+enter_workdir
 same_index() {  # NAME DIR_A DIR_B
   if diff <(index_but_wall "$2") <(index_but_wall "$3") >diff.txt; then ok "$1"; else
     fail "$1: index differs"; sed 's/^/    /' diff.txt; fi
