@@ -1,6 +1,11 @@
 #include "output/inspect.hpp"
 
+#include "output/run_file.hpp"
+
 #include <fmt/format.h>
+
+#include <bit>
+#include <cstring>
 
 namespace innochain {
 
@@ -101,6 +106,26 @@ std::string describe_run_file(const std::string& path) {
     for (const auto& name : names)
       out += fmt::format("  {:<28} {:>16.6g} {}\n", name, f.summary(name), f.summary_units(name));
   }
+  return out;
+}
+
+std::string digest_run_file(const std::string& path) {
+  static_assert(std::endian::native == std::endian::little, "digests hash the little-endian bytes of doubles");
+  RunFile f(path);
+  const auto digest = [](const std::vector<hsize_t>& dims, const std::vector<double>& values) {
+    std::string bytes(values.size() * sizeof(double), '\0');
+    if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+    std::string shape;
+    for (std::size_t i = 0; i < dims.size(); ++i) shape += fmt::format("{}{}", i ? "x" : "", dims[i]);
+    return fmt::format("{} {}", shape.empty() ? "1" : shape, sha256_hex(bytes).substr(0, 16));
+  };
+  std::string out;
+  for (const auto& name : f.series_names()) {
+    const SeriesData d = f.series(name);
+    out += fmt::format("/series/{} {}\n", name, digest(d.dims, d.values));
+  }
+  for (const auto& name : f.summary_names())
+    out += fmt::format("/summary/{} {}\n", name, digest({}, {f.summary(name)}));
   return out;
 }
 

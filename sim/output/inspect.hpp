@@ -37,4 +37,11 @@ class RunFile {
 /// The text `innochain inspect` prints.
 std::string describe_run_file(const std::string& path);
 
+/// Bit-exact digests of a run's results, one line per dataset of /series and /summary,
+/// sorted by path: "PATH SHAPE SHA256" with SHA256 the first 16 hex digits of the SHA-256
+/// of the values as little-endian IEEE doubles in row-major order. Two runs have the same
+/// lines exactly when their results are bit-identical (`innochain inspect --digest`; the
+/// golden-digest test compares them with tests/golden/digests.txt).
+std::string digest_run_file(const std::string& path);
+
 }  // namespace innochain
