@@ -37,9 +37,12 @@ void BM_MemoryTriad(benchmark::State& state) {
   std::vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(bench_threads()));
   for (auto _ : state) {
-    for_blocks(n, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) a[i] = b[i] + 3.0 * c[i];
-    }, 1 << 16);
+    for_blocks(
+        n,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) a[i] = b[i] + 3.0 * c[i];
+        },
+        1 << 16);
     benchmark::DoNotOptimize(a.data());
     benchmark::ClobberMemory();
   }
@@ -87,8 +90,8 @@ void BM_Phase(benchmark::State& state) {
   const Context& c = w.sim->context();
   MonthMetrics metrics(c.fields, c.regions, w.scenario.policies.size());
   const State& base = w.sim->state();
-  const auto agents = static_cast<std::int64_t>(base.talent.size() + base.enterprises.size() +
-                                                base.institutes.size() + base.financiers.size());
+  const auto agents = static_cast<std::int64_t>(base.talent.size() + base.enterprises.size() + base.institutes.size() +
+                                                base.financiers.size());
   for (auto _ : state) {
     state.PauseTiming();
     State s = base;
@@ -106,8 +109,10 @@ void BM_UpdateWorkforce(benchmark::State& state) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(bench_threads()));
   State s = warm().sim->state();
   for (auto _ : state) {
-    if (state.range(0)) update_workforce(s);
-    else update_workforce_serial(s);
+    if (state.range(0))
+      update_workforce(s);
+    else
+      update_workforce_serial(s);
     benchmark::ClobberMemory();
   }
   state.SetLabel(state.range(0) ? "parallel" : "serial");

@@ -13,6 +13,8 @@ packages=(
   # The scenario-decoder fuzzer (fuzz/, scripts/fuzz.sh) and the sanitizer builds
   # (scripts/sanitize.sh): clang with its libFuzzer and sanitizer runtimes.
   clang-14 libclang-rt-14-dev
+  # The C++ style check (scripts/check-format.sh, ctest format_check).
+  clang-format-14
   # The analysis package and its tests run on Debian's /usr/bin/python3.
   python3 python3-h5py python3-h5netcdf python3-xarray python3-pandas python3-numpy
   python3-pytest python3-matplotlib python3-scipy python3-yaml

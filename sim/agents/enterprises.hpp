@@ -14,17 +14,17 @@ struct Enterprises {
   std::vector<std::uint16_t> field;
   std::vector<double> revenue_yuan_per_month;  ///< last month's revenue (market phase)
   std::vector<double> cash_yuan;
-  std::vector<double> debt_yuan;                  ///< bank loans outstanding
-  std::vector<double> base_size;                  ///< market weight of the existing business (initial revenue)
-  std::vector<double> product_quality;            ///< quality stock of launched products, depreciating
-  std::vector<std::int32_t> loss_months;          ///< consecutive months with negative cash
-  std::vector<std::int32_t> origin_institute;     ///< spin-offs: the institute; else -1
-  std::vector<std::int32_t> founded_month;        ///< entrants: month founded; initial firms: -1
-  std::vector<double> equity_raised_yuan;         ///< cumulative outside equity
-  std::vector<std::int32_t> rounds_raised;        ///< equity rounds closed so far
-  std::vector<std::int32_t> lender;               ///< the bank holding its debt, or -1
-  std::vector<std::int32_t> acquired_by;          ///< after an acquisition: the acquirer, else -1
-  std::vector<double> absorptive_base;            ///< absorptive capacity before industry ties
+  std::vector<double> debt_yuan;               ///< bank loans outstanding
+  std::vector<double> base_size;               ///< market weight of the existing business (initial revenue)
+  std::vector<double> product_quality;         ///< quality stock of launched products, depreciating
+  std::vector<std::int32_t> loss_months;       ///< consecutive months with negative cash
+  std::vector<std::int32_t> origin_institute;  ///< spin-offs: the institute; else -1
+  std::vector<std::int32_t> founded_month;     ///< entrants: month founded; initial firms: -1
+  std::vector<double> equity_raised_yuan;      ///< cumulative outside equity
+  std::vector<std::int32_t> rounds_raised;     ///< equity rounds closed so far
+  std::vector<std::int32_t> lender;            ///< the bank holding its debt, or -1
+  std::vector<std::int32_t> acquired_by;       ///< after an acquisition: the acquirer, else -1
+  std::vector<double> absorptive_base;         ///< absorptive capacity before industry ties
   // Written by the progress phase for finance: the month's unfunded project cost and
   // the best latent quality among its active projects.
   std::vector<double> funding_gap_yuan;

@@ -31,7 +31,7 @@ struct Institutes {
   std::vector<std::int32_t> researchers;
   std::vector<double> researcher_skill_mean;
   std::vector<double> researcher_propensity_mean;  ///< mean entrepreneurial propensity of its researchers
-  std::vector<std::int32_t> industry_ties;  ///< former researchers now industry scientists at firms
+  std::vector<std::int32_t> industry_ties;         ///< former researchers now industry scientists at firms
 
   std::size_t size() const { return kind.size(); }
   void resize(std::size_t n, std::size_t fields) {

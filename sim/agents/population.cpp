@@ -59,8 +59,8 @@ std::vector<std::int64_t> apportion(std::span<const double> weights, std::int64_
   std::int64_t previous = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     cumulative += weights[i];
-    const auto upto = i + 1 == weights.size() ? total
-                                              : std::min<std::int64_t>(total, std::llround(total * (cumulative / sum)));
+    const auto upto =
+        i + 1 == weights.size() ? total : std::min<std::int64_t>(total, std::llround(total * (cumulative / sum)));
     counts[i] = std::max<std::int64_t>(0, upto - previous);
     previous += counts[i];
   }
@@ -81,29 +81,32 @@ State build_population(const Context& c) {
     in.resize(n, F);
     in.kind = kinds_by_quota<InstituteKind>(n, {p.share_university, p.share_national_lab, p.share_new_rd_institute});
     const auto rw = region_weights(s, &RegionSpec::institute_share);
-    for_each_index(n, [&](std::size_t i) {
-      Rng rng(c.key, Stream::init_institutes, static_cast<std::uint32_t>(i), 0);
-      in.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
-      in.budget_yuan_per_month[i] = p.budget_yuan_per_month_median * rng.lognormal(0.0, p.budget_log_sd);
-      // Random specialisation around the province's field weights.
-      double total = 0.0;
-      for (std::size_t f = 0; f < F; ++f) {
-        const double w = s.world.fields[f].institute_weight * rng.lognormal(0.0, 0.8);
-        in.field_weight[i * F + f] = w;
-        total += w;
-      }
-      for (std::size_t f = 0; f < F; ++f) {
-        in.field_weight[i * F + f] /= total;
-        in.knowledge[i * F + f] = p.initial_knowledge * in.field_weight[i * F + f] * static_cast<double>(F);
-      }
-      in.transfer_office_capacity[i] = p.transfer_office_capacity;
-      in.transfer_office_skill[i] = p.transfer_office_skill;
-      in.risk_aversion[i] = p.risk_aversion;
-      in.sanction_probability[i] = p.sanction_probability;
-      in.inventor_share[i] = p.inventor_share;
-      in.base_sanction_probability[i] = p.sanction_probability;
-      in.base_inventor_share[i] = p.inventor_share;
-    }, 64);
+    for_each_index(
+        n,
+        [&](std::size_t i) {
+          Rng rng(c.key, Stream::init_institutes, static_cast<std::uint32_t>(i), 0);
+          in.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
+          in.budget_yuan_per_month[i] = p.budget_yuan_per_month_median * rng.lognormal(0.0, p.budget_log_sd);
+          // Random specialisation around the province's field weights.
+          double total = 0.0;
+          for (std::size_t f = 0; f < F; ++f) {
+            const double w = s.world.fields[f].institute_weight * rng.lognormal(0.0, 0.8);
+            in.field_weight[i * F + f] = w;
+            total += w;
+          }
+          for (std::size_t f = 0; f < F; ++f) {
+            in.field_weight[i * F + f] /= total;
+            in.knowledge[i * F + f] = p.initial_knowledge * in.field_weight[i * F + f] * static_cast<double>(F);
+          }
+          in.transfer_office_capacity[i] = p.transfer_office_capacity;
+          in.transfer_office_skill[i] = p.transfer_office_skill;
+          in.risk_aversion[i] = p.risk_aversion;
+          in.sanction_probability[i] = p.sanction_probability;
+          in.inventor_share[i] = p.inventor_share;
+          in.base_sanction_probability[i] = p.sanction_probability;
+          in.base_inventor_share[i] = p.inventor_share;
+        },
+        64);
   }
 
   // ---- enterprises
@@ -151,14 +154,19 @@ State build_population(const Context& c) {
     fi.resize(n);
     fi.kind = kinds_by_quota<FinancierKind>(n, {p.share_venture_capital, p.share_guidance_fund, p.share_bank});
     const auto rw = region_weights(s, &RegionSpec::financier_share);
-    for_each_index(n, [&](std::size_t i) {
-      Rng rng(c.key, Stream::init_financiers, static_cast<std::uint32_t>(i), 0);
-      fi.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
-      fi.capital_yuan[i] = p.capital_median_yuan * rng.lognormal(0.0, p.capital_log_sd);
-      fi.threshold[i] = s.chain.finance.venture_threshold + p.threshold_log_sd * rng.normal();
-      if (fi.kind[i] == FinancierKind::guidance_fund) fi.threshold[i] -= s.chain.finance.guidance_threshold_discount;
-      if (fi.kind[i] == FinancierKind::guidance_fund) fi.coinvest_ratio[i] = s.chain.finance.guidance_coinvest_ratio;
-    }, 256);
+    for_each_index(
+        n,
+        [&](std::size_t i) {
+          Rng rng(c.key, Stream::init_financiers, static_cast<std::uint32_t>(i), 0);
+          fi.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
+          fi.capital_yuan[i] = p.capital_median_yuan * rng.lognormal(0.0, p.capital_log_sd);
+          fi.threshold[i] = s.chain.finance.venture_threshold + p.threshold_log_sd * rng.normal();
+          if (fi.kind[i] == FinancierKind::guidance_fund)
+            fi.threshold[i] -= s.chain.finance.guidance_threshold_discount;
+          if (fi.kind[i] == FinancierKind::guidance_fund)
+            fi.coinvest_ratio[i] = s.chain.finance.guidance_coinvest_ratio;
+        },
+        256);
   }
 
   // ---- talent: researchers at institutes in proportion to budget; engineers and
@@ -173,7 +181,9 @@ State build_population(const Context& c) {
     const std::int64_t researchers = st.institutes.size() ? std::llround(n * p.share_researcher) : 0;
     const std::int64_t engineers = st.enterprises.size() ? std::llround(n * p.share_engineer) : 0;
     const std::int64_t scientists =
-        st.enterprises.size() ? std::min<std::int64_t>(n - researchers - engineers, std::llround(n * p.share_industry_scientist)) : 0;
+        st.enterprises.size()
+            ? std::min<std::int64_t>(n - researchers - engineers, std::llround(n * p.share_industry_scientist))
+            : 0;
     std::vector<double> firm_weight(st.enterprises.size());
     for (std::size_t e = 0; e < firm_weight.size(); ++e)
       firm_weight[e] = std::pow(st.enterprises.revenue_yuan_per_month[e], 0.6) *
@@ -222,7 +232,8 @@ State build_population(const Context& c) {
     x0[st.enterprises.field[e]] += st.enterprises.revenue_yuan_per_month[e];
   Eigen::MatrixXd a(static_cast<Eigen::Index>(F), static_cast<Eigen::Index>(F));
   for (std::size_t i = 0; i < F; ++i)
-    for (std::size_t j = 0; j < F; ++j) a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = s.world.input_output[i][j];
+    for (std::size_t j = 0; j < F; ++j)
+      a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = s.world.input_output[i][j];
   const Eigen::VectorXd d0 = x0 - a * x0;
   st.base_final_demand.resize(F);
   for (std::size_t f = 0; f < F; ++f) st.base_final_demand[f] = std::max(0.0, d0[static_cast<Eigen::Index>(f)]);
@@ -261,7 +272,8 @@ void update_workforce_serial(State& st) {
     in.researcher_propensity_mean[i] = in.researchers[i] ? in.researcher_propensity_mean[i] / in.researchers[i] : 0.0;
   }
   for (std::size_t e = 0; e < en.size(); ++e)
-    en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 0.0;  // no team, no progress
+    en.rd_staff_skill_mean[e] =
+        en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 0.0;  // no team, no progress
 }
 
 namespace {
@@ -326,35 +338,36 @@ void update_workforce(State& st) {
   const Talent& t = st.talent;
   const std::size_t ni = in.size(), ne = en.size();
   tbb::enumerable_thread_specific<WorkforcePartial> partials([&] { return WorkforcePartial(ni, ne); });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, t.size(), 1 << 15), [&](const tbb::blocked_range<std::size_t>& r) {
-    WorkforcePartial& w = partials.local();
-    for (std::size_t i = r.begin(); i < r.end(); ++i) {
-      const auto kind = t.employer_kind[i];
-      if (kind != EmployerKind::institute && kind != EmployerKind::enterprise) continue;
-      const auto e = static_cast<std::size_t>(t.employer[i]);
-      const float skill = t.skill[i];
-      w.negative |= !(skill >= 0.0f);
-      const int q = lowest_bit_exponent(skill);
-      if (kind == EmployerKind::institute) {
-        const float propensity = t.entrepreneurial_propensity[i];
-        w.negative |= !(propensity >= 0.0f);
-        w.researchers[e] += 1;
-        w.skill[e] += skill;
-        w.skill_q[e] = std::min(w.skill_q[e], q);
-        w.propensity[e] += propensity;
-        w.propensity_q[e] = std::min(w.propensity_q[e], lowest_bit_exponent(propensity));
-      } else {
-        WorkforcePartial::StaffSum& staff = w.staff[e];
-        staff.count += 1;
-        staff.skill += skill;
-        w.staff_skill_q = std::min(w.staff_skill_q, q);
-        if (t.tie_institute[i] >= 0) {
-          staff.ties += 1;
-          w.institute_ties[static_cast<std::size_t>(t.tie_institute[i])] += 1;
-        }
-      }
-    }
-  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, t.size(), 1 << 15),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      WorkforcePartial& w = partials.local();
+                      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+                        const auto kind = t.employer_kind[i];
+                        if (kind != EmployerKind::institute && kind != EmployerKind::enterprise) continue;
+                        const auto e = static_cast<std::size_t>(t.employer[i]);
+                        const float skill = t.skill[i];
+                        w.negative |= !(skill >= 0.0f);
+                        const int q = lowest_bit_exponent(skill);
+                        if (kind == EmployerKind::institute) {
+                          const float propensity = t.entrepreneurial_propensity[i];
+                          w.negative |= !(propensity >= 0.0f);
+                          w.researchers[e] += 1;
+                          w.skill[e] += skill;
+                          w.skill_q[e] = std::min(w.skill_q[e], q);
+                          w.propensity[e] += propensity;
+                          w.propensity_q[e] = std::min(w.propensity_q[e], lowest_bit_exponent(propensity));
+                        } else {
+                          WorkforcePartial::StaffSum& staff = w.staff[e];
+                          staff.count += 1;
+                          staff.skill += skill;
+                          w.staff_skill_q = std::min(w.staff_skill_q, q);
+                          if (t.tie_institute[i] >= 0) {
+                            staff.ties += 1;
+                            w.institute_ties[static_cast<std::size_t>(t.tie_institute[i])] += 1;
+                          }
+                        }
+                      }
+                    });
   std::vector<const WorkforcePartial*> parts;
   bool negative = false;
   int staff_q = kNoBits;
@@ -442,8 +455,10 @@ void update_staff_counts(State& st) {
     std::fill(in.researchers.begin(), in.researchers.end(), 0);
     std::fill(en.rd_staff.begin(), en.rd_staff.end(), 0);
     for (std::size_t i = 0; i < t.size(); ++i) {
-      if (t.employer_kind[i] == EmployerKind::institute) in.researchers[static_cast<std::size_t>(t.employer[i])] += 1;
-      else if (t.employer_kind[i] == EmployerKind::enterprise) en.rd_staff[static_cast<std::size_t>(t.employer[i])] += 1;
+      if (t.employer_kind[i] == EmployerKind::institute)
+        in.researchers[static_cast<std::size_t>(t.employer[i])] += 1;
+      else if (t.employer_kind[i] == EmployerKind::enterprise)
+        en.rd_staff[static_cast<std::size_t>(t.employer[i])] += 1;
     }
     return;
   }
@@ -486,7 +501,8 @@ std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, st
   en.region[e] = static_cast<std::uint16_t>(region);
   en.field[e] = static_cast<std::uint16_t>(field);
   en.revenue_yuan_per_month[e] = 0.0;
-  en.rd_share[e] = c.scenario.agents.enterprises.rd_share_of_revenue * c.scenario.world.regions[region].rd_share_multiplier;
+  en.rd_share[e] =
+      c.scenario.agents.enterprises.rd_share_of_revenue * c.scenario.world.regions[region].rd_share_multiplier;
   en.absorptive_base[e] = absorptive_base;
   en.absorptive_capacity[e] = absorptive_base;
   en.base_size[e] = base_size;

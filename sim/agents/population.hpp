@@ -41,7 +41,8 @@ void update_staff_counts(State& state);
 class StaffCounts {
  public:
   StaffCounts(std::size_t institutes, std::size_t enterprises)
-      : institutes_(institutes), partials_([n = institutes + enterprises] { return std::vector<std::int32_t>(n, 0); }) {}
+      : institutes_(institutes),
+        partials_([n = institutes + enterprises] { return std::vector<std::int32_t>(n, 0); }) {}
   /// This thread's counts (institutes first, then enterprises).
   std::vector<std::int32_t>& local() { return partials_.local(); }
   void add(std::vector<std::int32_t>& counts, const Talent& t, std::size_t i) const {

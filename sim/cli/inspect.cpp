@@ -1,6 +1,6 @@
 // `innochain inspect FILE.h5`: what is in a run file or a sweep directory.
-#include "cli/commands.hpp"
 #include "output/inspect.hpp"
+#include "cli/commands.hpp"
 #include "sweep/index.hpp"
 
 #include <cstdio>
@@ -11,7 +11,8 @@ namespace innochain::cli {
 Subcommand add_inspect(CLI::App& app) {
   auto file = std::make_shared<std::string>();
   auto digest = std::make_shared<bool>(false);
-  CLI::App* sub = app.add_subcommand("inspect", "Describe a run file (provenance, series, summary) or a sweep directory");
+  CLI::App* sub =
+      app.add_subcommand("inspect", "Describe a run file (provenance, series, summary) or a sweep directory");
   sub->add_option("file", *file, "Run file (.h5), sweep directory or its index.h5")->required();
   sub->add_flag("--digest", *digest,
                 "Print one bit-exact digest per /series and /summary dataset instead (two runs print the same "

@@ -144,8 +144,9 @@ int run_mpi_sweep(const SweepOptions& o, const SweepPlan& plan) {
     ~Stop() { mpi_stop(); }
   } stop;
   if (world.size < 2) {
-    std::fprintf(stderr, "innochain sweep: error: --mpi needs at least 2 ranks (rank 0 hands out runs, the others "
-                         "run them), e.g. mpirun -n 3 innochain sweep ...\n");
+    std::fprintf(stderr,
+                 "innochain sweep: error: --mpi needs at least 2 ranks (rank 0 hands out runs, the others "
+                 "run them), e.g. mpirun -n 3 innochain sweep ...\n");
     return kExitBadInput;
   }
   if (world.rank != 0) {
@@ -233,8 +234,9 @@ int sweep_action(const SweepOptions& o) {
     const bool mpi = o.mpi || launched_by_mpirun();
     if (mpi && o.slurm_array) throw SweepUsageError("--slurm-array and MPI do not mix: use one or the other");
     if (mpi && !mpi_built_in())
-      throw SweepUsageError("started under mpirun (or with --mpi) but this innochain was built without MPI; install "
-                            "libopenmpi-dev and rebuild");
+      throw SweepUsageError(
+          "started under mpirun (or with --mpi) but this innochain was built without MPI; install "
+          "libopenmpi-dev and rebuild");
     if (o.slurm_array && o.resume)
       throw SweepUsageError("--slurm-array already keeps finished runs (each task resumes its block); drop --resume");
     if (mpi) return run_mpi_sweep(o, plan);
@@ -253,7 +255,8 @@ Subcommand add_sweep(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("sweep", "Run a parameter sweep (locally, under mpirun, or as a Slurm job array)");
   sub->add_option("sweep", o->sweep_file, "Sweep file (YAML, see docs/sweeps.md)")->required();
   sub->add_option("-o,--output", o->dir, "Sweep directory to write (refused if it exists, unless --resume)");
-  sub->add_flag("--resume", o->resume, "Continue the sweep in DIR: keep complete runs, rerun failed/missing/partial ones");
+  sub->add_flag("--resume", o->resume,
+                "Continue the sweep in DIR: keep complete runs, rerun failed/missing/partial ones");
   sub->add_option("--jobs", o->jobs, "Runs at once on this machine (default: CPUs / --threads)")
       ->check(CLI::Range(1, 4096));
   sub->add_option("--threads", o->threads, "Threads per run (default 1)")->check(CLI::Range(1, 1024));

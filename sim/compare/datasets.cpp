@@ -95,10 +95,11 @@ RunRecord load_run_record(const std::string& path) {
   const auto names = f.root_attrs();
   const std::string status = has_attr(names, "status") ? f.attr("status") : "(none)";
   if (status != "complete")
-    throw CompareInputError(fmt::format("{}: status is '{}', not 'complete': the run did not finish ({} of {} months); "
-                                        "finish it or leave it out",
-                                        path, status, has_attr(names, "months_completed") ? f.attr("months_completed") : "?",
-                                        has_attr(names, "horizon_months") ? f.attr("horizon_months") : "?"));
+    throw CompareInputError(
+        fmt::format("{}: status is '{}', not 'complete': the run did not finish ({} of {} months); "
+                    "finish it or leave it out",
+                    path, status, has_attr(names, "months_completed") ? f.attr("months_completed") : "?",
+                    has_attr(names, "horizon_months") ? f.attr("horizon_months") : "?"));
   RunRecord r;
   r.path = path;
   r.replication = int_attr(f, names, path, "replication");
@@ -164,7 +165,8 @@ std::vector<PairGroup> pair_runs(const Dataset& baseline, const Dataset& policy)
     }
   if (horizons.size() > 1) {
     std::string m = "different horizons:";
-    for (const auto& [h, paths] : horizons) m += fmt::format(" {} months ({} runs, e.g. {});", h, paths.size(), paths[0]);
+    for (const auto& [h, paths] : horizons)
+      m += fmt::format(" {} months ({} runs, e.g. {});", h, paths.size(), paths[0]);
     problems.push_back(m);
   }
   if (scales.size() > 1) {
@@ -215,8 +217,9 @@ std::vector<PairGroup> pair_runs(const Dataset& baseline, const Dataset& policy)
       const auto it = by_rep_p.find(rep);
       if (it == by_rep_p.end()) continue;
       if (rb->seed != it->second->seed)
-        problems.push_back(fmt::format("{}replication {} has seed {} in {} but seed {} in {}: not common random numbers",
-                                       where, rep, rb->seed, rb->path, it->second->seed, it->second->path));
+        problems.push_back(
+            fmt::format("{}replication {} has seed {} in {} but seed {} in {}: not common random numbers", where, rep,
+                        rb->seed, rb->path, it->second->seed, it->second->path));
       g.baseline.push_back(rb);
       g.policy.push_back(it->second);
     }
@@ -231,11 +234,22 @@ std::vector<PairGroup> pair_runs(const Dataset& baseline, const Dataset& policy)
 }
 
 const std::vector<std::string>& default_compare_metrics() {
-  static const std::vector<std::string> m = {
-      "discoveries",       "breakthroughs",   "contract_research_deals", "transfers",
-      "transfers_licence", "transfers_spinoff", "bad_transfers",         "startups",
-      "products_launched", "compute_spending",  "rd_spending_enterprises", "revenue",
-      "output",            "enterprises_alive", "enterprise_rd_staff",     "policy_spending"};
+  static const std::vector<std::string> m = {"discoveries",
+                                             "breakthroughs",
+                                             "contract_research_deals",
+                                             "transfers",
+                                             "transfers_licence",
+                                             "transfers_spinoff",
+                                             "bad_transfers",
+                                             "startups",
+                                             "products_launched",
+                                             "compute_spending",
+                                             "rd_spending_enterprises",
+                                             "revenue",
+                                             "output",
+                                             "enterprises_alive",
+                                             "enterprise_rd_staff",
+                                             "policy_spending"};
   return m;
 }
 
@@ -248,9 +262,8 @@ const std::map<std::string, std::vector<std::string>>& derived_compare_metrics()
 }
 
 bool is_cost_outcome(const std::string& metric) {
-  static const std::set<std::string> m = {"transfers",        "transfers_licence", "transfers_spinoff",
-                                          "startups",         "startups_founded",  "spinoffs_founded",
-                                          "products_launched"};
+  static const std::set<std::string> m = {"transfers",        "transfers_licence", "transfers_spinoff", "startups",
+                                          "startups_founded", "spinoffs_founded",  "products_launched"};
   return m.count(metric) > 0;
 }
 
@@ -274,7 +287,8 @@ Comparison compare_datasets(const std::vector<PairGroup>& groups, const std::vec
     for (const auto& g : groups)
       for (const auto* side : {&g.baseline, &g.policy})
         for (const RunRecord* r : *side)
-          if (!known_metric(*r, m) && std::find(unknown.begin(), unknown.end(), m) == unknown.end()) unknown.push_back(m);
+          if (!known_metric(*r, m) && std::find(unknown.begin(), unknown.end(), m) == unknown.end())
+            unknown.push_back(m);
   if (!unknown.empty()) {
     std::string have;
     for (const auto& [name, v] : first.summary) have += (have.empty() ? "" : ", ") + name;
@@ -310,9 +324,10 @@ Comparison compare_datasets(const std::vector<PairGroup>& groups, const std::vec
     c.notes.push_back(
         "one pair of runs: the difference is shown without a confidence interval (an interval needs at least two "
         "replications of each side; run more with --replication K)");
-  c.notes.push_back(fmt::format("difference = policy - baseline, averaged over replications paired by replication and "
-                                "seed (common random numbers); interval: {:g} % Student t on the paired differences",
-                                confidence * 100.0));
+  c.notes.push_back(
+      fmt::format("difference = policy - baseline, averaged over replications paired by replication and "
+                  "seed (common random numbers); interval: {:g} % Student t on the paired differences",
+                  confidence * 100.0));
   c.notes.push_back(
       "cost per unit = mean extra public spending (policy_spending, yuan) / mean extra units, shown for transfers, "
       "start-ups and products when both are positive; where the interval of the extra units includes 0 the cost "
@@ -338,23 +353,26 @@ std::string percent(const std::optional<double>& v, bool exact) {
 
 std::string format_comparison(const Comparison& c, const std::string& format, const std::string& baseline_source,
                               const std::string& policy_source) {
-  const bool points = std::any_of(c.rows.begin(), c.rows.end(), [](const OutcomeRow& r) { return r.point.has_value(); });
-  std::vector<std::string> header = {"metric", "units", "pairs", "baseline_mean", "policy_mean", "mean_difference",
-                                     "ci95_low", "ci95_high", "relative_change", "cost_per_additional_unit_yuan"};
+  const bool points =
+      std::any_of(c.rows.begin(), c.rows.end(), [](const OutcomeRow& r) { return r.point.has_value(); });
+  std::vector<std::string> header = {
+      "metric",          "units",    "pairs",     "baseline_mean",   "policy_mean",
+      "mean_difference", "ci95_low", "ci95_high", "relative_change", "cost_per_additional_unit_yuan"};
   if (points) header.insert(header.begin(), "point");
   const bool exact = format == "csv";
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : c.rows) {
-    std::vector<std::string> row = {r.metric,
-                                    r.units,
-                                    fmt::format("{}", r.effect.pairs),
-                                    num(r.effect.baseline_mean, exact),
-                                    num(r.effect.policy_mean, exact),
-                                    num(r.effect.mean_difference, exact),
-                                    opt(r.effect.ci_low, exact, exact ? "" : "-"),
-                                    opt(r.effect.ci_high, exact, exact ? "" : "-"),
-                                    percent(r.effect.relative_change, exact),
-                                    opt(r.cost_per_additional_unit, exact, exact ? "" : (r.extra_spending_yuan ? "n/a" : ""))};
+    std::vector<std::string> row = {
+        r.metric,
+        r.units,
+        fmt::format("{}", r.effect.pairs),
+        num(r.effect.baseline_mean, exact),
+        num(r.effect.policy_mean, exact),
+        num(r.effect.mean_difference, exact),
+        opt(r.effect.ci_low, exact, exact ? "" : "-"),
+        opt(r.effect.ci_high, exact, exact ? "" : "-"),
+        percent(r.effect.relative_change, exact),
+        opt(r.cost_per_additional_unit, exact, exact ? "" : (r.extra_spending_yuan ? "n/a" : ""))};
     if (points) row.insert(row.begin(), r.point ? fmt::format("{}", *r.point) : "");
     cells.push_back(std::move(row));
   }

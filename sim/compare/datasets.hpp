@@ -24,12 +24,12 @@ class CompareInputError : public std::runtime_error {
 struct RunRecord {
   std::string path;
   std::int64_t replication = 0;
-  std::string seed;                        ///< root attribute `seed`, as text
+  std::string seed;                         ///< root attribute `seed`, as text
   std::optional<std::int64_t> sweep_point;  ///< root attribute `sweep_point` (runs written by a sweep)
   std::int64_t horizon_months = 0;
-  double world_scale = 1.0;                ///< from the resolved scenario in /scenario
+  double world_scale = 1.0;  ///< from the resolved scenario in /scenario
   std::string scenario_name;
-  std::map<std::string, double> summary;   ///< /summary values
+  std::map<std::string, double> summary;  ///< /summary values
   std::map<std::string, std::string> units;
 };
 
@@ -72,8 +72,8 @@ struct OutcomeRow {
   std::string metric;
   std::string units;
   PairedEffect effect;
-  std::optional<double> extra_spending_yuan;         ///< mean paired difference of policy spending (cost rows only)
-  std::optional<double> cost_per_additional_unit;   ///< yuan per extra unit (transfers, start-ups, products)
+  std::optional<double> extra_spending_yuan;       ///< mean paired difference of policy spending (cost rows only)
+  std::optional<double> cost_per_additional_unit;  ///< yuan per extra unit (transfers, start-ups, products)
 };
 
 struct Comparison {

@@ -16,9 +16,9 @@ struct PairedEffect {
   std::size_t pairs = 0;
   double baseline_mean = 0.0;
   double policy_mean = 0.0;
-  double mean_difference = 0.0;        ///< mean of policy_k - baseline_k
-  double sd_difference = 0.0;          ///< sample standard deviation of the differences (n - 1); 0 with one pair
-  std::optional<double> ci_low;        ///< the confidence interval, absent with fewer than two pairs
+  double mean_difference = 0.0;  ///< mean of policy_k - baseline_k
+  double sd_difference = 0.0;    ///< sample standard deviation of the differences (n - 1); 0 with one pair
+  std::optional<double> ci_low;  ///< the confidence interval, absent with fewer than two pairs
   std::optional<double> ci_high;
   std::optional<double> relative_change;  ///< mean_difference / baseline_mean; absent when the baseline mean is 0
 };
@@ -26,8 +26,7 @@ struct PairedEffect {
 /// Paired effect of `policy` against `baseline` (same length, element k paired with k) with a
 /// two-sided `confidence` interval (default 95 %) from Student's t with n - 1 degrees of
 /// freedom (Boost.Math). Throws std::invalid_argument on empty or unequal inputs.
-PairedEffect paired_effect(std::span<const double> baseline, std::span<const double> policy,
-                           double confidence = 0.95);
+PairedEffect paired_effect(std::span<const double> baseline, std::span<const double> policy, double confidence = 0.95);
 
 /// The two-sided t critical value t_{1-(1-confidence)/2, dof} (dof >= 1).
 double t_critical(double confidence, std::size_t dof);

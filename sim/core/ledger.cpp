@@ -30,8 +30,7 @@ long long people_in_province(const State& st) {
   // An integer count: blocks in parallel give the same number.
   const auto& kind = st.talent.employer_kind;
   return block_reduce(
-      kind.size(), 0LL,
-      [&](long long& n, std::size_t i) { n += kind[i] != EmployerKind::outside; },
+      kind.size(), 0LL, [&](long long& n, std::size_t i) { n += kind[i] != EmployerKind::outside; },
       [](long long& a, long long b) { a += b; }, 1 << 16);
 }
 

@@ -8,26 +8,32 @@ namespace innochain {
 
 const char* accumulation_name(Accumulation a) {
   switch (a) {
-    case Accumulation::flow: return "flow";
-    case Accumulation::stock: return "stock";
-    case Accumulation::mean: return "mean";
+    case Accumulation::flow:
+      return "flow";
+    case Accumulation::stock:
+      return "stock";
+    case Accumulation::mean:
+      return "mean";
   }
   return "?";
 }
 
 std::size_t metric_width(const MetricDef& def, std::size_t fields, std::size_t regions, std::size_t policies) {
   switch (def.dim) {
-    case Dim::field: return fields;
-    case Dim::region: return regions;
-    case Dim::policy: return policies;
-    case Dim::none: break;
+    case Dim::field:
+      return fields;
+    case Dim::region:
+      return regions;
+    case Dim::policy:
+      return policies;
+    case Dim::none:
+      break;
   }
   return 1;
 }
 
 MonthMetrics::MonthMetrics(std::size_t fields, std::size_t regions, std::size_t policies) : values_(kMetricCount) {
-  for (int m = 0; m < kMetricCount; ++m)
-    values_[m].assign(metric_width(kMetrics[m], fields, regions, policies), 0.0);
+  for (int m = 0; m < kMetricCount; ++m) values_[m].assign(metric_width(kMetrics[m], fields, regions, policies), 0.0);
 }
 
 void MonthMetrics::clear() {
@@ -49,8 +55,8 @@ std::string metrics_reference_markdown() {
                        : d.dim == Dim::region ? "month × region"
                        : d.dim == Dim::policy ? "month × policy"
                                               : "month";
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", d.name, dims, d.units,
-                       accumulation_name(d.accumulation), d.link, d.long_name);
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", d.name, dims, d.units, accumulation_name(d.accumulation),
+                       d.link, d.long_name);
   }
   return out;
 }

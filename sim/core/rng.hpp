@@ -29,19 +29,19 @@ enum class Stream : std::uint32_t {
   breakthrough_contract,
   enterprise_rd,
   progress,
-  talent_move,    ///< outflow and on-the-job search, per person
-  talent_match,   ///< the person's draws in the matching pass
-  talent_inflow,  ///< arrivals, per new person
-  transfer,       ///< per project decided
-  transfer_office,  ///< per institute: the month's capacity
-  licensing,      ///< per project: candidate buyers
-  finance,        ///< per enterprise: candidate funds and signals
-  market,         ///< per enterprise: acquisitions, exit multiples
-  entry,          ///< per creator: founders and new SMEs
-  sme_exit,       ///< per SME: the month's exogenous exit draw
-  size_shock,     ///< per enterprise: the month's shock to its existing business
+  talent_move,         ///< outflow and on-the-job search, per person
+  talent_match,        ///< the person's draws in the matching pass
+  talent_inflow,       ///< arrivals, per new person
+  transfer,            ///< per project decided
+  transfer_office,     ///< per institute: the month's capacity
+  licensing,           ///< per project: candidate buyers
+  finance,             ///< per enterprise: candidate funds and signals
+  market,              ///< per enterprise: acquisitions, exit multiples
+  entry,               ///< per creator: founders and new SMEs
+  sme_exit,            ///< per SME: the month's exogenous exit draw
+  size_shock,          ///< per enterprise: the month's shock to its existing business
   sweep_design = 900,  ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
-  policy = 1000,  ///< policy instance k draws from stream policy + k (see policy_rng)
+  policy = 1000,       ///< policy instance k draws from stream policy + k (see policy_rng)
 };
 
 /// The run's key: (seed, replication) mixed into Philox's two key words.
@@ -62,8 +62,7 @@ class Rng {
     std::uint64_t k = key.seed ^ (0x9E3779B97F4A7C15ULL * (std::uint64_t{key.replication} + 1));
     k ^= k >> 31;
     key_ = {{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)}};
-    ctr_ = {{static_cast<std::uint32_t>(stream),
-entity, month, 0}};
+    ctr_ = {{static_cast<std::uint32_t>(stream), entity, month, 0}};
   }
 
   /// Next 32 random bits.
@@ -79,9 +78,7 @@ entity, month, 0}};
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
 
   /// Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias < n / 2^32).
-  std::uint32_t below(std::uint32_t n) {
-    return static_cast<std::uint32_t>((std::uint64_t{bits()} * n) >> 32);
-  }
+  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>((std::uint64_t{bits()} * n) >> 32); }
 
   bool bernoulli(double p) { return uniform() < p; }
 

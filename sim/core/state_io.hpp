@@ -27,7 +27,7 @@ class StateIo {
 
   /// Enumerations are stored as their underlying integer type.
   template <class E>
-    requires std::is_enum_v<E>
+  requires std::is_enum_v<E>
   void column(const std::string& name, std::vector<E>& v) {
     using U = std::conditional_t<sizeof(E) == 1, std::uint8_t, std::int32_t>;
     std::vector<U> tmp;

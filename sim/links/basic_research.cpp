@@ -50,36 +50,42 @@ void basic_research(const Context& c, State& s, MonthMetrics& m) {
   // Poisson discoveries per institute; new ids by prefix sum in institute order.
   std::vector<std::int64_t> offset(n);
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
-  for_each_index(n, [&](std::size_t i) {
-    Rng rng(c.key, Stream::basic_research, static_cast<std::uint32_t>(i), month);
-    offset[i] = rng.poisson(discovery_rate(c, in, i, spill));
-  }, 16);
+  for_each_index(
+      n,
+      [&](std::size_t i) {
+        Rng rng(c.key, Stream::basic_research, static_cast<std::uint32_t>(i), month);
+        offset[i] = rng.poisson(discovery_rate(c, in, i, spill));
+      },
+      16);
   const std::int64_t added = exclusive_scan_in_place(offset);
   const std::size_t first = pr.size();
   pr.resize(first + static_cast<std::size_t>(added));
   const double sigma = p.quality_log_sd;
-  for_each_index(n, [&](std::size_t i) {
-    const std::int64_t end = i + 1 < n ? offset[i + 1] : added;
-    if (end == offset[i]) return;
-    Rng rng(c.key, Stream::discovery, static_cast<std::uint32_t>(i), month);
-    const std::span<const double> weights(in.field_weight.data() + i * F, F);
-    for (std::int64_t k = offset[i]; k < end; ++k) {
-      const std::size_t id = first + static_cast<std::size_t>(k);
-      const std::size_t f = rng.categorical(weights);
-      pr.field[id] = static_cast<std::uint16_t>(f);
-      pr.stage[id] = Stage::basic;
-      pr.status[id] = ProjectStatus::active;
-      pr.holder_kind[id] = HolderKind::institute;
-      pr.holder[id] = static_cast<std::int32_t>(i);
-      pr.origin_institute[id] = static_cast<std::int32_t>(i);
-      pr.progress[id] = 0.0;
-      // Mean-one log-normal, scaled up by the institute's knowledge in the field.
-      pr.quality[id] = std::pow(1.0 + in.knowledge[i * F + f], p.knowledge_quality_elasticity) *
-                       rng.lognormal(-0.5 * sigma * sigma, sigma);
-      pr.months_in_stage[id] = 0;
-      pr.created_month[id] = s.month;
-    }
-  }, 16);
+  for_each_index(
+      n,
+      [&](std::size_t i) {
+        const std::int64_t end = i + 1 < n ? offset[i + 1] : added;
+        if (end == offset[i]) return;
+        Rng rng(c.key, Stream::discovery, static_cast<std::uint32_t>(i), month);
+        const std::span<const double> weights(in.field_weight.data() + i * F, F);
+        for (std::int64_t k = offset[i]; k < end; ++k) {
+          const std::size_t id = first + static_cast<std::size_t>(k);
+          const std::size_t f = rng.categorical(weights);
+          pr.field[id] = static_cast<std::uint16_t>(f);
+          pr.stage[id] = Stage::basic;
+          pr.status[id] = ProjectStatus::active;
+          pr.holder_kind[id] = HolderKind::institute;
+          pr.holder[id] = static_cast<std::int32_t>(i);
+          pr.origin_institute[id] = static_cast<std::int32_t>(i);
+          pr.progress[id] = 0.0;
+          // Mean-one log-normal, scaled up by the institute's knowledge in the field.
+          pr.quality[id] = std::pow(1.0 + in.knowledge[i * F + f], p.knowledge_quality_elasticity) *
+                           rng.lognormal(-0.5 * sigma * sigma, sigma);
+          pr.months_in_stage[id] = 0;
+          pr.created_month[id] = s.month;
+        }
+      },
+      16);
   for (std::size_t id = first; id < pr.size(); ++id) {
     pr.active.push_back(static_cast<std::int32_t>(id));
     m.at(m_discoveries, pr.field[id]) += 1.0;

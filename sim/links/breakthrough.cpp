@@ -24,7 +24,8 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
   for_blocks(pr.active.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) {
       const std::int32_t id = pr.active[j];
-      if (pr.status[id] == ProjectStatus::stage_done && pr.stage[id] == Stage::basic) done_of[begin / kBlock].push_back(id);
+      if (pr.status[id] == ProjectStatus::stage_done && pr.stage[id] == Stage::basic)
+        done_of[begin / kBlock].push_back(id);
     }
   });
   for (const std::vector<std::int32_t>& done : done_of)
@@ -34,8 +35,11 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
       if (!candidates.empty() && rng.bernoulli(p.contract_research_probability)) {
         const std::int32_t e = candidates[rng.below(static_cast<std::uint32_t>(candidates.size()))];
         const double value = p.contract_value_yuan_median * pr.quality[id];
-        const double accept = en.cash_yuan[e] < value ? 0.0 :
-            friction(c, s, in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) * en.absorptive_capacity[e];
+        const double accept =
+            en.cash_yuan[e] < value
+                ? 0.0
+                : friction(c, s, in.region[static_cast<std::size_t>(pr.origin_institute[id])], en.region[e]) *
+                      en.absorptive_capacity[e];
         if (rng.bernoulli(accept)) {
           const std::int32_t inst = pr.origin_institute[id];
           pr.holder_kind[id] = HolderKind::enterprise;
@@ -81,9 +85,9 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
     pr.holder[id] = static_cast<std::int32_t>(e);
     pr.origin_institute[id] = -1;
     pr.progress[id] = 0.0;
-    pr.quality[id] = rng.lognormal(p.enterprise_quality_log_mean + p.absorptive_quality_gain * en.absorptive_capacity[e] -
-                                       0.5 * sigma * sigma,
-                                   sigma);
+    pr.quality[id] = rng.lognormal(
+        p.enterprise_quality_log_mean + p.absorptive_quality_gain * en.absorptive_capacity[e] - 0.5 * sigma * sigma,
+        sigma);
     pr.months_in_stage[id] = 0;
     pr.created_month[id] = s.month;
   });

@@ -27,7 +27,8 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
     for (std::size_t i = begin; i < end; ++i) {
       if (t.employer_kind[i] == EmployerKind::outside) continue;
       // People already working at a start-up do not found another one.
-      if (t.employer_kind[i] == EmployerKind::enterprise && s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
+      if (t.employer_kind[i] == EmployerKind::enterprise &&
+          s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
         continue;
       Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
       if (rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i])))

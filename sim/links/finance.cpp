@@ -43,8 +43,7 @@ std::int32_t draw_fund(const Context& c, const State& s, const std::vector<std::
   if (funds.empty()) return -1;
   for (int attempt = 0; attempt < 4; ++attempt) {
     const std::int32_t f = funds[rng.below(static_cast<std::uint32_t>(funds.size()))];
-    if (rng.bernoulli(friction(c, s, s.financiers.region[f], firm_region)))
-      return f;
+    if (rng.bernoulli(friction(c, s, s.financiers.region[f], firm_region))) return f;
   }
   return -1;
 }
@@ -89,7 +88,8 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       if (!en.alive[e]) continue;
-      const bool equity = en.kind[e] == EnterpriseKind::startup && en.funding_gap_yuan[e] > 0.0 && en.pipeline_quality[e] > 0.0;
+      const bool equity =
+          en.kind[e] == EnterpriseKind::startup && en.funding_gap_yuan[e] > 0.0 && en.pipeline_quality[e] > 0.0;
       const bool credit = en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0;
       if (equity || credit) acting_of[begin / kBlock].push_back(static_cast<std::int32_t>(e));
     }
@@ -119,7 +119,8 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
           const std::int32_t v = draw_fund(c, s, venture, en.region[e], rng);
           if (v < 0) continue;
           const double signal = log_quality + p.signal_noise * rng.normal();
-          if (fi.deals_left[v] <= 0 || fi.capital_yuan[v] < amount || signal <= round_threshold(p, fi.threshold[v], round))
+          if (fi.deals_left[v] <= 0 || fi.capital_yuan[v] < amount ||
+              signal <= round_threshold(p, fi.threshold[v], round))
             continue;
           invest(v, amount);
           m.at(static_cast<Metric>(m_deals_seed + static_cast<int>(round)), field) += 1.0;
@@ -141,7 +142,8 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
       }
       // Credit: enterprises with revenue that are short of cash borrow up to their limit.
       if (en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0) {
-        const double room = credit_limit(p, en.cash_yuan[e], en.debt_yuan[e], en.revenue_yuan_per_month[e]) - en.debt_yuan[e];
+        const double room =
+            credit_limit(p, en.cash_yuan[e], en.debt_yuan[e], en.revenue_yuan_per_month[e]) - en.debt_yuan[e];
         const double loan = std::min(room, -en.cash_yuan[e]);
         std::int32_t bank = en.lender[e];
         if (bank < 0) bank = draw_fund(c, s, banks, en.region[e], rng);

@@ -43,7 +43,8 @@ Stakes active_stakes(const State& s) {
   out.ids.resize(out.first.back());
   std::vector<std::size_t> next(out.first.begin(), out.first.end() - 1);
   for (std::size_t k = 0; k < iv.size(); ++k)
-    if (iv.status[k] == InvestmentStatus::active) out.ids[next[static_cast<std::size_t>(iv.enterprise[k])]++] = static_cast<std::int32_t>(k);
+    if (iv.status[k] == InvestmentStatus::active)
+      out.ids[next[static_cast<std::size_t>(iv.enterprise[k])]++] = static_cast<std::int32_t>(k);
   return out;
 }
 
@@ -131,7 +132,8 @@ void market(const Context& c, State& s, MonthMetrics& m) {
   const auto& ep = c.scenario.agents.enterprises;
   const double margin = ep.operating_margin;
   const double monthly_rate = fp.bank_interest_per_year / 12.0;
-  const double sme_exit = 1.0 - std::pow(1.0 - ep.sme_exit_per_year, 1.0 / 12.0);  // monthly, compounds to the yearly rate
+  const double sme_exit =
+      1.0 - std::pow(1.0 - ep.sme_exit_per_year, 1.0 / 12.0);  // monthly, compounds to the yearly rate
   struct Flows {
     double operating_costs, interest, repay, payout;
     bool had_debt, repaid, exits;
@@ -218,16 +220,18 @@ void market(const Context& c, State& s, MonthMetrics& m) {
   // Chain leaders of each field, for acquisitions.
   std::vector<std::vector<std::int32_t>> leaders(F);
   for (std::size_t e = 0; e < en.size(); ++e)
-    if (en.alive[e] && en.kind[e] == EnterpriseKind::chain_leader) leaders[en.field[e]].push_back(static_cast<std::int32_t>(e));
+    if (en.alive[e] && en.kind[e] == EnterpriseKind::chain_leader)
+      leaders[en.field[e]].push_back(static_cast<std::int32_t>(e));
 
   bool moved = !exited.empty();
   for (std::size_t e = 0; e < en.size(); ++e) {
     if (!en.alive[e] || en.kind[e] != EnterpriseKind::startup) continue;
     Rng rng(c.key, Stream::market, static_cast<std::uint32_t>(e), month);
     const std::size_t f = en.field[e];
-    const std::int32_t buyer = en.product_quality[e] > 0.0 && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)
-                                   ? leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))]
-                                   : -1;
+    const std::int32_t buyer =
+        en.product_quality[e] > 0.0 && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)
+            ? leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))]
+            : -1;
     // The price is the larger of a revenue multiple and what the investors' exit multiples
     // ask; the buyer must be able to pay it and the start-up's debt.
     const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, stakes.of(e)) : std::vector<double>{};

@@ -20,7 +20,8 @@ double progress_rate(const Context& c, Stage stage, std::size_t field, double sk
 
 double failure_hazard(const Context& c, Stage stage, double quality) {
   const auto& p = c.scenario.chain.progress;
-  return std::min(1.0, p.stages[static_cast<int>(stage)].hazard_per_month * std::pow(quality, -p.quality_hazard_elasticity));
+  return std::min(1.0,
+                  p.stages[static_cast<int>(stage)].hazard_per_month * std::pow(quality, -p.quality_hazard_elasticity));
 }
 
 namespace {
@@ -62,7 +63,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // region) cell has a platform is served while the cell's capacity and this month's allowance
   // last. The platform pays the share sigma of a served project's cost; the holder funds the rest.
   const bool platforms = !s.platform_policy.empty();
-  std::vector<double> platform_share(platforms ? n : 0, 0.0);    ///< sigma per active project (0 if not served)
+  std::vector<double> platform_share(platforms ? n : 0, 0.0);      ///< sigma per active project (0 if not served)
   std::vector<std::int32_t> platform_cell(platforms ? n : 0, -1);  ///< the serving cell, -1 if not served
   if (platforms) {
     std::vector<double> served(s.platform_policy.size(), 0.0);
@@ -75,7 +76,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       if (s.platform_policy[cell] < 0 || served[cell] + 1.0 > s.platform_capacity[cell]) continue;
       const double pays = s.platform_cost_share[cell] * monthly_cost(c, pr.stage[id], pr.field[id]);
       if (pays > s.platform_allowance_yuan[cell]) continue;  // the budget left cannot pay its share
-      s.platform_allowance_yuan[cell] -= pays;  // what is left tells the instrument what was used
+      s.platform_allowance_yuan[cell] -= pays;               // what is left tells the instrument what was used
       served[cell] += 1.0;
       platform_share[j] = s.platform_cost_share[cell];
       platform_cell[j] = static_cast<std::int32_t>(cell);
@@ -165,7 +166,15 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     std::vector<std::int64_t> counts;
     std::vector<std::int32_t> kept, to_transfer, launched;
   };
-  enum : std::size_t { c_failures = 0, c_basic = kStages, c_breakthroughs, c_poc, c_launched, c_active, c_size = c_active + kStages };
+  enum : std::size_t {
+    c_failures = 0,
+    c_basic = kStages,
+    c_breakthroughs,
+    c_poc,
+    c_launched,
+    c_active,
+    c_size = c_active + kStages
+  };
   std::vector<Block> blocks(block_count(n));
   const auto paid = scratch_array<double>(n);
   const auto quality_of = scratch_array<double>(n);  ///< the project's quality, -inf if it failed
@@ -245,7 +254,8 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
             blk.launched.push_back(id);
             count(c_launched, f);
             continue;
-          case Stage::market: break;
+          case Stage::market:
+            break;
         }
       }
       blk.kept.push_back(id);
@@ -320,16 +330,19 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   add_counts(m_products_launched, c_launched);
   // Firms pay what the policy subsidies and platforms did not (per firm, in parallel); the
   // subsidies are public money, summed serially in firm order.
-  const bool subsidies = block_reduce(
-      en.size(), 0, [&](int& any, std::size_t e) { any |= compute_paid[e] > 0.0 || rd_paid[e] > 0.0; },
-      [](int& a, int b) { a |= b; }) != 0;
+  const bool subsidies =
+      block_reduce(
+          en.size(), 0, [&](int& any, std::size_t e) { any |= compute_paid[e] > 0.0 || rd_paid[e] > 0.0; },
+          [](int& a, int b) { a |= b; }) != 0;
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e)
-      if (!(en.rd_spent_yuan[e] <= 0.0)) en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e] - platform_paid[e];
+      if (!(en.rd_spent_yuan[e] <= 0.0))
+        en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e] - platform_paid[e];
   });
   for (std::size_t e = 0; e < en.size() && subsidies; ++e) {
     if (en.rd_spent_yuan[e] <= 0.0) continue;
-    for (const auto& [amount, policy] : {std::pair{compute_paid[e], en.compute_policy[e]}, std::pair{rd_paid[e], en.rd_policy[e]}}) {
+    for (const auto& [amount, policy] :
+         {std::pair{compute_paid[e], en.compute_policy[e]}, std::pair{rd_paid[e], en.rd_policy[e]}}) {
       if (amount <= 0.0) continue;
       s.ledger.month[lf_policy_spending] += amount;
       s.policy_spending[policy] += amount;

@@ -58,7 +58,8 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
       const bool unemployed = t.employer_kind[i] == EmployerKind::none;
       // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
       const double retention = s.outflow_multiplier.empty() ? 1.0 : s.outflow_multiplier[t.region[i]];
-      if (rng.bernoulli(std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
+      if (rng.bernoulli(
+              std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
         t.employer_kind[i] = EmployerKind::outside;
         t.employer[i] = -1;
         searching[i] = 2;
@@ -141,9 +142,10 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
       const std::int32_t employer = slot_owner(wants_industry ? firm_first : inst_first, index);
       const EmployerKind kind = wants_industry ? EmployerKind::enterprise : EmployerKind::institute;
       const std::size_t er = wants_industry ? en.region[employer] : in.region[employer];
-      const std::size_t ef = wants_industry ? en.field[employer]
-                                            : rng.categorical(std::span<const double>(in.field_weight)
-                                                                  .subspan(static_cast<std::size_t>(employer) * c.fields, c.fields));
+      const std::size_t ef =
+          wants_industry ? en.field[employer]
+                         : rng.categorical(std::span<const double>(in.field_weight)
+                                               .subspan(static_cast<std::size_t>(employer) * c.fields, c.fields));
       const bool accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
       if (!accept || (kind == t.employer_kind[i] && employer == t.employer[i])) continue;
       candidates[k++] = {static_cast<std::int32_t>(i), employer, static_cast<std::uint16_t>(ef), wants_industry, false};
@@ -236,9 +238,9 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     const std::int32_t k = s.wage_subsidy_policy[en.region[e]];
     if (k < 0 || !en.alive[e] || en.rd_staff[e] <= 0) continue;
     auto& allowance = s.wage_subsidy_allowance_yuan[static_cast<std::size_t>(k)];
-    const double paid = std::min(s.wage_subsidy_rate[en.region[e]] * p.engineer_wage_yuan_per_month *
-                                     static_cast<double>(en.rd_staff[e]),
-                                 allowance);
+    const double paid = std::min(
+        s.wage_subsidy_rate[en.region[e]] * p.engineer_wage_yuan_per_month * static_cast<double>(en.rd_staff[e]),
+        allowance);
     if (paid <= 0.0) continue;
     allowance -= paid;
     en.cash_yuan[e] += paid;

@@ -33,7 +33,9 @@ std::int32_t best_licensee(const Context& c, const State& s, std::int32_t projec
   const std::size_t f = pr.field[project];
   std::vector<double> near(c.fields);
   for (std::size_t g = 0; g < c.fields; ++g)
-    near[g] = s.enterprises_by_field[g].empty() ? 0.0 : c.proximity(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g));
+    near[g] = s.enterprises_by_field[g].empty()
+                  ? 0.0
+                  : c.proximity(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g));
   double total = 0.0;
   for (double w : near) total += w;
   std::int32_t best = -1;
@@ -45,8 +47,7 @@ std::int32_t best_licensee(const Context& c, const State& s, std::int32_t projec
     const auto& firms = s.enterprises_by_field[g];
     const std::int32_t e = firms[rng.below(static_cast<std::uint32_t>(firms.size()))];
     // Regional friction scales the chance that the office and the firm meet at all.
-    if (!rng.bernoulli(friction(c, s, institute_region, en.region[e])))
-      continue;
+    if (!rng.bernoulli(friction(c, s, institute_region, en.region[e]))) continue;
     const double v = p.transfer_value_yuan_median * pr.quality[project] * en.absorptive_capacity[e] *
                      c.proximity(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g));
     if (v > valuation && en.cash_yuan[e] >= fee_share * v) {
@@ -96,7 +97,8 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
     }
     // Don't want: the inventor's effort scales the value the transfer will realise.
     const double effort = inventor_effort(p, in.inventor_share[i]);
-    const double seen_quality = pr.quality[id] * rng.lognormal(-0.5 * p.screening_noise * p.screening_noise, p.screening_noise);
+    const double seen_quality =
+        pr.quality[id] * rng.lognormal(-0.5 * p.screening_noise * p.screening_noise, p.screening_noise);
     const double expected_gain = p.transfer_value_yuan_median * seen_quality * effort;
     // Don't dare, and the office's screening (care below 1 lets weaker projects through).
     if (seen_quality < p.screening_threshold * in.screening_care[i] ||

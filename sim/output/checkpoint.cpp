@@ -25,7 +25,8 @@ namespace {
 // these catch a column added to a table but not to its list below.
 constexpr std::size_t kColumn = sizeof(std::vector<int>);
 static_assert(sizeof(Institutes) == 19 * kColumn, "Institutes changed: update persist(Institutes) in checkpoint.cpp");
-static_assert(sizeof(Enterprises) == 32 * kColumn, "Enterprises changed: update persist(Enterprises) in checkpoint.cpp");
+static_assert(sizeof(Enterprises) == 32 * kColumn,
+              "Enterprises changed: update persist(Enterprises) in checkpoint.cpp");
 static_assert(sizeof(Financiers) == 9 * kColumn, "Financiers changed: update persist(Financiers) in checkpoint.cpp");
 static_assert(sizeof(Investments) == 6 * kColumn, "Investments changed: update persist(Investments) in checkpoint.cpp");
 static_assert(sizeof(Talent) == 9 * kColumn, "Talent changed: update persist(Talent) in checkpoint.cpp");
@@ -187,24 +188,38 @@ void persist_matrix(StateIo& io, const std::string& name, Eigen::MatrixXd& m) {
 
 template <class T>
 hid_t mem_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_NATIVE_UINT16;
-  else return H5T_NATIVE_UINT64;
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, float>)
+    return H5T_NATIVE_FLOAT;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return H5T_NATIVE_UINT16;
+  else
+    return H5T_NATIVE_UINT64;
 }
 
 template <class T>
 hid_t disk_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
-  else if constexpr (std::is_same_v<T, float>) return H5T_IEEE_F32LE;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_STD_I32LE;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_STD_I64LE;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_STD_U8LE;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_STD_U16LE;
-  else return H5T_STD_U64LE;
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_IEEE_F64LE;
+  else if constexpr (std::is_same_v<T, float>)
+    return H5T_IEEE_F32LE;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_STD_I32LE;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_STD_I64LE;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_STD_U8LE;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return H5T_STD_U16LE;
+  else
+    return H5T_STD_U64LE;
 }
 
 /// StateIo over an HDF5 group tree: one 1-D dataset per column.
@@ -249,11 +264,12 @@ class H5StateIo final : public StateIo {
     if (!loading_) {
       const hsize_t n = v.size();
       h5::Handle space(h5::check(H5Screate_simple(1, &n, nullptr), "dataspace"), H5Sclose);
-      h5::Handle ds(h5::check(H5Dcreate2(g, name.c_str(), disk_type<T>(), space.id(), H5P_DEFAULT, H5P_DEFAULT,
-                                         H5P_DEFAULT),
-                              "create " + where(name)),
-                    H5Dclose);
-      if (n > 0) h5::check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + where(name));
+      h5::Handle ds(
+          h5::check(H5Dcreate2(g, name.c_str(), disk_type<T>(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                    "create " + where(name)),
+          H5Dclose);
+      if (n > 0)
+        h5::check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + where(name));
       return;
     }
     if (H5Lexists(g, name.c_str(), H5P_DEFAULT) <= 0)
@@ -266,7 +282,8 @@ class H5StateIo final : public StateIo {
     h5::Handle type(h5::check(H5Dget_type(ds.id()), "type"), H5Tclose);
     if (H5Tequal(type.id(), disk_type<T>()) <= 0) throw IoError("checkpoint: " + where(name) + " has the wrong type");
     v.resize(n);
-    if (n > 0) h5::check(H5Dread(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read " + where(name));
+    if (n > 0)
+      h5::check(H5Dread(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read " + where(name));
   }
 
   bool loading_;
@@ -301,7 +318,8 @@ std::string first_difference(const std::string& a, const std::string& b) {
     if (!ga && !gb) return "";
     if (!ga) la = "(end)";
     if (!gb) lb = "(end)";
-    if (la != lb) return fmt::format("line {} of the resolved scenario: checkpoint has '{}', this run has '{}'", line, la, lb);
+    if (la != lb)
+      return fmt::format("line {} of the resolved scenario: checkpoint has '{}', this run has '{}'", line, la, lb);
   }
 }
 
@@ -347,7 +365,8 @@ void persist_state(StateIo& io, State& s) {
   io.push("policies");
   std::int64_t instances = static_cast<std::int64_t>(s.instruments.size());
   io.scalar("instances", instances);
-  const std::size_t n = std::min<std::size_t>(s.instruments.size(), static_cast<std::size_t>(std::max<std::int64_t>(0, instances)));
+  const std::size_t n =
+      std::min<std::size_t>(s.instruments.size(), static_cast<std::size_t>(std::max<std::int64_t>(0, instances)));
   for (std::size_t k = 0; k < n; ++k) {
     io.push(std::to_string(k));
     s.instruments[k]->persist(io);
@@ -412,8 +431,9 @@ Checkpoint::Checkpoint(const std::string& path) : path_(path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
     const bool partial = fs::exists(path + ".partial", ec);
-    throw IoError("checkpoint '" + path + "' does not exist" +
-                  (partial ? " (only an unfinished '" + path + ".partial' is there: the run died while writing it)" : ""));
+    throw IoError(
+        "checkpoint '" + path + "' does not exist" +
+        (partial ? " (only an unfinished '" + path + ".partial' is there: the run died while writing it)" : ""));
   }
   file_ = h5::open_file_read(path);
   const hid_t f = file_.id();
@@ -441,8 +461,8 @@ void check_common(const std::string& path, const std::string& version, const std
         "program that wrote it",
         path, version, git_sha, INNOCHAIN_VERSION, INNOCHAIN_GIT_SHA));
   if (replication_ckpt != replication)
-    throw IncompatibleCheckpoint(
-        fmt::format("checkpoint '{}' is of replication {}, this run is replication {}", path, replication_ckpt, replication));
+    throw IncompatibleCheckpoint(fmt::format("checkpoint '{}' is of replication {}, this run is replication {}", path,
+                                             replication_ckpt, replication));
 }
 
 }  // namespace
@@ -458,12 +478,12 @@ void Checkpoint::check_branch(const Scenario& s, std::int64_t replication) const
   check_common(path_, version_, git_sha_, identity_.replication, replication);
   const Scenario base = load_scenario_text(identity_.scenario_yaml, path_ + ":/scenario", ".");
   if (s.horizon_months <= month_)
-    throw IncompatibleCheckpoint(fmt::format("checkpoint '{}' is at month {}; horizon_months ({}) must be longer", path_,
-                                             month_, s.horizon_months));
+    throw IncompatibleCheckpoint(fmt::format("checkpoint '{}' is at month {}; horizon_months ({}) must be longer",
+                                             path_, month_, s.horizon_months));
   if (s.policies.size() < base.policies.size())
-    throw IncompatibleCheckpoint(fmt::format(
-        "checkpoint '{}' has {} policy instance(s); a branch must keep them as its first policies", path_,
-        base.policies.size()));
+    throw IncompatibleCheckpoint(
+        fmt::format("checkpoint '{}' has {} policy instance(s); a branch must keep them as its first policies", path_,
+                    base.policies.size()));
   for (std::size_t k = base.policies.size(); k < s.policies.size(); ++k)
     if (s.policies[k].start_month < month_)
       throw IncompatibleCheckpoint(fmt::format(

@@ -32,15 +32,17 @@ void ensure_room(const std::string& file, std::uintmax_t extra_bytes) {
   if (statvfs(dir.c_str(), &st) != 0) throw IoError(fmt::format("output directory '{}' is gone", dir.string()));
   const std::uintmax_t free_bytes = static_cast<std::uintmax_t>(st.f_bavail) * st.f_frsize;
   if (free_bytes < reserve + extra_bytes)
-    throw IoError(fmt::format("disk full: {} KiB free on the file system of '{}', innochain needs {} KiB more plus a "
-                              "reserve of {} KiB to write '{}'",
-                              free_bytes / 1024, dir.string(), extra_bytes / 1024, reserve / 1024, p.string()));
+    throw IoError(
+        fmt::format("disk full: {} KiB free on the file system of '{}', innochain needs {} KiB more plus a "
+                    "reserve of {} KiB to write '{}'",
+                    free_bytes / 1024, dir.string(), extra_bytes / 1024, reserve / 1024, p.string()));
   struct rlimit lim {};
   if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
     const std::uintmax_t size = exists ? fs::file_size(p, ec) : 0;
     if (size + extra_bytes + reserve > lim.rlim_cur)
-      throw IoError(fmt::format("file size limit: '{}' would exceed the process's file-size limit (ulimit -f) of {} KiB",
-                                p.string(), static_cast<std::uintmax_t>(lim.rlim_cur) / 1024));
+      throw IoError(
+          fmt::format("file size limit: '{}' would exceed the process's file-size limit (ulimit -f) of {} KiB",
+                      p.string(), static_cast<std::uintmax_t>(lim.rlim_cur) / 1024));
   }
 }
 

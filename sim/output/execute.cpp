@@ -81,7 +81,8 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     writer.append(static_cast<std::int32_t>(month), sim->metrics());
     writer.append_events(sim->state().events);
     const auto interval = s.output.snapshot_interval_months;
-    if (interval > 0 && (month + 1) % interval == 0) writer.append_snapshot(static_cast<std::int32_t>(month), sim->state());
+    if (interval > 0 && (month + 1) % interval == 0)
+      writer.append_snapshot(static_cast<std::int32_t>(month), sim->state());
     output_seconds += since(t_out);
     if (on_month) on_month(month + 1, elapsed());
     const bool stop = request.stop != nullptr && *request.stop != 0 && month + 1 < s.horizon_months;

@@ -46,9 +46,9 @@ struct RunResult {
   /// the month pipeline, "output" (writing the run file). Also in the run file's root
   /// attributes seconds_NAME (benchmarks/run.py reads them).
   std::vector<std::pair<std::string, double>> timings;
-  bool interrupted = false;       ///< stopped by `stop`: checkpoint written, file left partial
+  bool interrupted = false;  ///< stopped by `stop`: checkpoint written, file left partial
   std::int64_t months_completed = 0;
-  std::int64_t start_month = 0;   ///< month the run started from (a checkpoint's, else 0)
+  std::int64_t start_month = 0;  ///< month the run started from (a checkpoint's, else 0)
 };
 
 /// The default checkpoint file of run file PATH.

@@ -16,8 +16,7 @@ Handle create_file(const std::string& path) {
 }
 
 Handle open_file_read(const std::string& path) {
-  if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw IoError("cannot open '" + path + "': not a readable HDF5 file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError("cannot open '" + path + "': not a readable HDF5 file");
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw IoError("cannot open '" + path + "'");
   return Handle(id, H5Fclose);
@@ -66,8 +65,9 @@ void write_attr(hid_t obj, const std::string& name, const std::string& value) {
   replace_attr(obj, name);
   Handle type = string_type();
   Handle space(check(H5Screate(H5S_SCALAR), "dataspace"), H5Sclose);
-  Handle attr(check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
-              H5Aclose);
+  Handle attr(
+      check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
+      H5Aclose);
   const char* p = value.c_str();
   check(H5Awrite(attr.id(), type.id(), &p), "write attribute " + name);
 }

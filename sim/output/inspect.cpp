@@ -32,8 +32,10 @@ std::string RunFile::attr(const std::string& name) const {
   h5::Handle a(h5::check(H5Aopen(file_.id(), name.c_str(), H5P_DEFAULT), "no attribute '" + name + "'"), H5Aclose);
   h5::Handle type(H5Aget_type(a.id()), H5Tclose);
   switch (H5Tget_class(type.id())) {
-    case H5T_STRING: return h5::read_string_attr(file_.id(), name);
-    case H5T_FLOAT: return fmt::format("{}", h5::read_double_attr(file_.id(), name));
+    case H5T_STRING:
+      return h5::read_string_attr(file_.id(), name);
+    case H5T_FLOAT:
+      return fmt::format("{}", h5::read_double_attr(file_.id(), name));
     case H5T_INTEGER: {
       if (H5Tget_sign(type.id()) == H5T_SGN_NONE) {
         std::uint64_t v = 0;
@@ -44,7 +46,8 @@ std::string RunFile::attr(const std::string& name) const {
       h5::check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "read " + name);
       return fmt::format("{}", v);
     }
-    default: return "?";
+    default:
+      return "?";
   }
 }
 
@@ -85,9 +88,10 @@ std::string describe_run_file(const std::string& path) {
   RunFile f(path);
   std::string out = fmt::format("{}\n", path);
   if (f.status() != "complete")
-    out += fmt::format("WARNING: status is '{}', not 'complete': this run did not finish; its series stop at month "
-                       "{}\n",
-                       f.status(), f.attr("months_completed"));
+    out += fmt::format(
+        "WARNING: status is '{}', not 'complete': this run did not finish; its series stop at month "
+        "{}\n",
+        f.status(), f.attr("months_completed"));
   out += "attributes:\n";
   for (const auto& a : f.root_attrs()) out += fmt::format("  {:<20} {}\n", a, f.attr(a));
   out += "series (month x field|region|policy):\n";

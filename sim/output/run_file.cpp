@@ -9,8 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <type_traits>
@@ -56,14 +56,18 @@ std::string host_name() {
 
 template <class T>
 hid_t native_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else return H5T_NATIVE_INT32;
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else
+    return H5T_NATIVE_INT32;
 }
 
 template <class T>
 hid_t file_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
-  else return H5T_STD_I32LE;
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_IEEE_F64LE;
+  else
+    return H5T_STD_I32LE;
 }
 
 /// Opens group PATH (creating it and its parents) below `root`.
@@ -75,7 +79,8 @@ h5::Handle group_at(hid_t root, const std::string& path) {
     const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     start = slash == std::string::npos ? path.size() : slash + 1;
     if (part.empty()) continue;
-    g = H5Lexists(g.id(), part.c_str(), H5P_DEFAULT) > 0 ? h5::open_group(g.id(), part) : h5::create_group(g.id(), part);
+    g = H5Lexists(g.id(), part.c_str(), H5P_DEFAULT) > 0 ? h5::open_group(g.id(), part)
+                                                         : h5::create_group(g.id(), part);
   }
   return g;
 }
@@ -93,9 +98,10 @@ void append_column(hid_t group, const std::string& name, const std::vector<T>& v
       H5Pset_shuffle(dcpl.id());
       H5Pset_deflate(dcpl.id(), static_cast<unsigned>(level));
     }
-    h5::Handle(h5::check(H5Dcreate2(group, name.c_str(), file_type<T>(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
-                         "create " + name),
-               H5Dclose);
+    h5::Handle(
+        h5::check(H5Dcreate2(group, name.c_str(), file_type<T>(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                  "create " + name),
+        H5Dclose);
   }
   if (n == 0) return;
   h5::Handle ds = h5::open_dataset(group, name);
@@ -127,9 +133,10 @@ void append_row(hid_t group, const std::string& name, hsize_t row, const std::ve
       H5Pset_shuffle(dcpl.id());
       H5Pset_deflate(dcpl.id(), static_cast<unsigned>(level));
     }
-    h5::Handle(h5::check(H5Dcreate2(group, name.c_str(), file_type<T>(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
-                         "create " + name),
-               H5Dclose);
+    h5::Handle(
+        h5::check(H5Dcreate2(group, name.c_str(), file_type<T>(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                  "create " + name),
+        H5Dclose);
   }
   h5::Handle ds = h5::open_dataset(group, name);
   h5::Handle old_space(h5::check(H5Dget_space(ds.id()), "dataspace"), H5Sclose);
@@ -208,9 +215,10 @@ void copy_data(hid_t src, const std::string& name, hid_t dst) {
   std::vector<unsigned char> bytes(static_cast<std::size_t>(n) * H5Tget_size(type.id()));
   if (n > 0) h5::check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "read " + name);
   h5::Handle out_space(h5::check(H5Screate_simple(rank, dims.data(), nullptr), "dataspace"), H5Sclose);
-  h5::Handle out(h5::check(H5Dcreate2(dst, name.c_str(), type.id(), out_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                           "create " + name),
-                 H5Dclose);
+  h5::Handle out(
+      h5::check(H5Dcreate2(dst, name.c_str(), type.id(), out_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                "create " + name),
+      H5Dclose);
   if (n > 0) h5::check(H5Dwrite(out.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "write " + name);
 }
 
@@ -298,8 +306,10 @@ void RunFileWriter::restore_output(hid_t group) {
         for (hsize_t r = 0; r < dims[0]; ++r) {
           const auto first = values.begin() + static_cast<std::ptrdiff_t>(r * dims[1]);
           const auto last = first + static_cast<std::ptrdiff_t>(dims[1]);
-          if (integer) append_row(out.id(), name, r, as_int(std::vector<double>(first, last)), level);
-          else append_row(out.id(), name, r, std::vector<double>(first, last), level);
+          if (integer)
+            append_row(out.id(), name, r, as_int(std::vector<double>(first, last)), level);
+          else
+            append_row(out.id(), name, r, std::vector<double>(first, last), level);
         }
       }
     }
@@ -308,7 +318,8 @@ void RunFileWriter::restore_output(hid_t group) {
 }
 
 void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
-  ensure_room(partial_, 8 * (5 * s.institutes.size() + 13 * s.enterprises.size() + 5 * s.talent.size()));  // columns below
+  ensure_room(partial_,
+              8 * (5 * s.institutes.size() + 13 * s.enterprises.size() + 5 * s.talent.size()));  // columns below
   const int level = info_.compression_level;
   h5::Handle root = group_at(file_.id(), "snapshots");
   append_column(root.id(), "month", std::vector<std::int32_t>{month}, level);
@@ -410,10 +421,10 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
     h5::Handle space(h5::check(H5Screate_simple(1, &zero, &unlimited), "dataspace"), H5Sclose);
     h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), "dcpl"), H5Pclose);
     H5Pset_chunk(dcpl.id(), 1, &chunk_months_);
-    month_ds_ = h5::Handle(h5::check(H5Dcreate2(f, "month", H5T_STD_I32LE, space.id(), H5P_DEFAULT, dcpl.id(),
-                                                H5P_DEFAULT),
-                                     "create month"),
-                           H5Dclose);
+    month_ds_ =
+        h5::Handle(h5::check(H5Dcreate2(f, "month", H5T_STD_I32LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                             "create month"),
+                   H5Dclose);
     H5DSset_scale(month_ds_.id(), "month");
     // Not "months since start": xarray would try (and fail) to decode "X since Y" as CF datetimes.
     h5::write_attr(month_ds_.id(), "units", std::string("months"));
@@ -425,7 +436,8 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   H5DSset_scale(region_ds.id(), "region");
   h5::Handle policy_ds = h5::write_strings(f, "policy", info_.policies);
   H5DSset_scale(policy_ds.id(), "policy");
-  for (const auto& [name, values] : {std::pair{"policy_type", &info_.policy_types}, std::pair{"policy_levers", &info_.policy_levers}}) {
+  for (const auto& [name, values] :
+       {std::pair{"policy_type", &info_.policy_types}, std::pair{"policy_levers", &info_.policy_levers}}) {
     h5::Handle ds = h5::write_strings(f, name, *values);
     H5DSattach_scale(ds.id(), policy_ds.id(), 0);
   }
@@ -446,10 +458,10 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
       H5Pset_shuffle(dcpl.id());
       H5Pset_deflate(dcpl.id(), static_cast<unsigned>(info_.compression_level));
     }
-    h5::Handle ds(h5::check(H5Dcreate2(series.id(), def.name, H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(),
-                                       H5P_DEFAULT),
-                            std::string("create series ") + def.name),
-                  H5Dclose);
+    h5::Handle ds(
+        h5::check(H5Dcreate2(series.id(), def.name, H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                  std::string("create series ") + def.name),
+        H5Dclose);
     h5::write_attr(ds.id(), "units", std::string(def.units));
     h5::write_attr(ds.id(), "long_name", std::string(def.long_name));
     h5::write_attr(ds.id(), "link", std::string(def.link));
@@ -539,8 +551,9 @@ void RunFileWriter::finish(double wall_seconds) {
       h5::write_attr(ds.id(), "units", units);
       h5::write_attr(ds.id(), "long_name", std::string(def.long_name));
       const char* reduction = flow ? "total over the run and all fields/regions"
-                              : def.accumulation == Accumulation::stock ? "final month, summed over fields/regions"
-                                                                        : "mean over months of the sum over fields/regions";
+                              : def.accumulation == Accumulation::stock
+                                  ? "final month, summed over fields/regions"
+                                  : "mean over months of the sum over fields/regions";
       h5::write_attr(ds.id(), "reduction", std::string(reduction));
     }
   }
@@ -550,7 +563,8 @@ void RunFileWriter::finish(double wall_seconds) {
   h5::write_attr(f, "status", std::string("complete"));
   series_.clear();
   month_ds_.reset();
-  if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file_.reset()) throw IoError("cannot write '" + partial_ + "' (disk full?)");
+  if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file_.reset())
+    throw IoError("cannot write '" + partial_ + "' (disk full?)");
   std::error_code ec;
   fs::rename(partial_, path_, ec);
   if (ec) throw IoError("cannot rename '" + partial_ + "' to '" + path_ + "': " + ec.message());

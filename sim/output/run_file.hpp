@@ -24,12 +24,12 @@ struct RunInfo {
   std::int64_t horizon_months = 0;
   std::vector<std::string> fields;
   std::vector<std::string> regions;
-  std::vector<std::string> policies;        ///< policy instance names (the "policy" dimension)
-  std::vector<std::string> policy_types;    ///< their instrument types
-  std::vector<std::string> policy_levers;   ///< the levers each acts on, comma-separated
+  std::vector<std::string> policies;       ///< policy instance names (the "policy" dimension)
+  std::vector<std::string> policy_types;   ///< their instrument types
+  std::vector<std::string> policy_levers;  ///< the levers each acts on, comma-separated
   int compression_level = 4;
-  std::string sweep_run_id;        ///< non-empty for runs of a sweep (attribute sweep_run_id)
-  std::int64_t sweep_point = -1;   ///< the sweep's design point (attribute sweep_point)
+  std::string sweep_run_id;       ///< non-empty for runs of a sweep (attribute sweep_run_id)
+  std::int64_t sweep_point = -1;  ///< the sweep's design point (attribute sweep_point)
 };
 
 /// Writes a run file month by month into PATH.partial and renames it to PATH
@@ -74,7 +74,6 @@ class RunFileWriter {
   const std::vector<double>& summary() const { return summary_; }
 
  private:
-
   std::string path_;
   std::string partial_;
   RunInfo info_;

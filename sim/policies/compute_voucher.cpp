@@ -70,8 +70,9 @@ class ComputeVoucher final : public Instrument {
     } else {
       const auto n = static_cast<std::size_t>(std::llround(coverage * static_cast<double>(applicants.size())));
       if (rule == "merit")  // the strongest project pipelines first; ties by id
-        std::stable_sort(applicants.begin(), applicants.end(),
-                         [&](std::int32_t a, std::int32_t b) { return en.pipeline_quality[a] > en.pipeline_quality[b]; });
+        std::stable_sort(applicants.begin(), applicants.end(), [&](std::int32_t a, std::int32_t b) {
+          return en.pipeline_quality[a] > en.pipeline_quality[b];
+        });
       applicants.resize(std::min(n, applicants.size()));
       winners_ = applicants;
       std::sort(winners_.begin(), winners_.end());
@@ -100,12 +101,18 @@ InstrumentType describe() {
       {"progress.compute_subsidy_rate", "progress.compute_allowance"},
       {"chain_leader", "sme", "startup"},
       {
-          {"coverage", "share", 0.0, 1.0, 0.5, "Share of eligible firms that receive a voucher (lottery: each wins with this probability)."},
+          {"coverage", "share", 0.0, 1.0, 0.5,
+           "Share of eligible firms that receive a voucher (lottery: each wins with this probability)."},
           {"subsidy_rate", "share", 0.0, 1.0, 0.5, "Share of a voucher holder's compute bill the voucher pays."},
-          {"per_firm_cap_yuan", "yuan", 0.0, 1e10, 5.0e6, "Most a voucher pays one firm over the programme (real programmes: up to 10 million)."},
-          {"budget_yuan", "yuan", 0.0, 1e12, 2.0e8, "Programme budget, province-wide (multiplied by world.scale; real city programmes: 50 million to 500 million)."},
+          {"per_firm_cap_yuan", "yuan", 0.0, 1e10, 5.0e6,
+           "Most a voucher pays one firm over the programme (real programmes: up to 10 million)."},
+          {"budget_yuan", "yuan", 0.0, 1e12, 2.0e8,
+           "Programme budget, province-wide (multiplied by world.scale; real city programmes: 50 million to 500 "
+           "million)."},
       },
-      {{"allocation", {"first_come", "lottery", "merit"}, "first_come",
+      {{"allocation",
+        {"first_come", "lottery", "merit"},
+        "first_come",
         "first_come: in order of application (firm id); lottery: random; merit: best project pipeline first."}},
       [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<ComputeVoucher>(p, s); },
   };

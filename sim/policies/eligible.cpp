@@ -6,18 +6,24 @@ namespace innochain {
 
 const char* kind_name(InstituteKind k) {
   switch (k) {
-    case InstituteKind::university: return "university";
-    case InstituteKind::national_lab: return "national_lab";
-    case InstituteKind::new_rd_institute: return "new_rd_institute";
+    case InstituteKind::university:
+      return "university";
+    case InstituteKind::national_lab:
+      return "national_lab";
+    case InstituteKind::new_rd_institute:
+      return "new_rd_institute";
   }
   return "?";
 }
 
 const char* kind_name(EnterpriseKind k) {
   switch (k) {
-    case EnterpriseKind::chain_leader: return "chain_leader";
-    case EnterpriseKind::sme: return "sme";
-    case EnterpriseKind::startup: return "startup";
+    case EnterpriseKind::chain_leader:
+      return "chain_leader";
+    case EnterpriseKind::sme:
+      return "sme";
+    case EnterpriseKind::startup:
+      return "startup";
   }
   return "?";
 }

@@ -38,8 +38,8 @@ class GuidanceFund final : public Instrument {
     if (regions.empty()) regions.push_back(0);
     // Capital and sub-funds are province figures: a scaled-down world gets its share of both
     // (at least one sub-fund), so the fund meets a deal flow of the same relative size.
-    const auto n = static_cast<std::size_t>(
-        std::max(1LL, std::llround(at_world_scale(c.scenario, config().value("sub_funds")))));
+    const auto n =
+        static_cast<std::size_t>(std::max(1LL, std::llround(at_world_scale(c.scenario, config().value("sub_funds")))));
     const double capital = at_world_scale(c.scenario, config().value("capital_yuan"));
     const std::size_t first = fi.size();
     fi.resize(first + n);
@@ -91,7 +91,8 @@ InstrumentType describe() {
       {"finance.guidance_fund"},
       {},
       {
-          {"capital_yuan", "yuan", 0.0, 1e13, 2.0e9, "Public capital committed to the fund at creation, province-wide (multiplied by world.scale)."},
+          {"capital_yuan", "yuan", 0.0, 1e13, 2.0e9,
+           "Public capital committed to the fund at creation, province-wide (multiplied by world.scale)."},
           {"threshold_discount", "log quality", -5.0, 5.0, 0.5,
            "How much lower than `chain.finance.venture_threshold` the fund's seed screening threshold is."},
           {"coinvest_ratio", "1", 0.0, 10.0, 1.0, "Fund yuan co-invested per venture yuan in a deal."},

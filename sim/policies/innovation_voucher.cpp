@@ -47,12 +47,12 @@ namespace {
 /// One applicant's draws, made once at the lottery.
 struct Applicant {
   std::int32_t firm;
-  std::int32_t month;      ///< month the purchase falls due
+  std::int32_t month;  ///< month the purchase falls due
   bool winner;
-  bool redeems;            ///< a winner who will use the voucher
-  bool would_buy;          ///< buys a project without a voucher (the counterfactual)
-  double pick;             ///< uniform draw that picks the institute
-  double shock;            ///< mean-one log-normal quality shock
+  bool redeems;    ///< a winner who will use the voucher
+  bool would_buy;  ///< buys a project without a voucher (the counterfactual)
+  double pick;     ///< uniform draw that picks the institute
+  double shock;    ///< mean-one log-normal quality shock
 };
 
 class InnovationVoucher final : public Instrument {
@@ -189,7 +189,8 @@ class InnovationVoucher final : public Instrument {
       }
       if (a.redeems || a.would_buy) pending_.push_back(a);
     }
-    std::stable_sort(pending_.begin(), pending_.end(), [](const Applicant& a, const Applicant& b) { return a.month < b.month; });
+    std::stable_sort(pending_.begin(), pending_.end(),
+                     [](const Applicant& a, const Applicant& b) { return a.month < b.month; });
   }
 
   /// The institute a firm buys from: drawn by weight in the firm's field x friction; -1 if none works in it.
@@ -197,7 +198,9 @@ class InnovationVoucher final : public Instrument {
     const Institutes& in = s.institutes;
     const Enterprises& en = s.enterprises;
     const std::size_t f = en.field[e];
-    const auto weight = [&](std::size_t i) { return in.field_weight[i * c.fields + f] * friction(c, s, in.region[i], en.region[e]); };
+    const auto weight = [&](std::size_t i) {
+      return in.field_weight[i * c.fields + f] * friction(c, s, in.region[i], en.region[e]);
+    };
     double total = 0.0;
     for (std::size_t i = 0; i < in.size(); ++i) total += weight(i);
     if (total <= 0.0) return -1;
@@ -337,7 +340,9 @@ InstrumentType describe() {
 
 INNOCHAIN_REGISTER_INSTRUMENT(describe);
 
-double VoucherTrial::winners_project_share() const { return share(voucher_projects + winners_own_projects, winners.size()); }
+double VoucherTrial::winners_project_share() const {
+  return share(voucher_projects + winners_own_projects, winners.size());
+}
 double VoucherTrial::losers_project_share() const { return share(losers_own_projects, losers.size()); }
 double VoucherTrial::additionality() const { return winners_project_share() - losers_project_share(); }
 double VoucherTrial::non_use() const { return share(unused_vouchers, winners.size()); }
@@ -348,7 +353,8 @@ VoucherTrial trial_outcome(const State& s, int index) {
   const auto* v = index >= 0 && static_cast<std::size_t>(index) < s.instruments.size()
                       ? dynamic_cast<const InnovationVoucher*>(s.instruments[static_cast<std::size_t>(index)].get())
                       : nullptr;
-  if (v == nullptr) throw std::invalid_argument("policy instance " + std::to_string(index) + " is not an innovation_voucher");
+  if (v == nullptr)
+    throw std::invalid_argument("policy instance " + std::to_string(index) + " is not an innovation_voucher");
   return v->trial();
 }
 

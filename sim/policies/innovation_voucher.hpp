@@ -13,13 +13,13 @@ namespace innochain {
 /// What one innovation_voucher instance did. Counts are firms: each applicant buys at
 /// most one project from the instance, so firms and projects coincide.
 struct VoucherTrial {
-  std::int32_t allocation_month = -1;  ///< month the lottery was drawn; -1: not yet
-  std::int32_t vouchers = 0;           ///< vouchers on offer, after world.scale
-  std::int32_t eligible = 0;           ///< eligible firms alive at allocation
-  std::vector<std::int32_t> winners;   ///< firm ids, ascending
-  std::vector<std::int32_t> losers;    ///< applicants without a voucher (the control group), ascending
-  std::vector<double> winners_revenue; ///< revenue at allocation, yuan/month, per winner
-  std::vector<double> losers_revenue;  ///< per loser
+  std::int32_t allocation_month = -1;     ///< month the lottery was drawn; -1: not yet
+  std::int32_t vouchers = 0;              ///< vouchers on offer, after world.scale
+  std::int32_t eligible = 0;              ///< eligible firms alive at allocation
+  std::vector<std::int32_t> winners;      ///< firm ids, ascending
+  std::vector<std::int32_t> losers;       ///< applicants without a voucher (the control group), ascending
+  std::vector<double> winners_revenue;    ///< revenue at allocation, yuan/month, per winner
+  std::vector<double> losers_revenue;     ///< per loser
   std::int32_t voucher_projects = 0;      ///< winners' projects paid with the voucher
   std::int32_t deadweight_projects = 0;   ///< of which the winner would have bought anyway (in-silico truth)
   std::int32_t winners_own_projects = 0;  ///< winners who did not redeem and bought on their own

@@ -37,7 +37,8 @@ InstrumentType describe() {
       {"transfer.sanction_probability", "transfer.screening_care"},
       {"university", "national_lab", "new_rd_institute"},
       {
-          {"sanction_reduction", "share", 0.0, 1.0, 0.8, "Share by which officials' perceived sanction probability falls (prior)."},
+          {"sanction_reduction", "share", 0.0, 1.0, 0.8,
+           "Share by which officials' perceived sanction probability falls (prior)."},
           {"screening_care", "share", 0.0, 1.0, 0.7,
            "Screening care under the exemption (1 = unchanged): the office approves seen quality above care x "
            "chain.transfer.screening_threshold (prior)."},

@@ -109,14 +109,14 @@ InstrumentType describe() {
       {
           {"cost_share", "share", 0.0, 1.0, 0.5,
            "Share of a served project's stage cost the platform pays (equipment, materials, test runs; prior)."},
-          {"hazard_multiplier", "1", 0.0, 1.0, 0.6,
-           "Multiplier on a served project's monthly failure hazard (prior)."},
+          {"hazard_multiplier", "1", 0.0, 1.0, 0.6, "Multiplier on a served project's monthly failure hazard (prior)."},
           {"speed_multiplier", "1", 1.0, 5.0, 1.5, "Multiplier on a served project's progress rate (prior)."},
           {"capacity_projects_per_month", "projects/month", 0.0, 1e6, 20.0,
            "Projects the platform of one eligible (field x region) cell can serve a month (prior). A per-platform "
            "figure, not multiplied by world.scale: a scaled-down world keeps one platform per cell, so at small "
            "scale the capacity binds less often than in the province."},
-          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8, "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
+          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8,
+           "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
       },
       {},
       [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<PocPilotPlatform>(p, s); },

@@ -44,8 +44,8 @@ class Instrument;
 /// What an instrument type declares when it registers.
 struct InstrumentType {
   std::string type;
-  std::string doc;     ///< what it changes, one paragraph
-  std::string source;  ///< the real-world programme, or "no causal evaluation: parameters are priors"
+  std::string doc;                  ///< what it changes, one paragraph
+  std::string source;               ///< the real-world programme, or "no causal evaluation: parameters are priors"
   std::vector<std::string> levers;  ///< "phase.lever" names it acts on
   std::vector<std::string> kinds;   ///< agent sub-kinds eligibility may name
   std::vector<InstrumentParam> params;
@@ -134,6 +134,6 @@ std::string instruments_reference_markdown();
 #define INNOCHAIN_CONCAT_(a, b) a##b
 #define INNOCHAIN_CONCAT(a, b) INNOCHAIN_CONCAT_(a, b)
 /// Registers an instrument type from a function returning its InstrumentType.
-#define INNOCHAIN_REGISTER_INSTRUMENT(describe) \
+#define INNOCHAIN_REGISTER_INSTRUMENT(describe)                                          \
   [[maybe_unused]] static const bool INNOCHAIN_CONCAT(innochain_registered_, __LINE__) = \
       ::innochain::register_instrument(describe())

@@ -65,10 +65,10 @@ class RdSubsidy final : public Instrument {
   }
 
  private:
-  std::int64_t year_ = -1;               ///< programme year of the last act
-  std::vector<double> used_this_year_;   ///< per firm id, yuan paid in the current programme year
+  std::int64_t year_ = -1;                  ///< programme year of the last act
+  std::vector<double> used_this_year_;      ///< per firm id, yuan paid in the current programme year
   std::vector<std::int32_t> granted_firm_;  ///< firms granted an allowance this month, ascending ids
-  std::vector<double> granted_;          ///< their allowances, yuan
+  std::vector<double> granted_;             ///< their allowances, yuan
   double budget_left_;
 };
 
@@ -96,7 +96,8 @@ InstrumentType describe() {
            "high-tech 15 % tax rate, 0.25 at the standard 25 %)."},
           {"per_firm_cap_yuan_per_year", "yuan", 0.0, 1e10, 2.0e6,
            "Most the subsidy pays one firm in one programme year (prior)."},
-          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8, "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
+          {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8,
+           "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
       },
       {},
       [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<RdSubsidy>(p, s); },

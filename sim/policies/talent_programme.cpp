@@ -24,7 +24,8 @@ class TalentProgramme final : public Instrument {
   }
 
   void act(const Context& c, State& s, const Eligibility& eligible, int index) override {
-    if (eligible.kind_ok("researcher")) s.inflow_multiplier_researcher *= config().value("researcher_inflow_multiplier");
+    if (eligible.kind_ok("researcher"))
+      s.inflow_multiplier_researcher *= config().value("researcher_inflow_multiplier");
     if (eligible.kind_ok("engineer")) s.inflow_multiplier_engineer *= config().value("engineer_inflow_multiplier");
     const double keep = 1.0 - config().value("outflow_reduction");
     const double rate = config().value("wage_subsidy_rate");
@@ -83,7 +84,8 @@ InstrumentType describe() {
           {"wage_subsidy_rate", "share", 0.0, 0.9, 0.0,
            "Share of the engineer wage the programme pays for each R&D employee of firms in the eligible "
            "regions (0: no wage subsidy)."},
-          {"budget_yuan", "yuan", 0.0, 1e13, 1.0e9, "Wage-subsidy budget over the programme's whole window, province-wide (multiplied by world.scale) (prior)."},
+          {"budget_yuan", "yuan", 0.0, 1e13, 1.0e9,
+           "Wage-subsidy budget over the programme's whole window, province-wide (multiplied by world.scale) (prior)."},
       },
       {},
       [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<TalentProgramme>(p, s); },

@@ -164,8 +164,8 @@ class Decoder {
         for (std::size_t i = 0; i < l->size(scenario); ++i) names.push_back(l->name(scenario, i));
         const auto it = std::find(names.begin(), names.end(), elem_name);
         if (it == names.end()) {
-          error(key_at, fmt::format("{} has no entry named '{}'{}", p.path, elem_name,
-                                    with_suggestion(elem_name, names)));
+          error(key_at,
+                fmt::format("{} has no entry named '{}'{}", p.path, elem_name, with_suggestion(elem_name, names)));
           return;
         }
         const std::string elem_key = dot == std::string::npos ? "" : rest.substr(dot + 1);
@@ -178,8 +178,8 @@ class Decoder {
         }
         std::vector<std::string> keys;
         for (const Param& e : l->elements) keys.push_back(e.path);
-        error(key_at, fmt::format("unknown key '{}' in {} entries{}", elem_key, p.path,
-                                  with_suggestion(elem_key, keys)));
+        error(key_at,
+              fmt::format("unknown key '{}' in {} entries{}", elem_key, p.path, with_suggestion(elem_key, keys)));
         return;
       }
     }
@@ -206,12 +206,11 @@ class Decoder {
       for (const auto& [key, loc] : origin_) {
         for (const std::string& pattern : paths) {
           const auto star = pattern.find('*');
-          const bool match =
-              star == std::string::npos
-                  ? key == pattern
-                  : key.size() >= pattern.size() && key.starts_with(pattern.substr(0, star)) &&
-                        key.ends_with(pattern.substr(star + 1)) &&
-                        key.substr(star, key.size() - pattern.size() + 1).find('.') == std::string::npos;
+          const bool match = star == std::string::npos
+                                 ? key == pattern
+                                 : key.size() >= pattern.size() && key.starts_with(pattern.substr(0, star)) &&
+                                       key.ends_with(pattern.substr(star + 1)) &&
+                                       key.substr(star, key.size() - pattern.size() + 1).find('.') == std::string::npos;
           if (match && when_[key] > best_time) {
             best = loc;
             best_time = when_[key];
@@ -268,9 +267,10 @@ class Decoder {
               "agents.financiers.share_venture_capital + share_guidance_fund + share_bank");
     const double roles = a.talent.share_researcher + a.talent.share_engineer + a.talent.share_industry_scientist;
     if (roles > 1.0 + 1e-9) {
-      error(latest({"agents.talent.share_researcher", "agents.talent.share_engineer",
-                    "agents.talent.share_industry_scientist"}),
-            fmt::format("agents.talent role shares sum to {:.6g}, more than 1 (the remainder starts unemployed)", roles));
+      error(
+          latest({"agents.talent.share_researcher", "agents.talent.share_engineer",
+                  "agents.talent.share_industry_scientist"}),
+          fmt::format("agents.talent role shares sum to {:.6g}, more than 1 (the remainder starts unemployed)", roles));
     }
     for (const Param& p : scenario_schema()) {
       if (!p.is_matrix()) continue;
@@ -281,8 +281,8 @@ class Decoder {
                                          p.shape.explanation, m.size()));
         continue;
       }
-      const auto bad_row =
-          std::find_if(m.begin(), m.end(), [cols = cols](const std::vector<double>& row) { return row.size() != cols; });
+      const auto bad_row = std::find_if(m.begin(), m.end(),
+                                        [cols = cols](const std::vector<double>& row) { return row.size() != cols; });
       if (bad_row != m.end()) {
         const auto r = static_cast<std::size_t>(bad_row - m.begin());
         const auto rows_at = row_origin_.find(p.path);
@@ -294,8 +294,8 @@ class Decoder {
       if (p.path != "world.input_output") {
         for (std::size_t i = 0; i < rows; ++i) {
           if (m[i][i] != 1.0) {
-            error(where(p.path), fmt::format("{} must have 1 on the diagonal (entry [{}][{}] is {})", p.path, i, i,
-                                             m[i][i]));
+            error(where(p.path),
+                  fmt::format("{} must have 1 on the diagonal (entry [{}][{}] is {})", p.path, i, i, m[i][i]));
             break;
           }
         }
@@ -315,12 +315,14 @@ class Decoder {
       std::vector<std::string> fields, regions;
       for (const auto& f : s.world.fields) fields.push_back(f.name);
       for (const auto& r : s.world.regions) regions.push_back(r.name);
-      for (const auto& [list, known, what] : {std::tuple{&p.fields, &fields, "fields"}, std::tuple{&p.regions, &regions, "regions"}}) {
+      for (const auto& [list, known, what] :
+           {std::tuple{&p.fields, &fields, "fields"}, std::tuple{&p.regions, &regions, "regions"}}) {
         for (const auto& n : *list)
           if (std::find(known->begin(), known->end(), n) == known->end())
             error(where("policies." + p.name + ".eligible." + what),
-                  fmt::format("policy {}: no {} named '{}' in world.{}{}", p.name, std::string(what).substr(0, std::string(what).size() - 1),
-                              n, what, with_suggestion(n, *known)));
+                  fmt::format("policy {}: no {} named '{}' in world.{}{}", p.name,
+                              std::string(what).substr(0, std::string(what).size() - 1), n, what,
+                              with_suggestion(n, *known)));
       }
       if (p.end_month >= 0 && p.end_month < p.start_month)
         error(where("policies." + p.name + ".end_month"),
@@ -404,9 +406,8 @@ class Decoder {
           apply_map(kv.second, full, file);
         }
       } else {
-        error(at(key_node, file),
-              fmt::format("unknown key '{}'{}{}", key, prefix.empty() ? "" : " in " + prefix,
-                          with_suggestion(key, children_of(prefix))));
+        error(at(key_node, file), fmt::format("unknown key '{}'{}{}", key, prefix.empty() ? "" : " in " + prefix,
+                                              with_suggestion(key, children_of(prefix))));
       }
     }
   }
@@ -448,7 +449,8 @@ class Decoder {
       if (!t) {
         std::vector<std::string> known;
         for (const auto& k : instrument_types()) known.push_back(k.type);
-        error(at(type, file), fmt::format("unknown policy type '{}'{}", type.Scalar(), with_suggestion(type.Scalar(), known)));
+        error(at(type, file),
+              fmt::format("unknown policy type '{}'{}", type.Scalar(), with_suggestion(type.Scalar(), known)));
         continue;
       }
       if (!name || !name.IsScalar() || name.Scalar().empty()) {
@@ -522,7 +524,10 @@ class Decoder {
         const std::string sub = kv.first.Scalar();
         const std::string sub_path = path + "." + sub;
         const Location loc = at(kv.second, file);
-        std::vector<std::string>* target = sub == "kinds" ? &p.kinds : sub == "fields" ? &p.fields : sub == "regions" ? &p.regions : nullptr;
+        std::vector<std::string>* target = sub == "kinds"     ? &p.kinds
+                                           : sub == "fields"  ? &p.fields
+                                           : sub == "regions" ? &p.regions
+                                                              : nullptr;
         if (!target) {
           error(at(kv.first, file), fmt::format("unknown key '{}' in {}{}", sub, path,
                                                 with_suggestion(sub, {"kinds", "fields", "regions"})));
@@ -555,7 +560,8 @@ class Decoder {
     for (auto& [k, v] : p.choices) {
       if (k != key) continue;
       const auto& spec = *std::find_if(t.choices.begin(), t.choices.end(), [&](const auto& q) { return q.key == key; });
-      if (!value.IsScalar() || std::find(spec.options.begin(), spec.options.end(), value.Scalar()) == spec.options.end()) {
+      if (!value.IsScalar() ||
+          std::find(spec.options.begin(), spec.options.end(), value.Scalar()) == spec.options.end()) {
         error(value_at, fmt::format("{} must be one of {}, got {}{}", path, join(spec.options), describe(value),
                                     value.IsScalar() ? with_suggestion(value.Scalar(), spec.options) : std::string()));
       } else {
@@ -582,7 +588,8 @@ class Decoder {
                         const Location& value_at) {
     const auto dot = rest.find('.');
     const std::string name = rest.substr(0, dot);
-    auto it = std::find_if(scenario.policies.begin(), scenario.policies.end(), [&](const auto& p) { return p.name == name; });
+    auto it =
+        std::find_if(scenario.policies.begin(), scenario.policies.end(), [&](const auto& p) { return p.name == name; });
     if (it == scenario.policies.end()) {
       std::vector<std::string> names;
       for (const auto& p : scenario.policies) names.push_back(p.name);
@@ -722,7 +729,8 @@ class Decoder {
         if (!check_duplicate(seen_keys, kv.first, file)) continue;
         const std::string key = kv.first.Scalar();
         if (key == "name") continue;
-        const auto it = std::find_if(l.elements.begin(), l.elements.end(), [&](const Param& e) { return e.path == key; });
+        const auto it =
+            std::find_if(l.elements.begin(), l.elements.end(), [&](const Param& e) { return e.path == key; });
         if (it == l.elements.end()) {
           error(at(kv.first, file), fmt::format("unknown key '{}' in {} entry '{}'{}", key, p.path, name.Scalar(),
                                                 with_suggestion(key, keys)));
@@ -833,7 +841,8 @@ std::string to_yaml(const Scenario& scenario_in) {
     e["start_month"] = scalar_node(fmt::format("{}", p.start_month));
     e["end_month"] = scalar_node(fmt::format("{}", p.end_month));
     YAML::Node eligible(YAML::NodeType::Map);
-    for (const auto& [key, list] : {std::pair{"kinds", &p.kinds}, std::pair{"fields", &p.fields}, std::pair{"regions", &p.regions}}) {
+    for (const auto& [key, list] :
+         {std::pair{"kinds", &p.kinds}, std::pair{"fields", &p.fields}, std::pair{"regions", &p.regions}}) {
       YAML::Node names(YAML::NodeType::Sequence);
       names.SetStyle(YAML::EmitterStyle::Flow);
       for (const auto& n : *list) names.push_back(n);

@@ -17,21 +17,21 @@ using Matrix = std::vector<std::vector<double>>;
 /// A region of the province (or Hong Kong): where agents live.
 struct RegionSpec {
   std::string name;
-  double institute_share = 0.0;   ///< share of institutes located here
-  double enterprise_share = 0.0;  ///< share of enterprises located here
-  double financier_share = 0.0;   ///< share of financiers located here
-  double talent_share = 0.0;      ///< share of unemployed talent living here
+  double institute_share = 0.0;      ///< share of institutes located here
+  double enterprise_share = 0.0;     ///< share of enterprises located here
+  double financier_share = 0.0;      ///< share of financiers located here
+  double talent_share = 0.0;         ///< share of unemployed talent living here
   double rd_share_multiplier = 1.0;  ///< enterprises' R&D budget share here, relative to the province's
 };
 
 /// A technology field, which is also an industrial sector.
 struct FieldSpec {
   std::string name;
-  double compute_intensity = 0.15;    ///< share of R&D cost that is compute
-  double cost_multiplier = 1.0;       ///< scales every stage's monthly cost
-  double speed_multiplier = 1.0;      ///< scales every stage's progress rate
-  double institute_weight = 1.0;      ///< relative weight in institutes' research portfolios
-  double enterprise_share = 0.2;      ///< share of enterprises whose sector this is
+  double compute_intensity = 0.15;               ///< share of R&D cost that is compute
+  double cost_multiplier = 1.0;                  ///< scales every stage's monthly cost
+  double speed_multiplier = 1.0;                 ///< scales every stage's progress rate
+  double institute_weight = 1.0;                 ///< relative weight in institutes' research portfolios
+  double enterprise_share = 0.2;                 ///< share of enterprises whose sector this is
   double market_growth_per_year = 0.05;          ///< growth of the sector's outside final demand
   double product_demand_yuan_per_month = 2.0e6;  ///< new final demand a launched product of quality 1 creates
 };
@@ -85,13 +85,13 @@ struct EnterpriseParams {
   double revenue_log_sd = 1.2;
   double rd_share_of_revenue = 0.04;
   double absorptive_capacity_mean = 0.5;
-  double operating_margin = 0.10;       ///< revenue share left after non-R&D operating costs
-  double initial_cash_months = 3.0;     ///< initial cash, in months of revenue
+  double operating_margin = 0.10;    ///< revenue share left after non-R&D operating costs
+  double initial_cash_months = 3.0;  ///< initial cash, in months of revenue
   double startup_initial_cash_yuan = 2.0e6;
-  std::int64_t exit_after_loss_months = 6;  ///< consecutive months of losses with cash running out before exit
+  std::int64_t exit_after_loss_months = 6;       ///< consecutive months of losses with cash running out before exit
   double overhead_yuan_per_staff_month = 1.5e4;  ///< fixed costs (rent, administration) per R&D employee
-  double cash_cap_months = 6.0;  ///< established firms pay out cash above this many months of revenue
-  double sme_exit_per_year = 0.0;  ///< SMEs closing or leaving for reasons outside the model, a year
+  double cash_cap_months = 6.0;                  ///< established firms pay out cash above this many months of revenue
+  double sme_exit_per_year = 0.0;                ///< SMEs closing or leaving for reasons outside the model, a year
 };
 
 struct FinancierParams {
@@ -121,7 +121,7 @@ struct Agents {
 };
 
 struct BasicResearchParams {
-  double discoveries_per_month = 1.0;    ///< of a reference institute (budget 10M yuan/month, 100 researchers)
+  double discoveries_per_month = 1.0;  ///< of a reference institute (budget 10M yuan/month, 100 researchers)
   double budget_elasticity = 0.4;
   double researcher_elasticity = 0.5;
   double spillover_strength = 0.5;
@@ -153,34 +153,34 @@ struct ProgressParams {
 
 /// Link 3: the transfer office's three obstacles and the routes.
 struct TransferParams {
-  double sanction_size_yuan = 5.0e6;        ///< officials' loss if sanctioned ("don't dare")
-  double inventor_effort_half_share = 0.3;  ///< inventor share at which effort is half its maximum ("don't want")
-  double inventor_effort_elasticity = 2.0;  ///< elasticity of the saturating effort function
-  double tie_skill_gain = 0.15;             ///< office skill gain per log industry tie ("don't know how")
+  double sanction_size_yuan = 5.0e6;          ///< officials' loss if sanctioned ("don't dare")
+  double inventor_effort_half_share = 0.3;    ///< inventor share at which effort is half its maximum ("don't want")
+  double inventor_effort_elasticity = 2.0;    ///< elasticity of the saturating effort function
+  double tie_skill_gain = 0.15;               ///< office skill gain per log industry tie ("don't know how")
   double transfer_value_yuan_median = 4.0e6;  ///< expected value of a transfer of a quality-1 project
-  double screening_noise = 0.5;             ///< log sd of the office's view of quality
-  double screening_threshold = 0.6;         ///< quality the office requires at full care
-  double bad_quality_threshold = 0.7;       ///< transfers of latent quality below this are "bad transfers"
-  std::int64_t licence_candidates = 5;      ///< enterprises the licensing market shows per case
-  double licence_fee_share = 0.4;           ///< share of the buyer's valuation paid as the fee
-  double licence_reserve_share = 0.3;       ///< the office licenses only if the best valuation exceeds this x its own
-  double spinoff_probability = 0.25;        ///< spin-off chance at full inventor effort and propensity 1
+  double screening_noise = 0.5;               ///< log sd of the office's view of quality
+  double screening_threshold = 0.6;           ///< quality the office requires at full care
+  double bad_quality_threshold = 0.7;         ///< transfers of latent quality below this are "bad transfers"
+  std::int64_t licence_candidates = 5;        ///< enterprises the licensing market shows per case
+  double licence_fee_share = 0.4;             ///< share of the buyer's valuation paid as the fee
+  double licence_reserve_share = 0.3;         ///< the office licenses only if the best valuation exceeds this x its own
+  double spinoff_probability = 0.25;          ///< spin-off chance at full inventor effort and propensity 1
 };
 
 /// Link 4: venture funds, guidance funds and banks.
 struct FinanceParams {
-  double round_runway_months = 18.0;  ///< months of the funding gap a round covers
-  double venture_threshold = 0.0;     ///< log-quality signal a venture fund needs at seed
-  double threshold_step_per_round = 0.1;  ///< later rounds need a higher signal
-  double signal_noise = 0.6;          ///< log sd of financiers' quality signal
+  double round_runway_months = 18.0;         ///< months of the funding gap a round covers
+  double venture_threshold = 0.0;            ///< log-quality signal a venture fund needs at seed
+  double threshold_step_per_round = 0.1;     ///< later rounds need a higher signal
+  double signal_noise = 0.6;                 ///< log sd of financiers' quality signal
   double guidance_threshold_discount = 0.3;  ///< guidance funds accept this much lower a signal
   double guidance_coinvest_ratio = 0.5;      ///< guidance yuan per venture yuan in a co-investment
   std::int64_t deals_per_month = 3;          ///< deals a venture or guidance fund can close a month
   std::int64_t candidates_per_deal = 3;      ///< financiers a deal is shown to
   double bank_leverage = 0.5;                ///< Lambda: credit limit = Lambda * max(net worth, annual revenue)
   double bank_interest_per_year = 0.045;
-  double exit_multiple_tail = 1.3;    ///< Pareto tail index of exit multiples
-  double exit_multiple_min = 0.4;     ///< scale of the Pareto exit multiple
+  double exit_multiple_tail = 1.3;            ///< Pareto tail index of exit multiples
+  double exit_multiple_min = 0.4;             ///< scale of the Pareto exit multiple
   double ipo_revenue_yuan_per_month = 1.0e7;  ///< a funded start-up lists when its revenue passes this
   double capital_inflow_per_year = 0.10;      ///< new fund capital, as a share of current capital a year
 };
@@ -189,10 +189,10 @@ struct FinanceParams {
 struct TalentMarketParams {
   double researcher_wage_yuan_per_month = 2.0e4;
   double engineer_wage_yuan_per_month = 3.0e4;
-  double wage_share_of_rd = 0.5;          ///< share of R&D budgets spent on R&D staff (sets vacancies)
-  double search_rate_employed = 0.01;     ///< monthly on-the-job search probability
-  double inflow_per_year = 0.07;          ///< arrivals from outside the province, share of talent a year
-  double outflow_per_year = 0.03;         ///< departures of employed talent, share a year
+  double wage_share_of_rd = 0.5;       ///< share of R&D budgets spent on R&D staff (sets vacancies)
+  double search_rate_employed = 0.01;  ///< monthly on-the-job search probability
+  double inflow_per_year = 0.07;       ///< arrivals from outside the province, share of talent a year
+  double outflow_per_year = 0.03;      ///< departures of employed talent, share a year
   double unemployed_outflow_multiplier = 4.0;
   double researcher_to_industry_share = 0.3;  ///< chance a searching researcher looks at firms, not institutes
   double tie_absorptive_gain = 0.05;          ///< absorptive capacity added per log industry tie
@@ -200,18 +200,19 @@ struct TalentMarketParams {
 
 /// Market: demand, shares, revenue, exits and acquisitions.
 struct MarketParams {
-  double quality_share_elasticity = 1.0;      ///< theta in share ~ (base + product demand x quality)^theta
+  double quality_share_elasticity = 1.0;  ///< theta in share ~ (base + product demand x quality)^theta
   double product_obsolescence_per_year = 0.25;
-  double acquisition_probability = 0.03;      ///< monthly chance a start-up with a product is bought
-  double acquisition_revenue_months = 36.0;   ///< price in months of revenue
-  double size_shock_sd_per_year = 0.0;        ///< s.d. of idiosyncratic log shocks to a firm's existing business, per sqrt(year)
+  double acquisition_probability = 0.03;     ///< monthly chance a start-up with a product is bought
+  double acquisition_revenue_months = 36.0;  ///< price in months of revenue
+  double size_shock_sd_per_year =
+      0.0;  ///< s.d. of idiosyncratic log shocks to a firm's existing business, per sqrt(year)
 };
 
 /// Entry of start-ups and SMEs.
 struct EntryParams {
-  double sme_entry_per_year = 0.03;          ///< new SMEs a year, as a share of enterprises at start
-  double talent_founding_per_year = 0.002;   ///< founding rate of talent with propensity 1
-  double founder_seed_yuan = 1.0e6;          ///< founders' own money in a new start-up
+  double sme_entry_per_year = 0.03;         ///< new SMEs a year, as a share of enterprises at start
+  double talent_founding_per_year = 0.002;  ///< founding rate of talent with propensity 1
+  double founder_seed_yuan = 1.0e6;         ///< founders' own money in a new start-up
 };
 
 struct Chain {
@@ -226,7 +227,7 @@ struct Chain {
 };
 
 struct OutputParams {
-  std::int64_t compression_level = 4;  ///< deflate level
+  std::int64_t compression_level = 4;          ///< deflate level
   std::int64_t progress_interval_months = 12;  ///< plain progress lines when not on a terminal
   std::int64_t snapshot_interval_months = 0;   ///< 0: no /snapshots
   bool events_transfers = false;               ///< write /events/transfers
@@ -240,11 +241,11 @@ struct PolicyConfig {
   std::string type;
   std::string name;
   std::int64_t start_month = 0;
-  std::int64_t end_month = -1;      ///< last month it acts; -1: to the end of the run
-  std::vector<std::string> kinds;   ///< eligible agent sub-kinds (empty: all the instrument allows)
-  std::vector<std::string> fields;  ///< eligible fields (empty: all)
-  std::vector<std::string> regions; ///< eligible regions (empty: all)
-  std::vector<std::pair<std::string, double>> values;        ///< numeric parameters, in schema order
+  std::int64_t end_month = -1;                         ///< last month it acts; -1: to the end of the run
+  std::vector<std::string> kinds;                      ///< eligible agent sub-kinds (empty: all the instrument allows)
+  std::vector<std::string> fields;                     ///< eligible fields (empty: all)
+  std::vector<std::string> regions;                    ///< eligible regions (empty: all)
+  std::vector<std::pair<std::string, double>> values;  ///< numeric parameters, in schema order
   std::vector<std::pair<std::string, std::string>> choices;  ///< choice parameters, in schema order
 
   double value(const std::string& key) const;

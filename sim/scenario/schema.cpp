@@ -11,9 +11,12 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Accessor shorthands: a member of the scenario, of the i-th region, of the i-th field.
-#define AT(member) [](Scenario& s, std::size_t) -> auto& { return s.member; }
-#define REGION(member) [](Scenario& s, std::size_t i) -> auto& { return s.world.regions[i].member; }
-#define FIELD(member) [](Scenario& s, std::size_t i) -> auto& { return s.world.fields[i].member; }
+#define AT(member) \
+  [](Scenario & s, std::size_t) -> auto& { return s.member; }
+#define REGION(member) \
+  [](Scenario & s, std::size_t i) -> auto& { return s.world.regions[i].member; }
+#define FIELD(member) \
+  [](Scenario & s, std::size_t i) -> auto& { return s.world.fields[i].member; }
 
 Param real(std::string path, RealRef ref, std::string unit, double lo, double hi, std::string doc,
            std::string source = "prior") {
@@ -96,12 +99,16 @@ std::vector<Param> field_keys() {
 }
 
 MatrixShape by_regions() {
-  return {[](const Scenario& s) { return std::pair{s.world.regions.size(), s.world.regions.size()}; },
+  return {[](const Scenario& s) {
+            return std::pair{s.world.regions.size(), s.world.regions.size()};
+          },
           "one row and one column per region in world.regions"};
 }
 
 MatrixShape by_fields() {
-  return {[](const Scenario& s) { return std::pair{s.world.fields.size(), s.world.fields.size()}; },
+  return {[](const Scenario& s) {
+            return std::pair{s.world.fields.size(), s.world.fields.size()};
+          },
           "one row and one column per field in world.fields"};
 }
 
@@ -115,28 +122,23 @@ std::vector<Param> stage_keys() {
   };
   for (int st = 0; st < kCostlyStages; ++st) {
     const std::string base = std::string("chain.progress.stages.") + kStageNames[st] + ".";
-    keys.push_back(real(base + "duration_months",
-                        [st](Scenario& s, std::size_t) -> double& {
-                          return s.chain.progress.stages[st].duration_months;
-                        },
-                        "months", 0.5, 240.0,
-                        "Expected months to finish the stage at full funding, full compute and reference skill.",
-                        sources[st]));
-    keys.push_back(real(base + "cost_yuan_per_month",
-                        [st](Scenario& s, std::size_t) -> double& {
-                          return s.chain.progress.stages[st].cost_yuan_per_month;
-                        },
-                        "yuan/month", 0.0, 1e10,
-                        "Monthly cost of a project in the stage at full speed, before the field's cost multiplier.",
-                        "prior"));
-    keys.push_back(prob(base + "hazard_per_month",
-                        [st](Scenario& s, std::size_t) -> double& {
-                          return s.chain.progress.stages[st].hazard_per_month;
-                        },
-                        "Monthly failure probability of a project of latent quality 1 in the stage.",
-                        st == 0 ? std::string("prior (BASIC is not calibrated)")
-                                : std::string("prior default; the baseline calibrates it to stage pass rates (drug "
-                                              "phases as a guide), docs/validation.md")));
+    keys.push_back(real(
+        base + "duration_months",
+        [st](Scenario& s, std::size_t) -> double& { return s.chain.progress.stages[st].duration_months; }, "months",
+        0.5, 240.0, "Expected months to finish the stage at full funding, full compute and reference skill.",
+        sources[st]));
+    keys.push_back(real(
+        base + "cost_yuan_per_month",
+        [st](Scenario& s, std::size_t) -> double& { return s.chain.progress.stages[st].cost_yuan_per_month; },
+        "yuan/month", 0.0, 1e10,
+        "Monthly cost of a project in the stage at full speed, before the field's cost multiplier.", "prior"));
+    keys.push_back(prob(
+        base + "hazard_per_month",
+        [st](Scenario& s, std::size_t) -> double& { return s.chain.progress.stages[st].hazard_per_month; },
+        "Monthly failure probability of a project of latent quality 1 in the stage.",
+        st == 0 ? std::string("prior (BASIC is not calibrated)")
+                : std::string("prior default; the baseline calibrates it to stage pass rates (drug "
+                              "phases as a guide), docs/validation.md")));
   }
   return keys;
 }
@@ -188,8 +190,8 @@ std::vector<Param> build_schema() {
            "prior; Guangdong public R&D spending grew by about 6-10 % a year in 2019-2023"),
       share("agents.institutes.project_budget_share", AT(agents.institutes.project_budget_share),
             "Share of an institute's budget that funds its applied projects; the rest funds basic research."),
-      real("agents.institutes.transfer_office_capacity", AT(agents.institutes.transfer_office_capacity),
-           "cases/month", 0.0, 1e4, "Cases the technology-transfer office can handle a month (used by link 3)."),
+      real("agents.institutes.transfer_office_capacity", AT(agents.institutes.transfer_office_capacity), "cases/month",
+           0.0, 1e4, "Cases the technology-transfer office can handle a month (used by link 3)."),
       share("agents.institutes.transfer_office_skill", AT(agents.institutes.transfer_office_skill),
             "Transfer-office skill: scales the chance a viable route is found ('don't know how'; link 3).",
             "prior default; the baseline calibrates it to transfers a year, docs/validation.md"),
@@ -200,8 +202,8 @@ std::vector<Param> build_schema() {
       share("agents.institutes.inventor_share", AT(agents.institutes.inventor_share),
             "Inventor's share of transfer income ('don't want'; link 3).",
             "prior; Guangdong rules allow at least 70 % after ownership reform"),
-      real("agents.institutes.initial_knowledge", AT(agents.institutes.initial_knowledge), "knowledge units", 0.0,
-           1e6, "Initial knowledge stock per field of the institute's portfolio (quality-weighted completed projects)."),
+      real("agents.institutes.initial_knowledge", AT(agents.institutes.initial_knowledge), "knowledge units", 0.0, 1e6,
+           "Initial knowledge stock per field of the institute's portfolio (quality-weighted completed projects)."),
 
       // ---- agents: enterprises
       integer("agents.enterprises.count", AT(agents.enterprises.count), "enterprises", 0, 1e8,
@@ -213,14 +215,16 @@ std::vector<Param> build_schema() {
             "Share of enterprises that are start-ups."),
       real("agents.enterprises.revenue_median_chain_leader", AT(agents.enterprises.revenue_median_chain_leader),
            "yuan/month", 0.0, 1e12, "Median monthly revenue of chain leaders (log-normal)."),
-      real("agents.enterprises.revenue_median_sme", AT(agents.enterprises.revenue_median_sme), "yuan/month", 0.0,
-           1e12, "Median monthly revenue of SMEs (log-normal)."),
+      real("agents.enterprises.revenue_median_sme", AT(agents.enterprises.revenue_median_sme), "yuan/month", 0.0, 1e12,
+           "Median monthly revenue of SMEs (log-normal)."),
       real("agents.enterprises.revenue_median_startup", AT(agents.enterprises.revenue_median_startup), "yuan/month",
            0.0, 1e12, "Median monthly revenue of start-ups (log-normal)."),
       real("agents.enterprises.revenue_log_sd", AT(agents.enterprises.revenue_log_sd), "log points", 0.0, 5.0,
            "Log standard deviation of revenue within a sub-kind."),
-      share("agents.enterprises.rd_share_of_revenue", AT(agents.enterprises.rd_share_of_revenue),
-            "Share of revenue spent on R&D projects.", "prior anchored to the high-tech enterprise certification rule (R&D at least 3-5 % of revenue by firm size)"),
+      share(
+          "agents.enterprises.rd_share_of_revenue", AT(agents.enterprises.rd_share_of_revenue),
+          "Share of revenue spent on R&D projects.",
+          "prior anchored to the high-tech enterprise certification rule (R&D at least 3-5 % of revenue by firm size)"),
       share("agents.enterprises.absorptive_capacity_mean", AT(agents.enterprises.absorptive_capacity_mean),
             "Mean absorptive capacity (beta-like, in [0, 1]): raises own-project quality and contract research."),
       share("agents.enterprises.operating_margin", AT(agents.enterprises.operating_margin),
@@ -230,8 +234,9 @@ std::vector<Param> build_schema() {
            "Initial cash holdings, in months of revenue."),
       real("agents.enterprises.startup_initial_cash_yuan", AT(agents.enterprises.startup_initial_cash_yuan), "yuan",
            0.0, 1e10, "Initial cash of the start-ups present at the start (besides their revenue months)."),
-      integer("agents.enterprises.exit_after_loss_months", AT(agents.enterprises.exit_after_loss_months), "months",
-              1, 240, "An enterprise exits after this many consecutive months of losses while its cash covers less than three "
+      integer("agents.enterprises.exit_after_loss_months", AT(agents.enterprises.exit_after_loss_months), "months", 1,
+              240,
+              "An enterprise exits after this many consecutive months of losses while its cash covers less than three "
               "months of its burn (overhead and R&D), or of negative cash."),
       real("agents.enterprises.overhead_yuan_per_staff_month", AT(agents.enterprises.overhead_yuan_per_staff_month),
            "yuan/person/month", 0.0, 1e7,
@@ -281,17 +286,18 @@ std::vector<Param> build_schema() {
            "researchers, no spill-over)."),
       real("chain.basic_research.budget_elasticity", AT(chain.basic_research.budget_elasticity), "1", 0.0, 2.0,
            "Cobb-Douglas elasticity of the discovery rate with respect to the basic-research budget."),
-      real("chain.basic_research.researcher_elasticity", AT(chain.basic_research.researcher_elasticity), "1", 0.0,
-           2.0, "Cobb-Douglas elasticity of the discovery rate with respect to researchers employed."),
+      real("chain.basic_research.researcher_elasticity", AT(chain.basic_research.researcher_elasticity), "1", 0.0, 2.0,
+           "Cobb-Douglas elasticity of the discovery rate with respect to researchers employed."),
       real("chain.basic_research.spillover_strength", AT(chain.basic_research.spillover_strength), "1", 0.0, 10.0,
            "Strength of proximity-weighted knowledge spill-over on the discovery rate."),
       share("chain.basic_research.knowledge_depreciation_per_year",
             AT(chain.basic_research.knowledge_depreciation_per_year), "Annual depreciation of knowledge stocks."),
       real("chain.basic_research.quality_log_sd", AT(chain.basic_research.quality_log_sd), "log points", 0.0, 5.0,
            "Log standard deviation of a discovery's latent quality."),
-      real("chain.basic_research.knowledge_quality_elasticity",
-           AT(chain.basic_research.knowledge_quality_elasticity), "1", 0.0, 2.0,
-           "Elasticity of a discovery's expected quality with respect to (1 + the institute's knowledge in the field)."),
+      real(
+          "chain.basic_research.knowledge_quality_elasticity", AT(chain.basic_research.knowledge_quality_elasticity),
+          "1", 0.0, 2.0,
+          "Elasticity of a discovery's expected quality with respect to (1 + the institute's knowledge in the field)."),
 
       // ---- chain: link 2
       prob("chain.breakthrough.contract_research_probability", AT(chain.breakthrough.contract_research_probability),
@@ -308,7 +314,8 @@ std::vector<Param> build_schema() {
            "prior default; functional form from Klette and Kortum (2004); the baseline calibrates it to R&D "
            "spending, docs/validation.md"),
       real("chain.breakthrough.enterprise_quality_log_mean", AT(chain.breakthrough.enterprise_quality_log_mean),
-           "log points", -10.0, 10.0, "Log mean quality of enterprise-originated projects at zero absorptive capacity."),
+           "log points", -10.0, 10.0,
+           "Log mean quality of enterprise-originated projects at zero absorptive capacity."),
       real("chain.breakthrough.absorptive_quality_gain", AT(chain.breakthrough.absorptive_quality_gain), "log points",
            0.0, 10.0, "Added log quality of enterprise projects per unit of absorptive capacity."),
 
@@ -352,7 +359,8 @@ std::vector<Param> build_schema() {
       prob("chain.transfer.spinoff_probability", AT(chain.transfer.spinoff_probability),
            "Spin-off chance for an approved case is this x inventor effort x the inventor's entrepreneurial "
            "propensity relative to the province mean (the institute's researchers' mean x an Exp(1) draw), capped at "
-           "1; else licence. The spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and must raise a seed round."),
+           "1; else licence. The spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and "
+           "must raise a seed round."),
 
       // ---- chain: link 4
       real("chain.finance.round_runway_months", AT(chain.finance.round_runway_months), "months", 1.0, 120.0,
@@ -389,8 +397,8 @@ std::vector<Param> build_schema() {
            "New capital raised by venture and guidance funds a year, as a share of their current capital."),
 
       // ---- chain: link 5
-      real("chain.talent.researcher_wage_yuan_per_month", AT(chain.talent.researcher_wage_yuan_per_month),
-           "yuan/month", 1.0, 1e7, "Cost of a researcher to an institute (sets vacancies)."),
+      real("chain.talent.researcher_wage_yuan_per_month", AT(chain.talent.researcher_wage_yuan_per_month), "yuan/month",
+           1.0, 1e7, "Cost of a researcher to an institute (sets vacancies)."),
       real("chain.talent.engineer_wage_yuan_per_month", AT(chain.talent.engineer_wage_yuan_per_month), "yuan/month",
            1.0, 1e7, "Cost of an engineer or industry scientist to an enterprise (sets vacancies)."),
       share("chain.talent.wage_share_of_rd", AT(chain.talent.wage_share_of_rd),
@@ -403,9 +411,10 @@ std::vector<Param> build_schema() {
            "Departures of employed talent from the province a year, as a share."),
       real("chain.talent.unemployed_outflow_multiplier", AT(chain.talent.unemployed_outflow_multiplier), "1", 0.0,
            100.0, "Unemployed talent leave this many times as often as employed talent."),
-      share("chain.talent.researcher_to_industry_share", AT(chain.talent.researcher_to_industry_share),
-            "Chance that a searching researcher looks at enterprise vacancies rather than institutes' (taking one makes "
-            "them an industry scientist tied to their institute)."),
+      share(
+          "chain.talent.researcher_to_industry_share", AT(chain.talent.researcher_to_industry_share),
+          "Chance that a searching researcher looks at enterprise vacancies rather than institutes' (taking one makes "
+          "them an industry scientist tied to their institute)."),
       real("chain.talent.tie_absorptive_gain", AT(chain.talent.tie_absorptive_gain), "1", 0.0, 1.0,
            "Absorptive capacity added per log(1 + industry scientists tied to institutes)."),
 
@@ -417,10 +426,10 @@ std::vector<Param> build_schema() {
             "Annual loss of a product's quality and demand (obsolescence)."),
       prob("chain.market.acquisition_probability", AT(chain.market.acquisition_probability),
            "Monthly chance that a start-up with a launched product is bought by a chain leader of its field."),
-      real("chain.market.acquisition_revenue_months", AT(chain.market.acquisition_revenue_months), "months", 0.0,
-           600.0, "Acquisition price in months of the start-up's revenue."),
-      real("chain.market.size_shock_sd_per_year", AT(chain.market.size_shock_sd_per_year), "log points/sqrt(year)",
-           0.0, 2.0,
+      real("chain.market.acquisition_revenue_months", AT(chain.market.acquisition_revenue_months), "months", 0.0, 600.0,
+           "Acquisition price in months of the start-up's revenue."),
+      real("chain.market.size_shock_sd_per_year", AT(chain.market.size_shock_sd_per_year), "log points/sqrt(year)", 0.0,
+           2.0,
            "Standard deviation of idiosyncratic shocks to a firm's existing business: its base size follows a "
            "driftless geometric random walk (Gibrat's law); 0 switches the shocks off.",
            "prior (0 = off); the baseline uses 0.3, docs/validation.md"),
@@ -443,8 +452,8 @@ std::vector<Param> build_schema() {
                       "Write the agent tables to /snapshots every this many months (0: never).", "run setting"));
   p.push_back(boolean("output.events_transfers", AT(output.events_transfers),
                       "Write one row per transfer (licence or spin-off) to /events/transfers."));
-  p.push_back(boolean("output.events_deals", AT(output.events_deals),
-                      "Write one row per equity deal to /events/deals."));
+  p.push_back(
+      boolean("output.events_deals", AT(output.events_deals), "Write one row per equity deal to /events/deals."));
   p.push_back(boolean("output.events_launches", AT(output.events_launches),
                       "Write one row per product launch (a project finishing PILOT) to /events/launches."));
   p.push_back(integer("output.progress_interval_months", AT(output.progress_interval_months), "months", 1, 1200,
@@ -510,12 +519,14 @@ std::string scenario_reference_markdown() {
       "A default of — means the key has no default and the scenario (or the one it extends) must give it.\n\n"
       "| key | type | unit | default | range | meaning | source |\n"
       "|---|---|---|---|---|---|---|\n";
-  out += "| `extends` | string | — | — | — | Path of a scenario this one extends, relative to this file; maps are "
-         "merged key by key, lists replaced, cycles refused. | — |\n";
-  out += "| `policies` | list of maps | — | [] | — | Policy instruments (SPEC section 4): each entry has `type`, a "
-         "unique `name`, `start_month` (default 0), `end_month` (default -1: to the end), `eligible: {kinds, fields, "
-         "regions}` (default: all) and the type's parameters, listed in docs/policies.md. Address one with "
-         "`--set policies.NAME.KEY=VALUE`. | — |\n";
+  out +=
+      "| `extends` | string | — | — | — | Path of a scenario this one extends, relative to this file; maps are "
+      "merged key by key, lists replaced, cycles refused. | — |\n";
+  out +=
+      "| `policies` | list of maps | — | [] | — | Policy instruments (SPEC section 4): each entry has `type`, a "
+      "unique `name`, `start_month` (default 0), `end_month` (default -1: to the end), `eligible: {kinds, fields, "
+      "regions}` (default: all) and the type's parameters, listed in docs/policies.md. Address one with "
+      "`--set policies.NAME.KEY=VALUE`. | — |\n";
   for (const Param& p : scenario_schema()) {
     std::vector<Param> one{p};
     reference_rows(out, one, "");

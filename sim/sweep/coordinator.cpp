@@ -38,8 +38,8 @@ void SweepProgress::update(std::size_t complete, std::size_t failed, bool force_
   if (tty_) {
     constexpr int width = 30;
     const int filled = static_cast<int>(width * finished / std::max<std::size_t>(1, total_));
-    std::fprintf(stderr, "\r\033[K[%s%s] %s", std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
-                 line(complete, failed).c_str());
+    std::fprintf(stderr, "\r\033[K[%s%s] %s", std::string(filled, '#').c_str(),
+                 std::string(width - filled, ' ').c_str(), line(complete, failed).c_str());
     std::fflush(stderr);
     return;
   }
@@ -53,8 +53,10 @@ void SweepProgress::update(std::size_t complete, std::size_t failed, bool force_
 
 void SweepProgress::finish(std::size_t complete, std::size_t failed) {
   if (quiet_) return;
-  if (tty_) std::fprintf(stderr, "\r\033[K[%s] %s\n", std::string(30, '#').c_str(), line(complete, failed).c_str());
-  else if (last_printed_ != complete + failed || total_ == 0) std::fprintf(stderr, "sweep: %s\n", line(complete, failed).c_str());
+  if (tty_)
+    std::fprintf(stderr, "\r\033[K[%s] %s\n", std::string(30, '#').c_str(), line(complete, failed).c_str());
+  else if (last_printed_ != complete + failed || total_ == 0)
+    std::fprintf(stderr, "sweep: %s\n", line(complete, failed).c_str());
 }
 
 Coordinator::Coordinator(std::string dir, const SweepPlan& plan, std::vector<RunRecord> records,
@@ -92,10 +94,11 @@ void Coordinator::finished(std::size_t run, RunRecord record) {
     std::filesystem::remove(err, ec);
   }
   const bool failed = record.status == RunStatus::failed;
-  if (failed) std::fprintf(stderr, "%srun %s (point %lld, replication %lld) failed: %s\n",
-                           isatty(STDERR_FILENO) == 1 ? "\r\033[K" : "", plan_.runs[run].id.c_str(),
-                           static_cast<long long>(plan_.runs[run].point),
-                           static_cast<long long>(plan_.runs[run].replication), record.error.c_str());
+  if (failed)
+    std::fprintf(stderr, "%srun %s (point %lld, replication %lld) failed: %s\n",
+                 isatty(STDERR_FILENO) == 1 ? "\r\033[K" : "", plan_.runs[run].id.c_str(),
+                 static_cast<long long>(plan_.runs[run].point), static_cast<long long>(plan_.runs[run].replication),
+                 record.error.c_str());
   records_[run] = std::move(record);
   progress_.update(complete_, failed_, failed);
   const auto now = std::chrono::steady_clock::now();

@@ -22,18 +22,20 @@ void prepare_directory(const std::string& dir, const SweepPlan& plan, DirMode mo
   const fs::path copy = d / "sweep.yaml";
   if (fs::exists(d, ec)) {
     if (mode == DirMode::create)
-      throw SweepUsageError(fmt::format("'{}' already exists; use --resume to continue that sweep, or choose a new "
-                                        "directory",
-                                        dir));
+      throw SweepUsageError(
+          fmt::format("'{}' already exists; use --resume to continue that sweep, or choose a new "
+                      "directory",
+                      dir));
     if (!fs::is_directory(d, ec)) throw SweepUsageError(fmt::format("'{}' exists and is not a directory", dir));
     if (fs::exists(copy, ec)) {
       std::ifstream in(copy, std::ios::binary);
       std::stringstream text;
       text << in.rdbuf();
       if (text.str() != plan.spec.text)
-        throw SweepUsageError(fmt::format("'{}' holds a different sweep file ({}); a sweep directory continues only "
-                                          "the sweep that made it, use a new directory",
-                                          dir, copy.string()));
+        throw SweepUsageError(
+            fmt::format("'{}' holds a different sweep file ({}); a sweep directory continues only "
+                        "the sweep that made it, use a new directory",
+                        dir, copy.string()));
     }
   }
   fs::create_directories(d / "runs", ec);

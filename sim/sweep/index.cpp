@@ -21,9 +21,12 @@ namespace fs = std::filesystem;
 
 const char* status_name(RunStatus s) {
   switch (s) {
-    case RunStatus::complete: return "complete";
-    case RunStatus::failed: return "failed";
-    default: return "pending";
+    case RunStatus::complete:
+      return "complete";
+    case RunStatus::failed:
+      return "failed";
+    default:
+      return "pending";
   }
 }
 
@@ -142,9 +145,9 @@ void write_string_array_attr(hid_t obj, const std::string& name, const std::vect
   h5::Handle type = h5::string_type();
   const hsize_t n = values.size();
   h5::Handle space(h5::check(H5Screate_simple(1, &n, nullptr), "dataspace"), H5Sclose);
-  h5::Handle attr(h5::check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
-                            "attribute " + name),
-                  H5Aclose);
+  h5::Handle attr(
+      h5::check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
+      H5Aclose);
   std::vector<const char*> ptrs;
   for (const auto& s : values) ptrs.push_back(s.c_str());
   if (n > 0) h5::check(H5Awrite(attr.id(), type.id(), ptrs.data()), "write attribute " + name);
@@ -234,8 +237,10 @@ void write_index(const std::string& dir, const SweepPlan& plan, const std::vecto
         if (!texts.back().empty() && !is_number(texts.back(), v)) numeric = false;
         numbers.push_back(texts.back().empty() ? nan : v);
       }
-      if (numeric) write_column(g.id(), keys[j], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, numbers);
-      else h5::write_strings(g.id(), keys[j], texts);
+      if (numeric)
+        write_column(g.id(), keys[j], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, numbers);
+      else
+        h5::write_strings(g.id(), keys[j], texts);
     }
     for (std::size_t m = 0; m < kMetrics.size(); ++m) {
       std::vector<double> v(n, nan);

@@ -18,8 +18,8 @@ const char* status_name(RunStatus s);
 /// What is known about one run.
 struct RunRecord {
   RunStatus status = RunStatus::pending;
-  double wall_seconds = 0.0;  ///< meaningful when complete or failed
-  std::string error;          ///< failed runs: why
+  double wall_seconds = 0.0;    ///< meaningful when complete or failed
+  std::string error;            ///< failed runs: why
   std::vector<double> summary;  ///< complete runs: /summary per metric (kMetrics order)
 };
 

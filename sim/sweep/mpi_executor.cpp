@@ -28,9 +28,7 @@ bool launched_by_mpirun() {
   return env_int("OMPI_COMM_WORLD_SIZE", 0) > 1 || env_int("PMI_SIZE", 0) > 1 || env_int("PMIX_SIZE", 0) > 1;
 }
 
-int launcher_rank() {
-  return env_int("OMPI_COMM_WORLD_RANK", env_int("PMI_RANK", env_int("PMIX_RANK", 0)));
-}
+int launcher_rank() { return env_int("OMPI_COMM_WORLD_RANK", env_int("PMI_RANK", env_int("PMIX_RANK", 0))); }
 
 #ifdef INNOCHAIN_HAVE_MPI
 

@@ -39,22 +39,27 @@ std::string shell_quote(const std::string& s) {
 ArrayTask array_task_from_environment() {
   const auto id = env_int("SLURM_ARRAY_TASK_ID");
   if (!id)
-    throw SweepUsageError("--slurm-array needs SLURM_ARRAY_TASK_ID (run it as a task of a Slurm job array, e.g. from "
-                          "the script of --emit-sbatch)");
+    throw SweepUsageError(
+        "--slurm-array needs SLURM_ARRAY_TASK_ID (run it as a task of a Slurm job array, e.g. from "
+        "the script of --emit-sbatch)");
   const auto count = env_int("SLURM_ARRAY_TASK_COUNT");
   const auto lo = env_int("SLURM_ARRAY_TASK_MIN");
   const auto hi = env_int("SLURM_ARRAY_TASK_MAX");
   ArrayTask t;
   const std::int64_t min = lo.value_or(0);
   t.index = *id - min;
-  if (lo && hi) t.count = *hi - *lo + 1;
-  else if (count) t.count = *count;
-  else throw SweepUsageError("--slurm-array needs SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MIN and _MAX");
+  if (lo && hi)
+    t.count = *hi - *lo + 1;
+  else if (count)
+    t.count = *count;
+  else
+    throw SweepUsageError("--slurm-array needs SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MIN and _MAX");
   // An array with a step (--array=0-9:2) would leave gaps: the block size follows the ids.
   if (t.count < 1 || t.index < 0 || t.index >= t.count)
-    throw SweepUsageError(fmt::format("SLURM_ARRAY_TASK_ID={} is outside the array of {} tasks (from {}); use a "
-                                      "contiguous array such as --array=0-{}",
-                                      *id, t.count, min, t.count - 1));
+    throw SweepUsageError(
+        fmt::format("SLURM_ARRAY_TASK_ID={} is outside the array of {} tasks (from {}); use a "
+                    "contiguous array such as --array=0-{}",
+                    *id, t.count, min, t.count - 1));
   return t;
 }
 
@@ -68,11 +73,12 @@ std::pair<std::size_t, std::size_t> block_of(std::size_t runs, const ArrayTask& 
 
 std::string sbatch_script(const SbatchOptions& o) {
   std::string s = "#!/bin/bash\n";
-  s += fmt::format("# Written by `innochain sweep --emit-sbatch`: a Slurm job array of {} tasks; each task runs\n"
-                   "# its own block of the sweep's runs (innochain sweep --slurm-array). Submit it with\n"
-                   "#   sbatch THIS_FILE\n"
-                   "# and, if tasks fail or time out, resubmit it: finished runs are kept.\n",
-                   o.array_size);
+  s += fmt::format(
+      "# Written by `innochain sweep --emit-sbatch`: a Slurm job array of {} tasks; each task runs\n"
+      "# its own block of the sweep's runs (innochain sweep --slurm-array). Submit it with\n"
+      "#   sbatch THIS_FILE\n"
+      "# and, if tasks fail or time out, resubmit it: finished runs are kept.\n",
+      o.array_size);
   s += fmt::format("#SBATCH --job-name={}\n", o.job_name);
   s += fmt::format("#SBATCH --partition={}\n", o.partition);
   s += fmt::format("#SBATCH --time={}\n", o.time);

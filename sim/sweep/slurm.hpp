@@ -30,11 +30,11 @@ struct SbatchOptions {
   std::string sweep_file;  ///< absolute path
   std::string dir;         ///< absolute path
   std::string partition;
-  std::string time;        ///< Slurm time limit per task, e.g. 02:00:00
+  std::string time;  ///< Slurm time limit per task, e.g. 02:00:00
   std::int64_t array_size = 1;
   int cpus_per_task = 1;
   int threads = 1;
-  std::string account;     ///< optional
+  std::string account;  ///< optional
   std::vector<std::string> sets;
   std::string job_name;
 };

@@ -65,7 +65,8 @@ class SweepDecoder {
     }
     const YAML::Node design = root["design"];
     if (!design) {
-      error(Location{s_.path, 1, 1}, "missing 'design' (a map with kind: grid, lhs, sobol, morris, saltelli, list or csv)");
+      error(Location{s_.path, 1, 1},
+            "missing 'design' (a map with kind: grid, lhs, sobol, morris, saltelli, list or csv)");
       return;
     }
     if (!design.IsMap() || !design["kind"]) {
@@ -81,10 +82,14 @@ class SweepDecoder {
                                             s_.kind, best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best)));
       return;
     }
-    if (s_.kind == "grid") grid(design);
-    else if (s_.kind == "lhs" || s_.kind == "sobol" || s_.kind == "saltelli" || s_.kind == "morris") sampled(design);
-    else if (s_.kind == "list") list(design);
-    else csv(design);
+    if (s_.kind == "grid")
+      grid(design);
+    else if (s_.kind == "lhs" || s_.kind == "sobol" || s_.kind == "saltelli" || s_.kind == "morris")
+      sampled(design);
+    else if (s_.kind == "list")
+      list(design);
+    else
+      csv(design);
     if (s_.base_scenario.empty() && !(s_.kind == "list" && design["scenarios"]))
       error(Location{s_.path, 1, 1}, "missing 'base' (the base scenario file, e.g. base: ../guangdong_small.yaml)");
   }
@@ -185,8 +190,8 @@ class SweepDecoder {
     std::vector<std::vector<SetValue>> values;
     for (const auto& kv : keys) {
       if (!kv.second.IsSequence() || kv.second.size() == 0) {
-        error(at(kv.second), fmt::format("grid values of {} must be a non-empty list, e.g. [0.1, 0.2, 0.4]",
-                                         kv.first.Scalar()));
+        error(at(kv.second),
+              fmt::format("grid values of {} must be a non-empty list, e.g. [0.1, 0.2, 0.4]", kv.first.Scalar()));
         values.push_back({SetValue{"", at(kv.second)}});
         continue;
       }
@@ -248,13 +253,16 @@ class SweepDecoder {
       if (s_.kind == "lhs") allowed.push_back("seed");
       if (s_.kind == "saltelli") allowed.push_back("skip");
       check_keys(design, allowed, "a " + s_.kind + " design");
-      if (!design["samples"]) error(at(design), fmt::format("a {} design needs 'samples' (e.g. 64)", s_.kind));
-      else n = static_cast<std::size_t>(integer(design["samples"], "samples", 1, 10000000));
+      if (!design["samples"])
+        error(at(design), fmt::format("a {} design needs 'samples' (e.g. 64)", s_.kind));
+      else
+        n = static_cast<std::size_t>(integer(design["samples"], "samples", 1, 10000000));
     }
     if (s_.kind == "saltelli" && design["skip"])
       s_.saltelli_skip = integer(design["skip"], "skip", 0, std::numeric_limits<std::int32_t>::max());
-    if (design["seed"]) s_.design_seed = static_cast<std::uint64_t>(integer(design["seed"], "seed", 0,
-                                                                             std::numeric_limits<std::int64_t>::max()));
+    if (design["seed"])
+      s_.design_seed =
+          static_cast<std::uint64_t>(integer(design["seed"], "seed", 0, std::numeric_limits<std::int64_t>::max()));
     const YAML::Node keys = keys_map(design);
     if (!keys) return;
     std::vector<KeyRange> ranges;
@@ -266,12 +274,15 @@ class SweepDecoder {
     if (!diags.empty()) return;
     const std::size_t k = ranges.size();
     UnitDesign unit;
-    if (s_.kind == "lhs") unit = lhs_unit(n, k, s_.design_seed);
-    else if (s_.kind == "sobol") unit = sobol_unit(n, k);
+    if (s_.kind == "lhs")
+      unit = lhs_unit(n, k, s_.design_seed);
+    else if (s_.kind == "sobol")
+      unit = sobol_unit(n, k);
     else if (s_.kind == "saltelli")
-      unit = saltelli_unit(n, k, s_.saltelli_skip >= 0 ? static_cast<std::size_t>(s_.saltelli_skip)
-                                                       : saltelli_default_skip(n));
-    else unit = morris_unit(r, k, levels, s_.design_seed);
+      unit = saltelli_unit(
+          n, k, s_.saltelli_skip >= 0 ? static_cast<std::size_t>(s_.saltelli_skip) : saltelli_default_skip(n));
+    else
+      unit = morris_unit(r, k, levels, s_.design_seed);
     for (const auto& row : unit) {
       DesignPoint p;
       for (std::size_t j = 0; j < k; ++j) {
@@ -327,8 +338,8 @@ class SweepDecoder {
       DesignPoint p;
       p.values.resize(s_.keys.size());
       for (const auto& kv : pt) {
-        const auto j = static_cast<std::size_t>(std::find(s_.keys.begin(), s_.keys.end(), kv.first.Scalar()) -
-                                                s_.keys.begin());
+        const auto j =
+            static_cast<std::size_t>(std::find(s_.keys.begin(), s_.keys.end(), kv.first.Scalar()) - s_.keys.begin());
         p.values[j] = value_of(kv.second, kv.first);
       }
       s_.points.push_back(std::move(p));
@@ -370,15 +381,17 @@ class SweepDecoder {
       }
       const std::size_t offset = skip_first ? 1 : 0;
       if (fields.size() != s_.keys.size() + offset) {
-        error(Location{file, line_no, 1}, fmt::format("row has {} values, the header names {} columns",
-                                                      fields.size(), s_.keys.size() + offset));
+        error(Location{file, line_no, 1},
+              fmt::format("row has {} values, the header names {} columns", fields.size(), s_.keys.size() + offset));
         continue;
       }
       DesignPoint p;
       for (std::size_t j = 0; j < s_.keys.size(); ++j) {
         const auto& [text, column] = fields[j + offset];
-        if (text.empty()) p.values.emplace_back();  // empty cell: the base scenario's value
-        else p.values.emplace_back(SetValue{text, Location{file, line_no, column}, key_at[j]});
+        if (text.empty())
+          p.values.emplace_back();  // empty cell: the base scenario's value
+        else
+          p.values.emplace_back(SetValue{text, Location{file, line_no, column}, key_at[j]});
       }
       s_.points.push_back(std::move(p));
     }

@@ -43,7 +43,7 @@ struct SweepSpec {
   std::string kind;
   std::uint64_t design_seed = 1;
   std::int64_t saltelli_skip = -1;  ///< saltelli: Sobol rows left out (-1: SALib's default)
-  std::vector<std::string> keys;  ///< the design's keys (for a list of scenario files: "scenario")
+  std::vector<std::string> keys;    ///< the design's keys (for a list of scenario files: "scenario")
   std::vector<DesignPoint> points;
 };
 

@@ -11,8 +11,7 @@
 using namespace innochain;
 
 TEST_CASE("population counts follow scaled counts and exact sub-kind quotas", "[population]") {
-  const Scenario s =
-      load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  const Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
   const Context c(s, RunKey{1, 0});
   const State st = build_population(c);
   CHECK(st.institutes.size() == 4);
@@ -87,8 +86,7 @@ TEST_CASE("the index of enterprises by field lists alive firms of that field", "
 }
 
 TEST_CASE("parallel workforce aggregates are bit-identical to the serial id-order sums", "[population]") {
-  const Scenario s =
-      load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  const Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
   const Context c(s, RunKey{5, 0});
   for (const bool tiny_skills : {false, true}) {
     State st = build_population(c);
@@ -98,7 +96,8 @@ TEST_CASE("parallel workforce aggregates are bit-identical to the serial id-orde
     for (std::size_t i = 0; i < t.size(); i += 7) t.entrepreneurial_propensity[i] = 1e-30f * static_cast<float>(i % 13);
     if (tiny_skills)
       for (std::size_t i = 3; i < t.size(); i += 101) t.skill[i] = 3.0e-38f;
-    for (std::size_t i = 0; i < t.size(); i += 5) t.tie_institute[i] = static_cast<std::int32_t>(i % st.institutes.size());
+    for (std::size_t i = 0; i < t.size(); i += 5)
+      t.tie_institute[i] = static_cast<std::int32_t>(i % st.institutes.size());
     State serial = st;
     update_workforce_serial(serial);
     for (int threads : {1, 2, 4}) {
@@ -110,7 +109,8 @@ TEST_CASE("parallel workforce aggregates are bit-identical to the serial id-orde
       CHECK(parallel.enterprises.rd_staff == serial.enterprises.rd_staff);
       CHECK(parallel.enterprises.industry_ties == serial.enterprises.industry_ties);
       CHECK(test::same_bits(parallel.institutes.researcher_skill_mean, serial.institutes.researcher_skill_mean));
-      CHECK(test::same_bits(parallel.institutes.researcher_propensity_mean, serial.institutes.researcher_propensity_mean));
+      CHECK(test::same_bits(parallel.institutes.researcher_propensity_mean,
+                            serial.institutes.researcher_propensity_mean));
       CHECK(test::same_bits(parallel.enterprises.rd_staff_skill_mean, serial.enterprises.rd_staff_skill_mean));
     }
     CHECK(std::accumulate(serial.enterprises.rd_staff.begin(), serial.enterprises.rd_staff.end(), 0) > 0);
@@ -140,8 +140,7 @@ TEST_CASE("a region's rd_share_multiplier scales its enterprises' R&D share of r
 }
 
 TEST_CASE("staff counts alone equal the counts of the full workforce aggregates", "[population]") {
-  const Scenario s =
-      load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  const Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
   const Context c(s, RunKey{5, 0});
   State st = build_population(c);
   // Some people leave or lose their job, so the counts built with the population are stale.

@@ -65,14 +65,16 @@ TEST_CASE("mismatched datasets are refused with every problem named", "[compare]
   SECTION("different horizons") {
     RunRecord shorter = record(1, 1);
     shorter.horizon_months = 60;
-    const std::string m = message_of(dataset({record(0, 1), record(1, 1)}, "base"), dataset({record(0, 1), shorter}, "p"));
+    const std::string m =
+        message_of(dataset({record(0, 1), record(1, 1)}, "base"), dataset({record(0, 1), shorter}, "p"));
     CHECK_THAT(m, Catch::Contains("different horizons"));
     CHECK_THAT(m, Catch::Contains("60 months"));
   }
   SECTION("unpaired seeds") {
     RunRecord other = record(1, 1);
     other.seed = "7";
-    const std::string m = message_of(dataset({record(0, 1), record(1, 1)}, "base"), dataset({record(0, 1), other}, "p"));
+    const std::string m =
+        message_of(dataset({record(0, 1), record(1, 1)}, "base"), dataset({record(0, 1), other}, "p"));
     CHECK_THAT(m, Catch::Contains("replication 1 has seed 20240101"));
     CHECK_THAT(m, Catch::Contains("not common random numbers"));
   }
@@ -90,8 +92,8 @@ TEST_CASE("mismatched datasets are refused with every problem named", "[compare]
 
 TEST_CASE("a policy sweep is compared point by point with one baseline", "[compare]") {
   const Dataset b = dataset({record(0, 5), record(1, 5)}, "base");
-  const Dataset p = dataset({record(0, 6, 1e6, 0), record(1, 6, 1e6, 0), record(0, 9, 2e6, 1), record(1, 9, 2e6, 1)},
-                            "sweep");
+  const Dataset p =
+      dataset({record(0, 6, 1e6, 0), record(1, 6, 1e6, 0), record(0, 9, 2e6, 1), record(1, 9, 2e6, 1)}, "sweep");
   const auto groups = pair_runs(b, p);
   REQUIRE(groups.size() == 2);
   CHECK(*groups[0].point == 0);
@@ -123,7 +125,8 @@ TEST_CASE("one pair: a difference without an interval, and a note saying why", "
   CHECK(format_comparison(c, "csv", "a.h5", "b.h5") ==
         "metric,units,pairs,baseline_mean,policy_mean,mean_difference,ci95_low,ci95_high,relative_change,"
         "cost_per_additional_unit_yuan\ntransfers_licence,transfers,1,5,8,3,,,0.6,1000000\n");
-  CHECK_THAT(format_comparison(c, "markdown", "a.h5", "b.h5"), Catch::Contains("| transfers_licence | transfers | 1 |"));
+  CHECK_THAT(format_comparison(c, "markdown", "a.h5", "b.h5"),
+             Catch::Contains("| transfers_licence | transfers | 1 |"));
 }
 
 TEST_CASE("an unknown outcome is refused with the names the files have", "[compare]") {

@@ -29,7 +29,8 @@ Scenario small_scenario() {
 }
 
 std::string run_with_threads(const Scenario& s, int threads, std::int64_t replication = 0) {
-  const fs::path path = scratch_dir() / ("run_t" + std::to_string(threads) + "_r" + std::to_string(replication) + ".h5");
+  const fs::path path =
+      scratch_dir() / ("run_t" + std::to_string(threads) + "_r" + std::to_string(replication) + ".h5");
   execute_run(s, RunRequest{path.string(), true, replication, threads});
   return path.string();
 }

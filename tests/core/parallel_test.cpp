@@ -1,8 +1,8 @@
-#include "agents/population.hpp"
 #include "core/parallel.hpp"
+#include "agents/population.hpp"
 
-#include <catch2/catch.hpp>
 #include <tbb/global_control.h>
+#include <catch2/catch.hpp>
 
 #include <bit>
 #include <cmath>
@@ -23,7 +23,8 @@ TEST_CASE("block_reduce is bit-identical for any thread count", "[parallel]") {
   std::vector<double> x(100003);
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::pow(-1.0, i) * std::exp(static_cast<double>(i % 97) * 0.3);
   const double one = ragged_sum(1, x);
-  for (std::size_t t : {2u, 3u, 4u}) CHECK(std::bit_cast<std::uint64_t>(ragged_sum(t, x)) == std::bit_cast<std::uint64_t>(one));
+  for (std::size_t t : {2u, 3u, 4u})
+    CHECK(std::bit_cast<std::uint64_t>(ragged_sum(t, x)) == std::bit_cast<std::uint64_t>(one));
   // And it is the serial sum of the serial block sums.
   double expected = 0.0;
   for (std::size_t b = 0; b < x.size(); b += 1000) {
@@ -36,9 +37,12 @@ TEST_CASE("block_reduce is bit-identical for any thread count", "[parallel]") {
 
 TEST_CASE("for_blocks covers every index exactly once", "[parallel]") {
   std::vector<int> hits(10007, 0);
-  for_blocks(hits.size(), [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) hits[i] += 1;
-  }, 128);
+  for_blocks(
+      hits.size(),
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i) hits[i] += 1;
+      },
+      128);
   CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
 }
 

@@ -40,7 +40,8 @@ TEST_CASE("the discovery rate is Cobb-Douglas in budget and researchers", "[basi
   const auto& p = s.chain.basic_research;
   // The reference institute discovers at exactly the reference rate.
   CHECK(discovery_rate(c, st.institutes, 0, spill) == Approx(p.discoveries_per_month));
-  CHECK(discovery_rate(c, st.institutes, 1, spill) == Approx(p.discoveries_per_month * std::pow(2.0, p.budget_elasticity)));
+  CHECK(discovery_rate(c, st.institutes, 1, spill) ==
+        Approx(p.discoveries_per_month * std::pow(2.0, p.budget_elasticity)));
   CHECK(discovery_rate(c, st.institutes, 2, spill) ==
         Approx(p.discoveries_per_month * std::pow(4.0, p.researcher_elasticity)));
   // No researchers, no discoveries.

@@ -107,10 +107,10 @@ TEST_CASE("with a high founding rate many start-ups, each employing its founder"
   const std::int32_t dead = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e6, 1e6, 0.5);
   st.enterprises.alive[dead] = 0;
   const std::size_t firms_before = st.enterprises.size();
-  add_people(st, 1000, 0.5f, Role::engineer, 0, 0);                                       // 0..999
+  add_people(st, 1000, 0.5f, Role::engineer, 0, 0);                                         // 0..999
   add_people(st, 1000, 0.5f, Role::researcher, 1, 1, EmployerKind::enterprise, incumbent);  // 1000..1999
-  add_people(st, 500, 1.0f, Role::engineer, 1, 0, EmployerKind::outside);                 // 2000..2499: gone
-  add_people(st, 500, 0.0f, Role::engineer, 0, 1);                                        // 2500..2999: no drive
+  add_people(st, 500, 1.0f, Role::engineer, 1, 0, EmployerKind::outside);                   // 2000..2499: gone
+  add_people(st, 500, 0.0f, Role::engineer, 0, 1);                                          // 2500..2999: no drive
   const double money_before = money_stock(st);
   MonthMetrics m(2, 2);
   entry(c, st, m);

@@ -54,7 +54,7 @@ double monthly_inflow(const FinanceParams& p) { return std::pow(1.0 + p.capital_
 
 double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
 
-const double high_quality = std::exp(5.0);    // log signal 5 +- 0.6: clears any threshold near 0
+const double high_quality = std::exp(5.0);        // log signal 5 +- 0.6: clears any threshold near 0
 const double hopeless_quality = std::exp(-10.0);  // log signal -10 +- 0.6: clears none
 
 }  // namespace
@@ -125,8 +125,10 @@ TEST_CASE("a start-up with a gap and a strong pipeline is funded; a hopeless one
 TEST_CASE("venture and guidance funds raise capital_inflow_per_year a year, banks nothing, all recorded", "[finance]") {
   const Scenario s = test::tiny_scenario();
   const Context c(s, RunKey{21, 1});
-  State st = finance_world(c, {{FinancierKind::venture_capital, 1e9, 0.0}, {FinancierKind::guidance_fund, 2e9, 0.0},
-                               {FinancierKind::bank, 3e9, 0.0}},
+  State st = finance_world(c,
+                           {{FinancierKind::venture_capital, 1e9, 0.0},
+                            {FinancierKind::guidance_fund, 2e9, 0.0},
+                            {FinancierKind::bank, 3e9, 0.0}},
                            0, 0.0, 0.0);
   double recorded = 0.0;
   for (int month = 0; month < 12; ++month) {
@@ -235,8 +237,9 @@ TEST_CASE("guidance funds co-invest beside a venture deal at the co-investment r
   SECTION("one deal, one co-investment") {
     s.chain.finance.guidance_coinvest_ratio = 0.5;
     const Context c(s, RunKey{25, 0});
-    State st = finance_world(c, {{FinancierKind::venture_capital, 1e10, 0.0}, {FinancierKind::guidance_fund, 1e10, -0.3}}, 1,
-                             gap, high_quality);
+    State st =
+        finance_world(c, {{FinancierKind::venture_capital, 1e10, 0.0}, {FinancierKind::guidance_fund, 1e10, -0.3}}, 1,
+                      gap, high_quality);
     MonthMetrics m(1, 1);
     finance(c, st, m);
     const double amount = gap * s.chain.finance.round_runway_months;
@@ -258,8 +261,9 @@ TEST_CASE("guidance funds co-invest beside a venture deal at the co-investment r
   SECTION("the ratio scales the co-investment") {
     s.chain.finance.guidance_coinvest_ratio = 0.25;
     const Context c(s, RunKey{25, 0});
-    State st = finance_world(c, {{FinancierKind::venture_capital, 1e10, 0.0}, {FinancierKind::guidance_fund, 1e10, -0.3}}, 1,
-                             gap, high_quality);
+    State st =
+        finance_world(c, {{FinancierKind::venture_capital, 1e10, 0.0}, {FinancierKind::guidance_fund, 1e10, -0.3}}, 1,
+                      gap, high_quality);
     MonthMetrics m(1, 1);
     finance(c, st, m);
     CHECK(m.total(m_invested_guidance) == Approx(0.25 * m.total(m_invested_venture)));
@@ -272,8 +276,9 @@ TEST_CASE("guidance funds co-invest beside a venture deal at the co-investment r
     finance(c, alone, m);
     CHECK(alone.investments.size() == 0);
     CHECK(m.total(m_invested_guidance) == 0.0);
-    State picky = finance_world(c, {{FinancierKind::venture_capital, 1e10, 100.0}, {FinancierKind::guidance_fund, 1e10, -100.0}},
-                                20, gap, high_quality);
+    State picky =
+        finance_world(c, {{FinancierKind::venture_capital, 1e10, 100.0}, {FinancierKind::guidance_fund, 1e10, -100.0}},
+                      20, gap, high_quality);
     finance(c, picky, m);
     CHECK(picky.investments.size() == 0);
     CHECK(sum(picky.enterprises.cash_yuan) == 0.0);
@@ -284,8 +289,9 @@ TEST_CASE("guidance funds co-invest beside a venture deal at the co-investment r
     const int n = 2000;
     auto run = [&](double guidance_threshold, MonthMetrics& m) {
       // The venture fund always invests; the guidance fund sees quality 1 through its own signal.
-      State st = finance_world(c, {{FinancierKind::venture_capital, 1e13, -100.0}, {FinancierKind::guidance_fund, 1e13, guidance_threshold}},
-                               n, gap, 1.0);
+      State st = finance_world(
+          c, {{FinancierKind::venture_capital, 1e13, -100.0}, {FinancierKind::guidance_fund, 1e13, guidance_threshold}},
+          n, gap, 1.0);
       finance(c, st, m);
       return st;
     };
@@ -294,7 +300,8 @@ TEST_CASE("guidance funds co-invest beside a venture deal at the co-investment r
     const double amount = gap * s.chain.finance.round_runway_months;
     CHECK(m0.total(m_deals_seed) == n);
     CHECK(m1.total(m_deals_seed) == n);
-    const double co0 = static_cast<double>(s0.investments.size()) - n, co1 = static_cast<double>(s1.investments.size()) - n;
+    const double co0 = static_cast<double>(s0.investments.size()) - n,
+                 co1 = static_cast<double>(s1.investments.size()) - n;
     CHECK(co0 == Approx(n * 0.5).margin(4 * sd_binomial(n, 0.5)));
     const double p1 = Phi(0.3 / s.chain.finance.signal_noise);
     CHECK(co1 == Approx(n * p1).margin(4 * sd_binomial(n, p1)));
@@ -309,8 +316,9 @@ TEST_CASE("a fund closes at most deals_per_month deals a month", "[finance]") {
   s.chain.finance.deals_per_month = 3;
   const Context c(s, RunKey{27, 0});
   SECTION("one venture fund, one guidance fund, fifty candidates") {
-    State st = finance_world(c, {{FinancierKind::venture_capital, 1e12, 0.0}, {FinancierKind::guidance_fund, 1e12, -0.3}}, 50,
-                             1e5, high_quality);
+    State st =
+        finance_world(c, {{FinancierKind::venture_capital, 1e12, 0.0}, {FinancierKind::guidance_fund, 1e12, -0.3}}, 50,
+                      1e5, high_quality);
     MonthMetrics m(1, 1);
     finance(c, st, m);
     CHECK(m.total(m_deals_seed) == 3);
@@ -330,15 +338,17 @@ TEST_CASE("a fund closes at most deals_per_month deals a month", "[finance]") {
     for (std::size_t k = 6; k < 12; ++k) CHECK(st.investments.enterprise[k] < 3);
   }
   SECTION("two venture funds close twice as many") {
-    State st = finance_world(c, {{FinancierKind::venture_capital, 1e12, 0.0}, {FinancierKind::venture_capital, 1e12, 0.0}}, 50,
-                             1e5, high_quality);
+    State st =
+        finance_world(c, {{FinancierKind::venture_capital, 1e12, 0.0}, {FinancierKind::venture_capital, 1e12, 0.0}}, 50,
+                      1e5, high_quality);
     MonthMetrics m(1, 1);
     finance(c, st, m);
     CHECK(m.total(m_deals_seed) == 6);
     CHECK(st.financiers.deals_left == std::vector<std::int32_t>{0, 0});
   }
   SECTION("a fund short of capital does not invest") {
-    State st = finance_world(c, {{FinancierKind::venture_capital, 1e6, 0.0}}, 10, 1e5, high_quality);  // a round is 1.8e6
+    State st =
+        finance_world(c, {{FinancierKind::venture_capital, 1e6, 0.0}}, 10, 1e5, high_quality);  // a round is 1.8e6
     MonthMetrics m(1, 1);
     finance(c, st, m);
     CHECK(m.total(m_deals_seed) == 0);
@@ -485,8 +495,8 @@ TEST_CASE("finance moves money but creates none beyond the recorded fund inflow"
     CHECK(st.ledger.sources() == inflow);
     CHECK(st.ledger.sinks() == 0.0);
     CHECK(std::abs(money_stock(st) - before - inflow) < 1e-3);
-    CHECK(std::abs((sum(st.financiers.capital_yuan) + sum(st.enterprises.cash_yuan)) - (funds_before + cash_before) - inflow) <
-          1e-3);
+    CHECK(std::abs((sum(st.financiers.capital_yuan) + sum(st.enterprises.cash_yuan)) - (funds_before + cash_before) -
+                   inflow) < 1e-3);
     invested_total += m.total(m_invested_venture) + m.total(m_invested_guidance);
     lent_total += m.total(m_credit_new);
   }
@@ -501,8 +511,10 @@ TEST_CASE("finance is deterministic", "[finance]") {
   const Scenario s = test::tiny_scenario();
   const Context c(s, RunKey{31, 2});
   auto make = [&] {
-    State st = finance_world(c, {{FinancierKind::venture_capital, 1e10, 0.0}, {FinancierKind::guidance_fund, 1e10, -0.3},
-                                 {FinancierKind::venture_capital, 1e10, 0.2}},
+    State st = finance_world(c,
+                             {{FinancierKind::venture_capital, 1e10, 0.0},
+                              {FinancierKind::guidance_fund, 1e10, -0.3},
+                              {FinancierKind::venture_capital, 1e10, 0.2}},
                              100, 1e5, 1.0);
     for (int e = 0; e < 100; ++e) st.enterprises.pipeline_quality[e] = 0.5 + 0.01 * e;
     return st;

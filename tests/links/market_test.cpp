@@ -281,7 +281,7 @@ TEST_CASE("a firm losing money with cash running out exits after exit_after_loss
   State st = empty_world(c, {1.0e7});
   const std::int32_t healthy = firm(c, st, EnterpriseKind::sme, 0, 1e7, 1e6);
   const std::int32_t doomed = firm(c, st, EnterpriseKind::startup, 0, 1.0, 2.0e5);  // ~no revenue
-  st.enterprises.rd_staff[doomed] = 5;  // 7.5e4 a month of overhead
+  st.enterprises.rd_staff[doomed] = 5;                                              // 7.5e4 a month of overhead
   const std::int32_t project = add_project(st, doomed, 0);
   const std::int32_t other_project = add_project(st, healthy, 0);
   const std::size_t worker = add_employee(st, doomed);

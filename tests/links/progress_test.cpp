@@ -96,9 +96,9 @@ TEST_CASE("no money means no progress in costly stages; half the money half the 
   m.clear();
   progress(c, half, m);
   const double full = progress_rate(c, Stage::pilot, 0, 1.0, 1.0, 1.0);
-  CHECK(half.projects.progress[0] == Approx(full * std::pow(0.5, s.chain.progress.funding_elasticity) *
-                                            std::pow(0.5, s.chain.progress.compute_elasticity *
-                                                              s.world.fields[0].compute_intensity)));
+  CHECK(half.projects.progress[0] ==
+        Approx(full * std::pow(0.5, s.chain.progress.funding_elasticity) *
+               std::pow(0.5, s.chain.progress.compute_elasticity * s.world.fields[0].compute_intensity)));
   CHECK(m.total(m_rd_spending_enterprises) == Approx(cost));
   CHECK(m.at(m_funding_coverage) == Approx(0.5));
 }

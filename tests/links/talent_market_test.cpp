@@ -294,8 +294,7 @@ TEST_CASE("field proximity scales acceptance of a vacancy in another field", "[t
     if (st.talent.employer_kind[i] == EmployerKind::enterprise) CHECK(st.talent.field[i] == 1);
 }
 
-TEST_CASE("a researcher hired by a firm becomes a tied industry scientist and raises absorptive capacity",
-          "[talent]") {
+TEST_CASE("a researcher hired by a firm becomes a tied industry scientist and raises absorptive capacity", "[talent]") {
   Scenario s = quiet();
   s.chain.talent.search_rate_employed = 1.0;          // everyone employed searches
   s.chain.talent.researcher_to_industry_share = 1.0;  // researchers look at industry only
@@ -303,10 +302,10 @@ TEST_CASE("a researcher hired by a firm becomes a tied industry scientist and ra
   State st = empty_world(c);
   const std::int32_t inst = add_institute(c, st, 0, 0, 0.0);  // no institute vacancies
   const std::int32_t firm = add_firm(c, st, 0, 0, 1000, 0.2);
-  const std::int32_t untied = add_firm(c, st, 0, 0, 0, 0.3);  // no vacancies: no ties
-  add_people(st, 50, Role::researcher, 0, 0, EmployerKind::institute, inst);     // ids 0..49
-  add_people(st, 10, Role::researcher, 0, 0, EmployerKind::none, -1);            // ids 50..59
-  add_people(st, 10, Role::engineer, 0, 0, EmployerKind::enterprise, untied);    // ids 60..69
+  const std::int32_t untied = add_firm(c, st, 0, 0, 0, 0.3);                   // no vacancies: no ties
+  add_people(st, 50, Role::researcher, 0, 0, EmployerKind::institute, inst);   // ids 0..49
+  add_people(st, 10, Role::researcher, 0, 0, EmployerKind::none, -1);          // ids 50..59
+  add_people(st, 10, Role::engineer, 0, 0, EmployerKind::enterprise, untied);  // ids 60..69
   update_workforce(st);
   REQUIRE(st.institutes.researchers[inst] == 50);
   MonthMetrics m(1, 1);
@@ -358,10 +357,10 @@ TEST_CASE("outflow and inflow rates give the expected counts; people are conserv
   s.chain.talent.unemployed_outflow_multiplier = 4.0;
   const Context c(s, RunKey{7, 0});
   State st = empty_world(c);
-  const std::int32_t firm = add_firm(c, st, 0, 0, 0);  // no vacancies: nobody is hired
+  const std::int32_t firm = add_firm(c, st, 0, 0, 0);                            // no vacancies: nobody is hired
   add_people(st, 100000, Role::engineer, 0, 0, EmployerKind::enterprise, firm);  // ids 0..99999
-  add_people(st, 20000, Role::engineer, 0, 0, EmployerKind::none, -1);          // ids 100000..119999
-  add_people(st, 5000, Role::engineer, 0, 0, EmployerKind::outside, -1);        // gone already
+  add_people(st, 20000, Role::engineer, 0, 0, EmployerKind::none, -1);           // ids 100000..119999
+  add_people(st, 5000, Role::engineer, 0, 0, EmployerKind::outside, -1);         // gone already
   const std::size_t n_before = st.talent.size();
   const long long before = people_in_province(st);
   REQUIRE(before == 120000);
@@ -374,7 +373,7 @@ TEST_CASE("outflow and inflow rates give the expected counts; people are conserv
   for (std::size_t i = 0; i < 100000; ++i) employed_left += st.talent.employer_kind[i] == EmployerKind::outside;
   for (std::size_t i = 100000; i < 120000; ++i) unemployed_left += st.talent.employer_kind[i] == EmployerKind::outside;
   for (std::size_t i = 120000; i < 125000; ++i) outside_back += st.talent.employer_kind[i] != EmployerKind::outside;
-  const double exp_employed = 100000 * out_rate;      // ~1060
+  const double exp_employed = 100000 * out_rate;       // ~1060
   const double exp_unemployed = 20000 * 4 * out_rate;  // ~848
   CHECK(employed_left == Approx(exp_employed).margin(4 * std::sqrt(exp_employed)));
   CHECK(unemployed_left == Approx(exp_unemployed).margin(4 * std::sqrt(exp_unemployed)));

@@ -84,7 +84,8 @@ double transfers(const MonthMetrics& m) { return m.total(m_transfers_licence) + 
 void check_outcomes_add_up(const MonthMetrics& m) {
   CHECK(m.total(m_shelved_no_route) + m.total(m_shelved_not_approved) + m.total(m_shelved_no_buyer) + transfers(m) ==
         m.total(m_transfer_cases));
-  if (m.total(m_transfer_cases) > 0) CHECK(m.at(m_transfer_conversion) == Approx(transfers(m) / m.total(m_transfer_cases)));
+  if (m.total(m_transfer_cases) > 0)
+    CHECK(m.at(m_transfer_conversion) == Approx(transfers(m) / m.total(m_transfer_cases)));
 }
 
 }  // namespace
@@ -178,8 +179,8 @@ TEST_CASE("a more skilled office (and industry ties) finds more routes and trans
   CHECK(mt.total(m_shelved_no_route) == Approx(n * (1 - tied_route)).margin(4 * sd_binomial(n, 1 - tied_route)));
   // With no sanction risk, a routed case transfers unless screening rejects it (seen < 0.6)
   // or the best buyer's valuation is below the reserve (seen > quality / reserve share).
-  const double pass = 1.0 - p_seen_below(p, 1.0, p.screening_threshold) -
-                      (1.0 - p_seen_below(p, 1.0, 1.0 / p.licence_reserve_share));
+  const double pass =
+      1.0 - p_seen_below(p, 1.0, p.screening_threshold) - (1.0 - p_seen_below(p, 1.0, 1.0 / p.licence_reserve_share));
   CHECK(transfers(ml) == Approx(n * 0.2 * pass).margin(4 * sd_binomial(n, 0.2 * pass)));
   CHECK(transfers(mh) == Approx(n * 0.8 * pass).margin(4 * sd_binomial(n, 0.8 * pass)));
   CHECK(transfers(mh) > transfers(ml) + 600);
@@ -205,7 +206,8 @@ TEST_CASE("a higher inventor share means more spin-offs", "[transfer]") {
   CHECK(mlg.total(m_transfers_spinoff) > 3 * ms.total(m_transfers_spinoff));
   // Given approval, the spin-off chance is E[min(1, p x effort x X)], X ~ Exp(1).
   for (auto [m, share] : {std::pair{&ms, 0.1}, std::pair{&mlg, 0.9}}) {
-    const double approved = m->total(m_transfers_licence) + m->total(m_transfers_spinoff) + m->total(m_shelved_no_buyer);
+    const double approved =
+        m->total(m_transfers_licence) + m->total(m_transfers_spinoff) + m->total(m_shelved_no_buyer);
     const double ps = p_spinoff(p.spinoff_probability * inventor_effort(p, share));
     CHECK(m->total(m_transfers_spinoff) == Approx(approved * ps).margin(4 * sd_binomial(approved, ps) + 1));
     CHECK(m->total(m_spinoffs_founded) == m->total(m_transfers_spinoff));
@@ -244,7 +246,8 @@ TEST_CASE("researchers with more entrepreneurial propensity found more spin-offs
   transfer(c, high, mh);
   CHECK(mh.total(m_transfers_spinoff) > 2 * ml.total(m_transfers_spinoff));
   for (auto [m, relative] : {std::pair{&ml, 0.5}, std::pair{&mh, 2.0}}) {
-    const double approved = m->total(m_transfers_licence) + m->total(m_transfers_spinoff) + m->total(m_shelved_no_buyer);
+    const double approved =
+        m->total(m_transfers_licence) + m->total(m_transfers_spinoff) + m->total(m_shelved_no_buyer);
     const double ps = p_spinoff(p.spinoff_probability * inventor_effort(p, o.inventor_share) * relative);
     CHECK(m->total(m_transfers_spinoff) == Approx(approved * ps).margin(4 * sd_binomial(approved, ps) + 1));
   }
@@ -275,7 +278,8 @@ TEST_CASE("a higher perceived sanction probability means fewer transfers", "[tra
   // Approval needs seen quality above max(screening threshold, ra x prob x size / (value x effort)).
   const double effort = inventor_effort(p, 0.5);
   for (auto [m, prob] : {std::pair{&ms, 0.1}, std::pair{&mr, 0.9}}) {
-    const double t = std::max(p.screening_threshold, 2.0 * prob * p.sanction_size_yuan / (p.transfer_value_yuan_median * effort));
+    const double t =
+        std::max(p.screening_threshold, 2.0 * prob * p.sanction_size_yuan / (p.transfer_value_yuan_median * effort));
     const double refused = p_seen_below(p, 1.0, t);
     CHECK(m->total(m_shelved_not_approved) == Approx(n * refused).margin(4 * sd_binomial(n, refused)));
   }
@@ -303,7 +307,8 @@ TEST_CASE("less screening care lets more bad projects through", "[transfer]") {
     // The metric counts exactly the transferred projects whose latent quality is below the threshold.
     int bad = 0;
     for (int id = 0; id < n; ++id)
-      bad += st->projects.holder_kind[id] == HolderKind::enterprise && st->projects.quality[id] < p.bad_quality_threshold;
+      bad +=
+          st->projects.holder_kind[id] == HolderKind::enterprise && st->projects.quality[id] < p.bad_quality_threshold;
     CHECK(m->total(m_bad_transfers) == bad);
     const double through = 1.0 - p_seen_below(p, 0.3, p.screening_threshold * care) -
                            (1.0 - p_seen_below(p, 0.3, 0.3 / p.licence_reserve_share));
@@ -375,7 +380,7 @@ TEST_CASE("an office decides at most its capacity a month; the rest keep waiting
 
 TEST_CASE("a licence moves the fee from buyer to institute, less the inventor's share", "[transfer]") {
   Scenario s = test::tiny_scenario();
-  s.chain.transfer.spinoff_probability = 0.0;   // licences only
+  s.chain.transfer.spinoff_probability = 0.0;    // licences only
   s.chain.transfer.licence_reserve_share = 0.0;  // any buyer will do
   const Context c(s, RunKey{16, 0});
   const auto& p = s.chain.transfer;
@@ -476,7 +481,8 @@ TEST_CASE("transferred projects rejoin the active list in ascending id order", "
   REQUIRE(transfers(m) > 50);
   REQUIRE(transfers(m) < n / 2);
   const auto& active = st.projects.active;
-  CHECK(std::adjacent_find(active.begin(), active.end(), std::greater_equal<>()) == active.end());  // strictly ascending
+  CHECK(std::adjacent_find(active.begin(), active.end(), std::greater_equal<>()) ==
+        active.end());  // strictly ascending
   std::vector<std::int32_t> expected;
   for (int id = 0; id < n; ++id) {
     if (id % 2 == 0) {

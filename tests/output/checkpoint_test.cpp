@@ -7,8 +7,8 @@
 #include "scenario/decode.hpp"
 #include "support/tiny_world.hpp"
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <csignal>
 #include <cstring>
@@ -107,8 +107,8 @@ TEST_CASE("a saved and loaded state continues bit-identically, with every instru
                             loaded.metrics().values(static_cast<Metric>(metric))));
     }
   }
-  for (std::size_t k = 0; k < s.policies.size(); ++k) CHECK(original.state().instruments[k]->budget_left() ==
-                                                           loaded.state().instruments[k]->budget_left());
+  for (std::size_t k = 0; k < s.policies.size(); ++k)
+    CHECK(original.state().instruments[k]->budget_left() == loaded.state().instruments[k]->budget_left());
 }
 
 TEST_CASE("a stopped run resumed from its checkpoint writes the same file as an uninterrupted run", "[checkpoint]") {

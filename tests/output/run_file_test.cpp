@@ -1,11 +1,11 @@
+#include "output/run_file.hpp"
 #include "output/execute.hpp"
 #include "output/inspect.hpp"
-#include "output/run_file.hpp"
 #include "scenario/decode.hpp"
 #include "support/tiny_world.hpp"
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>

@@ -38,13 +38,13 @@ TEST_CASE("a small voucher budget runs out and is never exceeded", "[policies]")
 }
 
 TEST_CASE("two voucher instances with different names and windows work side by side", "[policies]") {
-  const Scenario s = load_scenario_text(
-      std::string("extends: ") + INNOCHAIN_SOURCE_DIR + R"(/scenarios/guangdong_small.yaml
+  const Scenario s =
+      load_scenario_text(std::string("extends: ") + INNOCHAIN_SOURCE_DIR + R"(/scenarios/guangdong_small.yaml
 policies:
   - {type: compute_voucher, name: early, start_month: 0, end_month: 11, coverage: 1.0}
   - {type: compute_voucher, name: late, start_month: 24, coverage: 1.0, allocation: lottery}
 )",
-      "<two instances>", ".", {"horizon_months=36"});
+                         "<two instances>", ".", {"horizon_months=36"});
   Simulation sim(s, RunKey{1, 0});
   std::vector<double> early(36), late(36);
   for (int month = 0; month < 36; ++month) {

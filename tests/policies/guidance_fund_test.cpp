@@ -6,8 +6,8 @@
 #include "support/policy_pair.hpp"
 #include "support/tiny_world.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <unistd.h>
 
@@ -43,7 +43,8 @@ TEST_CASE("a guidance fund means more guidance co-investment and fewer firms fai
   double guidance_base = 0.0, deals_base = 0.0, exits_base = 0.0, paid = 0.0, units = 0.0;
   for (std::size_t k = 0; k < r.policy.size(); ++k) {
     guidance_base += r.baseline[k][m_invested_guidance] / reps;
-    deals_base += (r.baseline[k][m_deals_seed] + r.baseline[k][m_deals_series_a] + r.baseline[k][m_deals_series_b]) / reps;
+    deals_base +=
+        (r.baseline[k][m_deals_seed] + r.baseline[k][m_deals_series_a] + r.baseline[k][m_deals_series_b]) / reps;
     exits_base += r.baseline[k][m_firm_exits] / reps;
     paid += r.policy[k][m_policy_spending] / reps;
     units += r.policy[k][m_policy_units_served] / reps;
@@ -52,10 +53,10 @@ TEST_CASE("a guidance fund means more guidance co-investment and fewer firms fai
   const double deals = test::mean_difference(r, m_deals_seed) + test::mean_difference(r, m_deals_series_a) +
                        test::mean_difference(r, m_deals_series_b);
   const double exits = test::mean_difference(r, m_firm_exits);
-  INFO("guidance co-investment: baseline " << guidance_base << ", difference " << guidance << "; venture deals: baseline "
-                                           << deals_base << ", difference " << deals << "; firm exits: baseline "
-                                           << exits_base << ", difference " << exits << "; fund co-investments "
-                                           << units << ", capital committed " << paid);
+  INFO("guidance co-investment: baseline "
+       << guidance_base << ", difference " << guidance << "; venture deals: baseline " << deals_base << ", difference "
+       << deals << "; firm exits: baseline " << exits_base << ", difference " << exits << "; fund co-investments "
+       << units << ", capital committed " << paid);
   CHECK(guidance > 0.0);
   CHECK(exits < 0.0);
   for (const auto& p : r.policy) {
@@ -114,7 +115,8 @@ TEST_CASE("a guidance fund is created once, restricted, and keeps the ledger bal
   const int months = 48, start = 6;
   const double scale = 0.03;
   const double capital = 5.0e9 * scale;  // the province-wide capital at the run's scale
-  const Scenario s = load_scenario_text("extends: " + kSmall + R"(
+  const Scenario s =
+      load_scenario_text("extends: " + kSmall + R"(
 output: {events_deals: true}
 policies:
   - type: guidance_fund
@@ -128,7 +130,7 @@ policies:
     name: platforms
     budget_yuan: 1.0e8
 )",
-                                        "<guidance fund>", ".", {"horizon_months=48", fmt::format("world.scale={}", scale)});
+                         "<guidance fund>", ".", {"horizon_months=48", fmt::format("world.scale={}", scale)});
   const std::size_t electronic_information = 0, shenzhen = 1;
   Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
   const std::size_t initial = sim.state().financiers.size();

@@ -7,8 +7,8 @@
 #include "policies/innovation_voucher.hpp"
 #include "policies/policy.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -36,10 +36,9 @@ const std::string kPolicy = R"(  - type: innovation_voucher
     value_yuan: 5.0e4)";
 
 Scenario trial_scenario(int months, double scale = kScale, const std::string& policy = kPolicy) {
-  return load_scenario_text(std::string("extends: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\npolicies:\n" +
-                                policy + "\n",
-                            "<voucher trial>", ".",
-                            {fmt::format("horizon_months={}", months), fmt::format("world.scale={}", scale)});
+  return load_scenario_text(
+      std::string("extends: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\npolicies:\n" + policy + "\n",
+      "<voucher trial>", ".", {fmt::format("horizon_months={}", months), fmt::format("world.scale={}", scale)});
 }
 
 struct Replication {
@@ -83,11 +82,14 @@ Replication run_trial(const Scenario& s, int rep) {
   }
   r.trial = trial_outcome(sim.state(), 0);
   for (const std::int32_t id : r.trial.projects)
-    r.last_purchase_month = std::max(r.last_purchase_month, sim.state().projects.created_month[static_cast<std::size_t>(id)]);
+    r.last_purchase_month =
+        std::max(r.last_purchase_month, sim.state().projects.created_month[static_cast<std::size_t>(id)]);
   return r;
 }
 
-double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
+double mean(const std::vector<double>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
 
 double variance(const std::vector<double>& v) {
   const double m = mean(v);
@@ -98,7 +100,8 @@ double variance(const std::vector<double>& v) {
 
 /// Welch's z of the difference in means of two samples.
 double welch_z(const std::vector<double>& a, const std::vector<double>& b) {
-  return (mean(a) - mean(b)) / std::sqrt(variance(a) / static_cast<double>(a.size()) + variance(b) / static_cast<double>(b.size()));
+  return (mean(a) - mean(b)) /
+         std::sqrt(variance(a) / static_cast<double>(a.size()) + variance(b) / static_cast<double>(b.size()));
 }
 
 }  // namespace
@@ -119,17 +122,19 @@ TEST_CASE("the voucher lottery reproduces the Dutch trial: per 10 vouchers about
   for (int rep = 0; rep < reps; ++rep) {
     const Replication r = run_trial(s, rep);
     const VoucherTrial& t = r.trial;
-    INFO(fmt::format("replication {}: {} eligible, {} winners, {} losers; voucher projects {} (deadweight {}), winners' own "
-                     "{}, losers' own {}, unused {}; spending {:.0f}",
-                     rep, t.eligible, t.winners.size(), t.losers.size(), t.voucher_projects, t.deadweight_projects,
-                     t.winners_own_projects, t.losers_own_projects, t.unused_vouchers, r.spending));
+    INFO(fmt::format(
+        "replication {}: {} eligible, {} winners, {} losers; voucher projects {} (deadweight {}), winners' own "
+        "{}, losers' own {}, unused {}; spending {:.0f}",
+        rep, t.eligible, t.winners.size(), t.losers.size(), t.voucher_projects, t.deadweight_projects,
+        t.winners_own_projects, t.losers_own_projects, t.unused_vouchers, r.spending));
     CHECK(t.allocation_month == kStart);
     CHECK(t.vouchers == 300);
     CHECK(t.winners.size() == 300u);
     CHECK(t.losers.size() > 2000u);
     CHECK(t.pending == 0);
     CHECK(t.voucher_projects + t.unused_vouchers == 300);
-    CHECK(t.voucher_projects + t.winners_own_projects + t.losers_own_projects == static_cast<std::int32_t>(t.projects.size()));
+    CHECK(t.voucher_projects + t.winners_own_projects + t.losers_own_projects ==
+          static_cast<std::int32_t>(t.projects.size()));
     // Spending: at most one voucher value per winner, and it is what the run file records.
     CHECK(r.spending == Approx(t.spending_yuan).epsilon(1e-9));
     CHECK(r.spending <= kVouchers * kScale * kValue * (1.0 + 1e-12));
@@ -164,8 +169,8 @@ TEST_CASE("the voucher lottery is balanced: winners and losers do not differ bef
     REQUIRE(t.winners_revenue.size() == t.winners.size());
     REQUIRE(t.losers_revenue.size() == t.losers.size());
     const double z = welch_z(t.winners_revenue, t.losers_revenue);
-    INFO(fmt::format("replication {}: winners' mean revenue {:.0f}, losers' {:.0f}, z = {:.2f}", rep, mean(t.winners_revenue),
-                     mean(t.losers_revenue), z));
+    INFO(fmt::format("replication {}: winners' mean revenue {:.0f}, losers' {:.0f}, z = {:.2f}", rep,
+                     mean(t.winners_revenue), mean(t.losers_revenue), z));
     CHECK(std::abs(z) < 4.0);
     winners.insert(winners.end(), t.winners_revenue.begin(), t.winners_revenue.end());
     losers.insert(losers.end(), t.losers_revenue.begin(), t.losers_revenue.end());
@@ -175,7 +180,8 @@ TEST_CASE("the voucher lottery is balanced: winners and losers do not differ bef
   CHECK(std::abs(z) < 3.0);
 }
 
-TEST_CASE("innovation vouchers create contract research against the baseline, within the voucher budget", "[policies]") {
+TEST_CASE("innovation vouchers create contract research against the baseline, within the voucher budget",
+          "[policies]") {
   const double scale = 0.05;
   const auto r = test::run_pair(kPolicy, 36, 4, scale);
   const double deals = test::mean_difference(r, m_contract_research_deals);
@@ -215,19 +221,21 @@ TEST_CASE("the voucher effect is one-off: after the window winners acquire no mo
     losers += static_cast<double>(r.trial.losers.size());
   }
   const double w_rate = winners_later / winners, l_rate = losers_later / losers;
-  const double se = std::sqrt(std::max(winners_later, 1.0) / (winners * winners) + std::max(losers_later, 1.0) / (losers * losers));
-  INFO(fmt::format("institute projects acquired after the window per firm: winners {:.4f} ({} projects), losers {:.4f} ({} "
-                   "projects), standard error of the difference {:.4f}",
-                   w_rate, winners_later, l_rate, losers_later, se));
+  const double se =
+      std::sqrt(std::max(winners_later, 1.0) / (winners * winners) + std::max(losers_later, 1.0) / (losers * losers));
+  INFO(fmt::format(
+      "institute projects acquired after the window per firm: winners {:.4f} ({} projects), losers {:.4f} ({} "
+      "projects), standard error of the difference {:.4f}",
+      w_rate, winners_later, l_rate, losers_later, se));
   CHECK(losers_later > 0.0);
   CHECK(w_rate <= l_rate + 3.0 * se);
 }
 
 TEST_CASE("voucher purchases are made by the window's last month, and the money ledger balances", "[policies]") {
   // A one-month window with a year to redeem: every purchase falls due at once.
-  const Scenario s = trial_scenario(
-      24, 0.05,
-      "  - {type: innovation_voucher, name: short, start_month: 12, end_month: 12, vouchers: 2000, redemption_months: 12}");
+  const Scenario s = trial_scenario(24, 0.05,
+                                    "  - {type: innovation_voucher, name: short, start_month: 12, end_month: 12, "
+                                    "vouchers: 2000, redemption_months: 12}");
   Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
   for (int month = 0; month < 24; ++month) {
     // Voucher money enters as policy spending; the firms' shares move inside the economy.
@@ -236,16 +244,19 @@ TEST_CASE("voucher purchases are made by the window's last month, and the money 
     const State& st = sim.state();
     const double net = st.ledger.sources() - st.ledger.sinks();
     INFO("month " << month);
-    REQUIRE(std::abs((money_stock(st) - before) - net) <= 1e-9 * (std::abs(before) + st.ledger.sources() + st.ledger.sinks()));
+    REQUIRE(std::abs((money_stock(st) - before) - net) <=
+            1e-9 * (std::abs(before) + st.ledger.sources() + st.ledger.sinks()));
     CHECK((month == 12) == (sim.metrics().at(m_policy_spending, 0) > 0.0));
   }
   const VoucherTrial t = trial_outcome(sim.state(), 0);
   CHECK(t.vouchers == 100);
   CHECK(t.pending == 0);
   CHECK(t.voucher_projects > 0);
-  for (const std::int32_t id : t.projects) CHECK(sim.state().projects.created_month[static_cast<std::size_t>(id)] == 12);
+  for (const std::int32_t id : t.projects)
+    CHECK(sim.state().projects.created_month[static_cast<std::size_t>(id)] == 12);
   // Default eligibility is SMEs only: every applicant is one.
-  for (const std::int32_t e : t.winners) CHECK(sim.state().enterprises.kind[static_cast<std::size_t>(e)] == EnterpriseKind::sme);
+  for (const std::int32_t e : t.winners)
+    CHECK(sim.state().enterprises.kind[static_cast<std::size_t>(e)] == EnterpriseKind::sme);
   CHECK_THROWS_AS(trial_outcome(sim.state(), 1), std::invalid_argument);
 }
 
@@ -254,8 +265,9 @@ TEST_CASE("Dutch innovation-voucher lottery: the validation table of docs/valida
   // The scenario scenarios/policies/innovation_voucher_lottery.yaml at 1/10 scale, run to the
   // end of its purchases, over 25 replications.
   const int reps = 25;
-  const Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/policies/innovation_voucher_lottery.yaml",
-                                        {"world.scale=0.1", "horizon_months=24"});
+  const Scenario s =
+      load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/policies/innovation_voucher_lottery.yaml",
+                         {"world.scale=0.1", "horizon_months=24"});
   std::vector<double> add, dead, dead_true, unused, winners, losers;
   for (int rep = 0; rep < reps; ++rep) {
     Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(rep)});
@@ -280,11 +292,11 @@ TEST_CASE("Dutch innovation-voucher lottery: the validation table of docs/valida
       const std::size_t hi = std::min(lo + 1, v.size() - 1);
       return v[lo] + (x - static_cast<double>(lo)) * (v[hi] - v[lo]);
     };
-    return fmt::format("| {} | {} | {:.2f} | [{:.2f}, {:.2f}] | [{:.2f}, {:.2f}] |\n", what, dutch, m, m - half, m + half,
-                       pct(0.025), pct(0.975));
+    return fmt::format("| {} | {} | {:.2f} | [{:.2f}, {:.2f}] | [{:.2f}, {:.2f}] |\n", what, dutch, m, m - half,
+                       m + half, pct(0.025), pct(0.975));
   };
-  std::string table = fmt::format("{} replications, {:.0f} winners and {:.0f} losers per replication on average\n\n", reps,
-                                  mean(winners), mean(losers));
+  std::string table = fmt::format("{} replications, {:.0f} winners and {:.0f} losers per replication on average\n\n",
+                                  reps, mean(winners), mean(losers));
   table += "| per 10 vouchers | Dutch lottery 2004 | model mean | 95 % CI of the mean | 95 % of replications |\n";
   table += "|---|---|---|---|---|\n";
   table += row("additional projects (winners' minus losers' share with a project)", add, "about 8");

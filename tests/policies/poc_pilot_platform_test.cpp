@@ -58,7 +58,8 @@ TEST_CASE("a pilot platform serves its capacity a month, in id order, and pays i
   Scenario s = test::tiny_scenario();
   for (auto& st : s.chain.progress.stages) st.hazard_per_month = 0.0;
   const Context c(s, RunKey{41, 0});
-  const PolicyConfig p = platform_config({{"capacity_projects_per_month", 3}, {"cost_share", 0.5}, {"speed_multiplier", 2.0}});
+  const PolicyConfig p =
+      platform_config({{"capacity_projects_per_month", 3}, {"cost_share", 0.5}, {"speed_multiplier", 2.0}});
   State st = platform_world(c, 10, p);
   MonthMetrics m(1, 1, 1);
   const double before = money_stock(st);
@@ -93,8 +94,8 @@ TEST_CASE("a pilot platform lowers the hazard and spares the holder's money", "[
   const double hazard = s.chain.progress.stages[3].hazard_per_month;
   const int n = 20000;
   // Every project served: failures fall to hazard x multiplier.
-  State st = platform_world(c, n, platform_config({{"capacity_projects_per_month", n}, {"hazard_multiplier", 0.5},
-                                                   {"budget_yuan", 1e13}}));
+  State st = platform_world(
+      c, n, platform_config({{"capacity_projects_per_month", n}, {"hazard_multiplier", 0.5}, {"budget_yuan", 1e13}}));
   MonthMetrics m(1, 1, 1);
   policies(c, st, m);
   progress(c, st, m);
@@ -110,8 +111,7 @@ TEST_CASE("a pilot platform lowers the hazard and spares the holder's money", "[
   policies(c, broke, m);
   progress(c, broke, m);
   for (std::size_t id = 0; id < 4; ++id)
-    CHECK(broke.projects.progress[id] ==
-          Approx(progress_rate(c, Stage::pilot, 0, 1.0, 0.5, 0.5)).epsilon(1e-12));
+    CHECK(broke.projects.progress[id] == Approx(progress_rate(c, Stage::pilot, 0, 1.0, 0.5, 0.5)).epsilon(1e-12));
   CHECK(broke.enterprises.cash_yuan[0] == Approx(0.0).margin(1e-6));  // the platform paid all that was paid
 }
 
@@ -149,7 +149,8 @@ TEST_CASE("pilot platforms in one field mean more launches and fewer late-stage 
   for (std::size_t k = 0; k < r.policy.size(); ++k) {
     launched_base += r.baseline_by_field[k][m_products_launched * F + field] / reps;
     failures_base += (r.baseline_by_field[k][m_failures_proof_of_concept * F + field] +
-                      r.baseline_by_field[k][m_failures_pilot * F + field]) / reps;
+                      r.baseline_by_field[k][m_failures_pilot * F + field]) /
+                     reps;
     paid += r.policy[k][m_policy_spending] / reps;
     served += r.policy[k][m_policy_units_served] / reps;
   }

@@ -39,8 +39,9 @@ TEST_CASE("instruments register themselves by type", "[policies]") {
 }
 
 TEST_CASE("policy entries decode with defaults, windows and eligibility", "[policies]") {
-  const Scenario s = decode("  - {type: compute_voucher, name: a, start_month: 6, end_month: 30, coverage: 0.25,\n"
-                            "     allocation: lottery, eligible: {kinds: [sme], regions: [shenzhen, dongguan]}}\n");
+  const Scenario s = decode(
+      "  - {type: compute_voucher, name: a, start_month: 6, end_month: 30, coverage: 0.25,\n"
+      "     allocation: lottery, eligible: {kinds: [sme], regions: [shenzhen, dongguan]}}\n");
   REQUIRE(s.policies.size() == 1);
   const PolicyConfig& p = s.policies[0];
   CHECK(p.type == "compute_voucher");
@@ -78,7 +79,8 @@ TEST_CASE("bad policy entries are refused with a located message", "[policies]")
   CHECK_THAT(first_error("  - {type: compute_voucher, name: a, start_month: 10, end_month: 5}\n"),
              Catch::Contains("before start_month"));
   // Located at the offending value: line 4 of p.yaml (after extends and policies:).
-  CHECK_THAT(first_error("  - type: compute_voucher\n    name: a\n    coverage: 7\n"), Catch::StartsWith("p.yaml:5:15:"));
+  CHECK_THAT(first_error("  - type: compute_voucher\n    name: a\n    coverage: 7\n"),
+             Catch::StartsWith("p.yaml:5:15:"));
 }
 
 TEST_CASE("policies are reachable by name with --set", "[policies]") {

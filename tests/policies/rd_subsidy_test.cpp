@@ -63,12 +63,12 @@ TEST_CASE("the R&D subsidy's per-firm cap binds in every programme year and rene
     std::vector<double> firms;  // firm ids issued by the end of each programme year
   };
   const auto run = [&](double per_firm_cap) {
-    const Scenario s = load_scenario_text(
-        std::string("extends: ") + INNOCHAIN_SOURCE_DIR +
-            "/scenarios/guangdong_small.yaml\npolicies:\n  - {type: rd_subsidy, name: capped, start_month: 6, rate: 0.5, "
-            "budget_yuan: 1.0e13, per_firm_cap_yuan_per_year: " +
-            std::to_string(per_firm_cap) + "}\n",
-        "<capped>", ".", {"horizon_months=42"});
+    const Scenario s = load_scenario_text(std::string("extends: ") + INNOCHAIN_SOURCE_DIR +
+                                              "/scenarios/guangdong_small.yaml\npolicies:\n  - {type: rd_subsidy, "
+                                              "name: capped, start_month: 6, rate: 0.5, "
+                                              "budget_yuan: 1.0e13, per_firm_cap_yuan_per_year: " +
+                                              std::to_string(per_firm_cap) + "}\n",
+                                          "<capped>", ".", {"horizon_months=42"});
     Simulation sim(s, RunKey{1, 0});
     Run out{std::vector<double>(months, 0.0), std::vector<double>(years, 0.0), std::vector<double>(years, 0.0)};
     for (int month = 0; month < months; ++month) {

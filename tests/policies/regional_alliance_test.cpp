@@ -12,9 +12,9 @@ using namespace innochain;
 namespace {
 
 Scenario with_policies(const std::string& policies) {
-  return load_scenario_text(std::string("extends: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\npolicies:\n" +
-                                policies,
-                            "<alliance>", ".", {"horizon_months=6"});
+  return load_scenario_text(
+      std::string("extends: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\npolicies:\n" + policies,
+      "<alliance>", ".", {"horizon_months=6"});
 }
 
 }  // namespace
@@ -79,7 +79,8 @@ TEST_CASE("an alliance of every region means more contract research, licensing a
     hires_base += b[m_hires] / static_cast<double>(r.baseline.size());
   }
   INFO("contract research deals: baseline " << contract_base << ", difference " << contract << "; licences difference "
-                                            << licences << "; hires: baseline " << hires_base << ", difference " << hires);
+                                            << licences << "; hires: baseline " << hires_base << ", difference "
+                                            << hires);
   CHECK(contract > 0.0);
   CHECK(licences > 0.0);
   CHECK(hires > 0.0);

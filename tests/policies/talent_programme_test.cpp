@@ -13,9 +13,9 @@ using namespace innochain;
 namespace {
 
 Scenario with_policies(const std::string& policies, int months) {
-  return load_scenario_text(std::string("extends: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\npolicies:\n" +
-                                policies,
-                            "<talent>", ".", {"horizon_months=" + std::to_string(months)});
+  return load_scenario_text(
+      std::string("extends: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\npolicies:\n" + policies,
+      "<talent>", ".", {"horizon_months=" + std::to_string(months)});
 }
 
 double baseline_mean(const test::PairResult& r, Metric m) {
@@ -35,8 +35,8 @@ TEST_CASE("a talent programme means more arrivals, fewer departures and more peo
   const double people = test::mean_difference(r, m_people_in_province);
   INFO("talent inflow: baseline " << baseline_mean(r, m_talent_inflow) << ", difference " << inflow
                                   << "; outflow: baseline " << baseline_mean(r, m_talent_outflow) << ", difference "
-                                  << outflow << "; people at the end: baseline " << baseline_mean(r, m_people_in_province)
-                                  << ", difference " << people);
+                                  << outflow << "; people at the end: baseline "
+                                  << baseline_mean(r, m_people_in_province) << ", difference " << people);
   for (std::size_t k = 0; k < r.policy.size(); ++k) {
     INFO("replication " << k);
     CHECK(r.policy[k][m_talent_inflow] > r.baseline[k][m_talent_inflow]);
@@ -87,8 +87,9 @@ TEST_CASE("a wage subsidy means more R&D staff and open positions, within budget
   const double staff = test::mean_difference(r, m_enterprise_rd_staff);
   const double hires = test::mean_difference(r, m_hires);
   INFO("R&D staff at the end: baseline " << baseline_mean(r, m_enterprise_rd_staff) << ", difference " << staff
-                                         << "; hires: baseline " << baseline_mean(r, m_hires) << ", difference " << hires
-                                         << "; vacancies difference " << test::mean_difference(r, m_vacancies));
+                                         << "; hires: baseline " << baseline_mean(r, m_hires) << ", difference "
+                                         << hires << "; vacancies difference "
+                                         << test::mean_difference(r, m_vacancies));
   CHECK(staff > 0.0);
   CHECK(test::mean_difference(r, m_vacancies) > 0.0);
   for (std::size_t k = 0; k < r.policy.size(); ++k) {

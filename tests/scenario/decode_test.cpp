@@ -104,7 +104,9 @@ std::string tiny_with_lines(int first, int last, const std::string& replacement)
   return out;
 }
 
-std::string tiny_with_line(int line, const std::string& replacement) { return tiny_with_lines(line, line, replacement); }
+std::string tiny_with_line(int line, const std::string& replacement) {
+  return tiny_with_lines(line, line, replacement);
+}
 
 /// A fresh directory, removed at the end of the test.
 struct TempDir {
@@ -207,8 +209,7 @@ TEST_CASE("misspelt keys get a 'did you mean'", "[decode][errors]") {
                "unknown key 'researcher_elastcity' in chain.basic_research (did you mean 'researcher_elasticity'?)");
   }
   SECTION("top level") {
-    expect_one(text_errors(tiny_with_line(4, "horizon_month: 24")), "t.yaml", 4, 1,
-               "(did you mean 'horizon_months'?)");
+    expect_one(text_errors(tiny_with_line(4, "horizon_month: 24")), "t.yaml", 4, 1, "(did you mean 'horizon_months'?)");
   }
   SECTION("a map on the way") {
     expect_one(text_errors(tiny_with_line(23, "  institutse:")), "t.yaml", 23, 3,
@@ -267,8 +268,9 @@ TEST_CASE("values out of range are refused at the value", "[decode][errors]") {
                "chain.breakthrough.contract_research_probability = 1.3 is out of range [0, 1] (probability)");
   }
   SECTION("a negative share in a list entry") {
-    expect_one(text_errors(tiny_with_line(12, "    - {name: life_health, compute_intensity: -0.1, enterprise_share: 0.4}")),
-               "t.yaml", 12, 46, "world.fields.life_health.compute_intensity = -0.1 is out of range [0, 1]");
+    expect_one(
+        text_errors(tiny_with_line(12, "    - {name: life_health, compute_intensity: -0.1, enterprise_share: 0.4}")),
+        "t.yaml", 12, 46, "world.fields.life_health.compute_intensity = -0.1 is out of range [0, 1]");
   }
   SECTION("a matrix entry") {
     expect_one(text_errors(tiny_with_line(15, "    - [0.5, 1.5]")), "t.yaml", 15, 13,
@@ -279,8 +281,8 @@ TEST_CASE("values out of range are refused at the value", "[decode][errors]") {
                "horizon_months = 0 is out of range [1, 1200] (months)");
   }
   SECTION("from a file") {
-    expect_one(file_errors(kBroken + "/probability_out_of_range.yaml"), kBroken + "/probability_out_of_range.yaml",
-               5, 36, "is out of range [0, 1]");
+    expect_one(file_errors(kBroken + "/probability_out_of_range.yaml"), kBroken + "/probability_out_of_range.yaml", 5,
+               36, "is out of range [0, 1]");
   }
 }
 
@@ -333,8 +335,8 @@ TEST_CASE("malformed YAML is reported where the parser stops", "[decode][errors]
   SECTION("files") {
     expect_one(file_errors(kBroken + "/malformed_indentation.yaml"), kBroken + "/malformed_indentation.yaml", 5, 12,
                "malformed YAML: illegal map value");
-    expect_one(file_errors(kBroken + "/malformed_unclosed_bracket.yaml"),
-               kBroken + "/malformed_unclosed_bracket.yaml", 7, 5, "malformed YAML: end of sequence flow not found");
+    expect_one(file_errors(kBroken + "/malformed_unclosed_bracket.yaml"), kBroken + "/malformed_unclosed_bracket.yaml",
+               7, 5, "malformed YAML: end of sequence flow not found");
     expect_one(file_errors(kBroken + "/malformed_tab.yaml"), kBroken + "/malformed_tab.yaml", 4, 1,
                "malformed YAML: illegal tab");
   }
@@ -345,8 +347,9 @@ TEST_CASE("malformed YAML is reported where the parser stops", "[decode][errors]
 
 TEST_CASE("names and keys must be unique", "[decode][errors]") {
   SECTION("a duplicate region name") {
-    expect_one(text_errors(tiny_with_line(9, "    - {name: north, institute_share: 0.4, enterprise_share: 0.5, "
-                                             "financier_share: 0.3, talent_share: 0.6}")),
+    expect_one(text_errors(tiny_with_line(9,
+                                          "    - {name: north, institute_share: 0.4, enterprise_share: 0.5, "
+                                          "financier_share: 0.3, talent_share: 0.6}")),
                "t.yaml", 9, 14, "duplicate name 'north' in world.regions");
   }
   SECTION("a duplicate field name, from a file") {
@@ -376,13 +379,15 @@ TEST_CASE("shares that do not sum to 1 point at the value that broke them", "[de
                "agents.institutes.share_university + share_national_lab + share_new_rd_institute must sum to 1");
   }
   SECTION("regions point at the list") {
-    expect_one(text_errors(tiny_with_line(9, "    - {name: south, institute_share: 0.5, enterprise_share: 0.5, "
-                                             "financier_share: 0.3, talent_share: 0.6}")),
+    expect_one(text_errors(tiny_with_line(9,
+                                          "    - {name: south, institute_share: 0.5, enterprise_share: 0.5, "
+                                          "financier_share: 0.3, talent_share: 0.6}")),
                "t.yaml", 8, 5, "the regions' institute_share values must sum to 1, but sum to 1.1");
   }
   SECTION("fields") {
-    expect_one(text_errors(tiny_with_line(12, "    - {name: life_health, compute_intensity: 0.1, enterprise_share: 0.5}")),
-               "t.yaml", 11, 5, "the fields' enterprise_share values must sum to 1");
+    expect_one(
+        text_errors(tiny_with_line(12, "    - {name: life_health, compute_intensity: 0.1, enterprise_share: 0.5}")),
+        "t.yaml", 11, 5, "the fields' enterprise_share values must sum to 1");
   }
   SECTION("talent roles above 1") {
     const std::string text = tiny_with_line(24, "    count: 40\n  talent:\n    share_engineer: 0.9");
@@ -391,9 +396,8 @@ TEST_CASE("shares that do not sum to 1 point at the value that broke them", "[de
   SECTION("from files") {
     expect_one(file_errors(kBroken + "/shares_institutes_not_summing.yaml"),
                kBroken + "/shares_institutes_not_summing.yaml", 5, 25, "must sum to 1, but sum to 1.2");
-    expect_one(file_errors(kBroken + "/shares_regions_not_summing.yaml"),
-               kBroken + "/shares_regions_not_summing.yaml", 5, 5,
-               "the regions' enterprise_share values must sum to 1, but sum to 1.1");
+    expect_one(file_errors(kBroken + "/shares_regions_not_summing.yaml"), kBroken + "/shares_regions_not_summing.yaml",
+               5, 5, "the regions' enterprise_share values must sum to 1, but sum to 1.1");
   }
 }
 
@@ -478,8 +482,8 @@ TEST_CASE("extends deep-merges maps and replaces lists", "[decode][extends]") {
     CHECK(s.name == "child");
     CHECK(s.chain.basic_research.budget_elasticity == 0.3);
     CHECK(s.chain.basic_research.researcher_elasticity == 0.55);  // sibling from base
-    CHECK(s.seed == 7);                                            // top-level key from base
-    CHECK(s.agents.institutes.count == 40);                        // other branch from base
+    CHECK(s.seed == 7);                                           // top-level key from base
+    CHECK(s.agents.institutes.count == 40);                       // other branch from base
     CHECK(s.world.regions.size() == 2);
     CHECK(s.world.friction == Matrix{{1.0, 0.5}, {0.5, 1.0}});
   }
@@ -536,7 +540,8 @@ TEST_CASE("extends deep-merges maps and replaces lists", "[decode][extends]") {
     const Scenario small = load_scenario_file(kSmall);
     CHECK(small.world.scale == 0.01);
     REQUIRE(small.world.regions.size() == base.world.regions.size());
-    for (std::size_t i = 0; i < base.world.regions.size(); ++i) CHECK(small.world.regions[i].name == base.world.regions[i].name);
+    for (std::size_t i = 0; i < base.world.regions.size(); ++i)
+      CHECK(small.world.regions[i].name == base.world.regions[i].name);
     CHECK(small.world.friction == base.world.friction);
     CHECK(small.agents.enterprises.count == base.agents.enterprises.count);
   }
@@ -575,9 +580,10 @@ TEST_CASE("overrides with --set reach plain keys and named-list entries and matr
     CHECK(s.world.friction == Matrix{{1.0, 0.25}, {0.75, 1.0}});
   }
   SECTION("a whole list, with the matrices that depend on it") {
-    const Scenario s = tiny({"world.regions=[{name: one, institute_share: 1, enterprise_share: 1, financier_share: 1, "
-                             "talent_share: 1}]",
-                             "world.friction=[[1]]"});
+    const Scenario s =
+        tiny({"world.regions=[{name: one, institute_share: 1, enterprise_share: 1, financier_share: 1, "
+              "talent_share: 1}]",
+              "world.friction=[[1]]"});
     REQUIRE(s.world.regions.size() == 1);
     CHECK(s.world.regions[0].name == "one");
   }
@@ -645,8 +651,8 @@ TEST_CASE("bad overrides name the --set assignment and the column", "[decode][se
     expect_one(text_errors(kTiny, {"seed=1.5"}), set_file("seed=1.5"), 1, 6, "seed must be a whole number");
   }
   SECTION("an unknown policy") {
-    expect_one(text_errors(kTiny, {"policies.vouchers.coverage=0.8"}), set_file("policies.vouchers.coverage=0.8"), 1,
-               1, "no policy named 'vouchers'");
+    expect_one(text_errors(kTiny, {"policies.vouchers.coverage=0.8"}), set_file("policies.vouchers.coverage=0.8"), 1, 1,
+               "no policy named 'vouchers'");
   }
   SECTION("every bad --set is reported") {
     const auto d = text_errors(kTiny, {"seed=x", "horizon_months=0"});

@@ -23,7 +23,8 @@ TEST_CASE("every input in tests/data/fuzz decodes to a scenario or a ScenarioErr
     INFO(entry.path().filename().string());
     // As the fuzzer does: relative extends resolve against scenarios/.
     try {
-      load_scenario_text(text.str(), entry.path().filename().string(), std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios");
+      load_scenario_text(text.str(), entry.path().filename().string(),
+                         std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios");
       SUCCEED("decoded");
     } catch (const ScenarioError& e) {
       CHECK_FALSE(e.diagnostics().empty());

@@ -1,5 +1,5 @@
-#include "scenario/decode.hpp"
 #include "scenario/schema.hpp"
+#include "scenario/decode.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,7 +19,8 @@ TEST_CASE("every key is documented, has a unit and a default inside its range", 
     if (p.is_real() || p.is_int()) {
       CHECK_FALSE(p.unit.empty());
       CHECK_FALSE(p.source.empty());
-      const double v = p.is_real() ? std::get<RealRef>(p.ref)(defaults, 0) : static_cast<double>(std::get<IntRef>(p.ref)(defaults, 0));
+      const double v = p.is_real() ? std::get<RealRef>(p.ref)(defaults, 0)
+                                   : static_cast<double>(std::get<IntRef>(p.ref)(defaults, 0));
       CHECK(v >= p.lo);
       CHECK(v <= p.hi);
     }

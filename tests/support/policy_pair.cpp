@@ -32,7 +32,8 @@ PairResult run_pair(const std::string& policies_yaml, int months, int reps, doub
   sets.insert(sets.end(), extra.begin(), extra.end());
   const Scenario baseline = load_scenario_file(base, sets);
   const std::string text = fmt::format("extends: {}\nname: policy_test\npolicies:\n{}\n", base, policies_yaml);
-  const Scenario policy = load_scenario_text(text, "<policy test>", std::filesystem::path(base).parent_path().string(), sets);
+  const Scenario policy =
+      load_scenario_text(text, "<policy test>", std::filesystem::path(base).parent_path().string(), sets);
   PairResult r;
   for (int rep = 0; rep < reps; ++rep) {
     for (const Scenario* s : {&baseline, &policy}) {

@@ -34,9 +34,8 @@ TEST_CASE("lhs: one point per stratum in every dimension, same seed same design"
   CHECK(lhs_unit(n, k, 5) == d);
   CHECK(lhs_unit(n, k, 6) != d);
   // Dimensions are permuted independently (not all on the diagonal).
-  const auto dims_equal = std::all_of(d.begin(), d.end(), [&](const auto& row) {
-    return std::floor(row[0] * n) == std::floor(row[1] * n);
-  });
+  const auto dims_equal = std::all_of(
+      d.begin(), d.end(), [&](const auto& row) { return std::floor(row[0] * n) == std::floor(row[1] * n); });
   CHECK_FALSE(dims_equal);
 }
 

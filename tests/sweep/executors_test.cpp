@@ -78,7 +78,8 @@ TEST_CASE("slurm: array tasks split the runs into contiguous blocks that cover t
 }
 
 TEST_CASE("slurm: the task comes from SLURM_ARRAY_TASK_ID with _COUNT or _MIN/_MAX", "[sweep][slurm]") {
-  for (const char* v : {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX"})
+  for (const char* v :
+       {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX"})
     unsetenv(v);
   CHECK_THROWS_WITH(array_task_from_environment(), Catch::Contains("SLURM_ARRAY_TASK_ID"));
   setenv("SLURM_ARRAY_TASK_ID", "2", 1);

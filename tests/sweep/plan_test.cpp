@@ -1,12 +1,12 @@
 // Sweep files to plans to index: every design kind gives the points it promises,
 // and the index lists each run with its point's parameters.
+#include "sweep/plan.hpp"
 #include "core/metrics.hpp"
 #include "sweep/design.hpp"
 #include "sweep/index.hpp"
-#include "sweep/plan.hpp"
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -84,7 +84,7 @@ double value(const SweepPlan& plan, std::size_t point, std::size_t key) {
 TEST_CASE("grid sweep: every combination, last key fastest, in the index", "[sweep][plan]") {
   const SweepPlan plan = make_plan(load_sweep_file(kSweeps + "grid_transfer_office.yaml"));
   REQUIRE(plan.spec.keys == std::vector<std::string>{"agents.institutes.transfer_office_skill",
-                                                      "agents.institutes.sanction_probability"});
+                                                     "agents.institutes.sanction_probability"});
   REQUIRE(plan.spec.points.size() == 6);
   REQUIRE(plan.runs.size() == 12);
   const double skill[] = {0.2, 0.2, 0.5, 0.5, 0.8, 0.8}, sanction[] = {0.02, 0.2, 0.02, 0.2, 0.02, 0.2};
