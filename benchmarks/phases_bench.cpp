@@ -2,10 +2,10 @@
 // phase of the month on a warmed-up Guangdong state. Run:
 //   build/benchmarks/innochain_bench [--benchmark_filter=Phase] [--threads via INNOCHAIN_BENCH_THREADS]
 // The scale of the phase benchmarks is INNOCHAIN_BENCH_SCALE (default 0.1 of Guangdong).
-#include "agents/population.hpp"
 #include "core/parallel.hpp"
 #include "core/rng.hpp"
-#include "core/simulation.hpp"
+#include "model/population.hpp"
+#include "model/simulation.hpp"
 #include "scenario/decode.hpp"
 
 #include <benchmark/benchmark.h>

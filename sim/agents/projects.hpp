@@ -2,12 +2,17 @@
 // and never reused; `active` lists, in id order, the projects still in a stage.
 #pragma once
 
-#include "scenario/scenario.hpp"
-
+#include <array>
 #include <cstdint>
 #include <vector>
 
 namespace innochain {
+
+/// Project stages (links 1-3). Index into per-stage parameter arrays.
+enum class Stage : std::uint8_t { basic = 0, breakthrough, proof_of_concept, pilot, market };
+inline constexpr int kCostlyStages = 4;  // every stage but market has cost, speed and hazard
+inline constexpr std::array<const char*, 5> kStageNames = {"basic", "breakthrough", "proof_of_concept", "pilot",
+                                                           "market"};
 
 enum class HolderKind : std::uint8_t { institute = 0, enterprise };
 

@@ -2,7 +2,7 @@
 // (docs/scenarios.md and the metric table of docs/output.md are this output).
 #include "cli/commands.hpp"
 #include "core/metrics.hpp"
-#include "policies/policy.hpp"
+#include "scenario/instruments.hpp"
 #include "scenario/schema.hpp"
 
 #include <cstdio>

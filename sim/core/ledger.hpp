@@ -1,4 +1,4 @@
-// The stock-flow-consistent money ledger (SPEC section 3). Money is held by
+// The stock-flow-consistent money ledger (docs/model.md). Money is held by
 // institutes (retained transfer income), enterprises (cash) and financiers
 // (capital). It moves between them through internal transfers, and enters or
 // leaves the modelled economy only through the external flows below. Each
@@ -9,8 +9,6 @@
 #include <array>
 
 namespace innochain {
-
-struct State;
 
 enum LedgerFlow : int {
   // Sources: money entering the modelled economy.
@@ -37,12 +35,5 @@ struct Ledger {
   double sources() const;
   double sinks() const;
 };
-
-/// Money held inside the modelled economy: institutes' cash, alive enterprises' cash,
-/// financiers' capital.
-double money_stock(const State& state);
-
-/// People in the province (talent not marked as outside).
-long long people_in_province(const State& state);
 
 }  // namespace innochain

@@ -1,7 +1,7 @@
 #include "links/entry.hpp"
 
-#include "agents/population.hpp"
 #include "core/parallel.hpp"
+#include "model/population.hpp"
 
 #include <cmath>
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/metrics.hpp"
-#include "core/state.hpp"
+#include "model/state.hpp"
 
 namespace innochain {
 

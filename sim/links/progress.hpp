@@ -6,7 +6,7 @@
 #pragma once
 
 #include "core/metrics.hpp"
-#include "core/state.hpp"
+#include "model/state.hpp"
 
 namespace innochain {
 

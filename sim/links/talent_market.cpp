@@ -1,8 +1,8 @@
 #include "links/talent_market.hpp"
 
-#include "agents/population.hpp"
 #include "core/parallel.hpp"
 #include "links/progress.hpp"
+#include "model/population.hpp"
 
 #include <algorithm>
 #include <cmath>

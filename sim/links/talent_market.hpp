@@ -5,7 +5,7 @@
 #pragma once
 
 #include "core/metrics.hpp"
-#include "core/state.hpp"
+#include "model/state.hpp"
 
 #include <vector>
 

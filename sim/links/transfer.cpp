@@ -1,6 +1,6 @@
 #include "links/transfer.hpp"
 
-#include "agents/population.hpp"
+#include "model/population.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -5,8 +5,8 @@
 // continues exactly as the uninterrupted run would have.
 #pragma once
 
-#include "core/state.hpp"
 #include "core/state_io.hpp"
+#include "model/state.hpp"
 #include "output/h5.hpp"
 
 #include <cstdint>

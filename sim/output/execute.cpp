@@ -1,10 +1,10 @@
 #include "output/execute.hpp"
 
-#include "core/simulation.hpp"
+#include "model/simulation.hpp"
 #include "output/checkpoint.hpp"
 #include "output/run_file.hpp"
-#include "policies/policy.hpp"
 #include "scenario/decode.hpp"
+#include "scenario/instruments.hpp"
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -32,7 +32,7 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     info.policies.push_back(p.name);
     info.policy_types.push_back(p.type);
     std::string levers;
-    for (const auto& l : find_instrument_type(p.type)->levers) levers += (levers.empty() ? "" : ",") + l;
+    for (const auto& l : find_instrument_spec(p.type)->levers) levers += (levers.empty() ? "" : ",") + l;
     info.policy_levers.push_back(levers);
   }
   info.compression_level = static_cast<int>(s.output.compression_level);

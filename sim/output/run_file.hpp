@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/metrics.hpp"
-#include "core/state.hpp"
+#include "model/state.hpp"
 #include "output/h5.hpp"
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 // and van der Steeg 2006). Tests and validation batteries read it with trial_outcome.
 #pragma once
 
-#include "core/state.hpp"
+#include "model/state.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,7 +1,5 @@
 #include "policies/policy.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <limits>
 
@@ -17,6 +15,7 @@ std::vector<InstrumentType>& registry() {
 }  // namespace
 
 bool register_instrument(InstrumentType type) {
+  register_instrument_spec(type);
   auto& types = registry();
   types.push_back(std::move(type));
   std::sort(types.begin(), types.end(), [](const auto& a, const auto& b) { return a.type < b.type; });
@@ -92,30 +91,6 @@ void policies(const Context& c, State& s, MonthMetrics& m) {
     s.instruments[k]->act(c, s, *s.eligibility[k], static_cast<int>(k));
     s.instruments[k]->record(c, s, m, static_cast<int>(k));
   }
-}
-
-std::string instruments_reference_markdown() {
-  std::string out;
-  for (const auto& t : instrument_types()) {
-    out += fmt::format("### `{}`\n\n{}\n\n", t.type, t.doc);
-    out += fmt::format("- **Source and evidence:** {}\n", t.source);
-    std::string levers, kinds;
-    for (const auto& l : t.levers) levers += (levers.empty() ? "" : ", ") + fmt::format("`{}`", l);
-    for (const auto& k : t.kinds) kinds += (kinds.empty() ? "" : ", ") + fmt::format("`{}`", k);
-    out += fmt::format("- **Levers:** {}\n", levers);
-    out += fmt::format("- **Eligible kinds:** {}\n\n", kinds.empty() ? "—" : kinds);
-    out += "| parameter | unit | default | range | meaning |\n|---|---|---|---|---|\n";
-    for (const auto& p : t.params)
-      out += fmt::format("| `{}` | {} | {} | [{}, {}] | {} |\n", p.key, p.unit, p.default_value, p.lo, p.hi, p.doc);
-    for (const auto& ch : t.choices) {
-      std::string options;
-      for (const auto& o : ch.options) options += (options.empty() ? "" : " \\| ") + o;
-      out += fmt::format("| `{}` | choice | {} | {} | {} |\n", ch.key, ch.default_value, options, ch.doc);
-    }
-    out += "\n";
-  }
-  if (out.ends_with("\n\n")) out.pop_back();
-  return out;
 }
 
 }  // namespace innochain

@@ -1,4 +1,4 @@
-// Policy instruments (SPEC section 4). An instrument is one file that registers
+// Policy instruments (docs/policies.md). An instrument is one file that registers
 // its `type` with INNOCHAIN_REGISTER_INSTRUMENT: its parameters (unit, range,
 // default), the levers it acts on, the agent kinds it may target, and a factory.
 // Adding `foo.cpp` under sim/policies/ is the only change needed to make
@@ -11,8 +11,9 @@
 #pragma once
 
 #include "core/metrics.hpp"
-#include "core/state.hpp"
 #include "core/state_io.hpp"
+#include "model/state.hpp"
+#include "scenario/instruments.hpp"
 
 #include <functional>
 #include <memory>
@@ -21,35 +22,10 @@
 
 namespace innochain {
 
-/// A numeric parameter of an instrument.
-struct InstrumentParam {
-  std::string key;
-  std::string unit;
-  double lo;
-  double hi;
-  double default_value;
-  std::string doc;
-};
-
-/// A parameter chosen from a list of words (e.g. allocation: first_come | lottery | merit).
-struct InstrumentChoice {
-  std::string key;
-  std::vector<std::string> options;
-  std::string default_value;
-  std::string doc;
-};
-
 class Instrument;
 
-/// What an instrument type declares when it registers.
-struct InstrumentType {
-  std::string type;
-  std::string doc;                  ///< what it changes, one paragraph
-  std::string source;               ///< the real-world programme, or "no causal evaluation: parameters are priors"
-  std::vector<std::string> levers;  ///< "phase.lever" names it acts on
-  std::vector<std::string> kinds;   ///< agent sub-kinds eligibility may name
-  std::vector<InstrumentParam> params;
-  std::vector<InstrumentChoice> choices;
+/// An instrument type: its spec (scenario/instruments.hpp) and a factory.
+struct InstrumentType : InstrumentSpec {
   /// Builds an instance; the scenario gives the world (e.g. world.scale for budgets).
   std::function<std::unique_ptr<Instrument>(const PolicyConfig&, const Scenario&)> make;
 };
@@ -112,7 +88,8 @@ inline Rng policy_rng(const Context& c, int index, std::uint32_t entity, std::in
 /// Per-firm or per-person caps, rates and shares are not scaled.
 inline double at_world_scale(const Scenario& s, double province_total) { return province_total * s.world.scale; }
 
-/// Registers a type; returns true (for static initialisers).
+/// Registers a type (its spec also goes to the scenario layer's catalog); returns true
+/// (for static initialisers).
 bool register_instrument(InstrumentType type);
 
 /// The registered types, by name.
@@ -125,9 +102,6 @@ Eligibility resolve_eligibility(const Scenario& s, const PolicyConfig& p);
 
 /// The policy phase: resets levers, then lets every active instance act.
 void policies(const Context& c, State& s, MonthMetrics& m);
-
-/// Markdown reference of every registered instrument (the generated part of docs/policies.md).
-std::string instruments_reference_markdown();
 
 }  // namespace innochain
 

@@ -1,6 +1,6 @@
 #include "scenario/decode.hpp"
 
-#include "policies/policy.hpp"
+#include "scenario/instruments.hpp"
 #include "scenario/schema.hpp"
 
 #include <fmt/format.h>
@@ -445,10 +445,10 @@ class Decoder {
         error(at(entry, file), "each policy needs a 'type'");
         continue;
       }
-      const InstrumentType* t = find_instrument_type(type.Scalar());
+      const InstrumentSpec* t = find_instrument_spec(type.Scalar());
       if (!t) {
         std::vector<std::string> known;
-        for (const auto& k : instrument_types()) known.push_back(k.type);
+        for (const auto& k : instrument_specs()) known.push_back(k.type);
         error(at(type, file),
               fmt::format("unknown policy type '{}'{}", type.Scalar(), with_suggestion(type.Scalar(), known)));
         continue;
@@ -475,7 +475,7 @@ class Decoder {
     }
   }
 
-  static PolicyConfig policy_defaults(const InstrumentType& t) {
+  static PolicyConfig policy_defaults(const InstrumentSpec& t) {
     PolicyConfig p;
     p.type = t.type;
     for (const auto& param : t.params) p.values.emplace_back(param.key, param.default_value);
@@ -501,7 +501,7 @@ class Decoder {
   }
 
   /// One key of a policy entry: window, eligibility, or an instrument parameter.
-  void apply_policy_key(PolicyConfig& p, const InstrumentType& t, const std::string& key, const YAML::Node& value,
+  void apply_policy_key(PolicyConfig& p, const InstrumentSpec& t, const std::string& key, const YAML::Node& value,
                         const std::string& file, const Location& key_at, const Location& value_at) {
     const std::string path = "policies." + p.name + "." + key;
     const auto month = [&](std::int64_t& out, double lo) {
@@ -601,7 +601,7 @@ class Decoder {
       return;
     }
     const std::string key = rest.substr(dot + 1);
-    const InstrumentType& t = *find_instrument_type(it->type);
+    const InstrumentSpec& t = *find_instrument_spec(it->type);
     if (key.starts_with("eligible.")) {
       YAML::Node wrapped(YAML::NodeType::Map);
       wrapped[key.substr(9)] = value;

@@ -5,6 +5,8 @@
 // two (`innochain docs scenarios`) and a test keeps it in step.
 #pragma once
 
+#include "agents/projects.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -35,12 +37,6 @@ struct FieldSpec {
   double market_growth_per_year = 0.05;          ///< growth of the sector's outside final demand
   double product_demand_yuan_per_month = 2.0e6;  ///< new final demand a launched product of quality 1 creates
 };
-
-/// Project stages (links 1-3). Index into per-stage parameter arrays.
-enum class Stage : std::uint8_t { basic = 0, breakthrough, proof_of_concept, pilot, market };
-inline constexpr int kCostlyStages = 4;  // every stage but market has cost, speed and hazard
-inline constexpr std::array<const char*, 5> kStageNames = {"basic", "breakthrough", "proof_of_concept", "pilot",
-                                                           "market"};
 
 struct StageParams {
   double duration_months = 12.0;       ///< expected months to complete at full funding and reference skill

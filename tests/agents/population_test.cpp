@@ -1,4 +1,4 @@
-#include "agents/population.hpp"
+#include "model/population.hpp"
 #include "scenario/decode.hpp"
 #include "support/tiny_world.hpp"
 

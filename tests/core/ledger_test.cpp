@@ -1,7 +1,7 @@
 // Stock-flow consistency: every yuan and every person is accounted for, every
 // month of a baseline run; and every series of the baseline moves.
 #include "core/ledger.hpp"
-#include "core/simulation.hpp"
+#include "model/simulation.hpp"
 #include "scenario/decode.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 #include "core/parallel.hpp"
-#include "agents/population.hpp"
+#include "model/population.hpp"
 
 #include <tbb/global_control.h>
 #include <catch2/catch.hpp>

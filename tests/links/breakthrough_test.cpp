@@ -1,6 +1,6 @@
 #include "links/breakthrough.hpp"
 
-#include "agents/population.hpp"
+#include "model/population.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>

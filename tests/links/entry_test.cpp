@@ -3,8 +3,8 @@
 // SMEs entering at a base rate, and the per-field index rebuilt.
 #include "links/entry.hpp"
 
-#include "agents/population.hpp"
 #include "core/ledger.hpp"
+#include "model/population.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 #include "links/finance.hpp"
 
-#include "agents/population.hpp"
 #include "core/ledger.hpp"
+#include "model/population.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>

@@ -4,8 +4,8 @@
 // listings, with the money ledger balancing in every case.
 #include "links/market.hpp"
 
-#include "agents/population.hpp"
 #include "core/ledger.hpp"
+#include "model/population.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>

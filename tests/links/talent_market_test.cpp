@@ -3,8 +3,8 @@
 // tied industry scientists, outflow and inflow rates, and people conservation.
 #include "links/talent_market.hpp"
 
-#include "agents/population.hpp"
 #include "core/ledger.hpp"
+#include "model/population.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
 #include "output/checkpoint.hpp"
 
-#include "core/simulation.hpp"
+#include "model/simulation.hpp"
 #include "output/execute.hpp"
 #include "output/h5.hpp"
 #include "policies/policy.hpp"

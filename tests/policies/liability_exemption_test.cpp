@@ -1,4 +1,4 @@
-#include "agents/population.hpp"
+#include "model/population.hpp"
 #include "support/policy_pair.hpp"
 
 #include <catch2/catch.hpp>

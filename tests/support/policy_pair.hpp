@@ -2,7 +2,7 @@
 // the same scenario, seed and replication, with and without the policy entries.
 #pragma once
 
-#include "core/simulation.hpp"
+#include "model/simulation.hpp"
 #include "scenario/decode.hpp"
 
 #include <string>

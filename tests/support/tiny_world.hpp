@@ -2,8 +2,8 @@
 // a handful of agents. Tests change what they need and build the state.
 #pragma once
 
-#include "agents/population.hpp"
-#include "core/simulation.hpp"
+#include "model/population.hpp"
+#include "model/simulation.hpp"
 #include "scenario/scenario.hpp"
 
 #include <algorithm>

@@ -1,24 +1,15 @@
-// The month pipeline (SPEC section 3): a fixed sequence of phases, each a
-// function over the state tables.
+// A run in memory: the state, stepped month by month through the pipeline.
 #pragma once
 
 #include "core/metrics.hpp"
-#include "core/state.hpp"
+#include "model/pipeline.hpp"
+#include "model/state.hpp"
 
 #include <array>
 #include <chrono>
 #include <string_view>
 
 namespace innochain {
-
-/// One phase of the month, in pipeline order.
-struct Phase {
-  std::string_view name;
-  void (*run)(const Context&, State&, MonthMetrics&);
-};
-
-/// The phases of the month, in order (SPEC section 3; policies join with the policy issue).
-const std::vector<Phase>& pipeline();
 
 class Simulation {
  public:

@@ -1,4 +1,4 @@
-#include "agents/population.hpp"
+#include "model/population.hpp"
 
 #include "core/parallel.hpp"
 

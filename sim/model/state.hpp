@@ -118,4 +118,11 @@ inline double friction(const Context& c, const State& s, std::size_t r1, std::si
   return s.friction.size() ? s.friction(i, j) : c.friction(i, j);
 }
 
+/// Money held inside the modelled economy: institutes' cash, alive enterprises' cash,
+/// financiers' capital.
+double money_stock(const State& state);
+
+/// People in the province (talent not marked as outside).
+long long people_in_province(const State& state);
+
 }  // namespace innochain

@@ -1,29 +1,9 @@
-#include "core/simulation.hpp"
+#include "model/stock_metrics.hpp"
 
-#include "agents/population.hpp"
 #include "core/parallel.hpp"
-#include "links/basic_research.hpp"
-#include "links/breakthrough.hpp"
-#include "links/entry.hpp"
-#include "links/finance.hpp"
-#include "links/market.hpp"
-#include "links/progress.hpp"
-#include "links/talent_market.hpp"
-#include "links/transfer.hpp"
-#include "policies/policy.hpp"
+#include "model/population.hpp"
 
 namespace innochain {
-
-namespace {
-
-Eigen::MatrixXd to_eigen(const Matrix& m) {
-  const auto rows = static_cast<Eigen::Index>(m.size());
-  const auto cols = rows ? static_cast<Eigen::Index>(m.front().size()) : 0;
-  Eigen::MatrixXd out(rows, cols);
-  for (Eigen::Index i = 0; i < rows; ++i)
-    for (Eigen::Index j = 0; j < cols; ++j) out(i, j) = m[i][j];
-  return out;
-}
 
 /// Stocks read off the tables at the end of the month, and the ledger's flows.
 void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
@@ -88,70 +68,6 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
     m.at(m_policy_spending, k) = s.policy_spending[k];
     m.at(m_policy_units_served, k) = s.policy_units[k];
   }
-}
-
-}  // namespace
-
-Context::Context(const Scenario& s, RunKey k)
-    : scenario(s),
-      key(k),
-      fields(s.world.fields.size()),
-      regions(s.world.regions.size()),
-      friction(to_eigen(s.world.friction)),
-      proximity(to_eigen(s.world.proximity)),
-      leontief((Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(fields), static_cast<Eigen::Index>(fields)) -
-                to_eigen(s.world.input_output))
-                   .inverse()) {}
-
-const std::vector<Phase>& pipeline() {
-  static const std::vector<Phase> phases = {
-      {"policies", &policies},
-      {"talent_market", &talent_market},
-      {"basic_research", &basic_research},
-      {"breakthrough", &breakthrough},
-      {"progress", &progress},
-      {"transfer", &transfer},
-      {"finance", &finance},
-      {"market", &market},
-      {"entry", &entry},
-      {"stock_metrics", &stock_metrics},
-  };
-  return phases;
-}
-
-Simulation::Simulation(const Scenario& scenario, RunKey key) : Simulation(scenario, key, State{}) {
-  State built = build_population(context_);
-  built.instruments = std::move(state_.instruments);
-  built.eligibility = std::move(state_.eligibility);
-  built.policy_spending = std::move(state_.policy_spending);
-  built.policy_units = std::move(state_.policy_units);
-  state_ = std::move(built);
-}
-
-Simulation::Simulation(const Scenario& scenario, RunKey key, State initial)
-    : context_(scenario, key),
-      state_(std::move(initial)),
-      metrics_(context_.fields, context_.regions, scenario.policies.size()),
-      phase_seconds_(pipeline().size(), 0.0) {
-  for (const PolicyConfig& p : scenario.policies) {
-    state_.instruments.push_back(find_instrument_type(p.type)->make(p, scenario));
-    state_.eligibility.push_back(std::make_shared<const Eligibility>(resolve_eligibility(scenario, p)));
-  }
-  state_.policy_spending.assign(scenario.policies.size(), 0.0);
-  state_.policy_units.assign(scenario.policies.size(), 0.0);
-}
-
-void Simulation::step() {
-  metrics_.clear();
-  state_.ledger.clear();
-  state_.events.clear();
-  const auto& phases = pipeline();
-  for (std::size_t k = 0; k < phases.size(); ++k) {
-    const auto t0 = std::chrono::steady_clock::now();
-    phases[k].run(context_, state_, metrics_);
-    phase_seconds_[k] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
-  state_.month += 1;
 }
 
 }  // namespace innochain

@@ -1,7 +1,7 @@
 // Builds the initial population from the scenario (all draws from the init_* streams).
 #pragma once
 
-#include "core/state.hpp"
+#include "model/state.hpp"
 
 #include <tbb/enumerable_thread_specific.h>
 
