@@ -56,9 +56,9 @@ class RdSubsidy final : public Instrument {
   }
 
  private:
-  std::int64_t year_ = -1;                  ///< programme year of the last act
-  std::vector<double> used_this_year_;      ///< per firm id, yuan paid in the current programme year
-  AllowanceBook allowances_;             ///< this month's allowances
+  std::int64_t year_ = -1;              ///< programme year of the last act
+  std::vector<double> used_this_year_;  ///< per firm id, yuan paid in the current programme year
+  AllowanceBook allowances_;            ///< this month's allowances
   double budget_left_;
 };
 
