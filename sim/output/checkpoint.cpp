@@ -26,8 +26,8 @@ namespace {
 // libstdc++, less its tables, when persist_state was last brought up to date catches a member added to State
 // but not to persist_state below.
 constexpr std::size_t kTables = sizeof(Institutes) + sizeof(Enterprises) + sizeof(Financiers) + sizeof(Talent) +
-                                sizeof(Projects) + sizeof(Investments);
-static_assert(sizeof(State) - kTables == 1048, "State changed: list the new member in persist_state (checkpoint.cpp)");
+                                sizeof(Projects) + sizeof(Investments) + sizeof(ProductLines);
+static_assert(sizeof(State) - kTables == 1088, "State changed: list the new member in persist_state (checkpoint.cpp)");
 
 /// Every column of a table, in its list's order, in group `name`.
 template <class Table>
@@ -223,12 +223,16 @@ void persist_state(StateIo& io, State& s) {
   io.column("active", s.projects.active);
   io.pop();
   persist_table(io, "investments", s.investments);
+  persist_table(io, "product_lines", s.lines);
   io.push("state");
   io.scalar("month", s.month);
   io.column("transfer_queue", s.transfer_queue);
   persist_nested(io, "enterprises_by_field", s.enterprises_by_field);
   io.column("launched_this_month", s.launched_this_month);
   io.column("base_final_demand", s.base_final_demand);
+  io.column("line_reference_appeal", s.line_reference_appeal);
+  io.scalar("market_wage_index", s.market_wage_index);
+  io.scalar("starting_wage_index", s.starting_wage_index);
   std::vector<double> ledger(s.ledger.month.begin(), s.ledger.month.end());
   io.column("ledger", ledger);
   if (io.loading()) {

@@ -17,7 +17,7 @@ namespace innochain {
 
 class RunFileWriter;
 
-inline constexpr std::int64_t kCheckpointFormatVersion = 1;
+inline constexpr std::int64_t kCheckpointFormatVersion = 2;  // 2: product lines, market wage index
 
 /// A checkpoint that cannot be used for this run (other scenario, world, seed,
 /// replication or program version). Exit code 2, like other bad input.
