@@ -2,6 +2,8 @@
 // locally in parallel, under mpirun, or as a Slurm job array (docs/sweeps.md).
 #include "cli/commands.hpp"
 #include "output/h5.hpp"
+#include "output/memory_estimate.hpp"
+#include "scenario/input_file.hpp"
 #include "sweep/coordinator.hpp"
 #include "sweep/directory.hpp"
 #include "sweep/local_executor.hpp"
@@ -216,17 +218,20 @@ int emit_sbatch(const SweepOptions& o, const SweepPlan& plan) {
 int sweep_action(const SweepOptions& o) {
   SweepPlan plan;
   try {
-    plan = make_plan(load_sweep_file(o.sweep_file), o.sets);
+    SweepSpec spec = load_sweep_file(o.sweep_file);
+    if (o.dry_run) {
+      // Every point checked in turn, nothing kept per point or run: memory does not grow with the design.
+      check_points(spec, o.sets);
+      std::printf("%s: %s design over %zu keys, %zu points x %lld replications = %zu runs; every point is valid\n",
+                  o.sweep_file.c_str(), spec.kind.c_str(), spec.keys.size(), spec.points.size(),
+                  static_cast<long long>(spec.replications), run_count(spec));
+      return kExitOk;
+    }
+    plan = make_plan(std::move(spec), o.sets);
   } catch (const ScenarioError& e) {
     if (launcher_rank() == 0)  // under mpirun every rank finds the same problems: print them once
       for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
     return kExitBadInput;
-  }
-  if (o.dry_run) {
-    std::printf("%s: %s design over %zu keys, %zu points x %lld replications = %zu runs; every point is valid\n",
-                o.sweep_file.c_str(), plan.spec.kind.c_str(), plan.spec.keys.size(), plan.spec.points.size(),
-                static_cast<long long>(plan.spec.replications), plan.runs.size());
-    return kExitOk;
   }
   try {
     if (o.dir.empty()) throw SweepUsageError("-o DIR is required (the sweep directory to write)");

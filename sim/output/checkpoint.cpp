@@ -1,6 +1,7 @@
 #include "output/checkpoint.hpp"
 
 #include "output/disk_space.hpp"
+#include "output/output_path.hpp"
 #include "output/run_file.hpp"
 #include "policies/policy.hpp"
 #include "scenario/decode.hpp"
@@ -386,9 +387,10 @@ void write_checkpoint(const std::string& path, const CheckpointIdentity& id, Sta
     const auto output = fs::file_size(writer.partial_path(), ec);
     ensure_room(partial, size.bytes + (ec ? 0 : output) + id.scenario_yaml.size());
   }
+  const PartialFileClaim claim(partial);
   h5::Handle file;
   try {
-    file = h5::create_file(partial);
+    file = h5::create_file(partial, true);
     const hid_t f = file.id();
     h5::write_attr(f, "format", std::string("innochain-checkpoint"));
     h5::write_attr(f, "format_version", kCheckpointFormatVersion);
@@ -419,6 +421,12 @@ void write_checkpoint(const std::string& path, const CheckpointIdentity& id, Sta
     throw;
   }
   std::error_code ec;
+  try {
+    check_output_path(path, true, "checkpoint");  // a device or directory may have appeared there meanwhile
+  } catch (...) {
+    fs::remove(partial, ec);
+    throw;
+  }
   fs::rename(partial, path, ec);
   if (ec) {
     fs::remove(partial, ec);

@@ -1,6 +1,7 @@
 #include "output/run_file.hpp"
 
 #include "output/disk_space.hpp"
+#include "output/output_path.hpp"
 
 #include <hdf5_hl.h>
 #include <openssl/evp.h>
@@ -377,15 +378,24 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
       summary_(kMetricCount, 0.0),
       exceptions_at_start_(std::uncaught_exceptions()) {
   h5::quiet_errors();
+  check_output_path(path_, force, "output file");
   std::error_code ec;
-  if (fs::exists(path_, ec) && !force)
-    throw IoError("output file '" + path_ + "' already exists (use --force to overwrite it)");
   const fs::path parent = fs::absolute(path_, ec).parent_path();
   if (!fs::is_directory(parent, ec)) throw IoError("output directory '" + parent.string() + "' does not exist");
   if (access(parent.c_str(), W_OK) != 0) throw IoError("output directory '" + parent.string() + "' is not writable");
 
   ensure_room(partial_);
-  file_ = h5::create_file(partial_);
+  claim_ = PartialFileClaim(partial_);
+  try {
+    create();
+  } catch (...) {
+    abandon();
+    throw;
+  }
+}
+
+void RunFileWriter::create() {
+  file_ = h5::create_file(partial_, true);
   const hid_t f = file_.id();
   h5::write_attr(f, "format", std::string("innochain-run"));
   h5::write_attr(f, "format_version", kRunFormatVersion);
@@ -474,14 +484,18 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   }
 }
 
+void RunFileWriter::abandon() {
+  for (auto& ds : series_) ds.release();
+  month_ds_.release();
+  file_.release();
+  std::error_code ec;
+  fs::remove(partial_, ec);  // ours: claim_ still holds its lock
+}
+
 RunFileWriter::~RunFileWriter() {
   if (finished_) return;
   if (std::uncaught_exceptions() > exceptions_at_start_) {
-    for (auto& ds : series_) ds.release();
-    month_ds_.release();
-    file_.release();
-    std::error_code ec;
-    fs::remove(partial_, ec);
+    abandon();
     return;
   }
   if (!file_) return;
@@ -565,10 +579,14 @@ void RunFileWriter::finish(double wall_seconds) {
   month_ds_.reset();
   if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file_.reset())
     throw IoError("cannot write '" + partial_ + "' (disk full?)");
+  // Checked again: something other than a regular file may have appeared there during the run.
+  check_output_path(path_, true, "output file");
   std::error_code ec;
   fs::rename(partial_, path_, ec);
   if (ec) throw IoError("cannot rename '" + partial_ + "' to '" + path_ + "': " + ec.message());
   finished_ = true;
+  // The lock goes with the file to its final name, where it would keep readers out.
+  claim_ = PartialFileClaim();
 }
 
 }  // namespace innochain
