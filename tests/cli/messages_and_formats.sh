@@ -57,4 +57,15 @@ mkdir newer_dir && cp newer.h5 newer_dir/
 "$bin" compare base.h5 newer_dir >out.txt 2>err.txt
 expect_code "compare refuses a directory holding a newer run file" 3 $?
 
+cat >one_point.yaml <<EOF
+base: $small
+design: {kind: list, points: [{horizon_months: 3}]}
+EOF
+"$bin" sweep one_point.yaml -o sweep_dir -q >out.txt 2>err.txt
+expect_code "a one-run sweep" 0 $?
+/usr/bin/python3 -c "import h5py, numpy; h5py.File('sweep_dir/index.h5', 'r+').attrs['format_version'] = numpy.int64(7)"
+"$bin" inspect sweep_dir >out.txt 2>err.txt
+expect_code "inspect refuses a newer sweep index" 3 $?
+contains "says the index is newer" err.txt "sweep index of format_version 7"
+
 finish

@@ -71,7 +71,7 @@ grep -q "^${ids[7]},3,1,[0-9]*,failed,[0-9.]*,\"output file '.*' is a directory"
 [ "$(grep -c ',complete,' killed/index.csv)" -eq 11 ] && ok "the other 11 runs complete" || fail "not 11 complete"
 [ -s "killed/runs/${ids[7]}.error" ] && ok "error file written" || fail "no error file"
 "$bin" inspect killed >inspect.txt 2>&1
-contains "inspect counts the runs" inspect.txt "12 (11 complete, 1 failed, 0 pending)"
+contains "inspect counts the runs" inspect.txt "12 (11 complete, 1 failed, 0 cancelled, 0 pending)"
 contains "inspect shows the error" inspect.txt "failed ${ids[7]}: output file"
 rmdir "killed/runs/${ids[7]}.h5"
 "$bin" sweep "$sweep" -o killed "${long[@]}" --resume -q >out.txt 2>err.txt
