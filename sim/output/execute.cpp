@@ -68,20 +68,27 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     from = std::make_unique<Checkpoint>(request.branch_from);
     from->check_branch(s, request.replication);
   }
-  auto t_out = std::chrono::steady_clock::now();
-  RunFileWriter writer(request.path, request.force, info);
-  double output_seconds = since(t_out);
-  const auto t_setup = std::chrono::steady_clock::now();
+  // From a checkpoint, everything it holds is read and checked before the run file exists:
+  // a damaged checkpoint ends the run with no output at all.
+  auto t_setup = std::chrono::steady_clock::now();
   std::unique_ptr<Simulation> sim;
   if (from) {
     sim = std::make_unique<Simulation>(s, key, State{});
-    from->load_state(sim->state());
+    from->load_state(sim->state(), s);
+    from->check_output(info);
+  }
+  double setup_seconds = since(t_setup);
+  auto t_out = std::chrono::steady_clock::now();
+  RunFileWriter writer(request.path, request.force, info);
+  double output_seconds = since(t_out);
+  t_setup = std::chrono::steady_clock::now();
+  if (from) {
     from->restore_output(writer);
     from.reset();
   } else {
     sim = std::make_unique<Simulation>(s, key);
   }
-  const double setup_seconds = since(t_setup);
+  setup_seconds += since(t_setup);
   RunResult result;
   result.threads = threads;
   result.start_month = sim->months_completed();

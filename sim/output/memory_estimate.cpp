@@ -29,7 +29,6 @@ class RowBytesIo final : public StateIo {
   void column(const std::string&, std::vector<double>& v) override { add(v); }
   void column(const std::string&, std::vector<float>& v) override { add(v); }
   void column(const std::string&, std::vector<std::int32_t>& v) override { add(v); }
-  void column(const std::string&, std::vector<std::int64_t>& v) override { add(v); }
   void column(const std::string&, std::vector<std::uint8_t>& v) override { add(v); }
   void column(const std::string&, std::vector<std::uint16_t>& v) override { add(v); }
   void column(const std::string&, std::vector<std::uint64_t>& v) override { add(v); }
@@ -41,6 +40,10 @@ class RowBytesIo final : public StateIo {
   template <class T>
   void add(const std::vector<T>& v) {
     bytes[path_.empty() ? std::string() : path_.front()] += static_cast<double>(v.size() * sizeof(T));
+  }
+  // A table's "rows" count is one value per table, not per row.
+  void column(const std::string& name, std::vector<std::int64_t>& v) override {
+    if (name != "rows") add(v);
   }
 };
 

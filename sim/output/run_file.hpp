@@ -69,6 +69,11 @@ class RunFileWriter {
   /// appended month by month; policy series gain zero columns for instances the saved
   /// run did not have (a branch).
   void restore_output(hid_t group);
+  /// Checks output saved by save_output (/month, /series, /events, /snapshots of a checkpoint)
+  /// before a run file restores it: months 0..months-1, series shaped for `info`'s run,
+  /// event columns of one length per log, snapshots [snapshots x agents], integer values
+  /// whole. Throws IoError naming the dataset.
+  static void check_saved_output(hid_t group, const RunInfo& info, std::int64_t months);
   /// Months appended so far.
   std::int64_t months_appended() const { return static_cast<std::int64_t>(written_ + month_buffer_.size()); }
 
