@@ -221,28 +221,31 @@ class CheckStateIo final : public StateIo {
         file_(std::move(file)),
         fields_(fields),
         regions_(regions),
-        instances_(s.instruments.size()),
+        instances_(saved_instances),
         table_rows_{{"institutes", s.institutes.size()},   {"institute_levers", s.institutes.size()},
                     {"enterprises", s.enterprises.size()}, {"enterprise_levers", s.enterprises.size()},
                     {"financiers", s.financiers.size()},   {"talent", s.talent.size()},
                     {"projects", s.projects.size()},       {"investments", s.investments.size()}} {
-    // Lists of the world and of the policy instances: (dataset, lengths allowed). The levers
-    // are empty in a state no policy phase has reset yet.
+    // Lists of the world and of the policy instances: (dataset, its length). A checkpoint is
+    // written after a month, so the policy phase has sized every lever for the world.
     const std::size_t cells = fields * regions;
-    lengths_ = {{"state/base_final_demand", {fields}},
-                {"state/enterprises_by_field/offsets", {fields + 1}},
-                {"state/policy_spending", {saved_instances}},
-                {"state/policy_units", {saved_instances}},
-                {"world_levers/outflow_multiplier", {0, regions}},
-                {"world_levers/wage_subsidy_rate", {0, regions}},
-                {"world_levers/wage_subsidy_policy", {0, regions}},
-                {"world_levers/wage_subsidy_allowance_yuan", {0, saved_instances}},
-                {"world_levers/platform_cost_share", {0, cells}},
-                {"world_levers/platform_hazard_multiplier", {0, cells}},
-                {"world_levers/platform_speed_multiplier", {0, cells}},
-                {"world_levers/platform_capacity", {0, cells}},
-                {"world_levers/platform_allowance_yuan", {0, cells}},
-                {"world_levers/platform_policy", {0, cells}}};
+    lengths_ = {{"state/base_final_demand", fields},
+                {"state/enterprises_by_field/offsets", fields + 1},
+                {"state/policy_spending", saved_instances},
+                {"state/policy_units", saved_instances},
+                {"world_levers/friction/values", regions * regions},
+                {"world_levers/outflow_multiplier", regions},
+                {"world_levers/wage_subsidy_rate", regions},
+                {"world_levers/wage_subsidy_policy", regions},
+                {"world_levers/wage_subsidy_allowance_yuan", saved_instances},
+                {"world_levers/platform_cost_share", cells},
+                {"world_levers/platform_hazard_multiplier", cells},
+                {"world_levers/platform_speed_multiplier", cells},
+                {"world_levers/platform_capacity", cells},
+                {"world_levers/platform_allowance_yuan", cells},
+                {"world_levers/platform_policy", cells}};
+    // Scalars that are sizes of the world.
+    sizes_ = {{"world_levers/friction/rows", regions}, {"world_levers/friction/cols", regions}};
   }
   bool loading() const override { return false; }
   void next_flags(unsigned flags) override { flags_ = flags; }
@@ -313,9 +316,11 @@ class CheckStateIo final : public StateIo {
                                     (flags & kPerField) ? fmt::format(" x {} fields", fields_) : ""));
       }
     }
-    if (const auto l = lengths_.find(dataset);
-        l != lengths_.end() && std::find(l->second.begin(), l->second.end(), v.size()) == l->second.end())
-      fail(dataset, fmt::format("has {} values, not {}", v.size(), l->second.back()));
+    if (const auto l = lengths_.find(dataset); l != lengths_.end() && v.size() != l->second)
+      fail(dataset, fmt::format("has {} values, not {}", v.size(), l->second));
+    if (const auto z = sizes_.find(dataset);
+        z != sizes_.end() && (v.size() != 1 || static_cast<long double>(v[0]) != static_cast<long double>(z->second)))
+      fail(dataset, fmt::format("is {}, not {}", v.empty() ? 0.0L : static_cast<long double>(v[0]), z->second));
     for (std::size_t k = 0; k < v.size(); ++k) {
       if constexpr (std::is_floating_point_v<T>) {
         if (!std::isfinite(v[k])) fail(dataset, fmt::format("holds {} at row {}: values must be finite", v[k], k));
@@ -337,7 +342,7 @@ class CheckStateIo final : public StateIo {
   std::string file_;
   std::size_t fields_, regions_, instances_;
   std::map<std::string, std::size_t> table_rows_;
-  std::map<std::string, std::vector<std::size_t>> lengths_;
+  std::map<std::string, std::size_t> lengths_, sizes_;
   std::vector<std::string> path_;
   unsigned flags_ = 0;
 };

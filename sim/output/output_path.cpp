@@ -1,6 +1,7 @@
 #include "output/output_path.hpp"
 
 #include "output/h5.hpp"
+#include "scenario/input_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -19,21 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// "a directory", "a character device (such as /dev/null)", ... for messages.
-const char* kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISLNK(mode)) return "a symbolic link";
-  return "not a regular file";
-}
-
 std::string not_regular(const std::string& what, const std::string& path, mode_t mode) {
   return fmt::format(
       "{} '{}' is {}: innochain only ever replaces regular files, even with --force (choose another path)", what, path,
-      kind_of(mode));
+      file_kind(mode));
 }
 
 /// Resolves what exists of the path (symbolic links, `..`) and keeps the rest as written.

@@ -12,16 +12,17 @@
 
 namespace innochain {
 
-namespace {
-
-const char* kind_of(mode_t mode) {
+const char* file_kind(unsigned mode) {
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISCHR(mode)) return "a character device";
   if (S_ISBLK(mode)) return "a block device";
   if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
   if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISLNK(mode)) return "a symbolic link";
   return "not a regular file";
 }
+
+namespace {
 
 std::string mib(std::size_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
 
@@ -73,7 +74,7 @@ InputText read_input_file(const std::string& path, const std::string& what) {
     return {{},
             fmt::format("{} '{}' is {}, not a regular file (input files must be regular files, or '-' for standard "
                         "input)",
-                        what, path, kind_of(st.st_mode))};
+                        what, path, file_kind(st.st_mode))};
   if (static_cast<std::size_t>(st.st_size) > kMaxInputFileBytes)
     return {{},
             fmt::format("{} '{}' is {}, larger than the limit of {} for input files", what, path,

@@ -18,6 +18,10 @@ inline constexpr std::size_t kMaxInputFileBytes = std::size_t{16} << 20;
 inline constexpr const char* kStdinName = "-";
 inline constexpr const char* kStdinDisplayName = "<stdin>";
 
+/// What a file that is not a regular file is, for messages: "a directory", "a character
+/// device", "a FIFO (named pipe)", "a socket", "a symbolic link" (st_mode of stat / lstat).
+const char* file_kind(unsigned mode);
+
 /// The text of a file, or why it could not be read.
 struct InputText {
   std::string text;
