@@ -36,7 +36,7 @@ import xarray as xr
 import yaml
 from scipy import stats
 
-from .reader import _open, _text, _value, open_run
+from .reader import checked_file, open_run, to_python, to_text
 
 #: Outcomes made from several /summary values (the same as ``innochain compare``).
 DERIVED = {
@@ -97,17 +97,17 @@ def run_files(path: str | os.PathLike) -> list[pathlib.Path]:
 
 
 def _record(path: pathlib.Path) -> dict:
-    with _open(path, strict=True) as f:
+    with checked_file(path, strict=True) as f:
         attrs = f.attrs
-        scenario = yaml.safe_load(_text(f["scenario"][()])) or {}
+        scenario = yaml.safe_load(to_text(f["scenario"][()])) or {}
         row = {
             "path": str(path),
-            "replication": int(_value(attrs["replication"])),
-            "seed": str(_value(attrs.get("seed", ""))),
-            "sweep_point": int(_value(attrs["sweep_point"])) if "sweep_point" in attrs else -1,
-            "horizon_months": int(_value(attrs["months_completed"])),
+            "replication": int(to_python(attrs["replication"])),
+            "seed": str(to_python(attrs.get("seed", ""))),
+            "sweep_point": int(to_python(attrs["sweep_point"])) if "sweep_point" in attrs else -1,
+            "horizon_months": int(to_python(attrs["months_completed"])),
             "world_scale": float((scenario.get("world") or {}).get("scale", 1.0)),
-            "scenario_name": str(_value(attrs.get("scenario_name", ""))),
+            "scenario_name": str(to_python(attrs.get("scenario_name", ""))),
         }
         for name, ds in f["summary"].items():
             row[name] = float(ds[()])
@@ -182,7 +182,7 @@ def sweep_info(directory: str | os.PathLike) -> dict:
     if not path.exists():
         return {}
     with h5py.File(path, "r") as f:
-        return {k: _value(v) for k, v in f.attrs.items()}
+        return {k: to_python(v) for k, v in f.attrs.items()}
 
 
 def point_means(directory: str | os.PathLike, metric: str) -> pd.Series:

@@ -11,7 +11,6 @@ import io
 import os
 import pathlib
 import subprocess
-import sys
 
 import h5py
 import numpy as np
@@ -19,12 +18,10 @@ import pandas as pd
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from analysis.innochain import datasets  # noqa: E402
-from analysis.innochain.reader import IncompleteRunError  # noqa: E402
-from analysis.innochain.report import build_report  # noqa: E402
+from innochain import datasets
+from innochain.reader import IncompleteRunError
+from innochain.report import build_report
 
 EFFECT = 3.0
 

@@ -4,18 +4,14 @@ laid out as the sweep contract says (design.csv, index.csv, index.h5, sweep.yaml
 from __future__ import annotations
 
 import pathlib
-import sys
 
 import h5py
 import numpy as np
 import pandas as pd
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from analysis.innochain import datasets, plots, report  # noqa: E402
-from test_sensitivity import morris_points  # noqa: E402
+from innochain import datasets, plots, report
+from test_sensitivity import morris_points
 
 KEYS = ["policies.v.coverage", "policies.v.subsidy_rate"]
 
