@@ -5,9 +5,11 @@ docs/analysis.md) or put ``analysis/`` on the path (``PYTHONPATH=analysis``)::
 
     from innochain import open_run, summary, series_frame, scenario_text
 
-Modules: ``reader`` (one run file), ``datasets`` (many runs, pairing, comparison), ``sensitivity``
-(Morris, Sobol), ``plots`` (figures), ``report`` (``python3 -m innochain.report``); the subpackage
-``validation`` holds the calibration and validation battery (``python3 -m innochain.validation.battery``).
+Modules: ``reader`` (one run file), ``metrics`` (the outcome registry: derived outcomes, units,
+long names, flows and stocks), ``datasets`` (many runs, pairing, comparison, sweeps), ``stats``
+(paired effects and Fieller intervals), ``sensitivity`` (local, Morris, Sobol), ``plots``
+(figures), ``report`` (``python3 -m innochain.report``); the subpackage ``validation`` holds the
+calibration and validation battery (``python3 -m innochain.validation.battery``).
 """
 
 from .reader import (
