@@ -54,9 +54,12 @@ def save(fig, stem: str | pathlib.Path, dpi: int = DPI, formats: Sequence[str] =
     """Writes STEM.png (at ``dpi``), STEM.svg and STEM.pdf, closes the figure and returns the paths."""
     stem = pathlib.Path(stem)
     paths = []
+    # No creation dates and fixed SVG ids: the same figure gives the same bytes (docs/ keeps them).
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
     for ext in formats:
         path = stem.with_suffix("." + ext)
-        fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.05)
+        with matplotlib.rc_context({"svg.hashsalt": "innochain"}):
+            fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.05, metadata=metadata.get(ext, {}))
         paths.append(path)
     close(fig)
     return paths
@@ -226,7 +229,16 @@ def _point_stats(index: pd.DataFrame, keys: list[str], metric: str, band: tuple[
 
 
 def _key_label(key: str, width: int = 40) -> str:
-    return textwrap.fill(key, width, break_on_hyphens=False).replace(" ", "")
+    """A swept key as an axis label, broken after dots when longer than ``width``."""
+    lines, line = [], ""
+    for part in key.split("."):
+        piece = part if not line else "." + part
+        if line and len(line) + len(piece) > width:
+            lines.append(line + ".")
+            line = part
+        else:
+            line += piece
+    return "\n".join(lines + [line])
 
 
 def response_curve(index: pd.DataFrame, key: str, metric: str, band: tuple[float, float] = (0.1, 0.9),
@@ -268,6 +280,11 @@ def response_surface(index: pd.DataFrame, key_x: str, key_y: str, metric: str,
         xs, ys = grid.columns.to_numpy(float), grid.index.to_numpy(float)
         cs = ax.pcolormesh(_edges(xs), _edges(ys), grid.to_numpy() / div, cmap="viridis", shading="flat")
         note = "each cell: the mean at its design point (no interpolation)"
+        if grid.size <= 36:  # few points: write each mean into its cell
+            for (yv, xv), v in np.ndenumerate(grid.to_numpy()):
+                ax.annotate(_number(float(f"{v / div:.4g}")), (xs[xv], ys[yv]), xytext=(0, 7),
+                            textcoords="offset points", ha="center", fontsize=7, color="white",
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "black", "alpha": 0.35, "lw": 0})
     else:
         cs = ax.scatter(s[key_x], s[key_y], c=s["mean"] / div, cmap="viridis", s=60, edgecolors="black",
                         linewidths=0.4)

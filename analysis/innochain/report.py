@@ -2,13 +2,14 @@
 
 Usage (Debian's interpreter, from the repository root; or ``innochain-report`` once installed)::
 
-    PYTHONPATH=analysis /usr/bin/python3 -m innochain.report BASELINE POLICY -o OUTDIR \\
+    PYTHONPATH=analysis /usr/bin/python3 -m innochain.report [BASELINE POLICY] -o OUTDIR \\
         [--format markdown|html] [--metric M]... [--series S]... [--title TEXT] \\
         [--province] [--per-year] [--discount RATE] \\
         [--sweep DIR]... [--sweep-metric M]... [--point P]
 
 BASELINE and POLICY are datasets as for ``innochain compare`` (a run file, a directory of run
-files, or a sweep directory). The report holds: the inputs (scenarios, replications, horizon,
+files, or a sweep directory); without them the report has only the sweep sections (a
+sensitivity report). The report holds: the inputs (scenarios, replications, horizon,
 scale), the comparison table (paired differences with 95 % Student t intervals, relative change,
 public cost per additional unit with its Fieller interval and the n.s. mark), a forest plot of
 relative effects, and time-series figures of the chosen monthly series. With ``--sweep DIR`` it
@@ -199,8 +200,8 @@ def _describe(name: str, table: pd.DataFrame) -> str:
 
 
 def build_report(
-    baseline: str,
-    policy: str,
+    baseline: str | None,
+    policy: str | None,
     outdir: str | pathlib.Path,
     fmt: str = "markdown",
     metrics: Sequence[str] | None = None,
@@ -223,6 +224,13 @@ def build_report(
     """
     if dpi < 200:
         raise ValueError(f"figures need at least 200 dpi (got {dpi})")
+    if baseline is None or policy is None:
+        if baseline is not None or policy is not None or not sweeps:
+            raise ValueError("give BASELINE and POLICY, or neither and at least one --sweep")
+        w = ReportWriter(outdir, fmt, dpi)
+        w.text(f"# {title or 'Sensitivity'}")
+        sweep_sections(w, sweeps, sweep_metrics)
+        return w.write()
     b = _at_point(datasets.run_table(baseline), point)
     p = _at_point(datasets.run_table(policy), point)
     table = datasets.compare(b, p, metrics, province=province, per_year=per_year, discount=discount)
@@ -369,8 +377,8 @@ def _frame_markdown(frame: pd.DataFrame) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m innochain.report", description=__doc__.split("\n\n")[0])
-    ap.add_argument("baseline")
-    ap.add_argument("policy")
+    ap.add_argument("baseline", nargs="?", help="baseline dataset (omit both for a sweep-only report)")
+    ap.add_argument("policy", nargs="?", help="policy dataset")
     ap.add_argument("-o", "--output", required=True, help="output directory")
     ap.add_argument("--format", choices=("markdown", "html"), default="markdown")
     ap.add_argument("--metric", action="append", help="outcome for the table (repeatable; default: headline outcomes)")

@@ -230,3 +230,29 @@ def test_report_on_a_multi_point_sweep_has_a_table_per_point(tmp_path):
     assert "### Design point 0" in text and "### Design point 1" in text
     assert "](effects_point0.svg)" in text and "](effects_point1.svg)" in text
     assert "--point P" in text
+
+
+def test_fieller_interval_by_hand_and_the_ns_mark(tmp_path):
+    # A constant numerator: Fieller's set is the numerator over the ends of the t interval.
+    half = 3.1824463053 * np.sqrt(2 / 3) / 2
+    low, high = paired.fieller_interval([6, 6, 6, 6], [1, 2, 2, 3])
+    assert (low, high) == pytest.approx((6 / (2 + half), 6 / (2 - half)))
+    assert paired.fieller_interval([6, 6, 6, 6], [-1, 1, -0.5, 0.7]) is None  # the denominator covers 0
+    assert paired.fieller_interval([1.0], [2.0]) is None
+    # Through compare: significant extra units give a bounded interval; noise gives n.s.
+    base, policy = synthetic_pair(tmp_path)
+    table = datasets.compare(base, policy, ["transfers_licence", "transfers_spinoff"]).set_index("metric")
+    licence = table.loc["transfers_licence"]
+    assert licence["cost_mark"] == "" and licence["cost_ci_low"] < licence["cost_per_additional_unit"] < \
+        licence["cost_ci_high"]
+    assert np.isnan(table.loc["transfers_spinoff", "cost_per_additional_unit"])  # no extra spin-offs: no cost
+
+
+def test_province_and_per_year_scale_flows_but_not_costs(tmp_path):
+    base, policy = synthetic_pair(tmp_path, n=5)
+    plain = datasets.compare(base, policy, ["transfers_licence"]).iloc[0]
+    scaled = datasets.compare(base, policy, ["transfers_licence"], province=True, per_year=True).iloc[0]
+    # world.scale 0.01 and 120 months: x 100 / 10 years.
+    assert scaled["mean_difference"] == pytest.approx(plain["mean_difference"] * 10)
+    assert scaled["units"] == "units/year"
+    assert scaled["cost_per_additional_unit"] == pytest.approx(plain["cost_per_additional_unit"])

@@ -144,3 +144,12 @@ def test_identical_runs_across_points_are_found_and_reported(tmp_path):
     w = report.ReportWriter(tmp_path / "out")
     report.sweep_section(w, str(tmp_path / "kink"), ["products_launched"])
     assert "**Identical runs.**" in w.write().read_text()
+
+
+def test_a_sensitivity_report_needs_no_baseline_or_policy(tmp_path):
+    oat = oat_sweep(tmp_path)
+    path = report.build_report(None, None, tmp_path / "out", sweeps=[str(oat)], sweep_metrics=["transfers"])
+    text = path.read_text()
+    assert text.startswith("# Sensitivity") and "### Sensitivity of `transfers`: local effects" in text
+    with pytest.raises(ValueError, match="BASELINE and POLICY, or neither"):
+        report.build_report(str(oat), None, tmp_path / "bad", sweeps=[str(oat)])
