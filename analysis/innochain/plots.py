@@ -308,35 +308,48 @@ def _edges(centres: np.ndarray) -> np.ndarray:
     return np.concatenate([[centres[0] - (mid[0] - centres[0])], mid, [centres[-1] + (centres[-1] - mid[-1])]])
 
 
+def _interval_bars(ax, y, table: pd.DataFrame, col: str, colour: str, label: str,
+                   outcome: registry.Outcome | None = None, offset: float = 0.0, height: float = 0.5) -> str:
+    """Horizontal bars of ``table[col]`` with the interval ``col_low`` .. ``col_high`` as error
+    bars, in readable units of ``outcome`` (None: unitless indices). Returns the units text."""
+    unit, div = _effect_unit(outcome, table[[f"{col}_low", f"{col}_high"]].to_numpy())
+    err = np.vstack([table[col] - table[f"{col}_low"], table[f"{col}_high"] - table[col]])
+    ax.barh(y + offset, table[col] / div, height=height, color=colour, xerr=np.clip(err, 0, None) / div, capsize=3,
+            label=label)
+    if (table[f"{col}_low"] < 0).any():
+        ax.axvline(0.0, color="black", linewidth=0.6)
+    return unit
+
+
+def _key_axis(ax, table: pd.DataFrame, width: int = 44):
+    keys = [_key_label(k, width) for k in table.index]
+    y = np.arange(len(keys))[::-1]
+    ax.set_yticks(y)
+    ax.set_yticklabels(keys, fontsize=8)
+    return y
+
+
 def sensitivity_bars(indices: pd.DataFrame, title: str = "Sensitivity", outcome: registry.Outcome | None = None):
     """Horizontal bars with intervals, one row per key (full key names, never clipped): Morris
     ``mu_star`` (and ``sigma``), Sobol ``S1`` and ``ST``, or local ``effect`` (from
     :mod:`innochain.sensitivity`)."""
-    keys = [_key_label(k, 44) for k in indices.index]
-    y = np.arange(len(keys))[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(keys) + 1.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(indices) + 1.6), layout="constrained")
+    y = _key_axis(ax, indices)
     if "S1" in indices:
         for offset, col, colour in ((0.18, "S1", BASE_COLOUR), (-0.18, "ST", POLICY_COLOUR)):
-            err = np.vstack([indices[col] - indices[f"{col}_low"], indices[f"{col}_high"] - indices[col]])
-            ax.barh(y + offset, indices[col], height=0.34, color=colour, xerr=np.clip(err, 0, None), capsize=3,
-                    label=f"{col} with 95 % bootstrap interval")
+            _interval_bars(ax, y, indices, col, colour, f"{col} with 95 % bootstrap interval", offset=offset,
+                           height=0.34)
         ax.set_xlabel("Sobol index (share of the outcome's variance)")
     elif "mu_star" in indices:
-        err = np.vstack([indices["mu_star"] - indices["mu_star_low"], indices["mu_star_high"] - indices["mu_star"]])
-        unit, div = _effect_unit(outcome, indices[["mu_star_high", "sigma"]].to_numpy())
-        ax.barh(y, indices["mu_star"] / div, height=0.5, color=POLICY_COLOUR, xerr=np.clip(err, 0, None) / div,
-                capsize=3, label="mu* (mean |elementary effect|) with 95 % bootstrap interval")
+        unit = _interval_bars(ax, y, indices, "mu_star", POLICY_COLOUR,
+                              "mu* (mean |elementary effect|) with 95 % bootstrap interval", outcome)
+        _, div = _effect_unit(outcome, indices[["mu_star_low", "mu_star_high"]].to_numpy())
         ax.scatter(indices["sigma"] / div, y, color=BASE_COLOUR, zorder=3, label="sigma (sd of elementary effects)")
         ax.set_xlabel(textwrap.fill(f"elementary effect per unit of the key's range{unit}", 60))
     else:
-        err = np.vstack([indices["effect"] - indices["effect_low"], indices["effect_high"] - indices["effect"]])
-        unit, div = _effect_unit(outcome, indices[["effect_low", "effect_high"]].to_numpy())
-        ax.barh(y, indices["effect"] / div, height=0.5, color=EFFECT_COLOUR, xerr=np.abs(err) / div, capsize=3,
-                label=f"local effect, low to high end ({MEAN_CI}, paired replications)")
-        ax.axvline(0.0, color="black", linewidth=0.6)
+        unit = _interval_bars(ax, y, indices, "effect", EFFECT_COLOUR,
+                              f"local effect, low to high end ({MEAN_CI}, paired replications)", outcome)
         ax.set_xlabel(textwrap.fill(f"change of the outcome over the key's range, others at the base value{unit}", 60))
-    ax.set_yticks(y)
-    ax.set_yticklabels(keys, fontsize=8)
     _plain(ax, "x")
     ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.18))
     ax.set_title(textwrap.fill(title, 80), fontsize=10)
@@ -355,28 +368,18 @@ def _effect_unit(outcome: registry.Outcome | None, values) -> tuple[str, float]:
 def local_global_bars(table: pd.DataFrame, title: str, outcome: registry.Outcome | None = None):
     """Local effects and global indices side by side, one row per key (the table of
     :func:`innochain.sensitivity.local_and_global`)."""
-    keys = [_key_label(k, 40) for k in table.index]
-    y = np.arange(len(keys))[::-1]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.0, 0.55 * len(keys) + 1.8), layout="constrained", sharey=True)
-    err = np.abs(np.vstack([table["effect"] - table["effect_low"], table["effect_high"] - table["effect"]]))
-    unit, div = _effect_unit(outcome, table[["effect_low", "effect_high"]].to_numpy())
-    ax1.barh(y, table["effect"] / div, height=0.5, color=EFFECT_COLOUR, xerr=err / div, capsize=3,
-             label=f"local: low to high end, others at the base ({MEAN_CI})")
-    ax1.axvline(0.0, color="black", linewidth=0.6)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.0, 0.55 * len(table) + 1.8), layout="constrained", sharey=True)
+    y = _key_axis(ax1, table, 40)
+    unit = _interval_bars(ax1, y, table, "effect", EFFECT_COLOUR,
+                          f"local: low to high end, others at the base ({MEAN_CI})", outcome)
     ax1.set_xlabel(f"local effect over the key's range{unit}")
     if "mu_star" in table:
-        gerr = np.vstack([table["mu_star"] - table["mu_star_low"], table["mu_star_high"] - table["mu_star"]])
-        gunit, gdiv = _effect_unit(outcome, table[["mu_star_high"]].to_numpy())
-        ax2.barh(y, table["mu_star"] / gdiv, height=0.5, color=POLICY_COLOUR, xerr=np.clip(gerr, 0, None) / gdiv,
-                 capsize=3, label="global: Morris mu* (95 % bootstrap interval)")
-        ax2.set_xlabel(f"Morris mu* per unit of the key's range{gunit}")
+        unit = _interval_bars(ax2, y, table, "mu_star", POLICY_COLOUR, "global: Morris mu* (95 % bootstrap interval)",
+                              outcome)
+        ax2.set_xlabel(f"Morris mu* per unit of the key's range{unit}")
     else:
-        gerr = np.vstack([table["ST"] - table["ST_low"], table["ST_high"] - table["ST"]])
-        ax2.barh(y, table["ST"], height=0.5, color=POLICY_COLOUR, xerr=np.clip(gerr, 0, None), capsize=3,
-                 label="global: Sobol total index ST (95 % bootstrap interval)")
+        _interval_bars(ax2, y, table, "ST", POLICY_COLOUR, "global: Sobol total index ST (95 % bootstrap interval)")
         ax2.set_xlabel("Sobol total index ST")
-    ax1.set_yticks(y)
-    ax1.set_yticklabels(keys, fontsize=8)
     for ax in (ax1, ax2):
         _plain(ax, "x")
         ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.2))
