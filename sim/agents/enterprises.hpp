@@ -1,87 +1,80 @@
 // Enterprises (chain leaders, SMEs, start-ups): one structure-of-arrays table.
 #pragma once
 
+#include "core/columns.hpp"
+
 #include <cstdint>
 #include <vector>
 
 namespace innochain {
 
 enum class EnterpriseKind : std::uint8_t { chain_leader = 0, sme, startup };
+inline constexpr int kEnterpriseKinds = 3;
+
+// clang-format off
+/// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
+#define INNOCHAIN_ENTERPRISE_COLUMNS(X) \
+  X(EnterpriseKind, kind, EnterpriseKind::chain_leader, kSnapshot, "sub-kind: chain leader, SME or start-up") \
+  X(std::uint16_t, region, 0, kSnapshot | ref(Ref::region), "region") \
+  X(std::uint16_t, field, 0, kSnapshot | ref(Ref::field), "field (sector)") \
+  X(double, revenue_yuan_per_month, 0.0, kSnapshot, "last month's revenue, yuan/month (market phase)") \
+  X(double, cash_yuan, 0.0, kSnapshot, "cash, yuan") \
+  X(double, debt_yuan, 0.0, 0, "bank loans outstanding, yuan") \
+  X(double, base_size, 0.0, 0, "market weight of the existing business (initial revenue), yuan/month") \
+  X(double, product_quality, 0.0, kSnapshot, "quality stock of launched products, depreciating") \
+  X(std::int32_t, loss_months, 0, 0, "consecutive months of losses") \
+  X(std::int32_t, origin_institute, -1, kSnapshot | ref(Ref::institute), "spin-offs: the institute; else -1") \
+  X(std::int32_t, founded_month, -1, kSnapshot, "entrants: month founded; initial firms: -1") \
+  X(double, equity_raised_yuan, 0.0, 0, "cumulative outside equity, yuan") \
+  X(std::int32_t, rounds_raised, 0, kSnapshot, "equity rounds closed so far") \
+  X(std::int32_t, lender, -1, ref(Ref::financier), "the bank holding its debt, or -1") \
+  X(std::int32_t, acquired_by, -1, kSnapshot | ref(Ref::enterprise), "after an acquisition: the acquirer, else -1") \
+  X(double, absorptive_base, 0.0, 0, "absorptive capacity before industry ties") \
+  X(double, funding_gap_yuan, 0.0, 0, "this month's unfunded project cost, yuan (progress -> finance)") \
+  X(double, pipeline_quality, 0.0, 0, "best latent quality among its active projects (progress -> finance)") \
+  X(double, rd_spent_yuan, 0.0, 0, "this month's R&D project spending, yuan") \
+  X(double, rd_share, 0.0, 0, "share of revenue spent on R&D projects") \
+  X(double, absorptive_capacity, 0.0, 0, "absorptive capacity, in [0, 1]") \
+  X(std::int32_t, age_months, 0, kSnapshot, "age, months") \
+  X(std::uint8_t, alive, 0, kSnapshot, "1 while in business") \
+  X(std::int32_t, rd_staff, 0, kSnapshot, "engineers and industry scientists employed (from the talent table)") \
+  X(double, rd_staff_skill_mean, 0.0, 0, "their mean skill") \
+  X(std::int32_t, industry_ties, 0, 0, "industry scientists with a tie to an institute")
+
+/// Policy levers on enterprises, read by the progress phase: a compute subsidy pays `rate` of
+/// the firm's compute bill, an R&D subsidy `rate` of the rest of its R&D cost, each at most
+/// `allowance` yuan this month, charged to policy instance `policy` (-1: none). Reset every
+/// month by the policy phase (reset()), then set by the active instruments.
+#define INNOCHAIN_ENTERPRISE_LEVER_COLUMNS(X) \
+  X(double, compute_subsidy_rate, 0.0, 0, "share of the compute bill a compute subsidy pays") \
+  X(double, compute_allowance_yuan, 0.0, 0, "most the compute subsidy pays this month, yuan (drawn down as it pays)") \
+  X(std::int32_t, compute_policy, -1, 0, "the paying policy instance, -1: none") \
+  X(double, rd_subsidy_rate, 0.0, 0, "share of the R&D cost beyond compute subsidies an R&D subsidy pays") \
+  X(double, rd_allowance_yuan, 0.0, 0, "most the R&D subsidy pays this month, yuan (drawn down as it pays)") \
+  X(std::int32_t, rd_policy, -1, 0, "the paying policy instance, -1: none")
+// clang-format on
+
+struct EnterpriseLevers {
+  INNOCHAIN_ENTERPRISE_LEVER_COLUMNS(INNOCHAIN_DECLARE_COLUMN)
+  INNOCHAIN_TABLE(EnterpriseLevers, INNOCHAIN_ENTERPRISE_LEVER_COLUMNS)
+  void resize(std::size_t rows) { resize_columns(rows); }
+  /// Every lever back to its baseline (no policy): each column filled with its `fill`.
+  void reset() {
+    const std::size_t rows = compute_subsidy_rate.size();
+    for_each_column([](auto& column, const ColumnInfo&) { column.clear(); });
+    resize_columns(rows);
+  }
+};
 
 struct Enterprises {
-  std::vector<EnterpriseKind> kind;
-  std::vector<std::uint16_t> region;
-  std::vector<std::uint16_t> field;
-  std::vector<double> revenue_yuan_per_month;  ///< last month's revenue (market phase)
-  std::vector<double> cash_yuan;
-  std::vector<double> debt_yuan;               ///< bank loans outstanding
-  std::vector<double> base_size;               ///< market weight of the existing business (initial revenue)
-  std::vector<double> product_quality;         ///< quality stock of launched products, depreciating
-  std::vector<std::int32_t> loss_months;       ///< consecutive months with negative cash
-  std::vector<std::int32_t> origin_institute;  ///< spin-offs: the institute; else -1
-  std::vector<std::int32_t> founded_month;     ///< entrants: month founded; initial firms: -1
-  std::vector<double> equity_raised_yuan;      ///< cumulative outside equity
-  std::vector<std::int32_t> rounds_raised;     ///< equity rounds closed so far
-  std::vector<std::int32_t> lender;            ///< the bank holding its debt, or -1
-  std::vector<std::int32_t> acquired_by;       ///< after an acquisition: the acquirer, else -1
-  std::vector<double> absorptive_base;         ///< absorptive capacity before industry ties
-  // Written by the progress phase for finance: the month's unfunded project cost and
-  // the best latent quality among its active projects.
-  std::vector<double> funding_gap_yuan;
-  std::vector<double> pipeline_quality;
-  std::vector<double> rd_spent_yuan;  ///< this month's R&D project spending
-  // Policy levers read by the progress phase (reset every month by the policy phase):
-  // a subsidy pays `rate` of the firm's compute (or whole R&D) cost, at most `allowance`
-  // yuan this month, charged to policy instance `policy` (-1: none).
-  std::vector<double> compute_subsidy_rate;
-  std::vector<double> compute_allowance_yuan;
-  std::vector<std::int32_t> compute_policy;
-  std::vector<double> rd_subsidy_rate;
-  std::vector<double> rd_allowance_yuan;
-  std::vector<std::int32_t> rd_policy;
-  std::vector<double> rd_share;             ///< share of revenue spent on R&D projects
-  std::vector<double> absorptive_capacity;  ///< in [0, 1]
-  std::vector<std::int32_t> age_months;
-  std::vector<std::uint8_t> alive;
-  // Derived each month from the talent table: engineers + industry scientists.
-  std::vector<std::int32_t> rd_staff;
-  std::vector<double> rd_staff_skill_mean;
-  std::vector<std::int32_t> industry_ties;  ///< industry scientists with a tie to an institute
-
+  INNOCHAIN_ENTERPRISE_COLUMNS(INNOCHAIN_DECLARE_COLUMN)
+  EnterpriseLevers levers;
   std::size_t size() const { return kind.size(); }
-  void resize(std::size_t n) {
-    kind.resize(n);
-    region.resize(n);
-    field.resize(n);
-    revenue_yuan_per_month.resize(n);
-    cash_yuan.resize(n);
-    debt_yuan.resize(n);
-    base_size.resize(n);
-    product_quality.resize(n);
-    loss_months.resize(n);
-    origin_institute.resize(n, -1);
-    founded_month.resize(n, -1);
-    equity_raised_yuan.resize(n);
-    rounds_raised.resize(n);
-    lender.resize(n, -1);
-    acquired_by.resize(n, -1);
-    absorptive_base.resize(n);
-    funding_gap_yuan.resize(n);
-    pipeline_quality.resize(n);
-    rd_spent_yuan.resize(n);
-    compute_subsidy_rate.resize(n);
-    compute_allowance_yuan.resize(n);
-    compute_policy.resize(n, -1);
-    rd_subsidy_rate.resize(n);
-    rd_allowance_yuan.resize(n);
-    rd_policy.resize(n, -1);
-    rd_share.resize(n);
-    absorptive_capacity.resize(n);
-    age_months.resize(n);
-    alive.resize(n);
-    rd_staff.resize(n);
-    rd_staff_skill_mean.resize(n);
-    industry_ties.resize(n);
+  INNOCHAIN_TABLE(Enterprises, INNOCHAIN_ENTERPRISE_COLUMNS)
+  /// Rows and their levers together.
+  void resize(std::size_t rows) {
+    resize_columns(rows);
+    levers.resize(rows);
   }
 };
 

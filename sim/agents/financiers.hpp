@@ -1,7 +1,8 @@
-// Financiers (venture capital, guidance funds, banks): one structure-of-arrays table.
-// Their markets are link 4 (next issue); the table is built at start so that
-// counts, capital and regions are in place.
+// Financiers (venture capital, guidance funds, banks) and their equity stakes: one
+// structure-of-arrays table each.
 #pragma once
+
+#include "core/columns.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -9,59 +10,59 @@
 namespace innochain {
 
 enum class FinancierKind : std::uint8_t { venture_capital = 0, guidance_fund, bank };
+inline constexpr int kFinancierKinds = 3;
+
+// clang-format off
+/// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
+#define INNOCHAIN_FINANCIER_COLUMNS(X) \
+  X(FinancierKind, kind, FinancierKind::venture_capital, 0, "sub-kind: venture capital, guidance fund or bank") \
+  X(std::uint16_t, region, 0, ref(Ref::region), "region") \
+  X(double, capital_yuan, 0.0, 0, "money available to invest or lend, yuan") \
+  X(double, threshold, 0.0, 0, "screening threshold on the log-quality signal") \
+  X(std::int32_t, deals_left, 0, 0, "deals it can still do this month") \
+  X(double, coinvest_ratio, 0.0, 0, "guidance funds: yuan co-invested per venture yuan (0 for other kinds)") \
+  X(std::uint64_t, field_mask, ~std::uint64_t{0}, 0, "fields of the firms it may invest in (bit k: field k; all bits: unrestricted)") \
+  X(std::uint64_t, region_mask, ~std::uint64_t{0}, 0, "regions of the firms it may invest in (as field_mask)") \
+  X(std::int32_t, policy, -1, 0, "the policy instance that created it (guidance_fund), -1 for the initial population")
+// clang-format on
 
 struct Financiers {
-  std::vector<FinancierKind> kind;
-  std::vector<std::uint16_t> region;
-  std::vector<double> capital_yuan;      ///< money available to invest or lend
-  std::vector<double> threshold;         ///< screening threshold on the log-quality signal
-  std::vector<std::int32_t> deals_left;  ///< deals it can still do this month
-  /// Guidance funds: yuan co-invested per venture yuan (the population builder sets
-  /// chain.finance.guidance_coinvest_ratio; 0 for other kinds).
-  std::vector<double> coinvest_ratio;
-  /// Fields and regions of the firms it may invest in: bit k set = field (region) k admitted;
-  /// all bits set (the default) = unrestricted. Fields and regions beyond the 64th are
-  /// admitted only by an unrestricted mask.
-  std::vector<std::uint64_t> field_mask;
-  std::vector<std::uint64_t> region_mask;
-  /// The policy instance that created it (guidance_fund), -1 for funds of the initial population.
-  std::vector<std::int32_t> policy;
+  INNOCHAIN_FINANCIER_COLUMNS(INNOCHAIN_DECLARE_COLUMN)
+  std::size_t size() const { return kind.size(); }
+  INNOCHAIN_TABLE(Financiers, INNOCHAIN_FINANCIER_COLUMNS)
+  void resize(std::size_t rows) { resize_columns(rows); }
 
-  /// Whether its restrictions admit a firm in `field` and `region`.
+  /// Whether its restrictions admit a firm in `field` and `region`. Fields and regions beyond
+  /// the 64th are admitted only by an unrestricted mask.
   bool admits(std::size_t f, std::size_t field, std::size_t region) const {
     const auto bit = [](std::uint64_t mask, std::size_t k) {
       return k < 64 ? ((mask >> k) & 1u) != 0 : mask == ~std::uint64_t{0};
     };
     return bit(field_mask[f], field) && bit(region_mask[f], region);
   }
-
-  std::size_t size() const { return kind.size(); }
-  void resize(std::size_t n) {
-    kind.resize(n);
-    region.resize(n);
-    capital_yuan.resize(n);
-    threshold.resize(n);
-    deals_left.resize(n);
-    coinvest_ratio.resize(n, 0.0);
-    field_mask.resize(n, ~std::uint64_t{0});
-    region_mask.resize(n, ~std::uint64_t{0});
-    policy.resize(n, -1);
-  }
 };
 
 enum class FundingRound : std::uint8_t { seed = 0, series_a, series_b };
+inline constexpr int kFundingRounds = 3;
 enum class InvestmentStatus : std::uint8_t { active = 0, exited, written_off };
+inline constexpr int kInvestmentStatuses = 3;
+
+// clang-format off
+#define INNOCHAIN_INVESTMENT_COLUMNS(X) \
+  X(std::int32_t, financier, 0, ref(Ref::financier), "the investing fund") \
+  X(std::int32_t, enterprise, 0, ref(Ref::enterprise), "the firm invested in") \
+  X(double, amount_yuan, 0.0, 0, "amount invested, yuan") \
+  X(FundingRound, round, FundingRound::seed, 0, "round: seed, series A, series B or later") \
+  X(std::int32_t, month, 0, 0, "month of the deal") \
+  X(InvestmentStatus, status, InvestmentStatus::active, 0, "active, exited or written off")
+// clang-format on
 
 /// Equity stakes of venture funds and guidance funds in enterprises.
 struct Investments {
-  std::vector<std::int32_t> financier;
-  std::vector<std::int32_t> enterprise;
-  std::vector<double> amount_yuan;
-  std::vector<FundingRound> round;
-  std::vector<std::int32_t> month;
-  std::vector<InvestmentStatus> status;
-
+  INNOCHAIN_INVESTMENT_COLUMNS(INNOCHAIN_DECLARE_COLUMN)
   std::size_t size() const { return financier.size(); }
+  INNOCHAIN_TABLE(Investments, INNOCHAIN_INVESTMENT_COLUMNS)
+  void resize(std::size_t rows) { resize_columns(rows); }
   void push(std::int32_t f, std::int32_t e, double amount, FundingRound r, std::int32_t m) {
     financier.push_back(f);
     enterprise.push_back(e);

@@ -2,58 +2,67 @@
 // one structure-of-arrays table. Per-field columns are row-major [institute * F + field].
 #pragma once
 
+#include "core/columns.hpp"
+
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
 namespace innochain {
 
 enum class InstituteKind : std::uint8_t { university = 0, national_lab, new_rd_institute };
+inline constexpr int kInstituteKinds = 3;
+
+// clang-format off
+/// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
+#define INNOCHAIN_INSTITUTE_COLUMNS(X) \
+  X(InstituteKind, kind, InstituteKind::university, kSnapshot, "sub-kind: university, national lab or new-type R&D institute") \
+  X(std::uint16_t, region, 0, kSnapshot | ref(Ref::region), "region") \
+  X(double, budget_yuan_per_month, 0.0, kSnapshot, "public research budget, yuan/month") \
+  X(double, field_weight, 0.0, kPerField, "research portfolio weight of each field (sums to 1)") \
+  X(double, knowledge, 0.0, kPerField, "knowledge stock per field, knowledge units") \
+  X(double, transfer_office_capacity, 0.0, 0, "transfer-office cases a month") \
+  X(double, transfer_office_skill, 0.0, 0, "transfer-office skill ('don't know how')") \
+  X(double, risk_aversion, 0.0, 0, "officials' risk aversion ('don't dare')") \
+  X(double, base_sanction_probability, 0.0, 0, "officials' perceived sanction probability without policy") \
+  X(double, base_inventor_share, 0.0, 0, "inventors' share of transfer income without policy") \
+  X(double, base_screening_care, 1.0, 0, "the office's screening care without policy (1 = full care)") \
+  X(double, cash_yuan, 0.0, kSnapshot, "retained transfer income, yuan; funds projects on top of the budget") \
+  X(std::int32_t, researchers, 0, kSnapshot, "researchers employed (from the talent table)") \
+  X(double, researcher_skill_mean, 0.0, 0, "their mean skill") \
+  X(double, researcher_propensity_mean, 0.0, 0, "their mean entrepreneurial propensity") \
+  X(std::int32_t, industry_ties, 0, 0, "former researchers now industry scientists at firms")
+
+/// Policy levers on institutes, read by the transfer phase: reset every month by the policy
+/// phase to the institute's base_* values (reset()), then changed by active instruments.
+#define INNOCHAIN_INSTITUTE_LEVER_COLUMNS(X) \
+  X(double, sanction_probability, 0.0, 0, "officials' perceived sanction probability this month") \
+  X(double, inventor_share, 0.0, 0, "inventors' share of transfer income this month") \
+  X(double, screening_care, 1.0, 0, "the office's screening care this month (1 = full care)")
+// clang-format on
+
+struct InstituteLevers {
+  INNOCHAIN_INSTITUTE_LEVER_COLUMNS(INNOCHAIN_DECLARE_COLUMN)
+  INNOCHAIN_TABLE(InstituteLevers, INNOCHAIN_INSTITUTE_LEVER_COLUMNS)
+  void resize(std::size_t rows) { resize_columns(rows); }
+};
 
 struct Institutes {
-  std::vector<InstituteKind> kind;
-  std::vector<std::uint16_t> region;
-  std::vector<double> budget_yuan_per_month;
-  std::vector<double> field_weight;  ///< [i * F + f], sums to 1 over f
-  std::vector<double> knowledge;     ///< [i * F + f], knowledge units
-  // Transfer office and officials (link 3).
-  std::vector<double> transfer_office_capacity;  ///< cases/month
-  std::vector<double> transfer_office_skill;
-  std::vector<double> risk_aversion;
-  std::vector<double> sanction_probability;
-  std::vector<double> inventor_share;
-  std::vector<double> screening_care;  ///< 1 = full care; a liability exemption lowers it
-  // Baselines of the three policy levers above: the policy phase resets the levers to these.
-  std::vector<double> base_sanction_probability;
-  std::vector<double> base_inventor_share;
-  std::vector<double> base_screening_care;
-  std::vector<double> cash_yuan;  ///< transfer income retained; funds projects on top of the budget
-  // Derived each month from the talent table.
-  std::vector<std::int32_t> researchers;
-  std::vector<double> researcher_skill_mean;
-  std::vector<double> researcher_propensity_mean;  ///< mean entrepreneurial propensity of its researchers
-  std::vector<std::int32_t> industry_ties;         ///< former researchers now industry scientists at firms
-
+  INNOCHAIN_INSTITUTE_COLUMNS(INNOCHAIN_DECLARE_COLUMN)
+  InstituteLevers levers;
   std::size_t size() const { return kind.size(); }
-  void resize(std::size_t n, std::size_t fields) {
-    kind.resize(n);
-    region.resize(n);
-    budget_yuan_per_month.resize(n);
-    field_weight.resize(n * fields);
-    knowledge.resize(n * fields);
-    transfer_office_capacity.resize(n);
-    transfer_office_skill.resize(n);
-    risk_aversion.resize(n);
-    sanction_probability.resize(n);
-    inventor_share.resize(n);
-    screening_care.resize(n, 1.0);
-    base_sanction_probability.resize(n);
-    base_inventor_share.resize(n);
-    base_screening_care.resize(n, 1.0);
-    cash_yuan.resize(n);
-    researchers.resize(n);
-    researcher_skill_mean.resize(n);
-    researcher_propensity_mean.resize(n);
-    industry_ties.resize(n);
+  INNOCHAIN_TABLE(Institutes, INNOCHAIN_INSTITUTE_COLUMNS)
+  /// Rows (per-field columns have `fields` values a row) and their levers together.
+  void resize(std::size_t rows, std::size_t fields) {
+    resize_columns(rows, fields);
+    levers.resize(rows);
+  }
+  /// Every lever back to the institute's own (base) values.
+  void reset_levers() {
+    levers.resize(size());
+    std::copy(base_sanction_probability.begin(), base_sanction_probability.end(), levers.sanction_probability.begin());
+    std::copy(base_inventor_share.begin(), base_inventor_share.end(), levers.inventor_share.begin());
+    std::copy(base_screening_care.begin(), base_screening_care.end(), levers.screening_care.begin());
   }
 };
 

@@ -2,6 +2,8 @@
 // and never reused; `active` lists, in id order, the projects still in a stage.
 #pragma once
 
+#include "core/columns.hpp"
+
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -24,35 +26,33 @@ enum class ProjectStatus : std::uint8_t {
   launched,  ///< reached MARKET: a product
   shelved,   ///< the transfer office found no route or did not dare
 };
+inline constexpr int kProjectStatuses = 6;
+inline constexpr int kHolderKinds = 2;
+inline constexpr int kStages = 5;
+
+// clang-format off
+/// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
+#define INNOCHAIN_PROJECT_COLUMNS(X) \
+  X(std::uint16_t, field, 0, ref(Ref::field), "field") \
+  X(Stage, stage, Stage::basic, 0, "stage") \
+  X(ProjectStatus, status, ProjectStatus::active, 0, "status") \
+  X(HolderKind, holder_kind, HolderKind::institute, 0, "kind of holder: institute or enterprise") \
+  X(std::int32_t, holder, 0, ref(Ref::holder), "id in the holder's table") \
+  X(std::int32_t, origin_institute, 0, ref(Ref::institute), "the institute it came from, -1 for enterprise-originated projects") \
+  X(double, progress, 0.0, 0, "share of the current stage done, in [0, 1)") \
+  X(double, quality, 0.0, 0, "latent quality (log-normal, around 1)") \
+  X(std::int32_t, months_in_stage, 0, 0, "months in the current stage") \
+  X(std::int32_t, created_month, 0, 0, "month created")
+// clang-format on
 
 struct Projects {
-  std::vector<std::uint16_t> field;
-  std::vector<Stage> stage;
-  std::vector<ProjectStatus> status;
-  std::vector<HolderKind> holder_kind;
-  std::vector<std::int32_t> holder;            ///< id in the holder's table
-  std::vector<std::int32_t> origin_institute;  ///< -1 for enterprise-originated projects
-  std::vector<double> progress;                ///< share of the current stage done, in [0, 1)
-  std::vector<double> quality;                 ///< latent quality (log-normal, around 1)
-  std::vector<std::int32_t> months_in_stage;
-  std::vector<std::int32_t> created_month;
-
+  INNOCHAIN_PROJECT_COLUMNS(INNOCHAIN_DECLARE_COLUMN)
   /// Ids of projects with status active or stage_done, ascending.
   std::vector<std::int32_t> active;
 
   std::size_t size() const { return field.size(); }
-  void resize(std::size_t n) {
-    field.resize(n);
-    stage.resize(n);
-    status.resize(n);
-    holder_kind.resize(n);
-    holder.resize(n);
-    origin_institute.resize(n);
-    progress.resize(n);
-    quality.resize(n);
-    months_in_stage.resize(n);
-    created_month.resize(n);
-  }
+  INNOCHAIN_TABLE(Projects, INNOCHAIN_PROJECT_COLUMNS)
+  void resize(std::size_t rows) { resize_columns(rows); }
 };
 
 }  // namespace innochain

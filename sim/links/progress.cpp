@@ -62,23 +62,23 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // serial, in id order): a firm's project in PROOF_OF_CONCEPT or PILOT whose (field, holder
   // region) cell has a platform is served while the cell's capacity and this month's allowance
   // last. The platform pays the share sigma of a served project's cost; the holder funds the rest.
-  const bool platforms = !s.platform_policy.empty();
+  const bool platforms = !s.levers.platform_policy.empty();
   std::vector<double> platform_share(platforms ? n : 0, 0.0);      ///< sigma per active project (0 if not served)
   std::vector<std::int32_t> platform_cell(platforms ? n : 0, -1);  ///< the serving cell, -1 if not served
   if (platforms) {
-    std::vector<double> served(s.platform_policy.size(), 0.0);
+    std::vector<double> served(s.levers.platform_policy.size(), 0.0);
     for (std::size_t j = 0; j < n; ++j) {
       const std::int32_t id = pr.active[j];
       if (pr.holder_kind[id] != HolderKind::enterprise ||
           (pr.stage[id] != Stage::proof_of_concept && pr.stage[id] != Stage::pilot))
         continue;
       const std::size_t cell = pr.field[id] * c.regions + en.region[pr.holder[id]];
-      if (s.platform_policy[cell] < 0 || served[cell] + 1.0 > s.platform_capacity[cell]) continue;
-      const double pays = s.platform_cost_share[cell] * monthly_cost(c, pr.stage[id], pr.field[id]);
-      if (pays > s.platform_allowance_yuan[cell]) continue;  // the budget left cannot pay its share
-      s.platform_allowance_yuan[cell] -= pays;               // what is left tells the instrument what was used
+      if (s.levers.platform_policy[cell] < 0 || served[cell] + 1.0 > s.levers.platform_capacity[cell]) continue;
+      const double pays = s.levers.platform_cost_share[cell] * monthly_cost(c, pr.stage[id], pr.field[id]);
+      if (pays > s.levers.platform_allowance_yuan[cell]) continue;  // the budget left cannot pay its share
+      s.levers.platform_allowance_yuan[cell] -= pays;               // what is left tells the instrument what was used
       served[cell] += 1.0;
-      platform_share[j] = s.platform_cost_share[cell];
+      platform_share[j] = s.levers.platform_cost_share[cell];
       platform_cell[j] = static_cast<std::int32_t>(cell);
     }
   }
@@ -135,10 +135,10 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       if (demand <= 0.0) continue;
       // Policy levers: a compute subsidy pays part of the compute bill, an R&D subsidy part of
       // the rest of the cost, each within this month's allowance; the firm funds the remainder.
-      compute_paid[e] = std::min(en.compute_subsidy_rate[e] * compute, en.compute_allowance_yuan[e]);
-      rd_paid[e] = std::min(en.rd_subsidy_rate[e] * (demand - compute_paid[e]), en.rd_allowance_yuan[e]);
-      en.compute_allowance_yuan[e] -= compute_paid[e];  // what is left tells the instrument what was used
-      en.rd_allowance_yuan[e] -= rd_paid[e];
+      compute_paid[e] = std::min(en.levers.compute_subsidy_rate[e] * compute, en.levers.compute_allowance_yuan[e]);
+      rd_paid[e] = std::min(en.levers.rd_subsidy_rate[e] * (demand - compute_paid[e]), en.levers.rd_allowance_yuan[e]);
+      en.levers.compute_allowance_yuan[e] -= compute_paid[e];  // what is left tells the instrument what was used
+      en.levers.rd_allowance_yuan[e] -= rd_paid[e];
       const double own_need = demand - compute_paid[e] - rd_paid[e];
       const double budget = enterprise_project_budget(c, en, e);
       const double phi = own_need > 0.0 ? std::min(1.0, budget / own_need) : 1.0;
@@ -217,7 +217,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       }
       Rng rng(c.key, Stream::progress, static_cast<std::uint32_t>(id), month);
       const double hazard = failure_hazard(c, st, pr.quality[id]);
-      if (rng.bernoulli(cell >= 0 ? std::min(1.0, hazard * s.platform_hazard_multiplier[cell]) : hazard)) {
+      if (rng.bernoulli(cell >= 0 ? std::min(1.0, hazard * s.levers.platform_hazard_multiplier[cell]) : hazard)) {
         pr.status[id] = ProjectStatus::failed;
         quality_of[j] = -std::numeric_limits<double>::infinity();
         count(c_failures + static_cast<std::size_t>(st), f);
@@ -225,7 +225,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       }
       quality_of[j] = pr.quality[id];
       const double rate = progress_rate(c, st, f, skill, phi, chi);
-      pr.progress[id] += cell >= 0 ? rate * s.platform_speed_multiplier[cell] : rate;
+      pr.progress[id] += cell >= 0 ? rate * s.levers.platform_speed_multiplier[cell] : rate;
       pr.months_in_stage[id] += 1;
       if (pr.progress[id] >= 1.0) {  // the stage is finished
         pr.progress[id] = 0.0;
@@ -280,7 +280,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     for (std::size_t j = 0; j < n; ++j) {
       if (platform_cell[j] < 0) continue;  // only firms' projects are served
       const double pays = platform_pays[j];
-      const std::int32_t policy = s.platform_policy[platform_cell[j]];
+      const std::int32_t policy = s.levers.platform_policy[platform_cell[j]];
       platform_paid[holder_of[j]] += pays;
       s.ledger.month[lf_policy_spending] += pays;
       s.policy_spending[policy] += pays;
@@ -342,7 +342,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   for (std::size_t e = 0; e < en.size() && subsidies; ++e) {
     if (en.rd_spent_yuan[e] <= 0.0) continue;
     for (const auto& [amount, policy] :
-         {std::pair{compute_paid[e], en.compute_policy[e]}, std::pair{rd_paid[e], en.rd_policy[e]}}) {
+         {std::pair{compute_paid[e], en.levers.compute_policy[e]}, std::pair{rd_paid[e], en.levers.rd_policy[e]}}) {
       if (amount <= 0.0) continue;
       s.ledger.month[lf_policy_spending] += amount;
       s.policy_spending[policy] += amount;

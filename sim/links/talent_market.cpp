@@ -57,7 +57,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
       Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
       const bool unemployed = t.employer_kind[i] == EmployerKind::none;
       // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
-      const double retention = s.outflow_multiplier.empty() ? 1.0 : s.outflow_multiplier[t.region[i]];
+      const double retention = s.levers.outflow_multiplier.empty() ? 1.0 : s.levers.outflow_multiplier[t.region[i]];
       if (rng.bernoulli(
               std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
         t.employer_kind[i] = EmployerKind::outside;
@@ -91,7 +91,7 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     inst_open[i] = std::max<std::int64_t>(0, institute_staff_target(c, in, i) - in.researchers[i]);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
-      const double wage_subsidy = s.wage_subsidy_rate.empty() ? 0.0 : s.wage_subsidy_rate[en.region[e]];
+      const double wage_subsidy = s.levers.wage_subsidy_rate.empty() ? 0.0 : s.levers.wage_subsidy_rate[en.region[e]];
       firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy) - en.rd_staff[e]);
     }
   });
@@ -196,9 +196,10 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   //    arrival rate by the roles' weighted multiplier, the researcher share by its reweighting.
   const auto& tp = c.scenario.agents.talent;
   const double base_researcher_share = tp.share_researcher / std::max(1e-12, tp.share_researcher + tp.share_engineer);
-  const double boost = 1.0 + base_researcher_share * (s.inflow_multiplier_researcher - 1.0) +
-                       (1.0 - base_researcher_share) * (s.inflow_multiplier_engineer - 1.0);  // exactly 1 at baseline
-  const double researcher_share = base_researcher_share * s.inflow_multiplier_researcher / boost;
+  const double boost =
+      1.0 + base_researcher_share * (s.levers.inflow_multiplier_researcher - 1.0) +
+      (1.0 - base_researcher_share) * (s.levers.inflow_multiplier_engineer - 1.0);  // exactly 1 at baseline
+  const double researcher_share = base_researcher_share * s.levers.inflow_multiplier_researcher / boost;
   const double in_rate = 1.0 - std::pow(1.0 - p.inflow_per_year, 1.0 / 12.0);
   const long long present = people_in_province(s);
   Rng arrivals(c.key, Stream::talent_inflow, 0xFFFFFFFFu, month);  // not a person's id
@@ -234,12 +235,12 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   // 6. Wage subsidies (lever talent.wage_subsidy_*): the paying instance covers rate x engineer
   //    wage x R&D staff of alive firms in its regions, in id order, while its allowance lasts.
   //    Public money paid into the firms' cash.
-  for (std::size_t e = 0; e < en.size() && !s.wage_subsidy_policy.empty(); ++e) {
-    const std::int32_t k = s.wage_subsidy_policy[en.region[e]];
+  for (std::size_t e = 0; e < en.size() && !s.levers.wage_subsidy_policy.empty(); ++e) {
+    const std::int32_t k = s.levers.wage_subsidy_policy[en.region[e]];
     if (k < 0 || !en.alive[e] || en.rd_staff[e] <= 0) continue;
-    auto& allowance = s.wage_subsidy_allowance_yuan[static_cast<std::size_t>(k)];
+    auto& allowance = s.levers.wage_subsidy_allowance_yuan[static_cast<std::size_t>(k)];
     const double paid = std::min(
-        s.wage_subsidy_rate[en.region[e]] * p.engineer_wage_yuan_per_month * static_cast<double>(en.rd_staff[e]),
+        s.levers.wage_subsidy_rate[en.region[e]] * p.engineer_wage_yuan_per_month * static_cast<double>(en.rd_staff[e]),
         allowance);
     if (paid <= 0.0) continue;
     allowance -= paid;

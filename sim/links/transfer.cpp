@@ -96,13 +96,14 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
       continue;
     }
     // Don't want: the inventor's effort scales the value the transfer will realise.
-    const double effort = inventor_effort(p, in.inventor_share[i]);
+    const double effort = inventor_effort(p, in.levers.inventor_share[i]);
     const double seen_quality =
         pr.quality[id] * rng.lognormal(-0.5 * p.screening_noise * p.screening_noise, p.screening_noise);
     const double expected_gain = p.transfer_value_yuan_median * seen_quality * effort;
     // Don't dare, and the office's screening (care below 1 lets weaker projects through).
-    if (seen_quality < p.screening_threshold * in.screening_care[i] ||
-        !official_approves(expected_gain, in.risk_aversion[i], in.sanction_probability[i], p.sanction_size_yuan)) {
+    if (seen_quality < p.screening_threshold * in.levers.screening_care[i] ||
+        !official_approves(expected_gain, in.risk_aversion[i], in.levers.sanction_probability[i],
+                           p.sanction_size_yuan)) {
       pr.status[id] = ProjectStatus::shelved;
       m.at(m_shelved_not_approved, f) += 1.0;
       continue;
@@ -137,8 +138,8 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
       last_valuation = valuation;
       const double fee = p.licence_fee_share * valuation;
       en.cash_yuan[holder] -= fee;
-      in.cash_yuan[i] += fee * (1.0 - in.inventor_share[i]);
-      s.ledger.month[lf_inventor_income] += fee * in.inventor_share[i];
+      in.cash_yuan[i] += fee * (1.0 - in.levers.inventor_share[i]);
+      s.ledger.month[lf_inventor_income] += fee * in.levers.inventor_share[i];
       m.at(m_transfers_licence, f) += 1.0;
       m.at(m_licence_fees, f) += fee;
       m.at(m_transfer_contract_value, f) += fee;

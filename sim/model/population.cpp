@@ -101,8 +101,8 @@ State build_population(const Context& c) {
           in.transfer_office_capacity[i] = p.transfer_office_capacity;
           in.transfer_office_skill[i] = p.transfer_office_skill;
           in.risk_aversion[i] = p.risk_aversion;
-          in.sanction_probability[i] = p.sanction_probability;
-          in.inventor_share[i] = p.inventor_share;
+          in.levers.sanction_probability[i] = p.sanction_probability;
+          in.levers.inventor_share[i] = p.inventor_share;
           in.base_sanction_probability[i] = p.sanction_probability;
           in.base_inventor_share[i] = p.inventor_share;
         },

@@ -45,4 +45,32 @@ long long people_in_province(const State& st) {
       [](long long& a, long long b) { a += b; }, 1 << 16);
 }
 
+const char* lever_name(Lever lever) {
+  switch (lever) {
+#define INNOCHAIN_LEVER_NAME(id, name, doc) \
+  case Lever::id:                           \
+    return name;
+    INNOCHAIN_LEVERS(INNOCHAIN_LEVER_NAME)
+#undef INNOCHAIN_LEVER_NAME
+  }
+  return "?";
+}
+
+void WorldLevers::reset(const Eigen::MatrixXd& scenario_friction, std::size_t fields, std::size_t regions,
+                        std::size_t instances) {
+  friction = scenario_friction;
+  inflow_multiplier_researcher = inflow_multiplier_engineer = 1.0;
+  outflow_multiplier.assign(regions, 1.0);
+  wage_subsidy_rate.assign(regions, 0.0);
+  wage_subsidy_policy.assign(regions, -1);
+  wage_subsidy_allowance_yuan.assign(instances, 0.0);
+  const std::size_t cells = fields * regions;
+  platform_cost_share.assign(cells, 0.0);
+  platform_hazard_multiplier.assign(cells, 1.0);
+  platform_speed_multiplier.assign(cells, 1.0);
+  platform_capacity.assign(cells, 0.0);
+  platform_allowance_yuan.assign(cells, 0.0);
+  platform_policy.assign(cells, -1);
+}
+
 }  // namespace innochain

@@ -8,6 +8,7 @@
 #include "agents/talent.hpp"
 #include "core/ledger.hpp"
 #include "core/rng.hpp"
+#include "model/levers.hpp"
 #include "scenario/scenario.hpp"
 
 #include <Eigen/Dense>
@@ -68,34 +69,8 @@ struct State {
   std::vector<double> policy_spending;
   std::vector<double> policy_units;
   std::int32_t month = 0;  ///< months completed
-  /// Lever markets.friction: this month's region x region matching friction, reset to
-  /// Context::friction by the policy phase (empty in hand-built states: read it with friction()).
-  Eigen::MatrixXd friction;
-  /// Levers talent.inflow_multiplier_*: multipliers on arrivals of each role (1: baseline).
-  double inflow_multiplier_researcher = 1.0, inflow_multiplier_engineer = 1.0;
-  /// Lever talent.outflow_multiplier, per region: multiplier on the chance of leaving the
-  /// province (reset to 1 by the policy phase; empty in hand-built states means 1).
-  std::vector<double> outflow_multiplier;
-  /// Levers talent.wage_subsidy_rate and talent.wage_subsidy_policy, per region: share of
-  /// engineers' wage a policy pays (firms there plan R&D staff at wage x (1 - rate)) and the
-  /// paying instance (-1: none). Empty in hand-built states means none.
-  std::vector<double> wage_subsidy_rate;
-  std::vector<std::int32_t> wage_subsidy_policy;
-  /// Lever talent.wage_subsidy_allowance, per policy instance: what it may still pay in wage
-  /// subsidies this month, yuan (the talent market draws it down).
-  std::vector<double> wage_subsidy_allowance_yuan;
-  /// Levers progress.platform_* (poc_pilot_platform), per (field x region) cell, index
-  /// field x regions + region: the share of a served project's stage cost the platform pays,
-  /// the multipliers on a served project's failure hazard and progress rate, the projects a
-  /// month the cell's platform can serve, what the platform may still pay in the cell this
-  /// month (yuan; the progress phase draws it down) and the paying instance (-1: no platform).
-  /// Reset by the policy phase; empty in hand-built states means no platform.
-  std::vector<double> platform_cost_share;
-  std::vector<double> platform_hazard_multiplier;
-  std::vector<double> platform_speed_multiplier;
-  std::vector<double> platform_capacity;
-  std::vector<double> platform_allowance_yuan;
-  std::vector<std::int32_t> platform_policy;
+  /// Levers that are not per agent (per region, per cell, per instance, world-wide).
+  WorldLevers levers;
 };
 
 /// Read-only for the whole run: the scenario and what is derived from it once.
@@ -111,11 +86,11 @@ struct Context {
   Eigen::MatrixXd leontief;   ///< (I - A)^-1, [field][field]
 };
 
-/// This month's matching friction between two regions: the lever s.friction when the
+/// This month's matching friction between two regions: the lever s.levers.friction when the
 /// policy phase has set it, else the scenario's (hand-built states).
 inline double friction(const Context& c, const State& s, std::size_t r1, std::size_t r2) {
   const auto i = static_cast<Eigen::Index>(r1), j = static_cast<Eigen::Index>(r2);
-  return s.friction.size() ? s.friction(i, j) : c.friction(i, j);
+  return s.levers.friction.size() ? s.levers.friction(i, j) : c.friction(i, j);
 }
 
 /// Money held inside the modelled economy: institutes' cash, alive enterprises' cash,

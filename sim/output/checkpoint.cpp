@@ -21,133 +21,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Every table is a struct of std::vector columns; all vectors have the same size, so
-// these catch a column added to a table but not to its list below.
-constexpr std::size_t kColumn = sizeof(std::vector<int>);
-static_assert(sizeof(Institutes) == 19 * kColumn, "Institutes changed: update persist(Institutes) in checkpoint.cpp");
-static_assert(sizeof(Enterprises) == 32 * kColumn,
-              "Enterprises changed: update persist(Enterprises) in checkpoint.cpp");
-static_assert(sizeof(Financiers) == 9 * kColumn, "Financiers changed: update persist(Financiers) in checkpoint.cpp");
-static_assert(sizeof(Investments) == 6 * kColumn, "Investments changed: update persist(Investments) in checkpoint.cpp");
-static_assert(sizeof(Talent) == 9 * kColumn, "Talent changed: update persist(Talent) in checkpoint.cpp");
-static_assert(sizeof(Projects) == 11 * kColumn, "Projects changed: update persist(Projects) in checkpoint.cpp");
-// State mixes tables, vectors and scalars: its size on x86-64 with libstdc++ when
-// persist_state was last brought up to date.
+// Every agent table lists its columns once (core/columns.hpp): what is saved and loaded
+// is that list. State mixes tables, vectors and scalars: its size on x86-64 with
+// libstdc++ when persist_state was last brought up to date catches a member added to State
+// but not to persist_state below.
 static_assert(sizeof(State) == 3112, "State changed: list the new member in persist_state (checkpoint.cpp)");
 
-void persist(StateIo& io, Institutes& t) {
-  io.push("institutes");
-  io.column("kind", t.kind);
-  io.column("region", t.region);
-  io.column("budget_yuan_per_month", t.budget_yuan_per_month);
-  io.column("field_weight", t.field_weight);
-  io.column("knowledge", t.knowledge);
-  io.column("transfer_office_capacity", t.transfer_office_capacity);
-  io.column("transfer_office_skill", t.transfer_office_skill);
-  io.column("risk_aversion", t.risk_aversion);
-  io.column("sanction_probability", t.sanction_probability);
-  io.column("inventor_share", t.inventor_share);
-  io.column("screening_care", t.screening_care);
-  io.column("base_sanction_probability", t.base_sanction_probability);
-  io.column("base_inventor_share", t.base_inventor_share);
-  io.column("base_screening_care", t.base_screening_care);
-  io.column("cash_yuan", t.cash_yuan);
-  io.column("researchers", t.researchers);
-  io.column("researcher_skill_mean", t.researcher_skill_mean);
-  io.column("researcher_propensity_mean", t.researcher_propensity_mean);
-  io.column("industry_ties", t.industry_ties);
-  io.pop();
-}
-
-void persist(StateIo& io, Enterprises& t) {
-  io.push("enterprises");
-  io.column("kind", t.kind);
-  io.column("region", t.region);
-  io.column("field", t.field);
-  io.column("revenue_yuan_per_month", t.revenue_yuan_per_month);
-  io.column("cash_yuan", t.cash_yuan);
-  io.column("debt_yuan", t.debt_yuan);
-  io.column("base_size", t.base_size);
-  io.column("product_quality", t.product_quality);
-  io.column("loss_months", t.loss_months);
-  io.column("origin_institute", t.origin_institute);
-  io.column("founded_month", t.founded_month);
-  io.column("equity_raised_yuan", t.equity_raised_yuan);
-  io.column("rounds_raised", t.rounds_raised);
-  io.column("lender", t.lender);
-  io.column("acquired_by", t.acquired_by);
-  io.column("absorptive_base", t.absorptive_base);
-  io.column("funding_gap_yuan", t.funding_gap_yuan);
-  io.column("pipeline_quality", t.pipeline_quality);
-  io.column("rd_spent_yuan", t.rd_spent_yuan);
-  io.column("compute_subsidy_rate", t.compute_subsidy_rate);
-  io.column("compute_allowance_yuan", t.compute_allowance_yuan);
-  io.column("compute_policy", t.compute_policy);
-  io.column("rd_subsidy_rate", t.rd_subsidy_rate);
-  io.column("rd_allowance_yuan", t.rd_allowance_yuan);
-  io.column("rd_policy", t.rd_policy);
-  io.column("rd_share", t.rd_share);
-  io.column("absorptive_capacity", t.absorptive_capacity);
-  io.column("age_months", t.age_months);
-  io.column("alive", t.alive);
-  io.column("rd_staff", t.rd_staff);
-  io.column("rd_staff_skill_mean", t.rd_staff_skill_mean);
-  io.column("industry_ties", t.industry_ties);
-  io.pop();
-}
-
-void persist(StateIo& io, Financiers& t) {
-  io.push("financiers");
-  io.column("kind", t.kind);
-  io.column("region", t.region);
-  io.column("capital_yuan", t.capital_yuan);
-  io.column("threshold", t.threshold);
-  io.column("deals_left", t.deals_left);
-  io.column("coinvest_ratio", t.coinvest_ratio);
-  io.column("field_mask", t.field_mask);
-  io.column("region_mask", t.region_mask);
-  io.column("policy", t.policy);
-  io.pop();
-}
-
-void persist(StateIo& io, Investments& t) {
-  io.push("investments");
-  io.column("financier", t.financier);
-  io.column("enterprise", t.enterprise);
-  io.column("amount_yuan", t.amount_yuan);
-  io.column("round", t.round);
-  io.column("month", t.month);
-  io.column("status", t.status);
-  io.pop();
-}
-
-void persist(StateIo& io, Talent& t) {
-  io.push("talent");
-  io.column("role", t.role);
-  io.column("region", t.region);
-  io.column("field", t.field);
-  io.column("skill", t.skill);
-  io.column("employer_kind", t.employer_kind);
-  io.column("employer", t.employer);
-  io.column("entrepreneurial_propensity", t.entrepreneurial_propensity);
-  io.column("months_in_job", t.months_in_job);
-  io.column("tie_institute", t.tie_institute);
-  io.pop();
-}
-
-void persist(StateIo& io, Projects& t) {
-  io.push("projects");
-  io.column("field", t.field);
-  io.column("stage", t.stage);
-  io.column("status", t.status);
-  io.column("holder_kind", t.holder_kind);
-  io.column("holder", t.holder);
-  io.column("origin_institute", t.origin_institute);
-  io.column("progress", t.progress);
-  io.column("quality", t.quality);
-  io.column("months_in_stage", t.months_in_stage);
-  io.column("created_month", t.created_month);
-  io.column("active", t.active);
+/// Every column of a table, in its list's order, in group `name`.
+template <class Table>
+void persist_table(StateIo& io, const std::string& name, Table& table) {
+  io.push(name);
+  table.for_each_column([&](auto& column, const ColumnInfo& info) { io.column(info.name, column); });
   io.pop();
 }
 
@@ -326,12 +210,17 @@ std::string first_difference(const std::string& a, const std::string& b) {
 }  // namespace
 
 void persist_state(StateIo& io, State& s) {
-  persist(io, s.institutes);
-  persist(io, s.enterprises);
-  persist(io, s.financiers);
-  persist(io, s.talent);
-  persist(io, s.projects);
-  persist(io, s.investments);
+  persist_table(io, "institutes", s.institutes);
+  persist_table(io, "institute_levers", s.institutes.levers);
+  persist_table(io, "enterprises", s.enterprises);
+  persist_table(io, "enterprise_levers", s.enterprises.levers);
+  persist_table(io, "financiers", s.financiers);
+  persist_table(io, "talent", s.talent);
+  persist_table(io, "projects", s.projects);
+  io.push("project_lists");
+  io.column("active", s.projects.active);
+  io.pop();
+  persist_table(io, "investments", s.investments);
   io.push("state");
   io.scalar("month", s.month);
   io.column("transfer_queue", s.transfer_queue);
@@ -346,19 +235,22 @@ void persist_state(StateIo& io, State& s) {
   }
   io.column("policy_spending", s.policy_spending);
   io.column("policy_units", s.policy_units);
-  persist_matrix(io, "friction", s.friction);
-  io.scalar("inflow_multiplier_researcher", s.inflow_multiplier_researcher);
-  io.scalar("inflow_multiplier_engineer", s.inflow_multiplier_engineer);
-  io.column("outflow_multiplier", s.outflow_multiplier);
-  io.column("wage_subsidy_rate", s.wage_subsidy_rate);
-  io.column("wage_subsidy_policy", s.wage_subsidy_policy);
-  io.column("wage_subsidy_allowance_yuan", s.wage_subsidy_allowance_yuan);
-  io.column("platform_cost_share", s.platform_cost_share);
-  io.column("platform_hazard_multiplier", s.platform_hazard_multiplier);
-  io.column("platform_speed_multiplier", s.platform_speed_multiplier);
-  io.column("platform_capacity", s.platform_capacity);
-  io.column("platform_allowance_yuan", s.platform_allowance_yuan);
-  io.column("platform_policy", s.platform_policy);
+  io.pop();
+  WorldLevers& l = s.levers;
+  io.push("world_levers");
+  persist_matrix(io, "friction", l.friction);
+  io.scalar("inflow_multiplier_researcher", l.inflow_multiplier_researcher);
+  io.scalar("inflow_multiplier_engineer", l.inflow_multiplier_engineer);
+  io.column("outflow_multiplier", l.outflow_multiplier);
+  io.column("wage_subsidy_rate", l.wage_subsidy_rate);
+  io.column("wage_subsidy_policy", l.wage_subsidy_policy);
+  io.column("wage_subsidy_allowance_yuan", l.wage_subsidy_allowance_yuan);
+  io.column("platform_cost_share", l.platform_cost_share);
+  io.column("platform_hazard_multiplier", l.platform_hazard_multiplier);
+  io.column("platform_speed_multiplier", l.platform_speed_multiplier);
+  io.column("platform_capacity", l.platform_capacity);
+  io.column("platform_allowance_yuan", l.platform_allowance_yuan);
+  io.column("platform_policy", l.platform_policy);
   io.pop();
   // s.events and s.ledger are cleared at the start of every month; s.eligibility is
   // derived from the scenario. Policy instances: their own lists, in scenario order.
@@ -510,7 +402,7 @@ void Checkpoint::load_state(State& state) const {
   // A branch adds instances: they have not acted yet (zero spending, no allowance).
   state.policy_spending.resize(instances, 0.0);
   state.policy_units.resize(instances, 0.0);
-  state.wage_subsidy_allowance_yuan.resize(instances, 0.0);
+  state.levers.wage_subsidy_allowance_yuan.resize(instances, 0.0);
 }
 
 void Checkpoint::restore_output(RunFileWriter& writer) const {

@@ -317,57 +317,50 @@ void RunFileWriter::restore_output(hid_t group) {
   }
 }
 
+namespace {
+
+/// A column as a snapshot stores it: integers and enumerations as int32, reals as double.
+template <class T>
+auto snapshot_values(const std::vector<T>& column) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return as_double(column);
+  } else {
+    std::vector<std::int32_t> out(column.size());
+    for (std::size_t i = 0; i < column.size(); ++i) out[i] = static_cast<std::int32_t>(column[i]);
+    return out;
+  }
+}
+
+/// The snapshot columns of a table (flag kSnapshot in its column list).
+template <class Table>
+void snapshot_table(hid_t root, const char* kind, const Table& table, hsize_t row, int level) {
+  h5::Handle g = group_at(root, kind);
+  table.for_each_column([&](const auto& column, const ColumnInfo& info) {
+    if (info.flags & kSnapshot) append_row(g.id(), info.name, row, snapshot_values(column), level);
+  });
+}
+
+/// Bytes one snapshot of a table writes at most (before compression).
+template <class Table>
+std::uintmax_t snapshot_bytes(const Table& table) {
+  std::uintmax_t bytes = 0;
+  table.for_each_column([&](const auto& column, const ColumnInfo& info) {
+    if (info.flags & kSnapshot) bytes += 8 * column.size();
+  });
+  return bytes;
+}
+
+}  // namespace
+
 void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
-  ensure_room(partial_,
-              8 * (5 * s.institutes.size() + 13 * s.enterprises.size() + 5 * s.talent.size()));  // columns below
+  ensure_room(partial_, snapshot_bytes(s.institutes) + snapshot_bytes(s.enterprises) + snapshot_bytes(s.talent));
   const int level = info_.compression_level;
   h5::Handle root = group_at(file_.id(), "snapshots");
   append_column(root.id(), "month", std::vector<std::int32_t>{month}, level);
   const hsize_t row = snapshots_++;
-  {
-    h5::Handle g = group_at(root.id(), "institutes");
-    const auto& in = s.institutes;
-    std::vector<std::int32_t> kind(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) kind[i] = static_cast<std::int32_t>(in.kind[i]);
-    append_row(g.id(), "kind", row, kind, level);
-    append_row(g.id(), "region", row, as_int(in.region), level);
-    append_row(g.id(), "budget_yuan_per_month", row, in.budget_yuan_per_month, level);
-    append_row(g.id(), "cash_yuan", row, in.cash_yuan, level);
-    append_row(g.id(), "researchers", row, in.researchers, level);
-  }
-  {
-    h5::Handle g = group_at(root.id(), "enterprises");
-    const auto& en = s.enterprises;
-    std::vector<std::int32_t> kind(en.size());
-    for (std::size_t e = 0; e < en.size(); ++e) kind[e] = static_cast<std::int32_t>(en.kind[e]);
-    append_row(g.id(), "kind", row, kind, level);
-    append_row(g.id(), "field", row, as_int(en.field), level);
-    append_row(g.id(), "region", row, as_int(en.region), level);
-    append_row(g.id(), "alive", row, as_int(en.alive), level);
-    append_row(g.id(), "age_months", row, en.age_months, level);
-    append_row(g.id(), "revenue_yuan_per_month", row, en.revenue_yuan_per_month, level);
-    append_row(g.id(), "cash_yuan", row, en.cash_yuan, level);
-    append_row(g.id(), "rd_staff", row, en.rd_staff, level);
-    append_row(g.id(), "product_quality", row, en.product_quality, level);
-    append_row(g.id(), "founded_month", row, en.founded_month, level);
-    append_row(g.id(), "acquired_by", row, en.acquired_by, level);
-    append_row(g.id(), "origin_institute", row, en.origin_institute, level);
-    append_row(g.id(), "rounds_raised", row, en.rounds_raised, level);
-  }
-  {
-    h5::Handle g = group_at(root.id(), "talent");
-    const auto& t = s.talent;
-    std::vector<std::int32_t> role(t.size()), employer_kind(t.size());
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      role[i] = static_cast<std::int32_t>(t.role[i]);
-      employer_kind[i] = static_cast<std::int32_t>(t.employer_kind[i]);
-    }
-    append_row(g.id(), "role", row, role, level);
-    append_row(g.id(), "employer_kind", row, employer_kind, level);
-    append_row(g.id(), "employer", row, t.employer, level);
-    append_row(g.id(), "region", row, as_int(t.region), level);
-    append_row(g.id(), "skill", row, as_double(t.skill), level);
-  }
+  snapshot_table(root.id(), "institutes", s.institutes, row, level);
+  snapshot_table(root.id(), "enterprises", s.enterprises, row, level);
+  snapshot_table(root.id(), "talent", s.talent, row, level);
 }
 
 RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)

@@ -3,6 +3,7 @@
 // window opens, among the eligible firms then alive: first come (in id order), by
 // lottery (each applicant wins with probability `coverage`), or on merit (the best
 // project pipelines). Vouchers raise compute coverage in the progress phase.
+#include "policies/allowance.hpp"
 #include "policies/eligible.hpp"
 
 #include <algorithm>
@@ -17,15 +18,13 @@ class ComputeVoucher final : public Instrument {
   ComputeVoucher(const PolicyConfig& p, const Scenario& s)
       : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
-  void settle(const Context&, State& s, int) override {
-    const Enterprises& en = s.enterprises;
-    for (std::size_t k = 0; k < winners_.size(); ++k) {
-      if (granted_[k] <= 0.0) continue;
-      const double used = granted_[k] - en.compute_allowance_yuan[winners_[k]];
-      cap_left_[k] -= used;
-      budget_left_ -= used;
-      granted_[k] = 0.0;
-    }
+  void settle(const Context&, State& s, int index) override {
+    const EnterpriseLevers& l = s.enterprises.levers;
+    allowances_.settle(l.compute_allowance_yuan, l.compute_policy, index,
+                       [&](std::int32_t k, std::size_t, double used) {
+                         cap_left_[static_cast<std::size_t>(k)] -= used;
+                         budget_left_ -= used;
+                       });
   }
 
   void act(const Context& c, State& s, const Eligibility& eligible, int index) override {
@@ -37,10 +36,9 @@ class ComputeVoucher final : public Instrument {
       const std::int32_t e = winners_[k];
       const double grant = std::min(cap_left_[k], room);
       if (!en.alive[e] || grant <= 0.0) continue;
-      en.compute_subsidy_rate[e] = rate;
-      en.compute_allowance_yuan[e] = grant;
-      en.compute_policy[e] = index;
-      granted_[k] = grant;
+      en.levers.compute_subsidy_rate[e] = rate;
+      allowances_.grant(en.levers.compute_allowance_yuan, en.levers.compute_policy, static_cast<std::size_t>(e), grant,
+                        index, static_cast<std::int32_t>(k));
       room -= grant;
     }
   }
@@ -51,7 +49,7 @@ class ComputeVoucher final : public Instrument {
     io.scalar("allocated", allocated_);
     io.column("winners", winners_);
     io.column("cap_left", cap_left_);
-    io.column("granted", granted_);
+    allowances_.persist(io);
     io.scalar("budget_left", budget_left_);
   }
 
@@ -78,13 +76,12 @@ class ComputeVoucher final : public Instrument {
       std::sort(winners_.begin(), winners_.end());
     }
     cap_left_.assign(winners_.size(), config().value("per_firm_cap_yuan"));
-    granted_.assign(winners_.size(), 0.0);
   }
 
   bool allocated_ = false;
   std::vector<std::int32_t> winners_;  ///< ascending ids
   std::vector<double> cap_left_;       ///< per winner, yuan
-  std::vector<double> granted_;        ///< per winner, this month's allowance
+  AllowanceBook allowances_;           ///< this month's allowances, tagged by winner
   double budget_left_;
 };
 
@@ -98,7 +95,7 @@ InstrumentType describe() {
       "算力券 programmes of Shenzhen, Guangzhou and other cities (2023-2025): per-firm caps of up to 10 million "
       "yuan, city budgets of 50 million to 500 million yuan. No causal evaluation: behavioural effects come from "
       "the model; parameters are priors, to be used with a sensitivity sweep.",
-      {"progress.compute_subsidy_rate", "progress.compute_allowance"},
+      {Lever::compute_subsidy_rate, Lever::compute_allowance},
       {"chain_leader", "sme", "startup"},
       {
           {"coverage", "share", 0.0, 1.0, 0.5,

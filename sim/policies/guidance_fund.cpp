@@ -88,7 +88,7 @@ InstrumentType describe() {
       "investment funds (long-term, patient capital). Guidance funds invest beside private funds, restricted "
       "to fields and to their region. No evaluation fixes this model's response: the threshold discount, "
       "co-investment ratio and number of sub-funds are priors, to be used with a sensitivity sweep.",
-      {"finance.guidance_fund"},
+      {Lever::guidance_fund},
       {},
       {
           {"capital_yuan", "yuan", 0.0, 1e13, 2.0e9,

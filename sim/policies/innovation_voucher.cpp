@@ -313,7 +313,7 @@ InstrumentType describe() {
       "Chinese provinces and cities run 科技创新券 schemes on the same principle, without a lottery evaluation. "
       "`redemption_rate` and `baseline_purchase_rate` default to the Dutch shares; voucher and project values, "
       "the application rate and the number of vouchers are priors.",
-      {"breakthrough.voucher_contract_research"},
+      {Lever::voucher_contract_research},
       {"sme"},
       {
           {"vouchers", "vouchers", 1.0, 1e7, 2000.0,

@@ -18,8 +18,8 @@ class LiabilityExemption final : public Instrument {
     const double care = config().value("screening_care");
     for (std::size_t i = 0; i < in.size(); ++i) {
       if (!institute_eligible(c, in, i, eligible)) continue;
-      in.sanction_probability[i] *= keep;
-      in.screening_care[i] = std::min(in.screening_care[i], care);
+      in.levers.sanction_probability[i] *= keep;
+      in.levers.screening_care[i] = std::min(in.levers.screening_care[i], care);
       s.policy_units[index] += 1.0;
     }
   }
@@ -34,7 +34,7 @@ InstrumentType describe() {
       "per month. No spending.",
       "Guangdong and national 尽职免责 rules for research-result transfer (2016 onward). No causal evaluation: "
       "parameters are priors, to be used with a sensitivity sweep.",
-      {"transfer.sanction_probability", "transfer.screening_care"},
+      {Lever::sanction_probability, Lever::screening_care},
       {"university", "national_lab", "new_rd_institute"},
       {
           {"sanction_reduction", "share", 0.0, 1.0, 0.8,

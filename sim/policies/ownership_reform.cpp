@@ -19,7 +19,7 @@ class OwnershipReform final : public Instrument {
     const double share = config().value("inventor_share");
     for (std::size_t i = 0; i < in.size(); ++i) {
       if (!institute_eligible(c, in, i, eligible)) continue;
-      in.inventor_share[i] = std::max(in.inventor_share[i], share);
+      in.levers.inventor_share[i] = std::max(in.levers.inventor_share[i], share);
       s.policy_units[index] += 1.0;
     }
   }
@@ -36,7 +36,7 @@ InstrumentType describe() {
       "onward, after Sichuan's 2016 mixed-ownership reform); the national law rewards inventors with at least "
       "50 % of net transfer income, Guangdong's rules with at least 70 %. No causal evaluation: parameters are "
       "priors, to be used with a sensitivity sweep.",
-      {"transfer.inventor_share"},
+      {Lever::inventor_share},
       {"university", "national_lab", "new_rd_institute"},
       {
           {"inventor_share", "share", 0.0, 1.0, 0.7,

@@ -5,6 +5,7 @@
 // `hazard_multiplier` and its progress rate by `speed_multiplier`. Payments come from a finite
 // budget: each month every eligible cell, in cell order, gets an allowance for the projects it
 // would serve, while the budget room lasts; what a cell does not use returns to the budget.
+#include "policies/allowance.hpp"
 #include "policies/eligible.hpp"
 
 #include <algorithm>
@@ -19,14 +20,8 @@ class PocPilotPlatform final : public Instrument {
       : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
   void settle(const Context&, State& s, int index) override {
-    for (std::size_t k = 0; k < granted_cell_.size(); ++k) {
-      const std::size_t cell = granted_cell_[k];
-      // A later instance that set up a platform in the same cell replaced this one's: nothing used here.
-      if (s.platform_policy[cell] != index) continue;
-      budget_left_ -= granted_[k] - s.platform_allowance_yuan[cell];
-    }
-    granted_cell_.clear();
-    granted_.clear();
+    allowances_.settle(s.levers.platform_allowance_yuan, s.levers.platform_policy, index,
+                       [&](std::int32_t, std::size_t, double used) { budget_left_ -= used; });
   }
 
   void act(const Context& c, State& s, const Eligibility& eligible, int index) override {
@@ -55,14 +50,11 @@ class PocPilotPlatform final : public Instrument {
         // A platform whose budget is spent closes (one that pays nothing never runs out).
         if (share > 0.0 && room <= 0.0) continue;
         const double grant = std::min(need[cell], room);
-        s.platform_cost_share[cell] = share;
-        s.platform_hazard_multiplier[cell] = config().value("hazard_multiplier");
-        s.platform_speed_multiplier[cell] = config().value("speed_multiplier");
-        s.platform_capacity[cell] = capacity;
-        s.platform_allowance_yuan[cell] = grant;
-        s.platform_policy[cell] = index;
-        granted_cell_.push_back(cell);
-        granted_.push_back(grant);
+        s.levers.platform_cost_share[cell] = share;
+        s.levers.platform_hazard_multiplier[cell] = config().value("hazard_multiplier");
+        s.levers.platform_speed_multiplier[cell] = config().value("speed_multiplier");
+        s.levers.platform_capacity[cell] = capacity;
+        allowances_.grant(s.levers.platform_allowance_yuan, s.levers.platform_policy, cell, grant, index);
         room -= grant;
       }
     }
@@ -71,14 +63,12 @@ class PocPilotPlatform final : public Instrument {
   double budget_left() const override { return budget_left_; }
 
   void persist(StateIo& io) override {
-    io.column("granted_cell", granted_cell_);
-    io.column("granted", granted_);
+    allowances_.persist(io);
     io.scalar("budget_left", budget_left_);
   }
 
  private:
-  std::vector<std::size_t> granted_cell_;  ///< cells given an allowance this month, ascending
-  std::vector<double> granted_;            ///< their allowances, yuan
+  AllowanceBook allowances_;  ///< this month's allowances, per cell
   double budget_left_;
 };
 
@@ -103,8 +93,8 @@ InstrumentType describe() {
       "industrialisation success rates of about 80 % with pilot testing against 30 % without, a descriptive "
       "claim, not a causal estimate: the effects on cost, hazard and speed are priors, to be used with a "
       "sensitivity sweep.",
-      {"progress.platform_cost_share", "progress.platform_hazard_multiplier", "progress.platform_speed_multiplier",
-       "progress.platform_capacity", "progress.platform_allowance"},
+      {Lever::platform_cost_share, Lever::platform_hazard_multiplier, Lever::platform_speed_multiplier,
+       Lever::platform_capacity, Lever::platform_allowance},
       {},
       {
           {"cost_share", "share", 0.0, 1.0, 0.5,

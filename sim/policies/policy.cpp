@@ -14,8 +14,14 @@ std::vector<InstrumentType>& registry() {
 
 }  // namespace
 
+InstrumentSpec InstrumentType::spec() const {
+  InstrumentSpec out{type, doc, source, {}, kinds, params, choices};
+  for (const Lever l : levers) out.levers.emplace_back(lever_name(l));
+  return out;
+}
+
 bool register_instrument(InstrumentType type) {
-  register_instrument_spec(type);
+  register_instrument_spec(type.spec());
   auto& types = registry();
   types.push_back(std::move(type));
   std::sort(types.begin(), types.end(), [](const auto& a, const auto& b) { return a.type < b.type; });
@@ -59,30 +65,9 @@ Eligibility resolve_eligibility(const Scenario& s, const PolicyConfig& p) {
 void policies(const Context& c, State& s, MonthMetrics& m) {
   for (std::size_t k = 0; k < s.instruments.size(); ++k) s.instruments[k]->settle(c, s, static_cast<int>(k));
   // Every lever back to its baseline.
-  Institutes& in = s.institutes;
-  std::copy(in.base_sanction_probability.begin(), in.base_sanction_probability.end(), in.sanction_probability.begin());
-  std::copy(in.base_inventor_share.begin(), in.base_inventor_share.end(), in.inventor_share.begin());
-  std::copy(in.base_screening_care.begin(), in.base_screening_care.end(), in.screening_care.begin());
-  Enterprises& en = s.enterprises;
-  std::fill(en.compute_subsidy_rate.begin(), en.compute_subsidy_rate.end(), 0.0);
-  std::fill(en.compute_allowance_yuan.begin(), en.compute_allowance_yuan.end(), 0.0);
-  std::fill(en.compute_policy.begin(), en.compute_policy.end(), -1);
-  std::fill(en.rd_subsidy_rate.begin(), en.rd_subsidy_rate.end(), 0.0);
-  std::fill(en.rd_allowance_yuan.begin(), en.rd_allowance_yuan.end(), 0.0);
-  std::fill(en.rd_policy.begin(), en.rd_policy.end(), -1);
-  s.friction = c.friction;
-  s.inflow_multiplier_researcher = s.inflow_multiplier_engineer = 1.0;
-  s.outflow_multiplier.assign(c.regions, 1.0);
-  s.wage_subsidy_rate.assign(c.regions, 0.0);
-  s.wage_subsidy_policy.assign(c.regions, -1);
-  s.wage_subsidy_allowance_yuan.assign(s.instruments.size(), 0.0);
-  const std::size_t cells = c.fields * c.regions;  // pilot platforms, per (field x region) cell
-  s.platform_cost_share.assign(cells, 0.0);
-  s.platform_hazard_multiplier.assign(cells, 1.0);
-  s.platform_speed_multiplier.assign(cells, 1.0);
-  s.platform_capacity.assign(cells, 0.0);
-  s.platform_allowance_yuan.assign(cells, 0.0);
-  s.platform_policy.assign(cells, -1);
+  s.institutes.reset_levers();
+  s.enterprises.levers.reset();
+  s.levers.reset(c.friction, c.fields, c.regions, s.instruments.size());
   s.policy_spending.assign(s.instruments.size(), 0.0);
   s.policy_units.assign(s.instruments.size(), 0.0);
   // Instances act in scenario order; where two grant the same lever to one agent, the later wins.

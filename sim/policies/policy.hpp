@@ -24,10 +24,21 @@ namespace innochain {
 
 class Instrument;
 
-/// An instrument type: its spec (scenario/instruments.hpp) and a factory.
-struct InstrumentType : InstrumentSpec {
+/// An instrument type: what it declares (its spec, with the levers it writes as checked
+/// identifiers) and a factory.
+struct InstrumentType {
+  std::string type;
+  std::string doc;                 ///< what it changes, one paragraph
+  std::string source;              ///< the real-world programme, or "no causal evaluation: parameters are priors"
+  std::vector<Lever> levers;       ///< the levers it writes (model/levers.hpp)
+  std::vector<std::string> kinds;  ///< agent sub-kinds eligibility may name
+  std::vector<InstrumentParam> params;
+  std::vector<InstrumentChoice> choices;
   /// Builds an instance; the scenario gives the world (e.g. world.scale for budgets).
   std::function<std::unique_ptr<Instrument>(const PolicyConfig&, const Scenario&)> make;
+
+  /// The spec the scenario layer's catalog keeps (levers by name).
+  InstrumentSpec spec() const;
 };
 
 /// Eligibility of agents under one instance, resolved against the scenario's names.

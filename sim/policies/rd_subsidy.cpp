@@ -3,6 +3,7 @@
 // finite budget. Every month the eligible firms then alive get an allowance, in id order,
 // while the budget room lasts; what a firm does not use returns to the budget. Programme
 // years run from the instance's start_month, and each firm's cap renews with each year.
+#include "policies/allowance.hpp"
 #include "policies/eligible.hpp"
 
 #include <algorithm>
@@ -17,17 +18,11 @@ class RdSubsidy final : public Instrument {
       : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
   void settle(const Context&, State& s, int index) override {
-    const Enterprises& en = s.enterprises;
-    for (std::size_t k = 0; k < granted_firm_.size(); ++k) {
-      const std::int32_t e = granted_firm_[k];
-      // A later instance that granted the same firm replaced this one's allowance: nothing used here.
-      if (en.rd_policy[e] != index) continue;
-      const double used = granted_[k] - en.rd_allowance_yuan[e];
+    const EnterpriseLevers& l = s.enterprises.levers;
+    allowances_.settle(l.rd_allowance_yuan, l.rd_policy, index, [&](std::int32_t, std::size_t e, double used) {
       used_this_year_[e] += used;
       budget_left_ -= used;
-    }
-    granted_firm_.clear();
-    granted_.clear();
+    });
   }
 
   void act(const Context&, State& s, const Eligibility& eligible, int index) override {
@@ -45,11 +40,8 @@ class RdSubsidy final : public Instrument {
       if (!enterprise_eligible(en, e, eligible)) continue;
       const double grant = std::min(cap - used_this_year_[e], room);
       if (grant <= 0.0) continue;
-      en.rd_subsidy_rate[e] = rate;
-      en.rd_allowance_yuan[e] = grant;
-      en.rd_policy[e] = index;
-      granted_firm_.push_back(static_cast<std::int32_t>(e));
-      granted_.push_back(grant);
+      en.levers.rd_subsidy_rate[e] = rate;
+      allowances_.grant(en.levers.rd_allowance_yuan, en.levers.rd_policy, e, grant, index);
       room -= grant;
     }
   }
@@ -59,16 +51,14 @@ class RdSubsidy final : public Instrument {
   void persist(StateIo& io) override {
     io.scalar("year", year_);
     io.column("used_this_year", used_this_year_);
-    io.column("granted_firm", granted_firm_);
-    io.column("granted", granted_);
+    allowances_.persist(io);
     io.scalar("budget_left", budget_left_);
   }
 
  private:
-  std::int64_t year_ = -1;                  ///< programme year of the last act
-  std::vector<double> used_this_year_;      ///< per firm id, yuan paid in the current programme year
-  std::vector<std::int32_t> granted_firm_;  ///< firms granted an allowance this month, ascending ids
-  std::vector<double> granted_;             ///< their allowances, yuan
+  std::int64_t year_ = -1;              ///< programme year of the last act
+  std::vector<double> used_this_year_;  ///< per firm id, yuan paid in the current programme year
+  AllowanceBook allowances_;            ///< this month's allowances
   double budget_left_;
 };
 
@@ -88,7 +78,7 @@ InstrumentType describe() {
       "high-tech enterprise taxed at 15 %, 25 % at the standard rate). Quasi-experimental studies of Chinese R&D "
       "subsidies find positive input additionality on average, with crowding-out for large firms; no evaluation "
       "fixes this model's response, so parameters are priors, to be used with a sensitivity sweep.",
-      {"progress.rd_subsidy_rate", "progress.rd_allowance"},
+      {Lever::rd_subsidy_rate, Lever::rd_allowance},
       {"chain_leader", "sme", "startup"},
       {
           {"rate", "share", 0.0, 1.0, 0.2,

@@ -21,9 +21,9 @@ class RegionalAlliance final : public Instrument {
       for (std::size_t b = a + 1; b < c.regions; ++b) {
         if (!eligible.region_ok(a) || !eligible.region_ok(b)) continue;
         const auto i = static_cast<Eigen::Index>(a), j = static_cast<Eigen::Index>(b);
-        if (s.friction(i, j) >= target && s.friction(j, i) >= target) continue;
-        s.friction(i, j) = std::max(s.friction(i, j), target);
-        s.friction(j, i) = std::max(s.friction(j, i), target);
+        if (s.levers.friction(i, j) >= target && s.levers.friction(j, i) >= target) continue;
+        s.levers.friction(i, j) = std::max(s.levers.friction(i, j), target);
+        s.levers.friction(j, i) = std::max(s.levers.friction(j, i), target);
         s.policy_units[index] += 1.0;
       }
   }
@@ -43,7 +43,7 @@ InstrumentType describe() {
       "Songshan Lake Science City (the cores of the Greater Bay Area comprehensive national science centre) "
       "and the Guangdong-Hong Kong-Macao Greater Bay Area agreements. No causal evaluation: how far an "
       "alliance lowers matching friction is a prior, to be used with a sensitivity sweep.",
-      {"markets.friction"},
+      {Lever::friction},
       {},
       {
           {"friction", "share", 0.0, 1.0, 0.95,

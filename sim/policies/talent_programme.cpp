@@ -4,6 +4,7 @@
 // for the roles the instance targets (`eligible.kinds`); retention and the wage subsidy
 // apply in the eligible regions. The wage subsidy is paid by the talent market, month by
 // month, from a finite budget that is never exceeded.
+#include "policies/allowance.hpp"
 #include "policies/eligible.hpp"
 
 #include <algorithm>
@@ -18,37 +19,39 @@ class TalentProgramme final : public Instrument {
       : Instrument(p), budget_left_(at_world_scale(s, p.value("budget_yuan"))) {}
 
   void settle(const Context&, State& s, int index) override {
-    if (granted_ <= 0.0) return;
-    budget_left_ -= granted_ - s.wage_subsidy_allowance_yuan[index];  // what last month's subsidies used
-    granted_ = 0.0;
+    // One allowance per instance: no other instance can replace it.
+    allowances_.settle(s.levers.wage_subsidy_allowance_yuan, {}, index,
+                       [&](std::int32_t, std::size_t, double used) { budget_left_ -= used; });
   }
 
   void act(const Context& c, State& s, const Eligibility& eligible, int index) override {
     if (eligible.kind_ok("researcher"))
-      s.inflow_multiplier_researcher *= config().value("researcher_inflow_multiplier");
-    if (eligible.kind_ok("engineer")) s.inflow_multiplier_engineer *= config().value("engineer_inflow_multiplier");
+      s.levers.inflow_multiplier_researcher *= config().value("researcher_inflow_multiplier");
+    if (eligible.kind_ok("engineer"))
+      s.levers.inflow_multiplier_engineer *= config().value("engineer_inflow_multiplier");
     const double keep = 1.0 - config().value("outflow_reduction");
     const double rate = config().value("wage_subsidy_rate");
     const bool subsidy = rate > 0.0 && budget_left_ > 0.0;
     for (std::size_t r = 0; r < c.regions; ++r) {
       if (!eligible.region_ok(r)) continue;
-      s.outflow_multiplier[r] *= keep;
+      s.levers.outflow_multiplier[r] *= keep;
       if (!subsidy) continue;
-      s.wage_subsidy_rate[r] = rate;
-      s.wage_subsidy_policy[r] = index;
+      s.levers.wage_subsidy_rate[r] = rate;
+      s.levers.wage_subsidy_policy[r] = index;
     }
-    if (subsidy) s.wage_subsidy_allowance_yuan[index] = granted_ = budget_left_;
+    if (subsidy)
+      allowances_.grant(s.levers.wage_subsidy_allowance_yuan, {}, static_cast<std::size_t>(index), budget_left_, index);
   }
 
   double budget_left() const override { return budget_left_; }
 
   void persist(StateIo& io) override {
-    io.scalar("granted", granted_);
+    allowances_.persist(io);
     io.scalar("budget_left", budget_left_);
   }
 
  private:
-  double granted_ = 0.0;  ///< this month's allowance, yuan
+  AllowanceBook allowances_;  ///< this month's wage-subsidy allowance
   double budget_left_;
 };
 
@@ -71,8 +74,8 @@ InstrumentType describe() {
       "Shenzhen's Peacock Plan) and city recruitment drives with housing and wage subsidies. No causal "
       "evaluation fixes their effect on migration in this model: multipliers, retention and the wage subsidy "
       "are priors, to be used with a sensitivity sweep.",
-      {"talent.inflow_multiplier_researcher", "talent.inflow_multiplier_engineer", "talent.outflow_multiplier",
-       "talent.wage_subsidy_rate", "talent.wage_subsidy_allowance"},
+      {Lever::inflow_multiplier_researcher, Lever::inflow_multiplier_engineer, Lever::outflow_multiplier,
+       Lever::wage_subsidy_rate, Lever::wage_subsidy_allowance},
       {"researcher", "engineer"},
       {
           {"researcher_inflow_multiplier", "multiplier", 1.0, 10.0, 1.5,

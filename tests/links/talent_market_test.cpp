@@ -155,8 +155,8 @@ TEST_CASE("acceptance probability is friction x proximity", "[talent]") {
   CHECK(acceptance_probability(c, st, 1, 1, 0, 0) == Approx(0.18));
   // The policy phase's friction lever, when set, replaces the scenario's.
   State raised;
-  raised.friction = c.friction;
-  raised.friction(0, 1) = raised.friction(1, 0) = 0.9;
+  raised.levers.friction = c.friction;
+  raised.levers.friction(0, 1) = raised.levers.friction(1, 0) = 0.9;
   CHECK(acceptance_probability(c, raised, 0, 0, 1, 0) == Approx(0.9));
   CHECK(acceptance_probability(c, raised, 1, 1, 0, 0) == Approx(0.54));
 }

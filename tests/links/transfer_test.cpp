@@ -49,9 +49,9 @@ State queued_world(const Context& c, int n, const Office& o, int firms = 10, dou
   st.institutes.transfer_office_capacity[0] = o.capacity;
   st.institutes.transfer_office_skill[0] = o.skill;
   st.institutes.risk_aversion[0] = o.risk_aversion;
-  st.institutes.sanction_probability[0] = o.sanction_probability;
-  st.institutes.inventor_share[0] = o.inventor_share;
-  st.institutes.screening_care[0] = o.screening_care;
+  st.institutes.levers.sanction_probability[0] = o.sanction_probability;
+  st.institutes.levers.inventor_share[0] = o.inventor_share;
+  st.institutes.levers.screening_care[0] = o.screening_care;
   st.institutes.industry_ties[0] = o.industry_ties;
   // Researchers of average entrepreneurial propensity: relative propensity 1.
   st.institutes.researcher_propensity_mean[0] = c.scenario.agents.talent.entrepreneurial_propensity_mean;

@@ -1,3 +1,4 @@
+#include "policies/policy.hpp"
 #include "support/policy_pair.hpp"
 
 #include <catch2/catch.hpp>
@@ -61,4 +62,31 @@ policies:
   CHECK(early_after == 0.0);
   CHECK(late_before == 0.0);
   CHECK(late_in > 0.0);
+}
+
+TEST_CASE("two overlapping voucher instances each charge their own budget only their own payments", "[policies]") {
+  // Both cover every firm at once: where both grant a firm, the later instance (b) replaces
+  // a's allowance for the month, and only b pays. Each budget must fall by exactly what that
+  // instance paid (its policy_spending), never by the other's payments.
+  const Scenario s =
+      load_scenario_text(std::string("extends: ") + INNOCHAIN_SOURCE_DIR + R"(/scenarios/guangdong_small.yaml
+policies:
+  - {type: compute_voucher, name: a, coverage: 1.0, subsidy_rate: 0.5, per_firm_cap_yuan: 2.0e5, budget_yuan: 3.0e8}
+  - {type: compute_voucher, name: b, coverage: 0.5, subsidy_rate: 0.8, per_firm_cap_yuan: 1.0e5, budget_yuan: 2.0e8}
+)",
+                         "<overlapping instances>", ".", {"horizon_months=24"});
+  Simulation sim(s, RunKey{3, 0});
+  double paid_a = 0.0, paid_b = 0.0;
+  for (int month = 0; month < 24; ++month) {
+    sim.step();
+    paid_a += sim.metrics().at(m_policy_spending, 0);
+    paid_b += sim.metrics().at(m_policy_spending, 1);
+  }
+  sim.step();  // its policy phase settles month 23's allowances (what month 24 pays is not yet charged)
+  REQUIRE(paid_a > 0.0);
+  REQUIRE(paid_b > 0.0);
+  const auto& instruments = sim.state().instruments;
+  const double scale = s.world.scale;
+  CHECK(instruments[0]->budget_left() == Approx(3.0e8 * scale - paid_a).epsilon(1e-12));
+  CHECK(instruments[1]->budget_left() == Approx(2.0e8 * scale - paid_b).epsilon(1e-12));
 }

@@ -35,14 +35,14 @@ TEST_CASE("a regional alliance raises friction only between its member regions, 
     const State& st = sim.state();
     const bool open = month == 2 || month == 3;
     INFO("month " << month);
-    REQUIRE(st.friction.rows() == base.rows());
+    REQUIRE(st.levers.friction.rows() == base.rows());
     for (Eigen::Index i = 0; i < base.rows(); ++i)
       for (Eigen::Index j = 0; j < base.cols(); ++j) {
         INFO("entry " << i << ", " << j);
         if (open && i != j && member(i) && member(j))
-          CHECK(st.friction(i, j) == std::max(base(i, j), 0.95));
+          CHECK(st.levers.friction(i, j) == std::max(base(i, j), 0.95));
         else
-          CHECK(st.friction(i, j) == base(i, j));  // untouched, and back to baseline after the window
+          CHECK(st.levers.friction(i, j) == base(i, j));  // untouched, and back to baseline after the window
       }
     CHECK(sim.metrics().at(m_policy_units_served, 0) == (open ? 3.0 : 0.0));  // three pairs raised
     CHECK(sim.metrics().at(m_policy_spending, 0) == 0.0);
@@ -56,7 +56,7 @@ TEST_CASE("an alliance never lowers friction, and needs two members", "[policies
       "  - {type: regional_alliance, name: alone, friction: 1.0, eligible: {regions: [zhuhai]}}\n");
   Simulation sim(s, RunKey{1, 0});
   sim.step();
-  CHECK(sim.state().friction == sim.context().friction);
+  CHECK(sim.state().levers.friction == sim.context().friction);
   CHECK(sim.metrics().at(m_policy_units_served, 0) == 0.0);
   CHECK(sim.metrics().at(m_policy_units_served, 1) == 0.0);
 }

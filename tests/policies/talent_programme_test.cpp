@@ -57,15 +57,15 @@ TEST_CASE("a talent programme's levers follow its roles and regions", "[policies
   Simulation sim(s, RunKey{1, 0});
   sim.step();
   const State& st = sim.state();
-  CHECK(st.inflow_multiplier_engineer == 2.0);
-  CHECK(st.inflow_multiplier_researcher == 3.0);
-  CHECK(st.outflow_multiplier[0] == 1.0);
-  CHECK(st.outflow_multiplier[1] == Approx(0.6 * 0.5));  // retention of two instances multiplies
-  CHECK(st.outflow_multiplier[2] == Approx(0.5));
-  CHECK(st.wage_subsidy_rate[1] == 0.25);
-  CHECK(st.wage_subsidy_policy[1] == 0);
-  CHECK(st.wage_subsidy_rate[2] == 0.0);  // the second instance pays no wage subsidy
-  CHECK(st.wage_subsidy_policy[2] == -1);
+  CHECK(st.levers.inflow_multiplier_engineer == 2.0);
+  CHECK(st.levers.inflow_multiplier_researcher == 3.0);
+  CHECK(st.levers.outflow_multiplier[0] == 1.0);
+  CHECK(st.levers.outflow_multiplier[1] == Approx(0.6 * 0.5));  // retention of two instances multiplies
+  CHECK(st.levers.outflow_multiplier[2] == Approx(0.5));
+  CHECK(st.levers.wage_subsidy_rate[1] == 0.25);
+  CHECK(st.levers.wage_subsidy_policy[1] == 0);
+  CHECK(st.levers.wage_subsidy_rate[2] == 0.0);  // the second instance pays no wage subsidy
+  CHECK(st.levers.wage_subsidy_policy[2] == -1);
   const double wage = s.chain.talent.engineer_wage_yuan_per_month;
   CHECK(sim.metrics().at(m_policy_units_served, 0) > 0.0);
   CHECK(sim.metrics().at(m_policy_spending, 0) == Approx(0.25 * wage * sim.metrics().at(m_policy_units_served, 0)));
@@ -129,5 +129,5 @@ TEST_CASE("a wage subsidy budget runs out, is never exceeded, and the ledger bal
   CHECK(paid == Approx(budget).epsilon(1e-9));  // spent to the last yuan, then payments stop
   CHECK(months_paid < 12);
   CHECK(sim.state().instruments[0]->budget_left() == Approx(0.0).margin(1e-3));
-  CHECK(sim.state().wage_subsidy_rate[0] == 0.0);  // no subsidy once the budget is gone
+  CHECK(sim.state().levers.wage_subsidy_rate[0] == 0.0);  // no subsidy once the budget is gone
 }

@@ -1,0 +1,84 @@
+// One column list per table. Every agent table is a structure of arrays whose columns are
+// listed once, in an X-macro X(type, name, fill, flags, doc); the list declares the
+// columns, resizes them (new rows get `fill`), and is what checkpoints save and load,
+// what /snapshots write and what checkpoint validation checks, through for_each_column.
+// A column added to the list is everywhere at once; one left out is nowhere.
+//
+//   #define MY_COLUMNS(X) X(double, cash_yuan, 0.0, kSnapshot, "cash") ...
+//   struct My { MY_COLUMNS(INNOCHAIN_DECLARE_COLUMN) INNOCHAIN_TABLE(My, MY_COLUMNS) };
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace innochain {
+
+/// What a column's values refer to, for validation: row ids of another table (-1 allowed:
+/// none), or an index into a dimension of the world.
+enum class Ref : std::uint8_t {
+  none = 0,
+  institute,
+  enterprise,
+  financier,
+  talent,
+  project,
+  region,
+  field,
+  employer,  ///< talent.employer: an institute or an enterprise, as talent.employer_kind says
+  holder,    ///< projects.holder: an institute or an enterprise, as projects.holder_kind says
+};
+
+/// Column flags.
+enum ColumnFlag : unsigned {
+  kSnapshot = 1u << 0,  ///< written to /snapshots/KIND/NAME at the snapshot interval
+  kPerField = 1u << 1,  ///< one value per (row, field): index row * fields + field
+};
+/// A flag word that also says what the column refers to (bits 8-15).
+constexpr unsigned ref(Ref r) { return static_cast<unsigned>(r) << 8; }
+constexpr Ref column_ref(unsigned flags) { return static_cast<Ref>((flags >> 8) & 0xFFu); }
+
+/// A column as for_each_column shows it: its name, flags and description.
+struct ColumnInfo {
+  const char* name;
+  unsigned flags;
+  const char* doc;
+};
+
+/// Resizes a column; new rows get `fill`. (resize(n) then fill: GCC 12 warns falsely about
+/// vector<uint8_t>::resize(n, value) at -O3, -Warray-bounds.)
+template <class T, class Fill>
+void resize_column(std::vector<T>& column, std::size_t rows, Fill fill) {
+  const std::size_t old = column.size();
+  column.resize(rows);
+  if (rows > old) std::fill(column.begin() + static_cast<std::ptrdiff_t>(old), column.end(), static_cast<T>(fill));
+}
+
+}  // namespace innochain
+
+#define INNOCHAIN_DECLARE_COLUMN(type, name, fill, flags, doc) std::vector<type> name;
+#define INNOCHAIN_RESIZE_COLUMN(type, name, fill, flags, doc) \
+  ::innochain::resize_column(name, ((flags) & ::innochain::kPerField) ? rows* fields : rows, fill);
+#define INNOCHAIN_VISIT_COLUMN(type, name, fill, flags, doc) f(self.name, ::innochain::ColumnInfo{#name, (flags), doc});
+#define INNOCHAIN_COUNT_COLUMN(type, name, fill, flags, doc) +1
+
+/// The members every table gets from its column list: the column count,
+/// resize_columns(rows[, fields]) (a table's resize() calls it, and resizes the tables it
+/// nests, such as its levers), and for_each_column(f), which calls f(column, ColumnInfo) for
+/// each column in list order (const or not).
+#define INNOCHAIN_TABLE(Table, COLUMNS)                                                              \
+  static constexpr std::size_t kColumns = 0 COLUMNS(INNOCHAIN_COUNT_COLUMN);                         \
+  void resize_columns(std::size_t rows, std::size_t fields = 1) { COLUMNS(INNOCHAIN_RESIZE_COLUMN) } \
+  template <class F>                                                                                 \
+  void for_each_column(F&& f) {                                                                      \
+    visit_columns(*this, f);                                                                         \
+  }                                                                                                  \
+  template <class F>                                                                                 \
+  void for_each_column(F&& f) const {                                                                \
+    visit_columns(*this, f);                                                                         \
+  }                                                                                                  \
+  template <class Self, class F>                                                                     \
+  static void visit_columns(Self& self, F& f) {                                                      \
+    COLUMNS(INNOCHAIN_VISIT_COLUMN)                                                                  \
+  }
