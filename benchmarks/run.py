@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Whole-run benchmarks of innochain (SPEC section 11, docs/performance.md).
+"""Whole-run benchmarks of innochain (docs/performance.md).
 
 Runs an already built binary (default build/innochain; build it first with
 scripts/build.sh or `cmake --build build --target innochain`) on the small and the

@@ -1,4 +1,4 @@
-// libFuzzer harness for the scenario decoder (SPEC section 12): any byte string is
+// libFuzzer harness for the scenario decoder (docs/reliability.md): any byte string is
 // decoded as a scenario file; the decoder must either return a Scenario or throw
 // ScenarioError (exit code 2 in the CLI), never crash, hang or throw anything else.
 // Input after a line "#--set" is read as one `--set KEY=VALUE` override per line.

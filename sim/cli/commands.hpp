@@ -10,7 +10,7 @@
 
 namespace innochain::cli {
 
-/// Exit codes (SPEC section 7).
+/// Exit codes (README.md, docs/reliability.md).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;

@@ -1,5 +1,5 @@
 // `innochain compare BASELINE POLICY`: paired policy effects with confidence intervals
-// (SPEC section 9). BASELINE and POLICY are run files or directories of run files (a sweep
+// (docs/analysis.md). BASELINE and POLICY are run files or directories of run files (a sweep
 // directory: its runs/ subdirectory). Mismatched or unfinished inputs exit 2.
 #include "cli/commands.hpp"
 #include "compare/datasets.hpp"

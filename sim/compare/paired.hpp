@@ -1,4 +1,4 @@
-// Paired statistics for policy-versus-baseline comparisons (SPEC section 9). Replication k
+// Paired statistics for policy-versus-baseline comparisons (docs/analysis.md). Replication k
 // of a policy run and replication k of its baseline share every random draw (common random
 // numbers), so their difference is the policy's effect on that draw of the world; the mean
 // of the differences over replications estimates the average effect, and its Student t

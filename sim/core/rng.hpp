@@ -2,7 +2,7 @@
 //
 // Every draw is a pure function of (run key, stream, entity id, month, draw
 // index), so results do not depend on which thread handles which entity or in
-// what order (SPEC section 6). The key is derived from the run seed and the
+// what order (the determinism contract, docs/architecture.md). The key is derived from the run seed and the
 // replication; the counter carries (stream, entity, month, draw). This is the
 // pattern of HOOMD-blue's RandomNumbers.h. Distributions are our own code, not
 // std:: distributions, whose output differs between standard libraries.

@@ -83,52 +83,71 @@ void size_shocks(const Context& c, State& s) {
   });
 }
 
-void market(const Context& c, State& s, MonthMetrics& m) {
+namespace {
+
+/// The month's working data of the market phase, passed from step to step.
+struct MarketMonth {
+  std::vector<double> weight;        ///< per firm: market weight (0 for exited firms)
+  std::vector<double> weight_sum;    ///< per field
+  Eigen::VectorXd output;            ///< sector output, per field
+  std::vector<std::int32_t> exited;  ///< firms exiting this month, ascending
+  Stakes stakes;                     ///< active equity stakes by firm
+  bool moved = false;                ///< some firm exited or was acquired
+};
+
+/// Step 1. Products: obsolescence (per firm, in parallel), then this month's launches.
+void products(const Context& c, State& s) {
   const auto& p = c.scenario.chain.market;
-  const auto& fp = c.scenario.chain.finance;
   Enterprises& en = s.enterprises;
-  Projects& pr = s.projects;
-  const std::size_t F = c.fields;
-  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
-
-  size_shocks(c, s);
-
-  // Products: obsolescence (per firm, in parallel), then this month's launches.
+  const Projects& pr = s.projects;
   const double keep = std::pow(1.0 - p.product_obsolescence_per_year, 1.0 / 12.0);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) en.product_quality[e] *= keep;
   });
   for (const std::int32_t id : s.launched_this_month) en.product_quality[pr.holder[id]] += pr.quality[id];
   s.launched_this_month.clear();
+}
 
-  // Final demand: outside demand growing at each sector's rate plus new products' demand.
-  // The firms' market weights in parallel; their sums per field serially in firm order.
+/// Step 2. Final demand: outside demand growing at each sector's rate plus new products'
+/// demand, propagated to sector output through the Leontief inverse. The firms' market
+/// weights in parallel; their sums per field serially in firm order.
+void demand_and_output(const Context& c, const State& s, MonthMetrics& m, MarketMonth& w) {
+  const auto& p = c.scenario.chain.market;
+  const Enterprises& en = s.enterprises;
+  const std::size_t F = c.fields;
   Eigen::VectorXd demand(static_cast<Eigen::Index>(F));
-  std::vector<double> product_demand(F, 0.0), weight_sum(F, 0.0);
-  std::vector<double> weight(en.size(), 0.0);
+  std::vector<double> product_demand(F, 0.0);
+  w.weight_sum.assign(F, 0.0);
+  w.weight.assign(en.size(), 0.0);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e)
       if (en.alive[e])
-        weight[e] = market_weight(p, en.base_size[e], en.product_quality[e],
-                                  c.scenario.world.fields[en.field[e]].product_demand_yuan_per_month);
+        w.weight[e] = market_weight(p, en.base_size[e], en.product_quality[e],
+                                    c.scenario.world.fields[en.field[e]].product_demand_yuan_per_month);
   });
   for (std::size_t e = 0; e < en.size(); ++e) {
     if (!en.alive[e]) continue;
     const std::size_t f = en.field[e];
     product_demand[f] += c.scenario.world.fields[f].product_demand_yuan_per_month * en.product_quality[e];
-    weight_sum[f] += weight[e];
+    w.weight_sum[f] += w.weight[e];
   }
   for (std::size_t f = 0; f < F; ++f) {
     const double growth = std::pow(1.0 + c.scenario.world.fields[f].market_growth_per_year, s.month / 12.0);
     demand[static_cast<Eigen::Index>(f)] = s.base_final_demand[f] * growth + product_demand[f];
     m.at(m_product_demand, f) = product_demand[f];
   }
-  const Eigen::VectorXd output = sector_output(c, demand);
-  for (std::size_t f = 0; f < F; ++f) m.at(m_output, f) = output[static_cast<Eigen::Index>(f)];
+  w.output = sector_output(c, demand);
+  for (std::size_t f = 0; f < F; ++f) m.at(m_output, f) = w.output[static_cast<Eigen::Index>(f)];
+}
 
-  // Revenue, operating costs, interest and repayment; losses and exits. Each firm's own
-  // columns in parallel; what it pays to others (lenders, the ledger, the metrics) is
-  // recorded per firm and summed serially in firm order below.
+/// Step 3. Revenue (the firm's share of its sector's output), operating costs, interest and
+/// repayment; losses and the exit test. Each firm's own columns in parallel; what it pays to
+/// others (lenders, the ledger, the metrics) is recorded per firm and summed serially in firm
+/// order.
+void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) {
+  const auto& fp = c.scenario.chain.finance;
+  Enterprises& en = s.enterprises;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   const auto& ep = c.scenario.agents.enterprises;
   const double margin = ep.operating_margin;
   const double monthly_rate = fp.bank_interest_per_year / 12.0;
@@ -146,7 +165,7 @@ void market(const Context& c, State& s, MonthMetrics& m) {
       fl = {0.0, 0.0, 0.0, 0.0, false, false, false};
       const std::size_t f = en.field[e];
       const double revenue =
-          weight_sum[f] > 0.0 ? output[static_cast<Eigen::Index>(f)] * weight[e] / weight_sum[f] : 0.0;
+          w.weight_sum[f] > 0.0 ? w.output[static_cast<Eigen::Index>(f)] * w.weight[e] / w.weight_sum[f] : 0.0;
       const double overhead = ep.overhead_yuan_per_staff_month * en.rd_staff[e];
       en.revenue_yuan_per_month[e] = revenue;
       en.cash_yuan[e] += margin * revenue - overhead;
@@ -185,7 +204,6 @@ void market(const Context& c, State& s, MonthMetrics& m) {
       }
     }
   });
-  std::vector<std::int32_t> exited;
   for (std::size_t e = 0; e < en.size(); ++e) {
     if (!en.alive[e]) continue;
     const Flows& fl = flows[e];
@@ -199,16 +217,18 @@ void market(const Context& c, State& s, MonthMetrics& m) {
       if (fl.repaid) s.financiers.capital_yuan[en.lender[e]] += fl.repay;
     }
     if (fl.payout > 0.0) s.ledger.month[lf_owners_payout] += fl.payout;
-    if (fl.exits) exited.push_back(static_cast<std::int32_t>(e));
+    if (fl.exits) w.exited.push_back(static_cast<std::int32_t>(e));
   }
+}
 
-  // Stakes by enterprise, for exits and write-offs.
-  const Stakes stakes = active_stakes(s);
-
-  for (const std::int32_t e : exited) {
+/// Step 4. Exits: the firm's cash goes to its owners (a deficit is covered by them), its
+/// investors' stakes are written off and its bank debt becomes a bad loan.
+void exits(State& s, MonthMetrics& m, const MarketMonth& w) {
+  Enterprises& en = s.enterprises;
+  for (const std::int32_t e : w.exited) {
     en.alive[e] = 0;
     s.ledger.month[lf_owners_payout] += en.cash_yuan[e];  // a deficit is covered by the owners
-    for (const std::int32_t k : stakes.of(static_cast<std::size_t>(e))) {
+    for (const std::int32_t k : w.stakes.of(static_cast<std::size_t>(e))) {
       s.investments.status[k] = InvestmentStatus::written_off;
       m.at(m_write_offs) += s.investments.amount_yuan[k];
     }
@@ -216,14 +236,21 @@ void market(const Context& c, State& s, MonthMetrics& m) {
     en.debt_yuan[e] = 0.0;
     m.at(m_firm_exits, en.field[e]) += 1.0;
   }
+}
 
-  // Chain leaders of each field, for acquisitions.
+/// Step 5. Acquisitions of start-ups with a product by a chain leader of their field, and
+/// listings of funded start-ups whose revenue passed the listing threshold.
+void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) {
+  const auto& p = c.scenario.chain.market;
+  const auto& fp = c.scenario.chain.finance;
+  Enterprises& en = s.enterprises;
+  const std::size_t F = c.fields;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   std::vector<std::vector<std::int32_t>> leaders(F);
   for (std::size_t e = 0; e < en.size(); ++e)
     if (en.alive[e] && en.kind[e] == EnterpriseKind::chain_leader)
       leaders[en.field[e]].push_back(static_cast<std::int32_t>(e));
 
-  bool moved = !exited.empty();
   for (std::size_t e = 0; e < en.size(); ++e) {
     if (!en.alive[e] || en.kind[e] != EnterpriseKind::startup) continue;
     Rng rng(c.key, Stream::market, static_cast<std::uint32_t>(e), month);
@@ -234,12 +261,12 @@ void market(const Context& c, State& s, MonthMetrics& m) {
             : -1;
     // The price is the larger of a revenue multiple and what the investors' exit multiples
     // ask; the buyer must be able to pay it and the start-up's debt.
-    const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, stakes.of(e)) : std::vector<double>{};
+    const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, w.stakes.of(e)) : std::vector<double>{};
     double asked = 0.0;
     for (double a : asks) asked += a;
     const double price = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e], asked);
     if (buyer >= 0 && en.cash_yuan[buyer] >= price + en.debt_yuan[e]) {
-      const double investors = pay_investors(s, stakes.of(e), asks);
+      const double investors = pay_investors(s, w.stakes.of(e), asks);
       en.cash_yuan[buyer] -= price;
       s.ledger.month[lf_owners_payout] += price - investors;  // the founders' share
       // The buyer takes over the business and products and repays the start-up's bank; the
@@ -254,35 +281,53 @@ void market(const Context& c, State& s, MonthMetrics& m) {
       en.debt_yuan[e] = 0.0;
       en.alive[e] = 0;
       en.acquired_by[e] = buyer;
-      moved = true;
+      w.moved = true;
       m.at(m_acquisitions, f) += 1.0;
       if (investors > 0.0) {
         m.at(m_exits_acquisition, f) += 1.0;
         m.at(m_exit_proceeds) += investors;
       }
     } else if (en.equity_raised_yuan[e] > 0.0 && en.revenue_yuan_per_month[e] > fp.ipo_revenue_yuan_per_month) {
-      const double investors = pay_investors(s, stakes.of(e), exit_proceeds(c, s, rng, stakes.of(e)));
+      const double investors = pay_investors(s, w.stakes.of(e), exit_proceeds(c, s, rng, w.stakes.of(e)));
       s.ledger.month[lf_listing_proceeds] += investors;
       en.kind[e] = EnterpriseKind::sme;  // listed: no longer a start-up
       m.at(m_exits_listing, f) += 1.0;
       m.at(m_exit_proceeds) += investors;
     }
   }
+}
 
-  // Projects and staff follow their firm: to the acquirer, or they end with an exited firm.
-  if (moved) {
-    resolve_employers(s);
-    for (const std::int32_t id : pr.active) {
-      if (pr.holder_kind[id] != HolderKind::enterprise || en.alive[pr.holder[id]]) continue;
-      std::int32_t h = pr.holder[id];
-      while (!en.alive[h] && en.acquired_by[h] >= 0) h = en.acquired_by[h];
-      if (en.alive[h]) {
-        pr.holder[id] = h;
-      } else {
-        pr.status[id] = ProjectStatus::failed;  // dropped from the active list by the next progress phase
-      }
+/// Step 6. Projects and staff follow their firm: to the acquirer, or they end with an exited
+/// firm.
+void hand_over(State& s) {
+  Enterprises& en = s.enterprises;
+  Projects& pr = s.projects;
+  resolve_employers(s);
+  for (const std::int32_t id : pr.active) {
+    if (pr.holder_kind[id] != HolderKind::enterprise || en.alive[pr.holder[id]]) continue;
+    std::int32_t h = pr.holder[id];
+    while (!en.alive[h] && en.acquired_by[h] >= 0) h = en.acquired_by[h];
+    if (en.alive[h]) {
+      pr.holder[id] = h;
+    } else {
+      pr.status[id] = ProjectStatus::failed;  // dropped from the active list by the next progress phase
     }
   }
+}
+
+}  // namespace
+
+void market(const Context& c, State& s, MonthMetrics& m) {
+  size_shocks(c, s);
+  products(c, s);
+  MarketMonth w;
+  demand_and_output(c, s, m, w);
+  firm_accounts(c, s, m, w);
+  w.stakes = active_stakes(s);
+  exits(s, m, w);
+  w.moved = !w.exited.empty();
+  acquisitions_and_listings(c, s, m, w);
+  if (w.moved) hand_over(s);
 }
 
 }  // namespace innochain

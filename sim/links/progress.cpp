@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <vector>
 
 namespace innochain {
 
@@ -31,9 +33,6 @@ double monthly_cost(const Context& c, Stage stage, std::size_t field) {
          c.scenario.world.fields[field].cost_multiplier;
 }
 
-/// What happened to a project this month, for the serial metric pass.
-enum class Outcome : std::uint8_t { none, failed, finished };
-
 }  // namespace
 
 double institute_project_budget(const Context& c, const Institutes& in, std::size_t i) {
@@ -47,140 +46,185 @@ double enterprise_project_budget(const Context&, const Enterprises& en, std::siz
   return en.kind[e] == EnterpriseKind::startup ? cash : std::min(cash, en.revenue_yuan_per_month[e] * en.rd_share[e]);
 }
 
-void progress(const Context& c, State& s, MonthMetrics& m) {
-  Projects& pr = s.projects;
-  Institutes& in = s.institutes;
-  Enterprises& en = s.enterprises;
-  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
-  const double public_share = c.scenario.agents.institutes.project_budget_share;
+namespace {
 
-  // Projects killed since last month (their holder exited) leave the active list.
-  std::erase_if(pr.active, [&](std::int32_t id) { return pr.status[id] == ProjectStatus::failed; });
+/// The month's working data of the progress phase, passed from step to step. Per active
+/// project (index j into the active list) and per holder.
+struct ProgressMonth {
+  std::size_t n = 0;  ///< active projects
+  bool platforms = false;
+  // platforms: the share sigma a platform pays of each project (0 if not served) and the cell.
+  std::vector<double> platform_share;
+  std::vector<std::int32_t> platform_cell;
+  // demand: who holds each project (institute h as ~h, negative; firm h as h), the holder's own
+  // share of its cost and of its compute; each holder's totals.
+  std::unique_ptr<std::int32_t[]> holder_of;
+  std::unique_ptr<double[]> own_cost, own_compute;
+  std::vector<double> inst_demand;
+  std::unique_ptr<double[]> firm_demand, firm_compute;
+  // coverage: per holder, the share of the cost paid (funding phi; compute chi for firms), and
+  // what the policy subsidies and platforms pay per firm.
+  std::vector<double> inst_coverage;
+  std::unique_ptr<double[]> firm_funding, firm_compute_cov, compute_paid, rd_paid, platform_paid;
+  // advance: what each project paid, its quality (-inf if it failed), the platforms' payments.
+  std::unique_ptr<double[]> paid, quality_of;
+  std::vector<double> platform_pays;
+};
 
-  const std::size_t n = pr.active.size();
-  // Proof-of-concept centres and pilot platforms (levers platform_*, per field x region cell;
-  // serial, in id order): a firm's project in PROOF_OF_CONCEPT or PILOT whose (field, holder
-  // region) cell has a platform is served while the cell's capacity and this month's allowance
-  // last. The platform pays the share sigma of a served project's cost; the holder funds the rest.
-  const bool platforms = !s.levers.platform_policy.empty();
-  std::vector<double> platform_share(platforms ? n : 0, 0.0);      ///< sigma per active project (0 if not served)
-  std::vector<std::int32_t> platform_cell(platforms ? n : 0, -1);  ///< the serving cell, -1 if not served
-  if (platforms) {
-    std::vector<double> served(s.levers.platform_policy.size(), 0.0);
-    for (std::size_t j = 0; j < n; ++j) {
-      const std::int32_t id = pr.active[j];
-      if (pr.holder_kind[id] != HolderKind::enterprise ||
-          (pr.stage[id] != Stage::proof_of_concept && pr.stage[id] != Stage::pilot))
-        continue;
-      const std::size_t cell = pr.field[id] * c.regions + en.region[pr.holder[id]];
-      if (s.levers.platform_policy[cell] < 0 || served[cell] + 1.0 > s.levers.platform_capacity[cell]) continue;
-      const double pays = s.levers.platform_cost_share[cell] * monthly_cost(c, pr.stage[id], pr.field[id]);
-      if (pays > s.levers.platform_allowance_yuan[cell]) continue;  // the budget left cannot pay its share
-      s.levers.platform_allowance_yuan[cell] -= pays;               // what is left tells the instrument what was used
-      served[cell] += 1.0;
-      platform_share[j] = s.levers.platform_cost_share[cell];
-      platform_cell[j] = static_cast<std::int32_t>(cell);
-    }
+/// Per block of the active list: the month's metric sums and counts, and the projects that
+/// stay active, go to transfer or launched, in id order.
+struct AdvanceBlock {
+  std::vector<double> rd_institutes, rd_enterprises;  ///< per region
+  std::vector<double> compute;                        ///< per field
+  double enterprise_rd = 0.0, coverage = 0.0;
+  /// Per field: failures by stage, then basic done, breakthroughs, proofs of concept
+  /// done, launches, then active projects by (new) stage.
+  std::vector<std::int64_t> counts;
+  std::vector<std::int32_t> kept, to_transfer, launched;
+};
+enum : std::size_t {
+  c_failures = 0,
+  c_basic = kStages,
+  c_breakthroughs,
+  c_poc,
+  c_launched,
+  c_active,
+  c_size = c_active + kStages
+};
+
+/// Step 1. Proof-of-concept centres and pilot platforms (levers platform_*, per field x region
+/// cell; serial, in id order): a firm's project in PROOF_OF_CONCEPT or PILOT whose (field,
+/// holder region) cell has a platform is served while the cell's capacity and this month's
+/// allowance last. The platform pays the share sigma of a served project's cost; the holder
+/// funds the rest.
+void serve_platforms(const Context& c, State& s, ProgressMonth& w) {
+  const Projects& pr = s.projects;
+  const Enterprises& en = s.enterprises;
+  WorldLevers& l = s.levers;
+  w.platforms = !l.platform_policy.empty();
+  w.platform_share.assign(w.platforms ? w.n : 0, 0.0);
+  w.platform_cell.assign(w.platforms ? w.n : 0, -1);
+  if (!w.platforms) return;
+  std::vector<double> served(l.platform_policy.size(), 0.0);
+  for (std::size_t j = 0; j < w.n; ++j) {
+    const std::int32_t id = pr.active[j];
+    if (pr.holder_kind[id] != HolderKind::enterprise ||
+        (pr.stage[id] != Stage::proof_of_concept && pr.stage[id] != Stage::pilot))
+      continue;
+    const std::size_t cell = pr.field[id] * c.regions + en.region[pr.holder[id]];
+    if (l.platform_policy[cell] < 0 || served[cell] + 1.0 > l.platform_capacity[cell]) continue;
+    const double pays = l.platform_cost_share[cell] * monthly_cost(c, pr.stage[id], pr.field[id]);
+    if (pays > l.platform_allowance_yuan[cell]) continue;  // the budget left cannot pay its share
+    l.platform_allowance_yuan[cell] -= pays;               // what is left tells the instrument what was used
+    served[cell] += 1.0;
+    w.platform_share[j] = l.platform_cost_share[cell];
+    w.platform_cell[j] = static_cast<std::int32_t>(cell);
   }
+}
 
-  // Holders' demand, total and compute; a firm's demand leaves out what platforms pay. Per
-  // project in parallel, then summed per holder serially in id order (the same sums for any
-  // number of threads).
-  const auto holder_of = scratch_array<std::int32_t>(n);  ///< institute h as ~h (negative), firm h as h
-  const auto own_cost = scratch_array<double>(n), own_compute = scratch_array<double>(n);
-  for_blocks(n, [&](std::size_t begin, std::size_t end) {
+/// Step 2. Holders' demand, total and compute; a firm's demand leaves out what platforms pay.
+/// Per project in parallel, then summed per holder serially in id order (the same sums for any
+/// number of threads).
+void holders_demand(const Context& c, const State& s, ProgressMonth& w) {
+  const Projects& pr = s.projects;
+  w.holder_of = scratch_array<std::int32_t>(w.n);
+  w.own_cost = scratch_array<double>(w.n);
+  w.own_compute = scratch_array<double>(w.n);
+  for_blocks(w.n, [&](std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) {
       const std::int32_t id = pr.active[j];
       const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
       if (pr.holder_kind[id] == HolderKind::institute) {
-        holder_of[j] = ~pr.holder[id];
-        own_cost[j] = cost;
-        own_compute[j] = 0.0;
+        w.holder_of[j] = ~pr.holder[id];
+        w.own_cost[j] = cost;
+        w.own_compute[j] = 0.0;
       } else {
-        const double own = platforms ? cost * (1.0 - platform_share[j]) : cost;
-        holder_of[j] = pr.holder[id];
-        own_cost[j] = own;
-        own_compute[j] = own * c.scenario.world.fields[pr.field[id]].compute_intensity;
+        const double own = w.platforms ? cost * (1.0 - w.platform_share[j]) : cost;
+        w.holder_of[j] = pr.holder[id];
+        w.own_cost[j] = own;
+        w.own_compute[j] = own * c.scenario.world.fields[pr.field[id]].compute_intensity;
       }
     }
   });
-  std::vector<double> inst_demand(in.size(), 0.0);
-  const auto firm_demand = filled_array(en.size(), 0.0), firm_compute = filled_array(en.size(), 0.0);
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::int32_t code = holder_of[j];
+  w.inst_demand.assign(s.institutes.size(), 0.0);
+  w.firm_demand = filled_array(s.enterprises.size(), 0.0);
+  w.firm_compute = filled_array(s.enterprises.size(), 0.0);
+  for (std::size_t j = 0; j < w.n; ++j) {
+    const std::int32_t code = w.holder_of[j];
     if (code < 0) {
-      inst_demand[static_cast<std::size_t>(~code)] += own_cost[j];
+      w.inst_demand[static_cast<std::size_t>(~code)] += w.own_cost[j];
     } else {
-      firm_demand[static_cast<std::size_t>(code)] += own_cost[j];
-      firm_compute[static_cast<std::size_t>(code)] += own_compute[j];
+      w.firm_demand[static_cast<std::size_t>(code)] += w.own_cost[j];
+      w.firm_compute[static_cast<std::size_t>(code)] += w.own_compute[j];
     }
   }
-  // Coverage of the non-compute cost (funding) and of the compute cost, per holder.
-  std::vector<double> inst_coverage(in.size(), 1.0);
-  // Written for every firm by the loop below.
-  const auto firm_funding = scratch_array<double>(en.size()), firm_compute_cov = scratch_array<double>(en.size());
-  const auto compute_paid = scratch_array<double>(en.size()), rd_paid = scratch_array<double>(en.size());
-  const auto platform_paid = filled_array(en.size(), 0.0);
+}
+
+/// Step 3. Coverage of the non-compute cost (funding) and of the compute cost, per holder:
+/// institutes from their project budgets; firms after the policy subsidies (levers
+/// compute_* and rd_*, each within this month's allowance) from their own budgets. Writes the
+/// firms' funding gap (for finance) and resets their month's R&D spending.
+void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
+  const Institutes& in = s.institutes;
+  Enterprises& en = s.enterprises;
+  w.inst_coverage.assign(in.size(), 1.0);
   for (std::size_t i = 0; i < in.size(); ++i)
-    if (inst_demand[i] > 0.0) inst_coverage[i] = std::min(1.0, institute_project_budget(c, in, i) / inst_demand[i]);
+    if (w.inst_demand[i] > 0.0)
+      w.inst_coverage[i] = std::min(1.0, institute_project_budget(c, in, i) / w.inst_demand[i]);
+  // Written for every firm by the loop below.
+  w.firm_funding = scratch_array<double>(en.size());
+  w.firm_compute_cov = scratch_array<double>(en.size());
+  w.compute_paid = scratch_array<double>(en.size());
+  w.rd_paid = scratch_array<double>(en.size());
+  w.platform_paid = filled_array(en.size(), 0.0);
   // Per firm, independent of the others: in parallel.
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       en.funding_gap_yuan[e] = 0.0;
       en.pipeline_quality[e] = 0.0;
       en.rd_spent_yuan[e] = 0.0;
-      firm_funding[e] = firm_compute_cov[e] = 1.0;
-      compute_paid[e] = rd_paid[e] = 0.0;
-      const double demand = firm_demand[e], compute = firm_compute[e];
+      w.firm_funding[e] = w.firm_compute_cov[e] = 1.0;
+      w.compute_paid[e] = w.rd_paid[e] = 0.0;
+      const double demand = w.firm_demand[e], compute = w.firm_compute[e];
       if (demand <= 0.0) continue;
       // Policy levers: a compute subsidy pays part of the compute bill, an R&D subsidy part of
       // the rest of the cost, each within this month's allowance; the firm funds the remainder.
-      compute_paid[e] = std::min(en.levers.compute_subsidy_rate[e] * compute, en.levers.compute_allowance_yuan[e]);
-      rd_paid[e] = std::min(en.levers.rd_subsidy_rate[e] * (demand - compute_paid[e]), en.levers.rd_allowance_yuan[e]);
-      en.levers.compute_allowance_yuan[e] -= compute_paid[e];  // what is left tells the instrument what was used
-      en.levers.rd_allowance_yuan[e] -= rd_paid[e];
-      const double own_need = demand - compute_paid[e] - rd_paid[e];
+      EnterpriseLevers& l = en.levers;
+      w.compute_paid[e] = std::min(l.compute_subsidy_rate[e] * compute, l.compute_allowance_yuan[e]);
+      w.rd_paid[e] = std::min(l.rd_subsidy_rate[e] * (demand - w.compute_paid[e]), l.rd_allowance_yuan[e]);
+      l.compute_allowance_yuan[e] -= w.compute_paid[e];  // what is left tells the instrument what was used
+      l.rd_allowance_yuan[e] -= w.rd_paid[e];
+      const double own_need = demand - w.compute_paid[e] - w.rd_paid[e];
       const double budget = enterprise_project_budget(c, en, e);
       const double phi = own_need > 0.0 ? std::min(1.0, budget / own_need) : 1.0;
       en.funding_gap_yuan[e] = std::max(0.0, own_need - budget);
       // Share of the cost beyond the compute subsidy that is paid (by the R&D subsidy and the firm).
-      const double rest = demand - compute_paid[e];
-      const double psi = rest > 0.0 ? (rd_paid[e] + phi * own_need) / rest : 1.0;
-      firm_funding[e] = psi;
-      firm_compute_cov[e] = compute > 0.0 ? (compute_paid[e] + psi * (compute - compute_paid[e])) / compute : psi;
+      const double rest = demand - w.compute_paid[e];
+      const double psi = rest > 0.0 ? (w.rd_paid[e] + phi * own_need) / rest : 1.0;
+      w.firm_funding[e] = psi;
+      w.firm_compute_cov[e] = compute > 0.0 ? (w.compute_paid[e] + psi * (compute - w.compute_paid[e])) / compute : psi;
     }
   });
-  // One parallel pass over fixed blocks of the active list: draws, progress and stage moves
-  // (each project writes only its own columns), and per block the month's metric sums and
-  // counts, the projects that stay active, and those sent to transfer or launched, in id
-  // order. Block partials are combined in block order, so the result is the same for any
-  // thread count; the sums of money are fixed-block sums (the counts are integers, exact).
-  constexpr std::size_t kStages = 5;
+}
+
+/// Step 4. One parallel pass over fixed blocks of the active list: draws, progress and stage
+/// moves (each project writes only its own columns), and per block the month's metric sums
+/// and counts, the projects that stay active, and those sent to transfer or launched, in id
+/// order. Block partials are combined in block order by the next step, so the result is the
+/// same for any thread count.
+std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressMonth& w) {
+  Projects& pr = s.projects;
+  const Institutes& in = s.institutes;
+  const Enterprises& en = s.enterprises;
+  const WorldLevers& l = s.levers;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   const std::size_t F = c.fields, R = c.regions;
-  struct Block {
-    std::vector<double> rd_institutes, rd_enterprises;  ///< per region
-    std::vector<double> compute;                        ///< per field
-    double enterprise_rd = 0.0, coverage = 0.0;
-    /// Per field: failures by stage, then basic done, breakthroughs, proofs of concept
-    /// done, launches, then active projects by (new) stage.
-    std::vector<std::int64_t> counts;
-    std::vector<std::int32_t> kept, to_transfer, launched;
-  };
-  enum : std::size_t {
-    c_failures = 0,
-    c_basic = kStages,
-    c_breakthroughs,
-    c_poc,
-    c_launched,
-    c_active,
-    c_size = c_active + kStages
-  };
-  std::vector<Block> blocks(block_count(n));
-  const auto paid = scratch_array<double>(n);
-  const auto quality_of = scratch_array<double>(n);  ///< the project's quality, -inf if it failed
-  std::vector<double> platform_pays(platforms ? n : 0, 0.0);
-  for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    Block& blk = blocks[begin / kBlock];
+  std::vector<AdvanceBlock> blocks(block_count(w.n));
+  w.paid = scratch_array<double>(w.n);
+  w.quality_of = scratch_array<double>(w.n);
+  w.platform_pays.assign(w.platforms ? w.n : 0, 0.0);
+  for_blocks(w.n, [&](std::size_t begin, std::size_t end) {
+    AdvanceBlock& blk = blocks[begin / kBlock];
     blk.rd_institutes.assign(R, 0.0);
     blk.rd_enterprises.assign(R, 0.0);
     blk.compute.assign(F, 0.0);
@@ -193,20 +237,20 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       const std::int32_t h = pr.holder[id];
       const std::size_t f = pr.field[id];
       const Stage st = pr.stage[id];
-      double phi = kind == HolderKind::institute ? inst_coverage[h] : firm_funding[h];
-      double chi = kind == HolderKind::institute ? inst_coverage[h] : firm_compute_cov[h];
-      const std::int32_t cell = platforms ? platform_cell[j] : -1;
+      double phi = kind == HolderKind::institute ? w.inst_coverage[h] : w.firm_funding[h];
+      double chi = kind == HolderKind::institute ? w.inst_coverage[h] : w.firm_compute_cov[h];
+      const std::int32_t cell = w.platforms ? w.platform_cell[j] : -1;
       if (cell >= 0) {  // the platform pays sigma of the cost; the holder's coverage applies to the rest
-        const double sigma = platform_share[j];
+        const double sigma = w.platform_share[j];
         phi = sigma + (1.0 - sigma) * phi;
         chi = sigma + (1.0 - sigma) * chi;
-        platform_pays[j] = sigma * monthly_cost(c, st, f);
+        w.platform_pays[j] = sigma * monthly_cost(c, st, f);
       }
       const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h] : en.rd_staff_skill_mean[h];
       const double cost = monthly_cost(c, st, f);
       const double kappa = c.scenario.world.fields[f].compute_intensity;
       const double pays = cost * (kappa * chi + (1.0 - kappa) * phi);
-      paid[j] = pays;
+      w.paid[j] = pays;
       blk.coverage += phi;
       blk.compute[f] += pays * kappa;
       if (kind == HolderKind::institute) {
@@ -217,15 +261,15 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       }
       Rng rng(c.key, Stream::progress, static_cast<std::uint32_t>(id), month);
       const double hazard = failure_hazard(c, st, pr.quality[id]);
-      if (rng.bernoulli(cell >= 0 ? std::min(1.0, hazard * s.levers.platform_hazard_multiplier[cell]) : hazard)) {
+      if (rng.bernoulli(cell >= 0 ? std::min(1.0, hazard * l.platform_hazard_multiplier[cell]) : hazard)) {
         pr.status[id] = ProjectStatus::failed;
-        quality_of[j] = -std::numeric_limits<double>::infinity();
+        w.quality_of[j] = -std::numeric_limits<double>::infinity();
         count(c_failures + static_cast<std::size_t>(st), f);
         continue;
       }
-      quality_of[j] = pr.quality[id];
+      w.quality_of[j] = pr.quality[id];
       const double rate = progress_rate(c, st, f, skill, phi, chi);
-      pr.progress[id] += cell >= 0 ? rate * s.levers.platform_speed_multiplier[cell] : rate;
+      pr.progress[id] += cell >= 0 ? rate * l.platform_speed_multiplier[cell] : rate;
       pr.months_in_stage[id] += 1;
       if (pr.progress[id] >= 1.0) {  // the stage is finished
         pr.progress[id] = 0.0;
@@ -262,26 +306,36 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
       count(c_active + static_cast<std::size_t>(pr.stage[id]), f);
     }
   });
+  return blocks;
+}
 
-  // Serial pass in id order, only what is summed per holder: payments (and the platforms'
-  // public money), and the firms' pipeline quality.
+/// Step 5. What is summed per holder, serially in id order: payments (and the platforms'
+/// public money) and the firms' pipeline quality; then the blocks' partials in block order
+/// (metrics, the next active list, the transfer queue, the launches); then the holders pay.
+void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w,
+                   const std::vector<AdvanceBlock>& blocks) {
+  Projects& pr = s.projects;
+  Institutes& in = s.institutes;
+  Enterprises& en = s.enterprises;
+  const std::size_t F = c.fields, R = c.regions;
+  const std::size_t n = w.n;
   std::vector<double> inst_spent(in.size(), 0.0);
   for (std::size_t j = 0; j < n; ++j) {
-    const std::int32_t code = holder_of[j];
+    const std::int32_t code = w.holder_of[j];
     if (code < 0) {
-      inst_spent[static_cast<std::size_t>(~code)] += paid[j];
+      inst_spent[static_cast<std::size_t>(~code)] += w.paid[j];
       continue;
     }
     const auto h = static_cast<std::size_t>(code);
-    en.rd_spent_yuan[h] += paid[j];
-    en.pipeline_quality[h] = std::max(en.pipeline_quality[h], quality_of[j]);
+    en.rd_spent_yuan[h] += w.paid[j];
+    en.pipeline_quality[h] = std::max(en.pipeline_quality[h], w.quality_of[j]);
   }
-  if (platforms) {
+  if (w.platforms) {
     for (std::size_t j = 0; j < n; ++j) {
-      if (platform_cell[j] < 0) continue;  // only firms' projects are served
-      const double pays = platform_pays[j];
-      const std::int32_t policy = s.levers.platform_policy[platform_cell[j]];
-      platform_paid[holder_of[j]] += pays;
+      if (w.platform_cell[j] < 0) continue;  // only firms' projects are served
+      const double pays = w.platform_pays[j];
+      const std::int32_t policy = s.levers.platform_policy[w.platform_cell[j]];
+      w.platform_paid[w.holder_of[j]] += pays;
       s.ledger.month[lf_policy_spending] += pays;
       s.policy_spending[policy] += pays;
       s.policy_units[policy] += 1.0;
@@ -292,7 +346,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   next.reserve(n);
   std::vector<std::int64_t> counts(c_size * F, 0);
   double coverage_sum = 0.0;
-  for (const Block& blk : blocks) {
+  for (const AdvanceBlock& blk : blocks) {
     for (std::size_t r = 0; r < R; ++r) {
       m.at(m_rd_spending_institutes, r) += blk.rd_institutes[r];
       m.at(m_rd_spending_enterprises, r) += blk.rd_enterprises[r];
@@ -332,17 +386,17 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   // subsidies are public money, summed serially in firm order.
   const bool subsidies =
       block_reduce(
-          en.size(), 0, [&](int& any, std::size_t e) { any |= compute_paid[e] > 0.0 || rd_paid[e] > 0.0; },
+          en.size(), 0, [&](int& any, std::size_t e) { any |= w.compute_paid[e] > 0.0 || w.rd_paid[e] > 0.0; },
           [](int& a, int b) { a |= b; }) != 0;
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e)
       if (!(en.rd_spent_yuan[e] <= 0.0))
-        en.cash_yuan[e] -= en.rd_spent_yuan[e] - compute_paid[e] - rd_paid[e] - platform_paid[e];
+        en.cash_yuan[e] -= en.rd_spent_yuan[e] - w.compute_paid[e] - w.rd_paid[e] - w.platform_paid[e];
   });
   for (std::size_t e = 0; e < en.size() && subsidies; ++e) {
     if (en.rd_spent_yuan[e] <= 0.0) continue;
     for (const auto& [amount, policy] :
-         {std::pair{compute_paid[e], en.levers.compute_policy[e]}, std::pair{rd_paid[e], en.levers.rd_policy[e]}}) {
+         {std::pair{w.compute_paid[e], en.levers.compute_policy[e]}, std::pair{w.rd_paid[e], en.levers.rd_policy[e]}}) {
       if (amount <= 0.0) continue;
       s.ledger.month[lf_policy_spending] += amount;
       s.policy_spending[policy] += amount;
@@ -350,6 +404,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
     }
   }
   // Institutes pay from the public budget first, then from retained transfer income.
+  const double public_share = c.scenario.agents.institutes.project_budget_share;
   for (std::size_t i = 0; i < in.size(); ++i) {
     const double from_budget = std::min(inst_spent[i], in.budget_yuan_per_month[i] * public_share);
     in.cash_yuan[i] -= inst_spent[i] - from_budget;
@@ -358,6 +413,20 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   }
   pr.active.swap(next);
   m.at(m_funding_coverage) = n ? coverage_sum / static_cast<double>(n) : 0.0;
+}
+
+}  // namespace
+
+void progress(const Context& c, State& s, MonthMetrics& m) {
+  // Projects killed since last month (their holder exited) leave the active list.
+  std::erase_if(s.projects.active, [&](std::int32_t id) { return s.projects.status[id] == ProjectStatus::failed; });
+  ProgressMonth w;
+  w.n = s.projects.active.size();
+  serve_platforms(c, s, w);
+  holders_demand(c, s, w);
+  holders_coverage(c, s, w);
+  const std::vector<AdvanceBlock> blocks = advance_projects(c, s, w);
+  merge_and_pay(c, s, m, w, blocks);
 }
 
 }  // namespace innochain

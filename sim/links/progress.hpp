@@ -1,4 +1,4 @@
-// Progress and failure in every stage (SPEC 3.5): each month a project advances by
+// Progress and failure in every stage (docs/model.md): each month a project advances by
 // speed x f(team skill) x g(funding coverage) x h(compute coverage) and fails with
 // a per-stage hazard that falls with quality. Holders pay stage costs from their
 // project budgets; when demand exceeds budget every project of the holder is

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <span>
 
 namespace innochain {
 
@@ -31,28 +32,51 @@ double acceptance_probability(const Context& c, const State& s, std::size_t regi
          c.proximity(static_cast<Eigen::Index>(field), static_cast<Eigen::Index>(employer_field));
 }
 
-void talent_market(const Context& c, State& s, MonthMetrics& m) {
+namespace {
+
+/// A searcher who would take the open slot shown to it, if the slot is still open.
+struct Candidate {
+  std::int32_t person;
+  std::int32_t employer;
+  std::uint16_t field;  ///< the slot's field
+  bool industry;        ///< a firm's slot (else an institute's)
+  bool hired;           ///< set by the serial pass
+};
+
+/// The month's working data of the talent market, passed from step to step.
+struct TalentMonth {
+  TalentMonth(std::size_t rows, std::size_t institutes, std::size_t enterprises)
+      : people(rows), blocks(block_count(rows)), staff(institutes, enterprises) {}
+  std::size_t people;                                ///< rows of the talent table before the month's arrivals
+  std::size_t blocks;                                ///< fixed blocks of those rows
+  std::unique_ptr<std::uint8_t[]> searching;         ///< per person: 1 searching, 2 left the province, else 0
+  std::vector<std::size_t> offset;                   ///< searchers per block, then their first candidate's index
+  StaffCounts staff;                                 ///< head counts after the departures
+  std::vector<std::int64_t> inst_open, firm_open;    ///< open positions per employer
+  std::vector<std::int64_t> inst_first, firm_first;  ///< first slot of each employer (prefix sums)
+  std::unique_ptr<Candidate[]> candidates;
+  std::vector<std::size_t> taken;  ///< candidates per block
+};
+
+/// Step 1. Departures from the province and on-the-job search, drawn per person. Every row is
+/// written (no zeroed scratch vector); per block, the searchers and leavers are counted, and
+/// the head counts after the departures are gathered for step 2.
+void departures_and_search(const Context& c, State& s, MonthMetrics& m, TalentMonth& w) {
   const auto& p = c.scenario.chain.talent;
   Talent& t = s.talent;
-  Institutes& in = s.institutes;
-  Enterprises& en = s.enterprises;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
-  const std::size_t n = t.size();
-
-  // 1. Departures from the province and on-the-job search, drawn per person. Every row is
-  //    written (no zeroed scratch vector); per block, the searchers and leavers are counted.
+  const std::size_t n = w.people;
+  StaffCounts& staff = w.staff;
   const double out_rate = 1.0 - std::pow(1.0 - p.outflow_per_year, 1.0 / 12.0);
-  std::unique_ptr<std::uint8_t[]> searching(new std::uint8_t[n]);  // 1: searching, 2: left the province
-  const std::size_t nb = block_count(n);
-  std::vector<std::size_t> offset(nb, 0);  // searchers per block, then their first pick's index
-  std::vector<std::int64_t> leavers(nb, 0);
-  StaffCounts staff(in.size(), en.size());  // head counts after the departures, for step 2
+  w.searching.reset(new std::uint8_t[n]);
+  w.offset.assign(w.blocks, 0);
+  std::vector<std::int64_t> leavers(w.blocks, 0);
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
     std::size_t searchers_here = 0;
     std::int64_t left_here = 0;
     std::vector<std::int32_t>& staff_here = staff.local();
     for (std::size_t i = begin; i < end; ++i) {
-      searching[i] = 0;
+      w.searching[i] = 0;
       if (t.employer_kind[i] == EmployerKind::outside) continue;
       Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
       const bool unemployed = t.employer_kind[i] == EmployerKind::none;
@@ -62,37 +86,42 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
               std::min(1.0, (unemployed ? out_rate * p.unemployed_outflow_multiplier : out_rate) * retention))) {
         t.employer_kind[i] = EmployerKind::outside;
         t.employer[i] = -1;
-        searching[i] = 2;
+        w.searching[i] = 2;
         left_here += 1;
         continue;
       }
       t.months_in_job[i] += 1;
       staff.add(staff_here, t, i);
       if (unemployed || rng.bernoulli(p.search_rate_employed)) {
-        searching[i] = 1;
+        w.searching[i] = 1;
         searchers_here += 1;
       }
     }
-    offset[begin / kBlock] = searchers_here;
+    w.offset[begin / kBlock] = searchers_here;
     leavers[begin / kBlock] = left_here;
   });
   std::int64_t left = 0;
   for (const std::int64_t l : leavers) left += l;
   m.at(m_talent_outflow) = static_cast<double>(left);
+}
 
-  // 2. Vacancies: staff targets minus current staff (after departures). Open positions, one
-  //    slot each, in employer order: slot k of a list belongs to the employer e with
-  //    first_slot[e] <= k < first_slot[e + 1] (the list itself is not built). Institutes'
-  //    slots are for researchers. Only the head counts are needed here, and step 1 counted
-  //    them (update_workforce in step 5 recomputes all aggregates before anything reads them).
-  staff.store(s);
-  std::vector<std::int64_t> inst_open(in.size()), firm_open(en.size());
+/// Step 2. Vacancies: staff targets minus current staff (after departures). Open positions,
+/// one slot each, in employer order: slot k of a list belongs to the employer e with
+/// first_slot[e] <= k < first_slot[e + 1] (the list itself is not built). Institutes' slots
+/// are for researchers. Only the head counts are needed here, and step 1 counted them (step 5
+/// recomputes all aggregates before anything reads them).
+void vacancies(const Context& c, State& s, TalentMonth& w) {
+  const Institutes& in = s.institutes;
+  const Enterprises& en = s.enterprises;
+  w.staff.store(s);
+  w.inst_open.resize(in.size());
+  w.firm_open.resize(en.size());
   for (std::size_t i = 0; i < in.size(); ++i)
-    inst_open[i] = std::max<std::int64_t>(0, institute_staff_target(c, in, i) - in.researchers[i]);
+    w.inst_open[i] = std::max<std::int64_t>(0, institute_staff_target(c, in, i) - in.researchers[i]);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       const double wage_subsidy = s.levers.wage_subsidy_rate.empty() ? 0.0 : s.levers.wage_subsidy_rate[en.region[e]];
-      firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy) - en.rd_staff[e]);
+      w.firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy) - en.rd_staff[e]);
     }
   });
   const auto first_slots = [](const std::vector<std::int64_t>& open) {
@@ -100,46 +129,48 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     for (std::size_t k = 0; k < open.size(); ++k) first[k + 1] = first[k] + open[k];
     return first;
   };
-  const std::vector<std::int64_t> inst_first = first_slots(inst_open), firm_first = first_slots(firm_open);
-  const auto slot_owner = [](const std::vector<std::int64_t>& first, std::uint32_t k) {
-    // The last employer whose first slot is <= k (employers without slots are skipped).
-    return static_cast<std::int32_t>(std::upper_bound(first.begin(), first.end(), static_cast<std::int64_t>(k)) -
-                                     first.begin() - 1);
-  };
+  w.inst_first = first_slots(w.inst_open);
+  w.firm_first = first_slots(w.firm_open);
+}
 
-  // 3. Matching, serially in person id order: a searcher sees one random open slot (a
-  //    researcher looks at industry with chain.talent.researcher_to_industry_share, else at
-  //    institutes) and takes it with probability friction x proximity if it is still open.
-  //    A slot filled earlier this month is a failed search (congestion).
-  //    The searcher's draws (which slot, the slot's field, acceptance) depend only on the
-  //    person and the month's slot lists, not on earlier hires, and so does whether the slot
-  //    is the searcher's own employer; so they are made first in parallel, and only the
-  //    searchers who would take their slot become candidates. The serial pass, in id order,
-  //    only checks whether the candidate's slot is still open and takes it; the hires are
-  //    then written to the talent table in parallel.
-  struct Candidate {
-    std::int32_t person;
-    std::int32_t employer;
-    std::uint16_t field;  ///< the slot's field
-    bool industry;        ///< a firm's slot (else an institute's)
-    bool hired;           ///< set by the serial pass
-  };
-  const std::size_t searchers = exclusive_scan_in_place(offset);
-  std::unique_ptr<Candidate[]> candidates(new Candidate[searchers]);
-  std::vector<std::size_t> taken(nb, 0);  // candidates per block (they start at offset[b])
-  const std::uint32_t inst_slots = static_cast<std::uint32_t>(inst_first.back());
-  const std::uint32_t firm_slots = static_cast<std::uint32_t>(firm_first.back());
+/// The last employer whose first slot is <= k (employers without slots are skipped).
+std::int32_t slot_owner(const std::vector<std::int64_t>& first, std::uint32_t k) {
+  return static_cast<std::int32_t>(std::upper_bound(first.begin(), first.end(), static_cast<std::int64_t>(k)) -
+                                   first.begin() - 1);
+}
+
+/// Step 3. Matching, serially in person id order: a searcher sees one random open slot (a
+/// researcher looks at industry with chain.talent.researcher_to_industry_share, else at
+/// institutes) and takes it with probability friction x proximity if it is still open. A
+/// slot filled earlier this month is a failed search (congestion). The searcher's draws
+/// (which slot, the slot's field, acceptance) depend only on the person and the month's slot
+/// lists, not on earlier hires, and so does whether the slot is the searcher's own employer;
+/// so they are made first in parallel, and only the searchers who would take their slot
+/// become candidates. The serial pass, in id order, only checks whether the candidate's slot
+/// is still open and takes it; the hires are then written to the talent table in parallel.
+void matching(const Context& c, State& s, MonthMetrics& m, TalentMonth& w) {
+  const auto& p = c.scenario.chain.talent;
+  Talent& t = s.talent;
+  const Institutes& in = s.institutes;
+  const Enterprises& en = s.enterprises;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+  const std::size_t n = w.people;
+  const std::size_t searchers = exclusive_scan_in_place(w.offset);
+  w.candidates.reset(new Candidate[searchers]);
+  w.taken.assign(w.blocks, 0);  // candidates per block (they start at w.offset[b])
+  const std::uint32_t inst_slots = static_cast<std::uint32_t>(w.inst_first.back());
+  const std::uint32_t firm_slots = static_cast<std::uint32_t>(w.firm_first.back());
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    const std::size_t start = offset[begin / kBlock];
+    const std::size_t start = w.offset[begin / kBlock];
     std::size_t k = start;
     for (std::size_t i = begin; i < end; ++i) {
-      if (searching[i] != 1) continue;
+      if (w.searching[i] != 1) continue;
       Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
       const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
       const std::uint32_t slots = wants_industry ? firm_slots : inst_slots;
       if (slots == 0) continue;
       const std::uint32_t index = rng.below(slots);
-      const std::int32_t employer = slot_owner(wants_industry ? firm_first : inst_first, index);
+      const std::int32_t employer = slot_owner(wants_industry ? w.firm_first : w.inst_first, index);
       const EmployerKind kind = wants_industry ? EmployerKind::enterprise : EmployerKind::institute;
       const std::size_t er = wants_industry ? en.region[employer] : in.region[employer];
       const std::size_t ef =
@@ -148,14 +179,15 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
                                                .subspan(static_cast<std::size_t>(employer) * c.fields, c.fields));
       const bool accept = rng.bernoulli(acceptance_probability(c, s, t.region[i], t.field[i], er, ef));
       if (!accept || (kind == t.employer_kind[i] && employer == t.employer[i])) continue;
-      candidates[k++] = {static_cast<std::int32_t>(i), employer, static_cast<std::uint16_t>(ef), wants_industry, false};
+      w.candidates[k++] = {static_cast<std::int32_t>(i), employer, static_cast<std::uint16_t>(ef), wants_industry,
+                           false};
     }
-    taken[begin / kBlock] = k - start;
+    w.taken[begin / kBlock] = k - start;
   });
-  for (std::size_t b = 0; b < nb; ++b)
-    for (std::size_t k = offset[b]; k < offset[b] + taken[b]; ++k) {
-      Candidate& cand = candidates[k];
-      auto& open = cand.industry ? firm_open[cand.employer] : inst_open[cand.employer];
+  for (std::size_t b = 0; b < w.blocks; ++b)
+    for (std::size_t k = w.offset[b]; k < w.offset[b] + w.taken[b]; ++k) {
+      Candidate& cand = w.candidates[k];
+      auto& open = cand.industry ? w.firm_open[cand.employer] : w.inst_open[cand.employer];
       if (open <= 0) continue;
       open -= 1;
       cand.hired = true;
@@ -164,10 +196,10 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     std::int64_t hires = 0, to_industry = 0;
   };
   const Hires moved = block_reduce(
-      nb, Hires{},
+      w.blocks, Hires{},
       [&](Hires& h, std::size_t b) {
-        for (std::size_t k = offset[b]; k < offset[b] + taken[b]; ++k) {
-          const Candidate& cand = candidates[k];
+        for (std::size_t k = w.offset[b]; k < w.offset[b] + w.taken[b]; ++k) {
+          const Candidate& cand = w.candidates[k];
           if (!cand.hired) continue;
           const auto i = static_cast<std::size_t>(cand.person);
           // A researcher leaving an institute for a firm becomes an industry scientist tied to it.
@@ -189,11 +221,18 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
         a.to_industry += b.to_industry;
       },
       1);
-  const double hires = static_cast<double>(moved.hires), to_industry = static_cast<double>(moved.to_industry);
+  m.at(m_hires) = static_cast<double>(moved.hires);
+  m.at(m_researchers_to_industry) = static_cast<double>(moved.to_industry);
+}
 
-  // 4. Arrivals from outside the province join the unemployed; new ids follow the old ones.
-  //    Talent programmes multiply arrivals by role (levers talent.inflow_multiplier_*): the
-  //    arrival rate by the roles' weighted multiplier, the researcher share by its reweighting.
+/// Step 4. Arrivals from outside the province join the unemployed; new ids follow the old
+/// ones. Talent programmes multiply arrivals by role (levers talent.inflow_multiplier_*): the
+/// arrival rate by the roles' weighted multiplier, the researcher share by its reweighting.
+void arrivals(const Context& c, State& s, MonthMetrics& m, const TalentMonth& w) {
+  const auto& p = c.scenario.chain.talent;
+  Talent& t = s.talent;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+  const std::size_t n = w.people;
   const auto& tp = c.scenario.agents.talent;
   const double base_researcher_share = tp.share_researcher / std::max(1e-12, tp.share_researcher + tp.share_engineer);
   const double boost =
@@ -202,8 +241,8 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   const double researcher_share = base_researcher_share * s.levers.inflow_multiplier_researcher / boost;
   const double in_rate = 1.0 - std::pow(1.0 - p.inflow_per_year, 1.0 / 12.0);
   const long long present = people_in_province(s);
-  Rng arrivals(c.key, Stream::talent_inflow, 0xFFFFFFFFu, month);  // not a person's id
-  const std::uint32_t inflow = arrivals.poisson(in_rate * static_cast<double>(present) * boost);
+  Rng count_draw(c.key, Stream::talent_inflow, 0xFFFFFFFFu, month);  // not a person's id
+  const std::uint32_t inflow = count_draw.poisson(in_rate * static_cast<double>(present) * boost);
   std::vector<double> rw, fw;
   for (const auto& r : c.scenario.world.regions) rw.push_back(r.talent_share);
   for (const auto& f : c.scenario.world.fields) fw.push_back(f.enterprise_share);
@@ -224,17 +263,28 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     t.tie_institute[i] = -1;
   });
 
-  // 5. Aggregates and absorptive capacity (industry ties raise it).
+  m.at(m_talent_inflow) = inflow;
+}
+
+/// Step 5. Employers' aggregates from the talent table, and absorptive capacity (industry
+/// ties raise it).
+void workforce(const Context& c, State& s) {
+  const auto& p = c.scenario.chain.talent;
+  Enterprises& en = s.enterprises;
   update_workforce(s);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e)
       en.absorptive_capacity[e] =
           std::min(1.0, en.absorptive_base[e] + p.tie_absorptive_gain * std::log1p(en.industry_ties[e]));
   });
+}
 
-  // 6. Wage subsidies (lever talent.wage_subsidy_*): the paying instance covers rate x engineer
-  //    wage x R&D staff of alive firms in its regions, in id order, while its allowance lasts.
-  //    Public money paid into the firms' cash.
+/// Step 6. Wage subsidies (lever talent.wage_subsidy_*): the paying instance covers rate x
+/// engineer wage x R&D staff of alive firms in its regions, in id order, while its allowance
+/// lasts. Public money paid into the firms' cash.
+void wage_subsidies(const Context& c, State& s) {
+  const auto& p = c.scenario.chain.talent;
+  Enterprises& en = s.enterprises;
   for (std::size_t e = 0; e < en.size() && !s.levers.wage_subsidy_policy.empty(); ++e) {
     const std::int32_t k = s.levers.wage_subsidy_policy[en.region[e]];
     if (k < 0 || !en.alive[e] || en.rd_staff[e] <= 0) continue;
@@ -249,13 +299,21 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
     s.policy_spending[static_cast<std::size_t>(k)] += paid;
     s.policy_units[static_cast<std::size_t>(k)] += static_cast<double>(en.rd_staff[e]);
   }
+}
 
-  m.at(m_hires) = hires;
-  m.at(m_researchers_to_industry) = to_industry;
-  m.at(m_talent_inflow) = inflow;
+}  // namespace
+
+void talent_market(const Context& c, State& s, MonthMetrics& m) {
+  TalentMonth w(s.talent.size(), s.institutes.size(), s.enterprises.size());
+  departures_and_search(c, s, m, w);
+  vacancies(c, s, w);
+  matching(c, s, m, w);
+  arrivals(c, s, m, w);
+  workforce(c, s);
+  wage_subsidies(c, s);
   std::int64_t open_total = 0;  // an integer: the same double as the running sum of the counts
-  for (auto v : inst_open) open_total += v;
-  for (auto v : firm_open) open_total += v;
+  for (auto v : w.inst_open) open_total += v;
+  for (auto v : w.firm_open) open_total += v;
   m.at(m_vacancies) = static_cast<double>(open_total);
 }
 

@@ -17,15 +17,25 @@ namespace innochain {
 
 const std::vector<Phase>& pipeline() {
   static const std::vector<Phase> phases = {
+      // settle last month's allowances; reset every lever; active instances act on levers
       {"policies", &policies},
+      // departures and search; vacancies; matching; arrivals; workforce; wage subsidies
       {"talent_market", &talent_market},
+      // budgets grow; knowledge; Poisson discoveries become BASIC projects
       {"basic_research", &basic_research},
+      // finished BASIC projects to BREAKTHROUGH (contract research); firms' own projects
       {"breakthrough", &breakthrough},
+      // platforms; holders' demand; coverage; advance every project; merge and pay
       {"progress", &progress},
+      // transfer offices decide: no route / not approved / licence / spin-off
       {"transfer", &transfer},
+      // funds raise capital; equity rounds for start-ups; bank credit
       {"finance", &finance},
+      // size shocks; products; demand and output; firm accounts; exits; acquisitions and listings; hand-over
       {"market", &market},
+      // start-ups founded by talent; new SMEs; the per-field firm index
       {"entry", &entry},
+      // stocks read off the tables; the ledger's flows
       {"stock_metrics", &stock_metrics},
   };
   return phases;

@@ -1,4 +1,4 @@
-// Checkpoints (SPEC section 12, docs/reliability.md): the whole state of a run at the
+// Checkpoints (docs/reliability.md): the whole state of a run at the
 // end of a month — every agent table, the policy instances' own state, the month, the
 // ledger and levers, and the output written so far — in one HDF5 file. A run resumed
 // from a checkpoint, or a policy scenario branched from a baseline's checkpoint,

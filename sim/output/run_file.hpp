@@ -1,4 +1,4 @@
-// The HDF5 run file, layout version 1 (docs/output.md, SPEC section 6).
+// The HDF5 run file, layout version 1 (docs/output.md).
 #pragma once
 
 #include "core/metrics.hpp"

@@ -231,7 +231,7 @@ struct OutputParams {
   bool events_launches = false;                ///< write /events/launches
 };
 
-/// One policy instrument instance (SPEC section 4): its registered type, a unique name,
+/// One policy instrument instance (docs/policies.md): its registered type, a unique name,
 /// a time window, eligibility selectors and the instrument's own parameters.
 struct PolicyConfig {
   std::string type;

@@ -150,7 +150,8 @@ std::vector<Param> build_schema() {
       integer("seed", AT(seed), "1", 0, 9.0e15,
               "Run seed; with the replication it keys every random draw (common random numbers across scenarios).",
               "run setting"),
-      integer("horizon_months", AT(horizon_months), "months", 1, 1200, "Months simulated.", "SPEC section 1"),
+      integer("horizon_months", AT(horizon_months), "months", 1, 1200, "Months simulated.",
+              "run setting (ten years: the horizon of the provincial innovation plan)"),
 
       // ---- world
       real("world.scale", AT(world.scale), "1", 1e-4, 10.0,
@@ -173,7 +174,9 @@ std::vector<Param> build_schema() {
 
       // ---- agents: institutes
       integer("agents.institutes.count", AT(agents.institutes.count), "institutes", 0, 1e6,
-              "Research institutes at world.scale = 1.", "SPEC section 10: about 400 universities and institutes"),
+              "Research institutes at world.scale = 1.",
+              "Guangdong Department of Science and Technology: about 400 universities and research institutes report "
+              "transfers (2023)"),
       share("agents.institutes.share_university", AT(agents.institutes.share_university),
             "Share of institutes that are universities (the three shares sum to 1)."),
       share("agents.institutes.share_national_lab", AT(agents.institutes.share_national_lab),
@@ -182,7 +185,8 @@ std::vector<Param> build_schema() {
             "Share of institutes that are new-type R&D institutes (新型研发机构)."),
       real("agents.institutes.budget_yuan_per_month_median", AT(agents.institutes.budget_yuan_per_month_median),
            "yuan/month", 0.0, 1e11, "Median monthly research budget (log-normal across institutes).",
-           "prior; institutes' share of Guangdong R&D spending (SPEC section 10) over 400 institutes"),
+           "prior; institutes' share of Guangdong R&D spending (480 bn yuan in 2023, Guangdong statistical communiqué "
+           "on S&T funding) over 400 institutes"),
       real("agents.institutes.budget_log_sd", AT(agents.institutes.budget_log_sd), "log points", 0.0, 5.0,
            "Log standard deviation of institute budgets."),
       real("agents.institutes.budget_growth_per_year", AT(agents.institutes.budget_growth_per_year), "1/year", -0.5,
@@ -207,7 +211,8 @@ std::vector<Param> build_schema() {
 
       // ---- agents: enterprises
       integer("agents.enterprises.count", AT(agents.enterprises.count), "enterprises", 0, 1e8,
-              "Enterprises at world.scale = 1.", "SPEC section 10: about 75 000 high-tech enterprises"),
+              "Enterprises at world.scale = 1.",
+              "Guangdong Department of Science and Technology: about 75 000 high-tech enterprises (2023)"),
       share("agents.enterprises.share_chain_leader", AT(agents.enterprises.share_chain_leader),
             "Share of enterprises that are chain leaders (链主企业)."),
       share("agents.enterprises.share_sme", AT(agents.enterprises.share_sme), "Share of enterprises that are SMEs."),
@@ -251,7 +256,9 @@ std::vector<Param> build_schema() {
 
       // ---- agents: financiers
       integer("agents.financiers.count", AT(agents.financiers.count), "financiers", 0, 1e6,
-              "Financiers at world.scale = 1.", "SPEC section 11: at least 1 000"),
+              "Financiers at world.scale = 1.",
+              "prior: order of magnitude of the province's venture funds, guidance funds and bank branches lending to "
+              "technology firms"),
       share("agents.financiers.share_venture_capital", AT(agents.financiers.share_venture_capital),
             "Share of financiers that are venture-capital funds."),
       share("agents.financiers.share_guidance_fund", AT(agents.financiers.share_guidance_fund),
@@ -266,7 +273,8 @@ std::vector<Param> build_schema() {
 
       // ---- agents: talent
       integer("agents.talent.count", AT(agents.talent.count), "people", 0, 1e9, "Talent at world.scale = 1.",
-              "SPEC section 11: at least 1 000 000"),
+              "prior: order of magnitude of Guangdong's R&D personnel (over one million people, provincial statistical "
+              "yearbooks)"),
       share("agents.talent.share_researcher", AT(agents.talent.share_researcher),
             "Share of talent who are researchers employed by institutes."),
       share("agents.talent.share_engineer", AT(agents.talent.share_engineer),
@@ -321,11 +329,12 @@ std::vector<Param> build_schema() {
 
       // ---- chain: progress in every stage
       real("chain.progress.skill_elasticity", AT(chain.progress.skill_elasticity), "1", 0.0, 5.0,
-           "Elasticity of progress with respect to the holder's mean R&D staff skill (f in SPEC 3.5)."),
+           "Elasticity of progress with respect to the holder's mean R&D staff skill (f in docs/model.md)."),
       real("chain.progress.funding_elasticity", AT(chain.progress.funding_elasticity), "1", 0.0, 5.0,
-           "Elasticity of progress with respect to funding coverage (g in SPEC 3.5)."),
+           "Elasticity of progress with respect to funding coverage (g in docs/model.md)."),
       real("chain.progress.compute_elasticity", AT(chain.progress.compute_elasticity), "1", 0.0, 5.0,
-           "Elasticity of progress with respect to compute coverage, weighted by compute intensity (h in SPEC 3.5)."),
+           "Elasticity of progress with respect to compute coverage, weighted by compute intensity (h in "
+           "docs/model.md)."),
       real("chain.progress.quality_hazard_elasticity", AT(chain.progress.quality_hazard_elasticity), "1", 0.0, 5.0,
            "The failure hazard falls with latent quality as quality^(-elasticity)."),
 
@@ -523,7 +532,7 @@ std::string scenario_reference_markdown() {
       "| `extends` | string | — | — | — | Path of a scenario this one extends, relative to this file; maps are "
       "merged key by key, lists replaced, cycles refused. | — |\n";
   out +=
-      "| `policies` | list of maps | — | [] | — | Policy instruments (SPEC section 4): each entry has `type`, a "
+      "| `policies` | list of maps | — | [] | — | Policy instruments (docs/policies.md): each entry has `type`, a "
       "unique `name`, `start_month` (default 0), `end_month` (default -1: to the end), `eligible: {kinds, fields, "
       "regions}` (default: all) and the type's parameters, listed in docs/policies.md. Address one with "
       "`--set policies.NAME.KEY=VALUE`. | — |\n";

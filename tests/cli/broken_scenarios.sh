@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bad scenarios are refused cleanly (SPEC sections 5 and 7).
+# Bad scenarios are refused cleanly (docs/scenarios.md, exit codes in README.md).
 #
 #   broken_scenarios.sh PATH_TO_innochain PATH_TO_tests/data/broken
 #

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Checkpoints, resume and branching through the real binary (SPEC section 12,
-# docs/reliability.md): a run stopped by SIGTERM / SIGINT / SIGKILL and resumed gives
+# Checkpoints, resume and branching through the real binary (docs/reliability.md): a run stopped by SIGTERM / SIGINT / SIGKILL and resumed gives
 # results bit-identical to an uninterrupted run; a branch from a baseline checkpoint
 # equals the policy scenario with start_month at the checkpoint's month; incompatible
 # checkpoints are refused with exit 2.

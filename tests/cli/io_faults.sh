@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# I/O faults through the real binary (SPEC section 12, docs/reliability.md): every one
+# I/O faults through the real binary (docs/reliability.md): every one
 # ends with exit code 3, a clear message, no file under the final name, and nothing
 # else lost. Full and read-only file systems are small tmpfs mounts (needs root; the
 # parts that need a mount are skipped with a SKIP line otherwise).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end behaviour of `innochain run`, `show`, `validate` and `inspect`
-# through the real binary: files, exit codes (SPEC section 7) and messages.
+# through the real binary: files, exit codes (README.md) and messages.
 # Usage: run_and_inspect.sh PATH_TO_innochain PATH_TO_scenarios
 set -u
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,4 @@
-// The determinism contract (SPEC section 6): same scenario, seed and replication
+// The determinism contract (docs/architecture.md): same scenario, seed and replication
 // give bit-identical /series and /summary whatever the thread count. One test
 // body, run at 1, 2 and 4 threads against a single-thread reference.
 #include "output/execute.hpp"

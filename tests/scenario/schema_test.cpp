@@ -46,7 +46,7 @@ TEST_CASE("the built-in baseline is scenarios/guangdong_baseline.yaml and is the
   const Scenario s = load_builtin_baseline();
   CHECK(s.name == "guangdong_baseline");
   CHECK(s.world.scale == 1.0);
-  // SPEC section 11: the full-scale world.
+  // The full-scale world (docs/performance.md).
   CHECK(s.agents.talent.count >= 1000000);
   CHECK(s.agents.enterprises.count >= 80000);
   CHECK(s.agents.institutes.count >= 400);
