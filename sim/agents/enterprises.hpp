@@ -41,17 +41,25 @@ inline constexpr int kEnterpriseKinds = 3;
   X(double, rd_staff_skill_mean, 0.0, 0, "their mean skill") \
   X(std::int32_t, industry_ties, 0, 0, "industry scientists with a tie to an institute")
 
-/// Policy levers on enterprises, read by the progress phase: a compute subsidy pays `rate` of
-/// the firm's compute bill, an R&D subsidy `rate` of the rest of its R&D cost, each at most
-/// `allowance` yuan this month, charged to policy instance `policy` (-1: none). Reset every
-/// month by the policy phase (reset()), then set by the active instruments.
+/// Policy levers on enterprises. Progress: a compute subsidy pays `rate` of the firm's compute
+/// bill, an R&D subsidy `rate` of the rest of its R&D cost, each at most `allowance` yuan this
+/// month, charged to policy instance `policy` (-1: none); a skill multiplier scales its R&D
+/// team's effective skill (mentoring). Market: an overhead subsidy pays a share of its fixed
+/// costs (subsidised space). Finance: a bonus on the quality signal investors see (a
+/// certification, an incubator's admission). Reset every month by the policy phase (reset()),
+/// then set by the active instruments.
 #define INNOCHAIN_ENTERPRISE_LEVER_COLUMNS(X) \
   X(double, compute_subsidy_rate, 0.0, 0, "share of the compute bill a compute subsidy pays") \
   X(double, compute_allowance_yuan, 0.0, 0, "most the compute subsidy pays this month, yuan (drawn down as it pays)") \
   X(std::int32_t, compute_policy, -1, 0, "the paying policy instance, -1: none") \
   X(double, rd_subsidy_rate, 0.0, 0, "share of the R&D cost beyond compute subsidies an R&D subsidy pays") \
   X(double, rd_allowance_yuan, 0.0, 0, "most the R&D subsidy pays this month, yuan (drawn down as it pays)") \
-  X(std::int32_t, rd_policy, -1, 0, "the paying policy instance, -1: none")
+  X(std::int32_t, rd_policy, -1, 0, "the paying policy instance, -1: none") \
+  X(double, overhead_subsidy_rate, 0.0, 0, "share of the firm's fixed costs (overhead) a policy pays") \
+  X(double, overhead_allowance_yuan, 0.0, 0, "most the overhead subsidy pays this month, yuan (drawn down as it pays)") \
+  X(std::int32_t, overhead_policy, -1, 0, "the paying policy instance, -1: none") \
+  X(double, skill_multiplier, 1.0, 0, "multiplier on the R&D team's effective skill in the progress rate") \
+  X(double, investor_signal_bonus, 0.0, 0, "added to the log-quality signal investors see, log points")
 // clang-format on
 
 struct EnterpriseLevers {

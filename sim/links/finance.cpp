@@ -105,7 +105,9 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
         applications += 1.0;
         const auto round = static_cast<FundingRound>(std::min(en.rounds_raised[e], 2));
         const double amount = en.funding_gap_yuan[e] * p.round_runway_months;
-        const double log_quality = std::log(en.pipeline_quality[e]);
+        // What investors see: the best project's log quality, plus a policy's certification
+        // (lever investor_signal_bonus, 0 without policy), plus each fund's own noise.
+        const double log_quality = std::log(en.pipeline_quality[e]) + en.levers.investor_signal_bonus[e];
         // Fund f puts `yuan` into the firm at this round: capital to cash, one deal used, a stake.
         const auto invest = [&](std::int32_t f, double yuan) {
           fi.capital_yuan[f] -= yuan;

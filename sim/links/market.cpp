@@ -154,7 +154,7 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
   const double sme_exit =
       1.0 - std::pow(1.0 - ep.sme_exit_per_year, 1.0 / 12.0);  // monthly, compounds to the yearly rate
   struct Flows {
-    double operating_costs, interest, repay, payout;
+    double operating_costs, interest, repay, payout, overhead_subsidy;
     bool had_debt, repaid, exits;
   };
   std::unique_ptr<Flows[]> flows(new Flows[en.size()]);
@@ -162,7 +162,7 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
     for (std::size_t e = begin; e < end; ++e) {
       if (!en.alive[e]) continue;
       Flows& fl = flows[e];
-      fl = {0.0, 0.0, 0.0, 0.0, false, false, false};
+      fl = {0.0, 0.0, 0.0, 0.0, 0.0, false, false, false};
       const std::size_t f = en.field[e];
       const double revenue =
           w.weight_sum[f] > 0.0 ? w.output[static_cast<Eigen::Index>(f)] * w.weight[e] / w.weight_sum[f] : 0.0;
@@ -170,6 +170,14 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
       en.revenue_yuan_per_month[e] = revenue;
       en.cash_yuan[e] += margin * revenue - overhead;
       fl.operating_costs = (1.0 - margin) * revenue + overhead;
+      // A policy may pay part of the fixed costs (lever overhead_subsidy_*, e.g. subsidised space),
+      // within this month's allowance.
+      EnterpriseLevers& l = en.levers;
+      if (l.overhead_policy[e] >= 0) {
+        fl.overhead_subsidy = std::min(l.overhead_subsidy_rate[e] * overhead, l.overhead_allowance_yuan[e]);
+        l.overhead_allowance_yuan[e] -= fl.overhead_subsidy;  // what is left tells the instrument what was used
+        en.cash_yuan[e] += fl.overhead_subsidy;
+      }
       if (en.debt_yuan[e] > 0.0) {
         const double interest = en.debt_yuan[e] * monthly_rate;
         en.cash_yuan[e] -= interest;
@@ -193,7 +201,7 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
       en.age_months[e] += 1;
       // Sustained losses: a loss-making month while cash would not cover three more months
       // of the burn (overhead and R&D), or negative cash.
-      const double burn = overhead + en.rd_spent_yuan[e];
+      const double burn = overhead - fl.overhead_subsidy + en.rd_spent_yuan[e];
       const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
       en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
       fl.exits = en.loss_months[e] >= ep.exit_after_loss_months;
@@ -217,6 +225,12 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
       if (fl.repaid) s.financiers.capital_yuan[en.lender[e]] += fl.repay;
     }
     if (fl.payout > 0.0) s.ledger.month[lf_owners_payout] += fl.payout;
+    if (fl.overhead_subsidy > 0.0) {
+      const auto k = static_cast<std::size_t>(en.levers.overhead_policy[e]);
+      s.ledger.month[lf_policy_spending] += fl.overhead_subsidy;
+      s.policy_spending[k] += fl.overhead_subsidy;
+      s.policy_units[k] += 1.0;
+    }
     if (fl.exits) w.exited.push_back(static_cast<std::int32_t>(e));
   }
 }

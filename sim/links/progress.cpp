@@ -246,7 +246,9 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
         chi = sigma + (1.0 - sigma) * chi;
         w.platform_pays[j] = sigma * monthly_cost(c, st, f);
       }
-      const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h] : en.rd_staff_skill_mean[h];
+      // A policy's mentoring (lever skill_multiplier, 1 without policy) raises a firm team's effective skill.
+      const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h]
+                                                         : en.rd_staff_skill_mean[h] * en.levers.skill_multiplier[h];
       const double cost = monthly_cost(c, st, f);
       const double kappa = c.scenario.world.fields[f].compute_intensity;
       const double pays = cost * (kappa * chi + (1.0 - kappa) * phi);

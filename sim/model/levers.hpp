@@ -27,6 +27,10 @@ namespace innochain {
   X(compute_allowance, "progress.compute_allowance", "most a compute subsidy pays a firm this month (Enterprises::levers)") \
   X(rd_subsidy_rate, "progress.rd_subsidy_rate", "share of a firm's R&D cost an R&D subsidy pays (Enterprises::levers)") \
   X(rd_allowance, "progress.rd_allowance", "most an R&D subsidy pays a firm this month (Enterprises::levers)") \
+  X(skill_multiplier, "progress.skill_multiplier", "multiplier on a firm's R&D team skill (Enterprises::levers)") \
+  X(overhead_subsidy_rate, "market.overhead_subsidy_rate", "share of a firm's fixed costs a policy pays (Enterprises::levers)") \
+  X(overhead_allowance, "market.overhead_allowance", "most an overhead subsidy pays a firm this month (Enterprises::levers)") \
+  X(investor_signal_bonus, "finance.investor_signal_bonus", "added to the quality signal investors see of a firm (Enterprises::levers)") \
   X(platform_cost_share, "progress.platform_cost_share", "share of a served project's stage cost a platform pays, per field x region cell") \
   X(platform_hazard_multiplier, "progress.platform_hazard_multiplier", "multiplier on a served project's failure hazard, per cell") \
   X(platform_speed_multiplier, "progress.platform_speed_multiplier", "multiplier on a served project's progress rate, per cell") \
