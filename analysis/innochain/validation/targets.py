@@ -1,6 +1,6 @@
 """The empirical targets of SPEC section 10 and how the model's counterpart is measured.
 
-Each target names the moment of :mod:`analysis.validation.moments` it is compared with, the
+Each target names the moment of :mod:`innochain.validation.moments` it is compared with, the
 public value, the tolerance within which the calibrated baseline must hit it, and whether the
 moment was used to calibrate (``calibrated=True``) or is reported without having been tuned
 (``calibrated=False``: an out-of-sample check).

@@ -43,7 +43,7 @@ def _col(f: h5py.File, path: str) -> np.ndarray:
 
 
 def run_moments(path: str, window=WINDOW) -> dict:
-    """Every moment of analysis.validation.targets plus a few diagnostics, for one run file."""
+    """Every moment of innochain.validation.targets plus a few diagnostics, for one run file."""
     with h5py.File(path, "r") as f:
         if f.attrs["status"] != "complete" and f.attrs["status"] != b"complete":
             raise ValueError(f"{path}: run not complete")

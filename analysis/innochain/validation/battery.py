@@ -391,10 +391,10 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", type=int, default=3, help="replications kept for the distributions (0..keep-1)")
     ap.add_argument("--doc", default="docs/validation.md")
     ap.add_argument("--figures", default="docs/figures")
-    ap.add_argument("--results", default="analysis/validation/validation_results.json")
-    ap.add_argument("--calibration", default="analysis/validation/calibration.md",
+    ap.add_argument("--results", default="analysis/innochain/validation/validation_results.json")
+    ap.add_argument("--calibration", default="analysis/innochain/validation/calibration.md",
                     help="markdown text of the calibration section, included verbatim")
-    ap.add_argument("--notes", default="analysis/validation/notes.json",
+    ap.add_argument("--notes", default="analysis/innochain/validation/notes.json",
                     help="interpretation sentences (JSON) written after looking at the figures")
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "innochain-validation-cache.pkl"),
                     help="where the runs' moments and the kept runs' details are saved")
