@@ -1,6 +1,6 @@
 """Many runs at once: a run file, a directory of run files, or a sweep directory.
 
-A *dataset* is what ``innochain compare`` takes as one side (SPEC section 9):
+A *dataset* is what ``innochain compare`` takes as one side :
 
 * a run file ``FILE.h5``;
 * a sweep directory ``DIR`` (``DIR/runs/*.h5``, see docs/sweeps.md and the sweep contract:

@@ -267,7 +267,7 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, stat: 
     L = []
     w = L.append
     w("# Validation\n")
-    w("The model's values beside the empirical targets of SPEC section 10, the emergent distributions an")
+    w("The model's values beside the public Guangdong targets, the emergent distributions an")
     w("economist checks first, and the stationarity and ergodicity of the baseline. Everything above the")
     w("Dutch-lottery section is written by the validation battery from real runs:\n")
     w("```sh\n" + command + "\n```\n")
