@@ -33,5 +33,6 @@ Subcommand add_inspect(CLI::App& app);
 Subcommand add_docs(CLI::App& app);
 Subcommand add_compare(CLI::App& app);
 Subcommand add_sweep(CLI::App& app);
+Subcommand add_export(CLI::App& app);
 
 }  // namespace innochain::cli

@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
   CLI::App app{"innochain: agent-based simulator of the innovation chain (basic research to market)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(INNOCHAIN_VERSION));
-  std::vector<Subcommand> commands = {add_run(app),  add_validate(app), add_show(app), add_inspect(app),
-                                      add_docs(app), add_compare(app),  add_sweep(app)};
+  std::vector<Subcommand> commands = {add_run(app),  add_validate(app), add_show(app),  add_inspect(app),
+                                      add_docs(app), add_compare(app),  add_sweep(app), add_export(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -51,30 +51,37 @@ namespace {
 
 /// Resolves and validates every point in turn, handing each scenario to `use` (nothing
 /// is kept here); throws ScenarioError with every problem once all points are decoded.
+/// Relative values must already be resolved (resolve_relative_values).
 void resolve_points(const SweepSpec& s, const std::vector<std::string>& extra_sets,
                     const std::function<void(Scenario)>& use) {
   std::vector<Diagnostic> all;
   std::set<std::string> seen;  // the same bad value repeats over many points: report it once
-  const bool generated = s.kind == "lhs" || s.kind == "sobol" || s.kind == "morris" || s.kind == "saltelli";
+  const bool generated =
+      s.kind == "lhs" || s.kind == "sobol" || s.kind == "morris" || s.kind == "saltelli" || s.kind == "oat";
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const DesignPoint& p = s.points[i];
     std::vector<std::string> sets;
     for (const auto& [k, v] : s.fixed) sets.push_back(k + "=" + v.text);
     for (const auto& a : extra_sets) sets.push_back(a);
     const bool file_list = !p.scenario_file.empty();
-    if (!file_list)
+    const auto composite = [&](std::size_t j) { return j < s.meanings.size() && !s.meanings[j].composite.empty(); };
+    if (!file_list) {
       for (std::size_t j = 0; j < s.keys.size(); ++j)
-        if (p.values[j]) sets.push_back(s.keys[j] + "=" + p.values[j]->text);
+        if (p.values[j] && !composite(j)) sets.push_back(s.keys[j] + "=" + p.values[j]->text);
+      for (const auto& [k, v] : p.composite_sets) sets.push_back(k + "=" + v.text);
+    }
     try {
       use(file_list ? load_scenario_file(p.scenario_file, sets) : load_scenario_file(s.base_scenario, sets));
     } catch (const ScenarioError& e) {
       std::vector<Diagnostic> diags = e.diagnostics();
       for (const auto& [k, v] : s.fixed) remap(diags, k, v, "");
-      if (!file_list)
+      if (!file_list) {
         for (std::size_t j = 0; j < s.keys.size(); ++j)
-          if (p.values[j])
+          if (p.values[j] && !composite(j))
             remap(diags, s.keys[j], *p.values[j],
                   generated ? fmt::format("point {} ({} = {})", i, s.keys[j], p.values[j]->text) : "");
+        for (const auto& [k, v] : p.composite_sets) remap(diags, k, v, fmt::format("point {} ({} = {})", i, k, v.text));
+      }
       // A missing base/scenario file is reported where the sweep file names it.
       for (auto& d : diags) {
         if (d.where.file == s.base_scenario && d.where.line == 1 && d.where.column == 1 &&
@@ -100,7 +107,8 @@ std::size_t run_count(const SweepSpec& spec) {
   return spec.points.size() * static_cast<std::size_t>(spec.replications);
 }
 
-void check_points(const SweepSpec& spec, const std::vector<std::string>& extra_sets) {
+void check_points(SweepSpec spec, const std::vector<std::string>& extra_sets) {
+  resolve_relative_values(spec, extra_sets);
   resolve_points(spec, extra_sets, [](Scenario) {});
 }
 
@@ -108,6 +116,7 @@ SweepPlan make_plan(SweepSpec spec, std::vector<std::string> extra_sets) {
   SweepPlan plan;
   plan.spec = std::move(spec);
   plan.extra_sets = std::move(extra_sets);
+  resolve_relative_values(plan.spec, plan.extra_sets);  // factors -> values, composite axes -> their keys
   const SweepSpec& s = plan.spec;
   resolve_points(s, plan.extra_sets, [&](Scenario scenario) {
     plan.scenario_sha.push_back(sha256_hex(to_yaml(scenario)));

@@ -35,7 +35,7 @@ SweepPlan make_plan(SweepSpec spec, std::vector<std::string> extra_sets = {});
 
 /// The same validation without keeping anything per point or per run (`--dry-run`):
 /// memory does not grow with the design. Throws ScenarioError.
-void check_points(const SweepSpec& spec, const std::vector<std::string>& extra_sets = {});
+void check_points(SweepSpec spec, const std::vector<std::string>& extra_sets = {});
 
 /// Runs of the sweep: points x replications.
 std::size_t run_count(const SweepSpec& spec);
