@@ -259,10 +259,9 @@ int sweep_action(const SweepOptions& o) {
     SweepSpec spec = load_sweep_file(o.sweep_file);
     if (o.dry_run) {
       // Every point checked in turn, nothing kept per point or run: memory does not grow with the design.
-      const std::string line =
-          fmt::format("{}: {} design over {} keys, {} points x {} replications = {} runs; every point is valid\n",
-                      o.sweep_file, spec.kind, spec.keys.size(), spec.points.size(), spec.replications,
-                      run_count(spec));
+      const std::string line = fmt::format(
+          "{}: {} design over {} keys, {} points x {} replications = {} runs; every point is valid\n", o.sweep_file,
+          spec.kind, spec.keys.size(), spec.points.size(), spec.replications, run_count(spec));
       check_points(std::move(spec), o.sets);
       std::fputs(line.c_str(), stdout);
       return kExitOk;
