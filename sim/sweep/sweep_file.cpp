@@ -1,6 +1,7 @@
 #include "sweep/sweep_file.hpp"
 
 #include "output/h5.hpp"
+#include "scenario/input_file.hpp"
 #include "sweep/csv.hpp"
 #include "sweep/design.hpp"
 
@@ -9,7 +10,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
@@ -104,6 +104,18 @@ class SweepDecoder {
   std::string kinds_list_;
 
   void error(const Location& where, std::string message) { diags.push_back({where, std::move(message)}); }
+
+  /// Whether `points` design points (a double: a grid's product can overflow any integer)
+  /// times the replications stay within kMaxSweepRuns; reported at `where` otherwise.
+  /// Called before the points are generated, so a huge design is refused at once.
+  bool within_run_limit(double points, const Location& where) {
+    const double runs = points * static_cast<double>(s_.replications);
+    if (runs <= static_cast<double>(kMaxSweepRuns)) return true;
+    error(where, fmt::format("the design has {:.4g} points x {} replications = {:.4g} runs, more than the limit of {} "
+                             "runs per sweep (docs/sweeps.md); split it into several sweeps",
+                             points, s_.replications, runs, kMaxSweepRuns));
+    return false;
+  }
 
   Location at(const YAML::Node& n) const {
     const auto m = n.Mark();
@@ -241,7 +253,12 @@ class SweepDecoder {
       values.push_back(std::move(v));
     }
     std::vector<std::size_t> sizes;
-    for (const auto& v : values) sizes.push_back(v.size());
+    double points = 1.0;
+    for (const auto& v : values) {
+      sizes.push_back(v.size());
+      points *= static_cast<double>(v.size());
+    }
+    if (!within_run_limit(points, at(keys))) return;
     for (const auto& idx : grid_indices(sizes)) {
       DesignPoint p;
       for (std::size_t j = 0; j < idx.size(); ++j) p.values.emplace_back(values[j][idx[j]]);
@@ -335,6 +352,11 @@ class SweepDecoder {
     }
     if (!diags.empty()) return;
     const std::size_t k = ranges.size();
+    const double points = s_.kind == "morris"     ? static_cast<double>(r) * static_cast<double>(k + 1)
+                          : s_.kind == "saltelli" ? static_cast<double>(n) * static_cast<double>(k + 2)
+                          : s_.kind == "oat"      ? 1.0 + static_cast<double>(k) * levels  // the base point first
+                                                  : static_cast<double>(n);
+    if (!within_run_limit(points, at(design))) return;
     UnitDesign unit;
     if (s_.kind == "lhs")
       unit = lhs_unit(n, k, s_.design_seed);
@@ -380,6 +402,7 @@ class SweepDecoder {
         return;
       }
       s_.keys = {"scenario"};
+      if (!within_run_limit(static_cast<double>(scenarios.size()), at(scenarios))) return;
       for (const auto& f : scenarios) {
         DesignPoint p;
         p.values.emplace_back(SetValue{scalar(f, "a scenario file"), at(f)});
@@ -393,6 +416,7 @@ class SweepDecoder {
       error(at(points), "points must be a non-empty list of maps, e.g. - {world.scale: 0.01}");
       return;
     }
+    if (!within_run_limit(static_cast<double>(points.size()), at(points))) return;
     for (const auto& pt : points) {
       if (!pt.IsMap()) {
         error(at(pt), "each point must be a map of key: value");
@@ -422,16 +446,18 @@ class SweepDecoder {
       return;
     }
     const std::string file = relative(scalar(design["file"], "file"));
-    std::ifstream raw(file, std::ios::binary);
-    if (!raw) {
-      error(at(design["file"]), fmt::format("cannot read design matrix '{}'", file));
+    const InputText matrix = read_input_file(file, "design matrix");
+    if (!matrix.ok()) {
+      error(at(design["file"]), matrix.error);
+      return;
+    }
+    if (const auto problem = find_text_problem(matrix.text)) {
+      error(Location{file, problem->line, problem->column}, problem->message);
       return;
     }
     // Spreadsheets save "CSV UTF-8" with a byte-order mark, and in locales with a decimal comma
     // separate fields with ';' (and may write 0,5): both are read as the user meant them.
-    std::stringstream buffer;
-    buffer << raw.rdbuf();
-    std::istringstream in(strip_utf8_bom(buffer.str()));
+    std::istringstream in(strip_utf8_bom(matrix.text));
     std::string line;
     int line_no = 0;
     bool skip_first = false;  // a leading "point" column (as in DIR/design.csv) is ignored
@@ -461,6 +487,7 @@ class SweepDecoder {
               fmt::format("row has {} values, the header names {} columns", fields.size(), s_.keys.size() + offset));
         continue;
       }
+      if (!within_run_limit(static_cast<double>(s_.points.size() + 1), Location{file, line_no, 1})) return;
       DesignPoint p;
       for (std::size_t j = 0; j < s_.keys.size(); ++j) {
         const auto& [cell, column] = fields[j + offset];
@@ -480,13 +507,12 @@ class SweepDecoder {
 
 SweepSpec load_sweep_file(const std::string& path) {
   SweepSpec spec;
-  spec.path = path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path))
-    throw ScenarioError({Diagnostic{Location{path, 1, 1}, fmt::format("cannot read sweep file '{}'", path)}});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  spec.text = buffer.str();
+  spec.path = path == kStdinName ? kStdinDisplayName : path;
+  InputText in = read_input_file(path, "sweep file");
+  if (!in.ok()) throw ScenarioError({Diagnostic{Location{spec.path, 1, 1}, in.error}});
+  if (const auto problem = find_text_problem(in.text))
+    throw ScenarioError({Diagnostic{Location{spec.path, problem->line, problem->column}, problem->message}});
+  spec.text = std::move(in.text);
   SweepDecoder d(spec);
   d.decode();
   if (!d.diags.empty()) throw ScenarioError(d.diags);

@@ -12,6 +12,11 @@
 
 namespace innochain::sweep {
 
+/// Most runs (points x replications) one sweep may have: a design above it is refused
+/// while the sweep file is decoded, before any point is generated (docs/sweeps.md). A
+/// million runs are a week of a 1000-core cluster at full scale; split larger studies.
+inline constexpr std::int64_t kMaxSweepRuns = 1000000;
+
 /// The design kinds, by their name in the sweep file.
 inline const std::vector<std::string> kDesignKinds = {"grid",     "lhs",  "sobol", "morris",
                                                       "saltelli", "list", "csv",   "oat"};
