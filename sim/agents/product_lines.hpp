@@ -21,6 +21,7 @@ enum class LineStatus : std::uint8_t {
   closed,      ///< its owner exited and its good has since been taken up by a new line
 };
 inline constexpr int kLineStatuses = 4;
+INNOCHAIN_ENUM_COUNT(LineStatus, kLineStatuses)
 
 /// A line whose good can be taken over: on the market, or vacant since its owner exited.
 inline bool takeable(LineStatus s) { return s == LineStatus::active || s == LineStatus::vacant; }
@@ -33,7 +34,7 @@ inline bool takeable(LineStatus s) { return s == LineStatus::active || s == Line
   X(double, appeal, 0.0, kSnapshot, "market weight: its share of the field's output is appeal^theta over the field's sum") \
   X(double, quality, 1.0, 0, "quality of the product relative to the line it took over (1 for lines present at the start)") \
   X(std::int32_t, launched_month, -1, kSnapshot, "month it came on the market (-1: on the market at the start)") \
-  X(std::int32_t, project, -1, ref(Ref::project), "the launched project it came from, -1 for lines of initial firms and new SMEs") \
+  X(std::int32_t, project, -1, ref(Ref::project) | kNoneAllowed, "the launched project it came from, -1 for lines of initial firms and new SMEs") \
   X(LineStatus, status, LineStatus::active, kSnapshot, "active, displaced (taken over), vacant (owner exited, good not yet taken up) or closed (owner exited, good taken up)") \
   X(std::int32_t, ended_month, -1, 0, "month it was displaced or closed, -1 while active")
 // clang-format on
