@@ -21,8 +21,8 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(double, revenue_yuan_per_month, 0.0, kSnapshot, "last month's revenue, yuan/month (market phase)") \
   X(double, cash_yuan, 0.0, kSnapshot, "cash, yuan") \
   X(double, debt_yuan, 0.0, 0, "bank loans outstanding, yuan") \
-  X(double, base_size, 0.0, 0, "market weight of the existing business (initial revenue), yuan/month") \
-  X(double, product_quality, 0.0, kSnapshot, "quality stock of launched products, depreciating") \
+  X(std::int32_t, product_lines, 0, kSnapshot, "product lines on the market (from the product-line table)") \
+  X(std::int32_t, first_product_month, -1, kSnapshot, "month its first product line came on the market (initial firms and new SMEs: the month they appear); -1: none yet") \
   X(std::int32_t, loss_months, 0, 0, "consecutive months of losses") \
   X(std::int32_t, origin_institute, -1, kSnapshot | ref(Ref::institute) | kNoneAllowed, "spin-offs: the institute; else -1") \
   X(std::int32_t, founded_month, -1, kSnapshot, "entrants: month founded; initial firms: -1") \

@@ -23,13 +23,18 @@ enum class ProjectStatus : std::uint8_t {
   stage_done,         ///< finished its stage this month; the next phase moves it on
   awaiting_transfer,  ///< an institute's finished breakthrough, queued for its transfer office (link 3)
   failed,
-  launched,  ///< reached MARKET: a product
-  shelved,   ///< the transfer office found no route or did not dare
+  launched,   ///< reached MARKET: a product
+  shelved,    ///< the transfer office found no route or did not dare
+  abandoned,  ///< its holder exited (not acquired): the project ended with it, in its stage
 };
-inline constexpr int kProjectStatuses = 6;
+inline constexpr int kProjectStatuses = 7;
 INNOCHAIN_ENUM_COUNT(ProjectStatus, kProjectStatuses)
 inline constexpr int kHolderKinds = 2;
 INNOCHAIN_ENUM_COUNT(HolderKind, kHolderKinds)
+/// Progress is counted in integer units: a month at full speed (team skill 1, full funding and
+/// compute) is exactly this many, so a stage whose duration / speed is a whole number of months
+/// takes exactly that many months (no floating-point accumulation).
+inline constexpr std::int64_t kProgressUnitsPerMonth = std::int64_t{1} << 20;
 inline constexpr int kStages = 5;
 INNOCHAIN_ENUM_COUNT(Stage, kStages)
 
@@ -42,7 +47,7 @@ INNOCHAIN_ENUM_COUNT(Stage, kStages)
   X(HolderKind, holder_kind, HolderKind::institute, 0, "kind of holder: institute or enterprise") \
   X(std::int32_t, holder, 0, ref(Ref::holder), "id in the holder's table") \
   X(std::int32_t, origin_institute, 0, ref(Ref::institute) | kNoneAllowed, "the institute it came from, -1 for enterprise-originated projects") \
-  X(double, progress, 0.0, 0, "share of the current stage done, in [0, 1)") \
+  X(std::int64_t, progress, 0, 0, "work done in the current stage, in units of 1/kProgressUnitsPerMonth of a month at full speed (integers: no rounding drift)") \
   X(double, quality, 0.0, 0, "latent quality (log-normal, around 1)") \
   X(std::int32_t, months_in_stage, 0, 0, "months in the current stage") \
   X(std::int32_t, created_month, 0, 0, "month created")

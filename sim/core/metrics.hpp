@@ -45,6 +45,10 @@ struct MetricDef {
   X(failures_breakthrough, "projects/month", "progress", field, flow, "Projects that failed in stage BREAKTHROUGH") \
   X(failures_proof_of_concept, "projects/month", "progress", field, flow, "Projects that failed in stage PROOF_OF_CONCEPT") \
   X(failures_pilot, "projects/month", "progress", field, flow, "Projects that failed in stage PILOT") \
+  X(abandoned_basic, "projects/month", "progress", field, flow, "Projects in stage BASIC that ended because their holder exited (abandoned with holder)") \
+  X(abandoned_breakthrough, "projects/month", "progress", field, flow, "Projects in stage BREAKTHROUGH that ended because their holder exited (abandoned with holder)") \
+  X(abandoned_proof_of_concept, "projects/month", "progress", field, flow, "Projects in stage PROOF_OF_CONCEPT that ended because their holder exited (abandoned with holder)") \
+  X(abandoned_pilot, "projects/month", "progress", field, flow, "Projects in stage PILOT that ended because their holder exited (abandoned with holder)") \
   X(proof_of_concept_completed, "projects/month", "progress", field, flow, "Projects that completed PROOF_OF_CONCEPT and entered PILOT") \
   X(products_launched, "products/month", "progress", field, flow, "Projects that completed PILOT and launched a product (stage MARKET)") \
   X(rd_spending_institutes, "yuan/month", "progress", region, flow, "Institutes' spending on projects (funded share of stage costs)") \
@@ -81,10 +85,16 @@ struct MetricDef {
   X(fund_capital, "yuan", "finance", none, stock, "Capital available to venture funds, guidance funds and banks") \
   X(revenue, "yuan/month", "market", field, flow, "Enterprises' revenue") \
   X(output, "yuan/month", "market", field, flow, "Sector output: final demand propagated through the Leontief inverse") \
-  X(product_demand, "yuan/month", "market", field, flow, "Final demand created by launched products still on the market") \
+  X(product_lines, "lines", "market", field, stock, "Product lines on the market (held by alive enterprises)") \
+  X(line_takeovers, "lines/month", "market", field, flow, "Launched products that took over a product line of their field (creative destruction)") \
+  X(lines_closed, "lines/month", "market", field, flow, "Product lines that left the market with their exiting owner") \
+  X(contract_work_income, "yuan/month", "market", none, flow, "Contract-work income of firms without product lines") \
   X(enterprise_cash, "yuan", "market", none, stock, "Cash held by alive enterprises") \
   X(enterprises_alive, "enterprises", "market", field, stock, "Alive enterprises") \
-  X(firm_exits, "enterprises/month", "market", field, flow, "Enterprises that exited after sustained losses") \
+  X(firm_exits, "enterprises/month", "market", field, flow, "Enterprises that exited (runway ended, sustained losses, no sales, or reasons outside the model; acquisitions not included)") \
+  X(exits_runway, "enterprises/month", "market", field, flow, "Start-ups without a product line that exited because their cash ran out (part of firm_exits)") \
+  X(startups_alive, "enterprises", "market", none, stock, "Alive start-ups") \
+  X(firms_pre_revenue, "enterprises", "market", none, stock, "Alive enterprises without a product line") \
   X(acquisitions, "enterprises/month", "market", field, flow, "Start-ups acquired by chain leaders") \
   X(startups_founded, "enterprises/month", "entry", field, flow, "Start-ups founded by talent (not spin-offs)") \
   X(spinoffs_founded, "enterprises/month", "entry", field, flow, "Spin-off start-ups founded by inventors") \
@@ -98,6 +108,7 @@ struct MetricDef {
   X(talent_inflow, "people/month", "talent", none, flow, "Arrivals from outside the province") \
   X(talent_outflow, "people/month", "talent", none, flow, "Departures from the province") \
   X(vacancies, "jobs", "talent", none, stock, "Open R&D positions at institutes and enterprises after matching") \
+  X(market_wage_index, "ratio", "talent", none, stock, "R&D wage relative to the scenario's wages (moves with tightness)") \
   X(people_in_province, "people", "talent", none, stock, "Talent in the province (employed or not)") \
   X(money_stock, "yuan", "ledger", none, stock, "Money held in the modelled economy (institutes, enterprises, financiers)") \
   X(money_sources, "yuan/month", "ledger", none, flow, "External money entering the modelled economy") \

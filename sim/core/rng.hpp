@@ -39,7 +39,9 @@ enum class Stream : std::uint32_t {
   market,              ///< per enterprise: acquisitions, exit multiples
   entry,               ///< per creator: founders and new SMEs
   sme_exit,            ///< per SME: the month's exogenous exit draw
-  size_shock,          ///< per enterprise: the month's shock to its existing business
+  line_shock,          ///< per product line: the month's demand shock
+  line_takeover,       ///< per launched project: the product line it takes over
+  founding,            ///< per new start-up or spin-off: its founders' money and founding idea
   sweep_design = 900,  ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
   policy = 1000,       ///< policy instance k draws from stream policy + k (see policy_rng)
 };

@@ -40,11 +40,12 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
       const auto i = static_cast<std::size_t>(founder);
       Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
       rng.uniform();  // the founding draw
-      const double size = ep.revenue_median_startup * rng.lognormal(0.0, ep.revenue_log_sd);
       const double absorptive = std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0);
-      const std::int32_t e =
-          add_enterprise(c, s, EnterpriseKind::startup, t.field[i], t.region[i], size, p.founder_seed_yuan, absorptive);
-      s.ledger.month[lf_founder_money] += p.founder_seed_yuan;
+      // A new start-up has no product yet: it lives on its founders' money until it launches, and
+      // works on the idea it was founded around.
+      const std::int32_t e = found_startup(c, s, t.field[i], t.region[i], absorptive);
+      const std::int32_t idea = add_founding_idea(c, s, static_cast<std::size_t>(e));
+      m.at(m_enterprise_projects_started, s.projects.field[idea]) += 1.0;
       if (t.role[i] == Role::researcher) t.role[i] = Role::engineer;  // the founder now works in industry
       t.employer_kind[i] = EmployerKind::enterprise;
       t.employer[i] = e;
@@ -59,13 +60,48 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   std::vector<double> rw, fw;
   for (const auto& r : c.scenario.world.regions) rw.push_back(r.enterprise_share);
   for (const auto& f : c.scenario.world.fields) fw.push_back(f.enterprise_share);
+  // Goods per field for the entering SMEs to take up: vacant goods (their producer exited) first,
+  // then lines on the market.
+  std::vector<std::vector<std::int32_t>> vacant(smes > 0 ? c.fields : 0), on_market(smes > 0 ? c.fields : 0);
+  for (std::size_t l = 0; l < s.lines.size() && smes > 0; ++l) {
+    if (s.lines.status[l] == LineStatus::vacant) vacant[s.lines.field[l]].push_back(static_cast<std::int32_t>(l));
+    if (s.lines.status[l] == LineStatus::active) on_market[s.lines.field[l]].push_back(static_cast<std::int32_t>(l));
+  }
   for (std::uint32_t k = 0; k < smes; ++k) {
     const std::size_t field = rng.categorical(fw);
     const double size = ep.revenue_median_sme * rng.lognormal(0.0, ep.revenue_log_sd);
     const double cash = ep.initial_cash_months * size;
     const std::size_t region = rng.categorical(rw);
     const double absorptive = std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0);
-    add_enterprise(c, s, EnterpriseKind::sme, field, region, size, cash, absorptive);
+    // An established business joining the province's high-tech population: it sells already, and
+    // its sales come from its field's demand, so it takes up as many of the field's goods as a
+    // firm of its size starts with (Klette and Kortum 2004: entrants take over existing goods):
+    // vacant goods first (drawn uniformly; a new line with the good's appeal), then lines on the
+    // market (drawn uniformly; the line changes hands). A field without lines gets new ones.
+    const std::int32_t e = add_enterprise(c, s, EnterpriseKind::sme, field, region, cash, absorptive);
+    const std::int64_t n = initial_line_count(c.scenario, size);
+    std::int64_t taken = 0;
+    std::vector<std::int32_t>& goods = vacant[field];
+    while (taken < n && !goods.empty()) {
+      const std::uint32_t j = rng.below(static_cast<std::uint32_t>(goods.size()));
+      const std::int32_t l = goods[j];
+      goods[j] = goods.back();
+      goods.pop_back();
+      s.lines.status[l] = LineStatus::closed;  // the good is taken up by e's new line
+      s.lines.add(e, field, s.lines.appeal[l], 1.0, s.month, -1);
+      s.enterprises.product_lines[e] += 1;
+      taken += 1;
+    }
+    for (std::int64_t j = 0; j < 4 * n && taken < n && !on_market[field].empty(); ++j) {
+      const std::int32_t l = on_market[field][rng.below(static_cast<std::uint32_t>(on_market[field].size()))];
+      if (s.lines.status[l] != LineStatus::active || s.lines.owner[l] == e) continue;
+      s.enterprises.product_lines[s.lines.owner[l]] -= 1;
+      s.lines.owner[l] = e;  // the line keeps its appeal and history; its customers now buy from e
+      s.enterprises.product_lines[e] += 1;
+      taken += 1;
+    }
+    if (taken == 0) add_lines_for_revenue(c, s, e, size);
+    s.enterprises.first_product_month[e] = s.month;
     s.ledger.month[lf_founder_money] += cash;
     m.at(m_sme_entries, field) += 1.0;
   }

@@ -9,8 +9,8 @@
 
 namespace innochain {
 
-double market_weight(const MarketParams& p, double base_size, double product_quality, double product_demand) {
-  return std::pow(base_size + product_demand * product_quality, p.quality_share_elasticity);
+double line_weight(const MarketParams& p, double appeal) {
+  return p.quality_share_elasticity == 1.0 ? appeal : std::pow(appeal, p.quality_share_elasticity);
 }
 
 Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_demand) {
@@ -19,6 +19,21 @@ Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_dem
 
 double exit_multiple(const FinanceParams& p, double u) {
   return p.exit_multiple_min * std::pow(u, -1.0 / p.exit_multiple_tail);
+}
+
+LinesByOwner active_lines_by_owner(const State& s) {
+  const ProductLines& ln = s.lines;
+  LinesByOwner out;
+  out.first.assign(s.enterprises.size() + 1, 0);
+  for (std::size_t l = 0; l < ln.size(); ++l)
+    if (ln.status[l] == LineStatus::active) out.first[static_cast<std::size_t>(ln.owner[l]) + 1] += 1;
+  for (std::size_t e = 0; e < s.enterprises.size(); ++e) out.first[e + 1] += out.first[e];
+  out.ids.resize(out.first.back());
+  std::vector<std::size_t> next(out.first.begin(), out.first.end() - 1);
+  for (std::size_t l = 0; l < ln.size(); ++l)
+    if (ln.status[l] == LineStatus::active)
+      out.ids[next[static_cast<std::size_t>(ln.owner[l])]++] = static_cast<std::int32_t>(l);
+  return out;
 }
 
 namespace {
@@ -70,16 +85,17 @@ double pay_investors(State& s, std::span<const std::int32_t> stakes, const std::
 
 }  // namespace
 
-void size_shocks(const Context& c, State& s) {
-  const double sd = c.scenario.chain.market.size_shock_sd_per_year / std::sqrt(12.0);
+void line_shocks(const Context& c, State& s) {
+  const double sd = c.scenario.chain.market.line_shock_sd_per_year / std::sqrt(12.0);
   if (sd <= 0.0) return;
-  Enterprises& en = s.enterprises;
+  ProductLines& ln = s.lines;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
-  // exp(sd Z - sd^2 / 2) has mean 1: the shocks spread firms out without moving the average.
-  for_each_index(en.size(), [&](std::size_t e) {
-    if (!en.alive[e]) return;
-    Rng rng(c.key, Stream::size_shock, static_cast<std::uint32_t>(e), month);
-    en.base_size[e] *= std::exp(sd * rng.normal() - 0.5 * sd * sd);
+  // exp(sd Z - sd^2 / 2) has mean 1: each line's appeal is a driftless geometric random walk,
+  // independent of the owner's other lines.
+  for_each_index(ln.size(), [&](std::size_t l) {
+    if (ln.status[l] != LineStatus::active) return;
+    Rng rng(c.key, Stream::line_shock, static_cast<std::uint32_t>(l), month);
+    ln.appeal[l] *= std::exp(sd * rng.normal() - 0.5 * sd * sd);
   });
 }
 
@@ -87,63 +103,116 @@ namespace {
 
 /// The month's working data of the market phase, passed from step to step.
 struct MarketMonth {
-  std::vector<double> weight;        ///< per firm: market weight (0 for exited firms)
-  std::vector<double> weight_sum;    ///< per field
+  std::vector<double> weight_sum;    ///< per field: sum of the active lines' weights
   Eigen::VectorXd output;            ///< sector output, per field
+  LinesByOwner lines;                ///< active lines by owner (after the launches)
   std::vector<std::int32_t> exited;  ///< firms exiting this month, ascending
+  std::vector<std::uint8_t> runway;  ///< per exiting firm (same order): 1 if its runway ended
   Stakes stakes;                     ///< active equity stakes by firm
   bool moved = false;                ///< some firm exited or was acquired
 };
 
-/// Step 1. Products: obsolescence (per firm, in parallel), then this month's launches.
-void products(const Context& c, State& s) {
-  const auto& p = c.scenario.chain.market;
+/// Step 2. Launches (PILOT finished this month), in project id order: each launched product
+/// takes over a product line of its field drawn uniformly among the lines on the market at
+/// the start of the step (Klette and Kortum 2004: an innovation improves on a random good and
+/// its innovator takes the good's market); the old line is displaced and the launcher gets a
+/// new line whose appeal is the old one's times the product's quality. A field without a line
+/// gets a new one at the field's reference appeal times the quality.
+void launches(const Context& c, State& s, MonthMetrics& m) {
+  ProductLines& ln = s.lines;
   Enterprises& en = s.enterprises;
   const Projects& pr = s.projects;
-  const double keep = std::pow(1.0 - p.product_obsolescence_per_year, 1.0 / 12.0);
-  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t e = begin; e < end; ++e) en.product_quality[e] *= keep;
-  });
-  for (const std::int32_t id : s.launched_this_month) en.product_quality[pr.holder[id]] += pr.quality[id];
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+  if (s.launched_this_month.empty()) return;
+  std::vector<std::vector<std::int32_t>> on_market(c.fields);
+  for (std::size_t l = 0; l < ln.size(); ++l)
+    if (takeable(ln.status[l])) on_market[ln.field[l]].push_back(static_cast<std::int32_t>(l));
+  for (const std::int32_t id : s.launched_this_month) {
+    const std::int32_t e = pr.holder[id];
+    const std::size_t f = pr.field[id];
+    const double q = pr.quality[id];
+    Rng rng(c.key, Stream::line_takeover, static_cast<std::uint32_t>(id), month);
+    std::int32_t target = -1;
+    // Up to four draws: a line already taken over this month by an earlier launch is not
+    // available again.
+    for (int attempt = 0; attempt < 4 && !on_market[f].empty(); ++attempt) {
+      const std::int32_t l = on_market[f][rng.below(static_cast<std::uint32_t>(on_market[f].size()))];
+      if (takeable(ln.status[l])) {
+        target = l;
+        break;
+      }
+    }
+    double appeal = q * (f < s.line_reference_appeal.size() ? s.line_reference_appeal[f] : 1.0);
+    if (target >= 0) {
+      appeal = q * ln.appeal[target];
+      if (ln.status[target] == LineStatus::active) {
+        ln.status[target] = LineStatus::displaced;
+        ln.ended_month[target] = s.month;
+        en.product_lines[ln.owner[target]] -= 1;
+        m.at(m_line_takeovers, f) += 1.0;
+      } else {
+        ln.status[target] = LineStatus::closed;  // a vacant good taken up again
+      }
+    }
+    ln.add(e, f, appeal, q, s.month, id);
+    en.product_lines[e] += 1;
+    if (en.first_product_month[e] < 0) en.first_product_month[e] = s.month;
+  }
   s.launched_this_month.clear();
 }
 
-/// Step 2. Final demand: outside demand growing at each sector's rate plus new products'
-/// demand, propagated to sector output through the Leontief inverse. The firms' market
-/// weights in parallel; their sums per field serially in firm order.
-void demand_and_output(const Context& c, const State& s, MonthMetrics& m, MarketMonth& w) {
+/// Step 3. Final demand (outside demand, growing at each sector's rate; constant in a
+/// constant-price scenario) propagated to sector output through the Leontief inverse; each
+/// field's output is shared among its product lines by weight appeal^theta. Line weights are
+/// summed per field over fixed blocks (the same sums for any thread count); a firm's revenue is
+/// the sum of its lines' shares, in line id order.
+void demand_and_output(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) {
   const auto& p = c.scenario.chain.market;
-  const Enterprises& en = s.enterprises;
+  Enterprises& en = s.enterprises;
+  const ProductLines& ln = s.lines;
   const std::size_t F = c.fields;
   Eigen::VectorXd demand(static_cast<Eigen::Index>(F));
-  std::vector<double> product_demand(F, 0.0);
-  w.weight_sum.assign(F, 0.0);
-  w.weight.assign(en.size(), 0.0);
-  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t e = begin; e < end; ++e)
-      if (en.alive[e])
-        w.weight[e] = market_weight(p, en.base_size[e], en.product_quality[e],
-                                    c.scenario.world.fields[en.field[e]].product_demand_yuan_per_month);
-  });
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    if (!en.alive[e]) continue;
-    const std::size_t f = en.field[e];
-    product_demand[f] += c.scenario.world.fields[f].product_demand_yuan_per_month * en.product_quality[e];
-    w.weight_sum[f] += w.weight[e];
-  }
   for (std::size_t f = 0; f < F; ++f) {
     const double growth = std::pow(1.0 + c.scenario.world.fields[f].market_growth_per_year, s.month / 12.0);
-    demand[static_cast<Eigen::Index>(f)] = s.base_final_demand[f] * growth + product_demand[f];
-    m.at(m_product_demand, f) = product_demand[f];
+    demand[static_cast<Eigen::Index>(f)] = s.base_final_demand[f] * growth;
   }
   w.output = sector_output(c, demand);
   for (std::size_t f = 0; f < F; ++f) m.at(m_output, f) = w.output[static_cast<Eigen::Index>(f)];
+  struct Sums {
+    std::vector<double> weight;
+    std::vector<std::int64_t> lines;
+  };
+  const Sums sums = block_reduce(
+      ln.size(), Sums{std::vector<double>(F, 0.0), std::vector<std::int64_t>(F, 0)},
+      [&](Sums& acc, std::size_t l) {
+        if (ln.status[l] != LineStatus::active) return;
+        acc.weight[ln.field[l]] += line_weight(p, ln.appeal[l]);
+        acc.lines[ln.field[l]] += 1;
+      },
+      [](Sums& a, const Sums& b) {
+        for (std::size_t f = 0; f < a.weight.size(); ++f) {
+          a.weight[f] += b.weight[f];
+          a.lines[f] += b.lines[f];
+        }
+      });
+  w.weight_sum = sums.weight;
+  w.lines = active_lines_by_owner(s);
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      double revenue = 0.0;
+      for (const std::int32_t l : w.lines.of(e)) {
+        const std::size_t f = ln.field[l];
+        revenue += w.output[static_cast<Eigen::Index>(f)] * line_weight(p, ln.appeal[l]) / w.weight_sum[f];
+      }
+      en.revenue_yuan_per_month[e] = en.alive[e] ? revenue : 0.0;
+    }
+  });
 }
 
-/// Step 3. Revenue (the firm's share of its sector's output), operating costs, interest and
-/// repayment; losses and the exit test. Each firm's own columns in parallel; what it pays to
-/// others (lenders, the ledger, the metrics) is recorded per firm and summed serially in firm
-/// order.
+/// Step 4. Revenue (the firm's lines' shares), contract work of firms without lines, operating
+/// costs, interest and repayment; losses and the exit tests. Each firm's own columns in
+/// parallel; what it pays to others (lenders, the ledger, the metrics) is recorded per firm and
+/// summed serially in firm order.
 void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) {
   const auto& fp = c.scenario.chain.finance;
   Enterprises& en = s.enterprises;
@@ -153,23 +222,55 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
   const double monthly_rate = fp.bank_interest_per_year / 12.0;
   const double sme_exit =
       1.0 - std::pow(1.0 - ep.sme_exit_per_year, 1.0 / 12.0);  // monthly, compounds to the yearly rate
+  // Contract work by field: firms that sell spend a share of revenue on it, firms without a
+  // product line share it by R&D staff (at most a wage per employee; the rest is not bought).
+  const std::size_t F = c.fields;
+  struct Contract {
+    std::vector<double> spend;
+    std::vector<std::int64_t> staff;
+  };
+  const Contract offered = block_reduce(
+      en.size(), Contract{std::vector<double>(F, 0.0), std::vector<std::int64_t>(F, 0)},
+      [&](Contract& k, std::size_t e) {
+        if (!en.alive[e]) return;
+        if (en.product_lines[e] > 0)
+          k.spend[en.field[e]] += ep.contract_work_share_of_revenue * en.revenue_yuan_per_month[e];
+        else
+          k.staff[en.field[e]] += en.rd_staff[e];
+      },
+      [](Contract& a, const Contract& b) {
+        for (std::size_t f = 0; f < a.spend.size(); ++f) {
+          a.spend[f] += b.spend[f];
+          a.staff[f] += b.staff[f];
+        }
+      });
+  std::vector<double> per_staff(F, 0.0), bought(F, 0.0);  // income per employee; share of the offer bought
+  for (std::size_t f = 0; f < F; ++f) {
+    if (offered.staff[f] == 0 || !(offered.spend[f] > 0.0)) continue;
+    const double staff = static_cast<double>(offered.staff[f]);
+    per_staff[f] =
+        std::min(offered.spend[f] / staff, c.scenario.chain.talent.engineer_wage_yuan_per_month * s.market_wage_index);
+    bought[f] = per_staff[f] * staff / offered.spend[f];
+  }
   struct Flows {
-    double operating_costs, interest, repay, payout, overhead_subsidy;
-    bool had_debt, repaid, exits;
+    double operating_costs, interest, repay, payout, overhead_subsidy, contract_work, contract_bought;
+    bool had_debt, repaid, exits, runway;
   };
   std::unique_ptr<Flows[]> flows(new Flows[en.size()]);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       if (!en.alive[e]) continue;
       Flows& fl = flows[e];
-      fl = {0.0, 0.0, 0.0, 0.0, 0.0, false, false, false};
-      const std::size_t f = en.field[e];
-      const double revenue =
-          w.weight_sum[f] > 0.0 ? w.output[static_cast<Eigen::Index>(f)] * w.weight[e] / w.weight_sum[f] : 0.0;
+      fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false, false, false, false};
+      const double revenue = en.revenue_yuan_per_month[e];
+      const bool selling = en.product_lines[e] > 0;
       const double overhead = ep.overhead_yuan_per_staff_month * en.rd_staff[e];
-      en.revenue_yuan_per_month[e] = revenue;
-      en.cash_yuan[e] += margin * revenue - overhead;
-      fl.operating_costs = (1.0 - margin) * revenue + overhead;
+      // A firm without products sells its staff's time to the firms of its field that sell
+      // (contract work, part of the buyers' operating costs: an internal transfer).
+      fl.contract_work = selling ? 0.0 : per_staff[en.field[e]] * en.rd_staff[e];
+      fl.contract_bought = selling ? ep.contract_work_share_of_revenue * revenue * bought[en.field[e]] : 0.0;
+      en.cash_yuan[e] += margin * revenue + fl.contract_work - overhead;
+      fl.operating_costs = (1.0 - margin) * revenue - fl.contract_bought + overhead;
       // A policy may pay part of the fixed costs (lever overhead_subsidy_*, e.g. subsidised space),
       // within this month's allowance.
       EnterpriseLevers& l = en.levers;
@@ -199,12 +300,25 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
         en.cash_yuan[e] = cap;
       }
       en.age_months[e] += 1;
-      // Sustained losses: a loss-making month while cash would not cover three more months
-      // of the burn (overhead and R&D), or negative cash.
-      const double burn = overhead - fl.overhead_subsidy + en.rd_spent_yuan[e];
-      const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
-      en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
-      fl.exits = en.loss_months[e] >= ep.exit_after_loss_months;
+      if (!selling && en.kind[e] == EnterpriseKind::startup) {
+        // A start-up without products lives on its cash (founders' money, rounds, grants,
+        // contract work): it exits when the runway has ended, i.e. it cannot pay this month's
+        // bills. It cannot borrow without revenue, and any round came in this month's finance.
+        en.loss_months[e] = en.cash_yuan[e] < 0.0 ? en.loss_months[e] + 1 : 0;
+        fl.runway = fl.exits = en.cash_yuan[e] < 0.0;
+      } else if (!selling) {
+        // An established firm whose products have all gone: its owners close it after
+        // exit_after_loss_months months without sales, whatever its cash.
+        en.loss_months[e] += 1;
+        fl.exits = en.loss_months[e] >= ep.exit_after_loss_months;
+      } else {
+        // Sustained losses: a loss-making month while cash would not cover three more months
+        // of the burn (overhead and R&D), or negative cash.
+        const double burn = overhead - fl.overhead_subsidy + en.rd_spent_yuan[e];
+        const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
+        en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
+        fl.exits = en.loss_months[e] >= ep.exit_after_loss_months;
+      }
       if (!fl.exits && en.kind[e] == EnterpriseKind::sme && sme_exit > 0.0) {
         // Exits for reasons outside the model (owners retiring, relocation, certification lost).
         Rng rng(c.key, Stream::sme_exit, static_cast<std::uint32_t>(e), month);
@@ -219,6 +333,7 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
     s.ledger.month[lf_outside_demand] += revenue;
     s.ledger.month[lf_operating_costs] += fl.operating_costs;
     m.at(m_revenue, en.field[e]) += revenue;
+    m.at(m_contract_work_income) += fl.contract_work;
     if (fl.had_debt) {
       s.financiers.capital_yuan[en.lender[e]] += fl.interest;
       m.at(m_interest_paid) += fl.interest;
@@ -231,33 +346,48 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
       s.policy_spending[k] += fl.overhead_subsidy;
       s.policy_units[k] += 1.0;
     }
-    if (fl.exits) w.exited.push_back(static_cast<std::int32_t>(e));
+    if (fl.exits) {
+      w.exited.push_back(static_cast<std::int32_t>(e));
+      w.runway.push_back(fl.runway ? 1 : 0);
+    }
   }
 }
 
-/// Step 4. Exits: the firm's cash goes to its owners (a deficit is covered by them), its
-/// investors' stakes are written off and its bank debt becomes a bad loan.
+/// Step 5. Exits: the firm's cash goes to its owners (a deficit is covered by them), its
+/// investors' stakes are written off, its bank debt becomes a bad loan and its product lines
+/// leave the market (their customers go to the field's other lines through the shares).
 void exits(State& s, MonthMetrics& m, const MarketMonth& w) {
   Enterprises& en = s.enterprises;
-  for (const std::int32_t e : w.exited) {
+  ProductLines& ln = s.lines;
+  for (std::size_t k = 0; k < w.exited.size(); ++k) {
+    const std::int32_t e = w.exited[k];
     en.alive[e] = 0;
     s.ledger.month[lf_owners_payout] += en.cash_yuan[e];  // a deficit is covered by the owners
-    for (const std::int32_t k : w.stakes.of(static_cast<std::size_t>(e))) {
-      s.investments.status[k] = InvestmentStatus::written_off;
-      m.at(m_write_offs) += s.investments.amount_yuan[k];
+    for (const std::int32_t i : w.stakes.of(static_cast<std::size_t>(e))) {
+      s.investments.status[i] = InvestmentStatus::written_off;
+      m.at(m_write_offs) += s.investments.amount_yuan[i];
     }
     m.at(m_bad_loans) += en.debt_yuan[e];
     en.debt_yuan[e] = 0.0;
+    for (const std::int32_t l : w.lines.of(static_cast<std::size_t>(e))) {
+      if (ln.status[l] != LineStatus::active) continue;
+      ln.status[l] = LineStatus::vacant;  // the good waits for a launch or an entering SME
+      ln.ended_month[l] = s.month;
+      m.at(m_lines_closed, ln.field[l]) += 1.0;
+    }
+    en.product_lines[e] = 0;
     m.at(m_firm_exits, en.field[e]) += 1.0;
+    if (w.runway[k]) m.at(m_exits_runway, en.field[e]) += 1.0;
   }
 }
 
-/// Step 5. Acquisitions of start-ups with a product by a chain leader of their field, and
+/// Step 6. Acquisitions of start-ups with a product by a chain leader of their field, and
 /// listings of funded start-ups whose revenue passed the listing threshold.
 void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) {
   const auto& p = c.scenario.chain.market;
   const auto& fp = c.scenario.chain.finance;
   Enterprises& en = s.enterprises;
+  ProductLines& ln = s.lines;
   const std::size_t F = c.fields;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   std::vector<std::vector<std::int32_t>> leaders(F);
@@ -269,10 +399,12 @@ void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, Mark
     if (!en.alive[e] || en.kind[e] != EnterpriseKind::startup) continue;
     Rng rng(c.key, Stream::market, static_cast<std::uint32_t>(e), month);
     const std::size_t f = en.field[e];
-    const std::int32_t buyer =
-        en.product_quality[e] > 0.0 && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)
-            ? leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))]
-            : -1;
+    // A target is a start-up selling a product it launched (not only lines it started with).
+    bool launched = false;
+    for (const std::int32_t l : w.lines.of(e)) launched |= ln.status[l] == LineStatus::active && ln.project[l] >= 0;
+    const std::int32_t buyer = launched && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)
+                                   ? leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))]
+                                   : -1;
     // The price is the larger of a revenue multiple and what the investors' exit multiples
     // ask; the buyer must be able to pay it and the start-up's debt.
     const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, w.stakes.of(e)) : std::vector<double>{};
@@ -283,10 +415,12 @@ void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, Mark
       const double investors = pay_investors(s, w.stakes.of(e), asks);
       en.cash_yuan[buyer] -= price;
       s.ledger.month[lf_owners_payout] += price - investors;  // the founders' share
-      // The buyer takes over the business and products and repays the start-up's bank; the
-      // start-up's cash goes to its owners.
-      en.base_size[buyer] += en.base_size[e];
-      en.product_quality[buyer] += en.product_quality[e];
+      // The buyer takes over the product lines and repays the start-up's bank; the start-up's
+      // cash goes to its owners.
+      for (const std::int32_t l : w.lines.of(e))
+        if (ln.status[l] == LineStatus::active) ln.owner[l] = buyer;
+      en.product_lines[buyer] += en.product_lines[e];
+      en.product_lines[e] = 0;
       if (en.debt_yuan[e] > 0.0) {
         en.cash_yuan[buyer] -= en.debt_yuan[e];
         s.financiers.capital_yuan[en.lender[e]] += en.debt_yuan[e];
@@ -311,20 +445,22 @@ void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, Mark
   }
 }
 
-/// Step 6. Projects and staff follow their firm: to the acquirer, or they end with an exited
-/// firm.
-void hand_over(State& s) {
+/// Step 7. Projects and staff follow their firm: to the acquirer, or they end with an exited
+/// firm (the projects are abandoned with their holder, counted by stage).
+void hand_over(State& s, MonthMetrics& m) {
   Enterprises& en = s.enterprises;
   Projects& pr = s.projects;
   resolve_employers(s);
   for (const std::int32_t id : pr.active) {
     if (pr.holder_kind[id] != HolderKind::enterprise || en.alive[pr.holder[id]]) continue;
+    if (pr.status[id] != ProjectStatus::active && pr.status[id] != ProjectStatus::stage_done) continue;
     std::int32_t h = pr.holder[id];
     while (!en.alive[h] && en.acquired_by[h] >= 0) h = en.acquired_by[h];
     if (en.alive[h]) {
       pr.holder[id] = h;
     } else {
-      pr.status[id] = ProjectStatus::failed;  // dropped from the active list by the next progress phase
+      pr.status[id] = ProjectStatus::abandoned;  // dropped from the active list by the next progress phase
+      m.at(static_cast<Metric>(m_abandoned_basic + static_cast<int>(pr.stage[id])), pr.field[id]) += 1.0;
     }
   }
 }
@@ -332,8 +468,8 @@ void hand_over(State& s) {
 }  // namespace
 
 void market(const Context& c, State& s, MonthMetrics& m) {
-  size_shocks(c, s);
-  products(c, s);
+  line_shocks(c, s);
+  launches(c, s, m);
   MarketMonth w;
   demand_and_output(c, s, m, w);
   firm_accounts(c, s, m, w);
@@ -341,7 +477,7 @@ void market(const Context& c, State& s, MonthMetrics& m) {
   exits(s, m, w);
   w.moved = !w.exited.empty();
   acquisitions_and_listings(c, s, m, w);
-  if (w.moved) hand_over(s);
+  if (w.moved) hand_over(s, m);
 }
 
 }  // namespace innochain

@@ -1,19 +1,23 @@
-// Market: launched products add quality to their firm and final demand to their
-// sector; sector output is final demand propagated through the Leontief
-// inverse; within a sector, firms share output in proportion to their market
-// weight raised to a quality elasticity. Revenue becomes cash after operating
-// costs; debt pays interest; firms exit after sustained losses; chain leaders
-// acquire start-ups with products; funded start-ups list. Investors exit with
-// fat-tailed multiples, or write their stakes off.
+// Market: firms sell through product lines (docs/model.md, Market). Each line's appeal takes
+// its own demand shocks; a launched product takes over a product line of its field (creative
+// destruction, Klette and Kortum 2004); sector output is final demand propagated through the
+// Leontief inverse and shared among a field's lines by appeal^theta; a firm's revenue is the
+// sum of its lines' shares. Revenue becomes cash after operating costs; debt pays interest;
+// start-ups without products exit when their cash runs out, firms that sell exit after
+// sustained losses, firms whose products have gone close; chain leaders acquire start-ups with
+// products; funded start-ups list. Investors exit with fat-tailed multiples, or write their
+// stakes off.
 #pragma once
 
 #include "core/metrics.hpp"
 #include "model/state.hpp"
 
+#include <span>
+
 namespace innochain {
 
-/// A firm's market weight: (base size + product demand x product quality)^theta.
-double market_weight(const MarketParams& p, double base_size, double product_quality, double product_demand);
+/// A product line's market weight: appeal^theta (theta = chain.market.quality_share_elasticity).
+double line_weight(const MarketParams& p, double appeal);
 
 /// Sector output X = (I - A)^-1 D for final demand D (yuan/month per field).
 Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_demand);
@@ -21,14 +25,25 @@ Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_dem
 /// Pareto exit multiple with scale x_min and tail index alpha, from a uniform draw u in (0, 1).
 double exit_multiple(const FinanceParams& p, double u);
 
-/// Idiosyncratic shocks to the existing business of every alive firm: base size b_e *=
-/// exp(sd Z - sd^2/2), sd = chain.market.size_shock_sd_per_year / sqrt(12), Z ~ N(0, 1) from
-/// stream size_shock (entity e, this month). Called first by market(); no-op when sd = 0.
-void size_shocks(const Context& c, State& s);
+/// Active product lines by owner, in line id order: those of firm e are ids[first[e]] ..
+/// ids[first[e + 1] - 1].
+struct LinesByOwner {
+  std::vector<std::size_t> first;
+  std::vector<std::int32_t> ids;
+  std::span<const std::int32_t> of(std::size_t e) const {
+    return std::span<const std::int32_t>(ids).subspan(first[e], first[e + 1] - first[e]);
+  }
+};
+LinesByOwner active_lines_by_owner(const State& s);
 
-/// Reads: products launched this month, demand, enterprises, investments.
-/// Writes: enterprises' revenue, cash, debt, products, alive and kind; funds' capital;
-/// investments' status; projects of exited and acquired firms.
+/// Idiosyncratic demand shocks to every active product line: appeal *= exp(sd Z - sd^2/2),
+/// sd = chain.market.line_shock_sd_per_year / sqrt(12), Z ~ N(0, 1) from stream line_shock
+/// (entity = line id, this month). Called first by market(); no-op when sd = 0.
+void line_shocks(const Context& c, State& s);
+
+/// Reads: products launched this month, demand, enterprises, product lines, investments.
+/// Writes: product lines (takeovers, closures, acquisitions); enterprises' revenue, cash, debt,
+/// alive and kind; funds' capital; investments' status; projects of exited and acquired firms.
 void market(const Context& c, State& s, MonthMetrics& m);
 
 }  // namespace innochain

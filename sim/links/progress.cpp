@@ -10,14 +10,30 @@
 
 namespace innochain {
 
-double progress_rate(const Context& c, Stage stage, std::size_t field, double skill, double funding_coverage,
-                     double compute_coverage) {
+double progress_effort(const Context& c, std::size_t field, double skill, double funding_coverage,
+                       double compute_coverage) {
   const auto& p = c.scenario.chain.progress;
   const auto& fs = c.scenario.world.fields[field];
-  const double speed = fs.speed_multiplier / p.stages[static_cast<int>(stage)].duration_months;
   // Compute matters in proportion to the field's compute intensity.
-  return speed * std::pow(skill, p.skill_elasticity) * std::pow(funding_coverage, p.funding_elasticity) *
+  return std::pow(skill, p.skill_elasticity) * std::pow(funding_coverage, p.funding_elasticity) *
          std::pow(compute_coverage, p.compute_elasticity * fs.compute_intensity);
+}
+
+double progress_rate(const Context& c, Stage stage, std::size_t field, double skill, double funding_coverage,
+                     double compute_coverage) {
+  const double speed = c.scenario.world.fields[field].speed_multiplier /
+                       c.scenario.chain.progress.stages[static_cast<int>(stage)].duration_months;
+  return speed * progress_effort(c, field, skill, funding_coverage, compute_coverage);
+}
+
+std::int64_t stage_units(const Context& c, Stage stage, std::size_t field) {
+  const double months = c.scenario.chain.progress.stages[static_cast<int>(stage)].duration_months /
+                        c.scenario.world.fields[field].speed_multiplier;
+  return std::max<std::int64_t>(1, std::llround(months * static_cast<double>(kProgressUnitsPerMonth)));
+}
+
+std::int64_t progress_units(double effort) {
+  return std::llround(std::min(effort, 1e6) * static_cast<double>(kProgressUnitsPerMonth));
 }
 
 double failure_hazard(const Context& c, Stage stage, double quality) {
@@ -40,10 +56,12 @@ double institute_project_budget(const Context& c, const Institutes& in, std::siz
          std::max(0.0, in.cash_yuan[i]) / 12.0;
 }
 
-double enterprise_project_budget(const Context&, const Enterprises& en, std::size_t e) {
+double enterprise_project_budget(const Context& c, const Enterprises& en, std::size_t e) {
   const double cash = std::max(0.0, en.cash_yuan[e]);
-  // Start-ups spend what they have raised on their projects; established firms budget a share of revenue.
-  return en.kind[e] == EnterpriseKind::startup ? cash : std::min(cash, en.revenue_yuan_per_month[e] * en.rd_share[e]);
+  // Start-ups spread what they have (founders' money, rounds, grants) over their planned runway;
+  // established firms budget a share of revenue.
+  return en.kind[e] == EnterpriseKind::startup ? cash / c.scenario.agents.enterprises.startup_runway_months
+                                               : std::min(cash, en.revenue_yuan_per_month[e] * en.rd_share[e]);
 }
 
 namespace {
@@ -270,11 +288,13 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
         continue;
       }
       w.quality_of[j] = pr.quality[id];
-      const double rate = progress_rate(c, st, f, skill, phi, chi);
-      pr.progress[id] += cell >= 0 ? rate * l.platform_speed_multiplier[cell] : rate;
+      // Work done in integer units (a month at full speed is exactly kProgressUnitsPerMonth), so a
+      // stage of a whole number of months at full speed takes exactly that many months.
+      const double effort = progress_effort(c, f, skill, phi, chi);
+      pr.progress[id] += progress_units(cell >= 0 ? effort * l.platform_speed_multiplier[cell] : effort);
       pr.months_in_stage[id] += 1;
-      if (pr.progress[id] >= 1.0) {  // the stage is finished
-        pr.progress[id] = 0.0;
+      if (pr.progress[id] >= stage_units(c, st, f)) {  // the stage is finished
+        pr.progress[id] = 0;
         pr.months_in_stage[id] = 0;
         switch (st) {
           case Stage::basic:
@@ -420,8 +440,8 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
 }  // namespace
 
 void progress(const Context& c, State& s, MonthMetrics& m) {
-  // Projects killed since last month (their holder exited) leave the active list.
-  std::erase_if(s.projects.active, [&](std::int32_t id) { return s.projects.status[id] == ProjectStatus::failed; });
+  // Projects abandoned since last month (their holder exited) leave the active list.
+  std::erase_if(s.projects.active, [&](std::int32_t id) { return s.projects.status[id] == ProjectStatus::abandoned; });
   ProgressMonth w;
   w.n = s.projects.active.size();
   serve_platforms(c, s, w);

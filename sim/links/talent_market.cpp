@@ -16,14 +16,50 @@ std::int64_t institute_staff_target(const Context& c, const Institutes& in, std:
   return std::llround(in.budget_yuan_per_month[i] * t.wage_share_of_rd / t.researcher_wage_yuan_per_month);
 }
 
-std::int64_t enterprise_staff_target(const Context& c, const Enterprises& en, std::size_t e, double wage_subsidy_rate) {
+std::int64_t enterprise_staff_target(const Context& c, const Enterprises& en, std::size_t e, double wage_subsidy_rate,
+                                     double wage_index) {
   const auto& t = c.scenario.chain.talent;
   if (!en.alive[e]) return 0;
-  // A start-up plans its hiring on its cash spread over a round's runway.
-  const double budget = en.kind[e] == EnterpriseKind::startup
-                            ? std::max(0.0, en.cash_yuan[e]) / c.scenario.chain.finance.round_runway_months
-                            : enterprise_project_budget(c, en, e);
-  return std::llround(budget * t.wage_share_of_rd / (t.engineer_wage_yuan_per_month * (1.0 - wage_subsidy_rate)));
+  // A start-up plans its hiring on its cash spread over its runway (enterprise_project_budget).
+  const double budget = enterprise_project_budget(c, en, e);
+  return std::llround(budget * t.wage_share_of_rd /
+                      (t.engineer_wage_yuan_per_month * wage_index * (1.0 - wage_subsidy_rate)));
+}
+
+std::int64_t count_unemployed(const Talent& t) {
+  return block_reduce(
+      t.size(), std::int64_t{0}, [&](std::int64_t& n, std::size_t i) { n += t.employer_kind[i] == EmployerKind::none; },
+      [](std::int64_t& a, std::int64_t b) { a += b; }, 1 << 16);
+}
+
+double starting_wage_index(const Context& c, const State& s) {
+  // Firms' vacancies fall as the wage rises: bisection (in logs) for the wage at which they are
+  // target_tightness x the unemployed, so that the labour market starts at its steady state.
+  const Enterprises& en = s.enterprises;
+  const double want = c.scenario.chain.talent.target_tightness * static_cast<double>(count_unemployed(s.talent));
+  const auto vacancies = [&](double wage) {
+    return static_cast<double>(block_reduce(
+        en.size(), std::int64_t{0},
+        [&](std::int64_t& v, std::size_t e) {
+          v += std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, 0.0, wage) - en.rd_staff[e]);
+        },
+        [](std::int64_t& a, std::int64_t b) { a += b; }));
+  };
+  double lo = std::log(0.05), hi = std::log(20.0);
+  if (vacancies(std::exp(lo)) <= want) return std::exp(lo);
+  if (vacancies(std::exp(hi)) >= want) return std::exp(hi);
+  for (int k = 0; k < 40; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    (vacancies(std::exp(mid)) > want ? lo : hi) = mid;
+  }
+  return std::exp(0.5 * (lo + hi));
+}
+
+double next_wage_index(const TalentMarketParams& p, double wage_index, double vacancies, double unemployed) {
+  // A partial-adjustment wage curve: the wage rises while vacancies per job seeker exceed their
+  // target and falls while they are below it; staff targets and arrivals answer to it.
+  const double gap = std::clamp(std::log((vacancies + 1.0) / ((unemployed + 1.0) * p.target_tightness)), -5.0, 5.0);
+  return wage_index * std::exp(p.wage_adjustment_per_year / 12.0 * gap);
 }
 
 double acceptance_probability(const Context& c, const State& s, std::size_t region, std::size_t field,
@@ -116,12 +152,14 @@ void vacancies(const Context& c, State& s, TalentMonth& w) {
   w.staff.store(s);
   w.inst_open.resize(in.size());
   w.firm_open.resize(en.size());
+  const double wage = s.market_wage_index;
   for (std::size_t i = 0; i < in.size(); ++i)
     w.inst_open[i] = std::max<std::int64_t>(0, institute_staff_target(c, in, i) - in.researchers[i]);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       const double wage_subsidy = s.levers.wage_subsidy_rate.empty() ? 0.0 : s.levers.wage_subsidy_rate[en.region[e]];
-      w.firm_open[e] = std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy) - en.rd_staff[e]);
+      w.firm_open[e] =
+          std::max<std::int64_t>(0, enterprise_staff_target(c, en, e, wage_subsidy, wage) - en.rd_staff[e]);
     }
   });
   const auto first_slots = [](const std::vector<std::int64_t>& open) {
@@ -239,7 +277,10 @@ void arrivals(const Context& c, State& s, MonthMetrics& m, const TalentMonth& w)
       1.0 + base_researcher_share * (s.levers.inflow_multiplier_researcher - 1.0) +
       (1.0 - base_researcher_share) * (s.levers.inflow_multiplier_engineer - 1.0);  // exactly 1 at baseline
   const double researcher_share = base_researcher_share * s.levers.inflow_multiplier_researcher / boost;
-  const double in_rate = 1.0 - std::pow(1.0 - p.inflow_per_year, 1.0 / 12.0);
+  // Arrivals answer to the market wage (index^elasticity): the population settles where
+  // arrivals balance departures.
+  const double in_rate = (1.0 - std::pow(1.0 - p.inflow_per_year, 1.0 / 12.0)) *
+                         std::pow(s.market_wage_index / s.starting_wage_index, p.migration_wage_elasticity);
   const long long present = people_in_province(s);
   Rng count_draw(c.key, Stream::talent_inflow, 0xFFFFFFFFu, month);  // not a person's id
   const std::uint32_t inflow = count_draw.poisson(in_rate * static_cast<double>(present) * boost);
@@ -311,10 +352,17 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   arrivals(c, s, m, w);
   workforce(c, s);
   wage_subsidies(c, s);
-  std::int64_t open_total = 0;  // an integer: the same double as the running sum of the counts
+  std::int64_t open_total = 0, firm_open = 0;  // integers: the same double as the running sum of the counts
   for (auto v : w.inst_open) open_total += v;
-  for (auto v : w.firm_open) open_total += v;
+  for (auto v : w.firm_open) firm_open += v;
+  open_total += firm_open;
   m.at(m_vacancies) = static_cast<double>(open_total);
+  // Enterprises' wage for next month, from this month's tightness (their vacancies per
+  // unemployed person). Institutes pay public scale wages (their staff targets use the scenario's
+  // researcher wage).
+  m.at(m_market_wage_index) = s.market_wage_index;  // the wage this month's targets and arrivals used
+  s.market_wage_index = next_wage_index(c.scenario.chain.talent, s.market_wage_index, static_cast<double>(firm_open),
+                                        static_cast<double>(count_unemployed(s.talent)));
 }
 
 }  // namespace innochain

@@ -116,12 +116,9 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
     double last_valuation = 0.0;
     if (spinoff) {
       const auto& ep = c.scenario.agents.enterprises;
-      const double seed = c.scenario.chain.entry.founder_seed_yuan;
-      holder = add_enterprise(c, s, EnterpriseKind::startup, f, in.region[i],
-                              ep.revenue_median_startup * rng.lognormal(0.0, ep.revenue_log_sd), seed,
-                              std::min(1.0, ep.absorptive_capacity_mean + 0.2));
+      // A spin-off has no product yet: it lives on its founders' money until it launches.
+      holder = found_startup(c, s, f, in.region[i], std::min(1.0, ep.absorptive_capacity_mean + 0.2));
       en.origin_institute[holder] = static_cast<std::int32_t>(i);
-      s.ledger.month[lf_founder_money] += seed;
       const double value = p.transfer_value_yuan_median * pr.quality[id] * effort;
       m.at(m_transfers_spinoff, f) += 1.0;
       m.at(m_spinoffs_founded, f) += 1.0;

@@ -1,6 +1,7 @@
 #include "model/population.hpp"
 
 #include "core/parallel.hpp"
+#include "links/talent_market.hpp"
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -130,17 +131,19 @@ State build_population(const Context& c) {
         min_age = 120;
         max_age = 480;
       } else if (en.kind[i] == EnterpriseKind::startup) {
-        median = p.revenue_median_startup;
+        median = 0.0;  // start-ups have no product yet: they live on founders' money (below)
         min_age = 0;
         max_age = 36;
       }
-      en.revenue_yuan_per_month[i] = median * rng.lognormal(0.0, p.revenue_log_sd);
+      const double spread = rng.lognormal(0.0, p.revenue_log_sd);  // drawn even when discarded: draws stay aligned
+      en.revenue_yuan_per_month[i] = p.equal_initial_size ? median : median * spread;
       en.rd_share[i] = p.rd_share_of_revenue * s.world.regions[en.region[i]].rd_share_multiplier;
       en.absorptive_base[i] = std::clamp(rng.normal(p.absorptive_capacity_mean, 0.2), 0.0, 1.0);
       en.absorptive_capacity[i] = en.absorptive_base[i];
-      en.base_size[i] = en.revenue_yuan_per_month[i];
-      en.cash_yuan[i] = p.initial_cash_months * en.revenue_yuan_per_month[i] +
-                        (en.kind[i] == EnterpriseKind::startup ? p.startup_initial_cash_yuan : 0.0);
+      // Chain leaders and SMEs sell from the start (their product lines are built below).
+      en.first_product_month[i] = en.kind[i] == EnterpriseKind::startup ? -1 : 0;
+      en.cash_yuan[i] = en.kind[i] == EnterpriseKind::startup ? founders_money(c, i, 0)
+                                                              : p.initial_cash_months * en.revenue_yuan_per_month[i];
       en.age_months[i] = min_age + static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(max_age - min_age)));
       en.alive[i] = 1;
     });
@@ -189,7 +192,17 @@ State build_population(const Context& c) {
       firm_weight[e] = std::pow(st.enterprises.revenue_yuan_per_month[e], 0.6) *
                        s.world.regions[st.enterprises.region[e]].rd_share_multiplier;
     assign_block(t, 0, researchers, Role::researcher, EmployerKind::institute, st.institutes.budget_yuan_per_month);
-    assign_block(t, researchers, engineers, Role::engineer, EmployerKind::enterprise, firm_weight);
+    // Each start-up employs its founder; the other engineers go to the firms that sell.
+    std::vector<double> founder_weight(st.enterprises.size(), 0.0);
+    std::int64_t founders = 0;
+    for (std::size_t e = 0; e < founder_weight.size(); ++e)
+      if (st.enterprises.kind[e] == EnterpriseKind::startup && founders < engineers) {
+        founder_weight[e] = 1.0;
+        founders += 1;
+      }
+    assign_block(t, researchers, founders, Role::engineer, EmployerKind::enterprise, founder_weight);
+    assign_block(t, researchers + founders, engineers - founders, Role::engineer, EmployerKind::enterprise,
+                 firm_weight);
     assign_block(t, researchers + engineers, scientists, Role::industry_scientist, EmployerKind::enterprise,
                  firm_weight);
     const std::int64_t employed = researchers + engineers + scientists;
@@ -222,8 +235,42 @@ State build_population(const Context& c) {
     });
   }
 
+  // ---- product lines of the firms present at the start, consistent with their revenue.
+  {
+    const Enterprises& en = st.enterprises;
+    std::vector<std::int64_t> first(en.size());
+    for_each_index(en.size(), [&](std::size_t e) {
+      first[e] = en.kind[e] == EnterpriseKind::startup ? 0 : initial_line_count(s, en.revenue_yuan_per_month[e]);
+    });
+    const auto total = exclusive_scan_in_place(first);
+    ProductLines& ln = st.lines;
+    ln.resize(static_cast<std::size_t>(total));
+    const double theta = s.chain.market.quality_share_elasticity;
+    for_each_index(en.size(), [&](std::size_t e) {
+      const std::int64_t end = e + 1 < en.size() ? first[e + 1] : total;
+      const double per_line = en.revenue_yuan_per_month[e] / static_cast<double>(end - first[e]);
+      for (std::int64_t l = first[e]; l < end; ++l) {
+        ln.owner[l] = static_cast<std::int32_t>(e);
+        ln.field[l] = en.field[e];
+        ln.appeal[l] = line_appeal_for_revenue(per_line, theta);
+      }
+    });
+    st.line_reference_appeal.assign(F, 0.0);
+    std::vector<double> lines_in(F, 0.0);
+    for (std::size_t l = 0; l < ln.size(); ++l) {
+      st.line_reference_appeal[ln.field[l]] += ln.appeal[l];
+      lines_in[ln.field[l]] += 1.0;
+    }
+    for (std::size_t f = 0; f < F; ++f)
+      st.line_reference_appeal[f] = lines_in[f] > 0.0 ? st.line_reference_appeal[f] / lines_in[f] : 1.0;
+  }
+
   update_workforce(st);
   index_enterprises_by_field(st, F);
+  count_product_lines(st);
+  // The labour market starts at its steady state: the wage at which firms' vacancies are the
+  // target number per unemployed person (docs/model.md, Talent market).
+  st.market_wage_index = st.starting_wage_index = starting_wage_index(c, st);
 
   // Outside final demand that reproduces the initial revenues as sector output:
   // X0 = sum of revenues by field, D0 = (I - A) X0, floored at zero.
@@ -492,8 +539,77 @@ void StaffCounts::store(State& st) {
   });
 }
 
+std::int64_t initial_line_count(const Scenario& s, double revenue_per_month) {
+  const auto& p = s.agents.enterprises;
+  if (!(revenue_per_month > 0.0)) return 1;
+  const double lines = std::pow(revenue_per_month / p.revenue_per_line_yuan_per_month, p.lines_size_elasticity);
+  return std::max<std::int64_t>(1, std::llround(std::min(lines, 1e6)));
+}
+
+double line_appeal_for_revenue(double revenue_per_month, double theta) {
+  // Shares are appeal^theta over the field's sum: appeal = revenue^(1/theta) gives shares
+  // proportional to revenue, so the initial revenues are reproduced.
+  return theta > 0.0 ? std::pow(revenue_per_month, 1.0 / theta) : 1.0;
+}
+
+double founders_money(const Context& c, std::size_t e, std::int32_t month) {
+  const auto& p = c.scenario.chain.entry;
+  Rng rng(c.key, Stream::founding, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(month));
+  return p.founder_seed_yuan * rng.lognormal(0.0, p.founder_seed_log_sd);  // the founding stream's first draw
+}
+
+std::int32_t add_founding_idea(const Context& c, State& st, std::size_t e) {
+  const auto& bp = c.scenario.chain.breakthrough;
+  const Enterprises& en = st.enterprises;
+  Projects& pr = st.projects;
+  Rng rng(c.key, Stream::founding, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(st.month));
+  rng.normal();  // founders' money (founders_money)
+  const double sigma = c.scenario.chain.basic_research.quality_log_sd;
+  const auto id = static_cast<std::int32_t>(pr.size());
+  pr.resize(pr.size() + 1);
+  pr.field[id] = en.field[e];
+  pr.stage[id] = Stage::breakthrough;
+  pr.status[id] = ProjectStatus::active;
+  pr.holder_kind[id] = HolderKind::enterprise;
+  pr.holder[id] = static_cast<std::int32_t>(e);
+  pr.origin_institute[id] = -1;
+  // Drawn like the firm's own projects (chain.breakthrough: own-project quality).
+  pr.quality[id] = rng.lognormal(
+      bp.enterprise_quality_log_mean + bp.absorptive_quality_gain * en.absorptive_capacity[e] - 0.5 * sigma * sigma,
+      sigma);
+  pr.created_month[id] = st.month;
+  pr.active.push_back(id);  // the largest id so far: the list stays in id order
+  return id;
+}
+
+std::int32_t found_startup(const Context& c, State& st, std::size_t field, std::size_t region, double absorptive_base) {
+  const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, field, region, 0.0, absorptive_base);
+  const double cash = founders_money(c, static_cast<std::size_t>(e), st.month);
+  st.enterprises.cash_yuan[e] = cash;
+  st.ledger.month[lf_founder_money] += cash;
+  return e;
+}
+
+void add_lines_for_revenue(const Context& c, State& st, std::int32_t e, double revenue_per_month) {
+  const std::int64_t n = initial_line_count(c.scenario, revenue_per_month);
+  const double appeal = line_appeal_for_revenue(revenue_per_month / static_cast<double>(n),
+                                                c.scenario.chain.market.quality_share_elasticity);
+  for (std::int64_t k = 0; k < n; ++k) st.lines.add(e, st.enterprises.field[e], appeal, 1.0, st.month, -1);
+  st.enterprises.product_lines[e] += static_cast<std::int32_t>(n);
+  if (st.enterprises.first_product_month[e] < 0) st.enterprises.first_product_month[e] = st.month;
+}
+
+void count_product_lines(State& st) {
+  Enterprises& en = st.enterprises;
+  const ProductLines& ln = st.lines;
+  std::fill(en.product_lines.begin(), en.product_lines.end(), 0);
+  // Serial over lines (integer counts: any order gives the same result).
+  for (std::size_t l = 0; l < ln.size(); ++l)
+    if (ln.status[l] == LineStatus::active) en.product_lines[static_cast<std::size_t>(ln.owner[l])] += 1;
+}
+
 std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, std::size_t field, std::size_t region,
-                            double base_size, double cash, double absorptive_base) {
+                            double cash, double absorptive_base) {
   Enterprises& en = st.enterprises;
   const std::size_t e = en.size();
   en.resize(e + 1);
@@ -505,7 +621,6 @@ std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, st
       c.scenario.agents.enterprises.rd_share_of_revenue * c.scenario.world.regions[region].rd_share_multiplier;
   en.absorptive_base[e] = absorptive_base;
   en.absorptive_capacity[e] = absorptive_base;
-  en.base_size[e] = base_size;
   en.cash_yuan[e] = cash;
   en.age_months[e] = 0;
   en.alive[e] = 1;

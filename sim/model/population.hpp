@@ -58,10 +58,41 @@ class StaffCounts {
   tbb::enumerable_thread_specific<std::vector<std::int32_t>> partials_;
 };
 
-/// Appends one enterprise (an entrant: start-up, spin-off or SME) with the given
-/// market base size and cash; returns its id. The caller records where the cash came from.
+/// Appends one enterprise (an entrant: start-up, spin-off or SME) with the given cash and no
+/// product line; returns its id. The caller records where the cash came from, and gives an
+/// entering SME its lines (add_lines_for_revenue).
 std::int32_t add_enterprise(const Context& c, State& state, EnterpriseKind kind, std::size_t field, std::size_t region,
-                            double base_size, double cash, double absorptive_base);
+                            double cash, double absorptive_base);
+
+/// Founders' money of new firm e founded in `month`: chain.entry.founder_seed_yuan x LN(0,
+/// founder_seed_log_sd), the first draw of stream founding (entity e, that month).
+double founders_money(const Context& c, std::size_t e, std::int32_t month);
+
+/// A talent start-up's founding idea: one BREAKTHROUGH project of firm e in its field, drawn
+/// like its own projects (the founding stream's second draw), appended to the active list.
+/// Returns the project's id.
+std::int32_t add_founding_idea(const Context& c, State& state, std::size_t e);
+
+/// Founds a start-up or spin-off: a new firm (add_enterprise) of kind start-up, with no product
+/// line and its founders' money (founders_money) as cash, recorded as founders' money in the
+/// ledger. Returns its id.
+std::int32_t found_startup(const Context& c, State& state, std::size_t field, std::size_t region,
+                           double absorptive_base);
+
+/// Product lines a firm of this revenue (yuan/month) starts with: max(1, round((revenue /
+/// agents.enterprises.revenue_per_line_yuan_per_month)^lines_size_elasticity)).
+std::int64_t initial_line_count(const Scenario& s, double revenue_per_month);
+
+/// The appeal whose share reproduces a revenue: revenue^(1/theta), theta =
+/// chain.market.quality_share_elasticity.
+double line_appeal_for_revenue(double revenue_per_month, double theta);
+
+/// Gives firm e product lines consistent with a revenue (initial_line_count lines of equal
+/// appeal), on the market from this month; appended in call order.
+void add_lines_for_revenue(const Context& c, State& state, std::int32_t e, double revenue_per_month);
+
+/// Recounts Enterprises::product_lines from the product-line table.
+void count_product_lines(State& state);
 
 /// Employees of enterprises that were acquired follow the acquirer; those of
 /// enterprises that exited become unemployed.

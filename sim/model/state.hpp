@@ -4,6 +4,7 @@
 #include "agents/enterprises.hpp"
 #include "agents/financiers.hpp"
 #include "agents/institutes.hpp"
+#include "agents/product_lines.hpp"
 #include "agents/projects.hpp"
 #include "agents/talent.hpp"
 #include "core/ledger.hpp"
@@ -48,6 +49,8 @@ struct State {
   Talent talent;
   Projects projects;
   Investments investments;
+  /// What firms sell: their product lines (docs/model.md, Market).
+  ProductLines lines;
   /// Institute projects with a finished breakthrough, in the order they finished (link 3 consumes it).
   std::vector<std::int32_t> transfer_queue;
   /// Alive enterprise ids per field, ascending: the candidate lists of field-specific markets.
@@ -56,6 +59,16 @@ struct State {
   std::vector<std::int32_t> launched_this_month;
   /// Outside final demand per field at month 0, yuan/month (grows at each field's rate).
   std::vector<double> base_final_demand;
+  /// Mean appeal of a field's product lines at the start: the appeal of a product launched into a
+  /// field that has no line left to take over.
+  std::vector<double> line_reference_appeal;
+  /// Enterprises' R&D wage relative to the scenario's engineer wage: firms' staff targets divide
+  /// budgets by it, arrivals rise with it relative to its starting value (docs/model.md, Talent
+  /// market).
+  double market_wage_index = 1.0;
+  /// Its value at the start (set by the population builder so that vacancies per unemployed
+  /// person start at their target).
+  double starting_wage_index = 1.0;
   /// External money flows of the current month.
   Ledger ledger;
   /// This month's events, when the scenario asks for them.

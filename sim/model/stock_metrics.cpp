@@ -15,6 +15,7 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
   const Enterprises& en = s.enterprises;
   struct Firms {
     std::vector<std::int64_t> staff, alive;  ///< per region, per field
+    std::int64_t startups = 0, pre_revenue = 0;
     double cash = 0.0, debt = 0.0;
   };
   const Firms firms = block_reduce(
@@ -23,17 +24,34 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
         if (!en.alive[e]) return;
         f.staff[en.region[e]] += en.rd_staff[e];
         f.alive[en.field[e]] += 1;
+        f.startups += en.kind[e] == EnterpriseKind::startup;
+        f.pre_revenue += en.product_lines[e] == 0;
         f.cash += en.cash_yuan[e];
         f.debt += en.debt_yuan[e];
       },
       [](Firms& a, const Firms& b) {
         for (std::size_t r = 0; r < a.staff.size(); ++r) a.staff[r] += b.staff[r];
         for (std::size_t k = 0; k < a.alive.size(); ++k) a.alive[k] += b.alive[k];
+        a.startups += b.startups;
+        a.pre_revenue += b.pre_revenue;
         a.cash += b.cash;
         a.debt += b.debt;
       });
   for (std::size_t r = 0; r < c.regions; ++r) m.at(m_enterprise_rd_staff, r) += static_cast<double>(firms.staff[r]);
-  for (std::size_t f = 0; f < c.fields; ++f) m.at(m_enterprises_alive, f) += static_cast<double>(firms.alive[f]);
+  for (std::size_t f = 0; f < c.fields; ++f) {
+    m.at(m_enterprises_alive, f) += static_cast<double>(firms.alive[f]);
+  }
+  // Product lines on the market, by the field they sell in (integer counts).
+  const ProductLines& ln = s.lines;
+  const std::vector<std::int64_t> lines = block_reduce(
+      ln.size(), std::vector<std::int64_t>(c.fields, 0),
+      [&](std::vector<std::int64_t>& n, std::size_t l) { n[ln.field[l]] += ln.status[l] == LineStatus::active; },
+      [](std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+        for (std::size_t f = 0; f < a.size(); ++f) a[f] += b[f];
+      });
+  for (std::size_t f = 0; f < c.fields; ++f) m.at(m_product_lines, f) = static_cast<double>(lines[f]);
+  m.at(m_startups_alive) = static_cast<double>(firms.startups);
+  m.at(m_firms_pre_revenue) = static_cast<double>(firms.pre_revenue);
   m.at(m_enterprise_cash) += firms.cash;
   m.at(m_credit_outstanding) += firms.debt;
   // Head counts over the talent table: integer counts, so the block order cannot change them.

@@ -30,8 +30,8 @@ namespace {
 // libstdc++, less its tables, when persist_state was last brought up to date catches a member added to State
 // but not to persist_state below.
 constexpr std::size_t kTables = sizeof(Institutes) + sizeof(Enterprises) + sizeof(Financiers) + sizeof(Talent) +
-                                sizeof(Projects) + sizeof(Investments);
-static_assert(sizeof(State) - kTables == 1048, "State changed: list the new member in persist_state (checkpoint.cpp)");
+                                sizeof(Projects) + sizeof(Investments) + sizeof(ProductLines);
+static_assert(sizeof(State) - kTables == 1088, "State changed: list the new member in persist_state (checkpoint.cpp)");
 
 /// Every column of a table, in its list's order, in group `name`, with the table's row count
 /// ("rows"): loading checks each column against it as it is read (per-field columns, whose
@@ -393,12 +393,16 @@ void persist_state(StateIo& io, State& s) {
   io.column("active", s.projects.active, ref(Ref::project));
   io.pop();
   persist_table(io, "investments", s.investments);
+  persist_table(io, "product_lines", s.lines);
   io.push("state");
   io.scalar("month", s.month);
   io.column("transfer_queue", s.transfer_queue, ref(Ref::project));
   persist_nested(io, "enterprises_by_field", s.enterprises_by_field, ref(Ref::enterprise));
   io.column("launched_this_month", s.launched_this_month, ref(Ref::project));
   io.column("base_final_demand", s.base_final_demand);
+  io.column("line_reference_appeal", s.line_reference_appeal);
+  io.scalar("market_wage_index", s.market_wage_index);
+  io.scalar("starting_wage_index", s.starting_wage_index);
   std::vector<double> ledger(s.ledger.month.begin(), s.ledger.month.end());
   io.column("ledger", ledger);
   if (io.loading()) {

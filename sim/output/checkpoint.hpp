@@ -19,7 +19,7 @@ namespace innochain {
 class RunFileWriter;
 struct RunInfo;
 
-inline constexpr std::int64_t kCheckpointFormatVersion = 1;
+inline constexpr std::int64_t kCheckpointFormatVersion = 2;  // 2: product lines, market wage index
 
 /// A checkpoint that cannot be used for this run (other scenario, world, seed or
 /// replication). Exit code 2, like other bad input. A checkpoint that is damaged, of

@@ -433,7 +433,8 @@ std::uintmax_t snapshot_bytes(const Table& table) {
 }  // namespace
 
 void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
-  ensure_room(partial_, snapshot_bytes(s.institutes) + snapshot_bytes(s.enterprises) + snapshot_bytes(s.talent));
+  ensure_room(partial_, snapshot_bytes(s.institutes) + snapshot_bytes(s.enterprises) + snapshot_bytes(s.talent) +
+                            snapshot_bytes(s.lines));
   const int level = info_.compression_level;
   h5::Handle root = group_at(file_.id(), "snapshots");
   append_column(root.id(), "month", std::vector<std::int32_t>{month}, level);
@@ -441,6 +442,7 @@ void RunFileWriter::append_snapshot(std::int32_t month, const State& s) {
   snapshot_table(root.id(), "institutes", s.institutes, row, level);
   snapshot_table(root.id(), "enterprises", s.enterprises, row, level);
   snapshot_table(root.id(), "talent", s.talent, row, level);
+  snapshot_table(root.id(), "product_lines", s.lines, row, level);
 }
 
 RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)

@@ -29,13 +29,12 @@ struct RegionSpec {
 /// A technology field, which is also an industrial sector.
 struct FieldSpec {
   std::string name;
-  double compute_intensity = 0.15;               ///< share of R&D cost that is compute
-  double cost_multiplier = 1.0;                  ///< scales every stage's monthly cost
-  double speed_multiplier = 1.0;                 ///< scales every stage's progress rate
-  double institute_weight = 1.0;                 ///< relative weight in institutes' research portfolios
-  double enterprise_share = 0.2;                 ///< share of enterprises whose sector this is
-  double market_growth_per_year = 0.05;          ///< growth of the sector's outside final demand
-  double product_demand_yuan_per_month = 2.0e6;  ///< new final demand a launched product of quality 1 creates
+  double compute_intensity = 0.15;       ///< share of R&D cost that is compute
+  double cost_multiplier = 1.0;          ///< scales every stage's monthly cost
+  double speed_multiplier = 1.0;         ///< scales every stage's progress rate
+  double institute_weight = 1.0;         ///< relative weight in institutes' research portfolios
+  double enterprise_share = 0.2;         ///< share of enterprises whose sector this is
+  double market_growth_per_year = 0.05;  ///< growth of the sector's outside final demand
 };
 
 struct StageParams {
@@ -77,17 +76,20 @@ struct EnterpriseParams {
   double share_startup = 0.20;
   double revenue_median_chain_leader = 3.0e8;  ///< yuan per month
   double revenue_median_sme = 6.0e6;
-  double revenue_median_startup = 3.0e5;
   double revenue_log_sd = 1.2;
   double rd_share_of_revenue = 0.04;
   double absorptive_capacity_mean = 0.5;
-  double operating_margin = 0.10;    ///< revenue share left after non-R&D operating costs
-  double initial_cash_months = 3.0;  ///< initial cash, in months of revenue
-  double startup_initial_cash_yuan = 2.0e6;
-  std::int64_t exit_after_loss_months = 6;       ///< consecutive months of losses with cash running out before exit
-  double overhead_yuan_per_staff_month = 1.5e4;  ///< fixed costs (rent, administration) per R&D employee
-  double cash_cap_months = 6.0;                  ///< established firms pay out cash above this many months of revenue
-  double sme_exit_per_year = 0.0;                ///< SMEs closing or leaving for reasons outside the model, a year
+  double operating_margin = 0.10;                  ///< revenue share left after non-R&D operating costs
+  double initial_cash_months = 3.0;                ///< initial cash, in months of revenue
+  std::int64_t exit_after_loss_months = 6;         ///< consecutive months of losses with cash running out before exit
+  double overhead_yuan_per_staff_month = 1.5e4;    ///< fixed costs (rent, administration) per R&D employee
+  double cash_cap_months = 6.0;                    ///< established firms pay out cash above this many months of revenue
+  double sme_exit_per_year = 0.0;                  ///< SMEs closing or leaving for reasons outside the model, a year
+  double revenue_per_line_yuan_per_month = 6.0e6;  ///< revenue of a one-line firm at the start (sets initial lines)
+  double lines_size_elasticity = 0.5;              ///< initial lines = (revenue / revenue per line)^this, at least 1
+  bool equal_initial_size = false;                 ///< every initial firm of a kind starts at its kind's median
+  double contract_work_share_of_revenue = 5.0e-4;  ///< share of revenue firms that sell spend on contract work
+  double startup_runway_months = 18.0;  ///< a firm without product revenue spreads its cash over this many months
 };
 
 struct FinancierParams {
@@ -187,28 +189,30 @@ struct TalentMarketParams {
   double engineer_wage_yuan_per_month = 3.0e4;
   double wage_share_of_rd = 0.5;       ///< share of R&D budgets spent on R&D staff (sets vacancies)
   double search_rate_employed = 0.01;  ///< monthly on-the-job search probability
-  double inflow_per_year = 0.07;       ///< arrivals from outside the province, share of talent a year
+  double inflow_per_year = 0.07;       ///< arrivals a year as a share of talent, at the reference wage (index 1)
   double outflow_per_year = 0.03;      ///< departures of employed talent, share a year
   double unemployed_outflow_multiplier = 4.0;
   double researcher_to_industry_share = 0.3;  ///< chance a searching researcher looks at firms, not institutes
   double tie_absorptive_gain = 0.05;          ///< absorptive capacity added per log industry tie
+  double wage_adjustment_per_year = 0.5;      ///< log wage change a year per log of tightness over its target
+  double target_tightness = 1.0;              ///< vacancies per unemployed person at which the wage is stable
+  double migration_wage_elasticity = 2.0;     ///< elasticity of arrivals with respect to the market wage index
 };
 
 /// Market: demand, shares, revenue, exits and acquisitions.
 struct MarketParams {
-  double quality_share_elasticity = 1.0;  ///< theta in share ~ (base + product demand x quality)^theta
-  double product_obsolescence_per_year = 0.25;
+  double quality_share_elasticity = 1.0;     ///< theta in share ~ (base + product demand x quality)^theta
   double acquisition_probability = 0.03;     ///< monthly chance a start-up with a product is bought
   double acquisition_revenue_months = 36.0;  ///< price in months of revenue
-  double size_shock_sd_per_year =
-      0.0;  ///< s.d. of idiosyncratic log shocks to a firm's existing business, per sqrt(year)
+  double line_shock_sd_per_year = 0.0;  ///< s.d. of each product line's idiosyncratic log demand shocks, per sqrt(year)
 };
 
 /// Entry of start-ups and SMEs.
 struct EntryParams {
   double sme_entry_per_year = 0.03;         ///< new SMEs a year, as a share of enterprises at start
   double talent_founding_per_year = 0.002;  ///< founding rate of talent with propensity 1
-  double founder_seed_yuan = 1.0e6;         ///< founders' own money in a new start-up
+  double founder_seed_yuan = 1.0e6;         ///< median founders' own money in a new start-up
+  double founder_seed_log_sd = 1.0;         ///< log s.d. of founders' money across start-ups
 };
 
 struct Chain {

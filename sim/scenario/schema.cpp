@@ -92,9 +92,8 @@ std::vector<Param> field_keys() {
       share("enterprise_share", FIELD(enterprise_share),
             "Share of enterprises whose sector is this field (shares over fields sum to 1)."),
       real("market_growth_per_year", FIELD(market_growth_per_year), "1/year", -0.5, 1.0,
-           "Annual growth of the sector's final demand from outside the modelled firms."),
-      real("product_demand_yuan_per_month", FIELD(product_demand_yuan_per_month), "yuan/month", 0.0, 1e11,
-           "New final demand created by a launched product of quality 1 (falls as the product ages)."),
+           "Annual growth of the sector's final demand (nominal; the baseline is in constant prices with 0).",
+           "prior default; the stationary baseline uses 0 (constant prices, no exogenous growth), docs/model.md"),
   };
 }
 
@@ -191,7 +190,8 @@ std::vector<Param> build_schema() {
            "Log standard deviation of institute budgets."),
       real("agents.institutes.budget_growth_per_year", AT(agents.institutes.budget_growth_per_year), "1/year", -0.5,
            1.0, "Annual growth of institutes' public budgets (applied monthly).",
-           "prior; Guangdong public R&D spending grew by about 6-10 % a year in 2019-2023"),
+           "prior default: Guangdong public R&D spending grew by about 6-10 % a year in 2019-2023; the stationary "
+           "baseline uses 0 (constant prices), docs/model.md"),
       share("agents.institutes.project_budget_share", AT(agents.institutes.project_budget_share),
             "Share of an institute's budget that funds its applied projects; the rest funds basic research."),
       real("agents.institutes.transfer_office_capacity", AT(agents.institutes.transfer_office_capacity), "cases/month",
@@ -222,8 +222,6 @@ std::vector<Param> build_schema() {
            "yuan/month", 0.0, 1e12, "Median monthly revenue of chain leaders (log-normal)."),
       real("agents.enterprises.revenue_median_sme", AT(agents.enterprises.revenue_median_sme), "yuan/month", 0.0, 1e12,
            "Median monthly revenue of SMEs (log-normal)."),
-      real("agents.enterprises.revenue_median_startup", AT(agents.enterprises.revenue_median_startup), "yuan/month",
-           0.0, 1e12, "Median monthly revenue of start-ups (log-normal)."),
       real("agents.enterprises.revenue_log_sd", AT(agents.enterprises.revenue_log_sd), "log points", 0.0, 5.0,
            "Log standard deviation of revenue within a sub-kind."),
       share(
@@ -237,8 +235,6 @@ std::vector<Param> build_schema() {
             "prior; typical net margins of Chinese high-tech manufacturing"),
       real("agents.enterprises.initial_cash_months", AT(agents.enterprises.initial_cash_months), "months", 0.0, 120.0,
            "Initial cash holdings, in months of revenue."),
-      real("agents.enterprises.startup_initial_cash_yuan", AT(agents.enterprises.startup_initial_cash_yuan), "yuan",
-           0.0, 1e10, "Initial cash of the start-ups present at the start (besides their revenue months)."),
       integer("agents.enterprises.exit_after_loss_months", AT(agents.enterprises.exit_after_loss_months), "months", 1,
               240,
               "An enterprise exits after this many consecutive months of losses while its cash covers less than three "
@@ -252,7 +248,41 @@ std::vector<Param> build_schema() {
       prob("agents.enterprises.sme_exit_per_year", AT(agents.enterprises.sme_exit_per_year),
            "Annual probability that an SME closes or leaves the province for reasons the model does not represent "
            "(owners retiring, relocation, losing the high-tech certification); drawn monthly.",
-           "prior (0 = off); the baseline uses 0.06, docs/validation.md"),
+           "prior (0 = off); docs/validation.md"),
+      real("agents.enterprises.revenue_per_line_yuan_per_month", AT(agents.enterprises.revenue_per_line_yuan_per_month),
+           "yuan/month", 1.0, 1e12,
+           "Firms present at the start get max(1, round((revenue / this)^lines_size_elasticity)) product lines of "
+           "equal appeal, summing to their revenue.",
+           "prior: the median SME's revenue, so that the median SME sells one line; most firms make one or a few "
+           "products (Bernard, Redding and Schott 2010)"),
+      real("agents.enterprises.lines_size_elasticity", AT(agents.enterprises.lines_size_elasticity), "1", 0.0, 1.0,
+           "Elasticity of the number of initial product lines with respect to revenue (1: lines of equal size, as "
+           "in Klette and Kortum 2004; 0: one line per firm).",
+           "prior: the number of products rises less than proportionally with firm size (Bernard, Redding and "
+           "Schott 2010; Hottman, Redding and Weinstein 2016)"),
+      Param{"agents.enterprises.equal_initial_size",
+            "",
+            "Every firm present at the start gets its kind's median revenue (chain leader, SME or start-up), so that "
+            "the size and growth-rate distributions can only come from the model's dynamics (the emergence check of "
+            "docs/validation.md). The log-normal draw is still made and discarded, so the other draws are unchanged.",
+            "scenario option",
+            -kInf,
+            kInf,
+            BoolRef(AT(agents.enterprises.equal_initial_size)),
+            {}},
+      share("agents.enterprises.contract_work_share_of_revenue", AT(agents.enterprises.contract_work_share_of_revenue),
+            "Share of revenue that firms selling products spend, within their operating costs, on contract work "
+            "(technical services and development) bought from firms of their field that have no product yet; each "
+            "field's spending is shared among those firms in proportion to their R&D staff, at most the engineer "
+            "wage x the market wage index per employee. Contract work lengthens young firms' runways, and a "
+            "crowded contract market shortens them.",
+            "prior: technical-service and development contracts are a common early income of Chinese technology "
+            "start-ups (technology contract market statistics, Ministry of Science and Technology)"),
+      real("agents.enterprises.startup_runway_months", AT(agents.enterprises.startup_runway_months), "months", 1.0,
+           120.0,
+           "A firm without product revenue spreads its cash over this many months: its monthly R&D budget and its "
+           "staff target are its cash divided by this.",
+           "prior: start-ups plan 18-24 months of runway between rounds (venture practice)"),
 
       // ---- agents: financiers
       integer("agents.financiers.count", AT(agents.financiers.count), "financiers", 0, 1e6,
@@ -415,7 +445,8 @@ std::vector<Param> build_schema() {
       prob("chain.talent.search_rate_employed", AT(chain.talent.search_rate_employed),
            "Monthly probability that an employed person looks for another job."),
       real("chain.talent.inflow_per_year", AT(chain.talent.inflow_per_year), "1/year", 0.0, 1.0,
-           "Arrivals from outside the province a year, as a share of the talent in the province."),
+           "Arrivals from outside the province a year, as a share of the talent in the province, when the market "
+           "wage index is 1 (the scenario's wages)."),
       real("chain.talent.outflow_per_year", AT(chain.talent.outflow_per_year), "1/year", 0.0, 1.0,
            "Departures of employed talent from the province a year, as a share."),
       real("chain.talent.unemployed_outflow_multiplier", AT(chain.talent.unemployed_outflow_multiplier), "1", 0.0,
@@ -426,22 +457,33 @@ std::vector<Param> build_schema() {
           "them an industry scientist tied to their institute)."),
       real("chain.talent.tie_absorptive_gain", AT(chain.talent.tie_absorptive_gain), "1", 0.0, 1.0,
            "Absorptive capacity added per log(1 + industry scientists tied to institutes)."),
+      real("chain.talent.wage_adjustment_per_year", AT(chain.talent.wage_adjustment_per_year), "1/year", 0.0, 12.0,
+           "Speed of the R&D wage: each month the log market wage index moves by this / 12 times the log of "
+           "tightness (vacancies per unemployed person) over its target; staff targets divide budgets by the wage.",
+           "prior (a partial-adjustment wage curve; Blanchflower and Oswald 1994 for the wage-unemployment relation)"),
+      real("chain.talent.target_tightness", AT(chain.talent.target_tightness), "vacancies/person", 0.01, 100.0,
+           "Vacancies per unemployed person at which the market wage is stable.",
+           "prior: about one R&D vacancy per R&D job seeker"),
+      real("chain.talent.migration_wage_elasticity", AT(chain.talent.migration_wage_elasticity), "1", 0.0, 20.0,
+           "Elasticity of arrivals from outside the province with respect to the market wage index (arrivals = "
+           "people x inflow_per_year x index^this): migration answers to wages, so the population settles where "
+           "arrivals balance departures.",
+           "prior: skilled migration responds to regional wage differences (Harris and Todaro 1970; Borjas 1987)"),
 
       // ---- chain: market
       real("chain.market.quality_share_elasticity", AT(chain.market.quality_share_elasticity), "1", 0.0, 10.0,
            "theta: a firm's market weight is (base size + product demand x product quality)^theta; its share of "
            "sector output is its weight over the sector's total."),
-      share("chain.market.product_obsolescence_per_year", AT(chain.market.product_obsolescence_per_year),
-            "Annual loss of a product's quality and demand (obsolescence)."),
       prob("chain.market.acquisition_probability", AT(chain.market.acquisition_probability),
            "Monthly chance that a start-up with a launched product is bought by a chain leader of its field."),
       real("chain.market.acquisition_revenue_months", AT(chain.market.acquisition_revenue_months), "months", 0.0, 600.0,
            "Acquisition price in months of the start-up's revenue."),
-      real("chain.market.size_shock_sd_per_year", AT(chain.market.size_shock_sd_per_year), "log points/sqrt(year)", 0.0,
-           2.0,
-           "Standard deviation of idiosyncratic shocks to a firm's existing business: its base size follows a "
-           "driftless geometric random walk (Gibrat's law); 0 switches the shocks off.",
-           "prior (0 = off); the baseline uses 0.3, docs/validation.md"),
+      real("chain.market.line_shock_sd_per_year", AT(chain.market.line_shock_sd_per_year), "log points/sqrt(year)", 0.0,
+           3.0,
+           "Standard deviation of each product line's idiosyncratic demand shocks: its appeal follows a driftless "
+           "geometric random walk, independently of the firm's other lines, so a firm's volatility falls with its "
+           "number of lines; 0 switches the shocks off.",
+           "prior (0 = off); the baseline's value and its source are in docs/model.md"),
 
       // ---- chain: entry
       real("chain.entry.sme_entry_per_year", AT(chain.entry.sme_entry_per_year), "1/year", 0.0, 1.0,
@@ -451,8 +493,13 @@ std::vector<Param> build_schema() {
            "Yearly probability that a person of entrepreneurial propensity 1 founds a start-up.",
            "prior default; the baseline sets it by hand for first-year survival (0.1), docs/validation.md"),
       real("chain.entry.founder_seed_yuan", AT(chain.entry.founder_seed_yuan), "yuan", 0.0, 1e10,
-           "Founders' own money put into a new start-up (an outside source in the ledger).",
-           "prior default; the baseline sets it by hand (20 000 yuan, not searched), docs/model.md section 3.5"),
+           "Median founders' own money put into a new start-up or spin-off (log-normal across firms; an outside "
+           "source in the ledger).",
+           "prior default; the baseline's value is set by hand, docs/model.md section 3.5"),
+      real("chain.entry.founder_seed_log_sd", AT(chain.entry.founder_seed_log_sd), "log points", 0.0, 5.0,
+           "Log standard deviation of founders' money across new start-ups and spin-offs: unequal runways make "
+           "first-year exits gradual rather than a cliff.",
+           "prior: founders' wealth and start-up capital are highly dispersed (Hurst and Lusardi 2004)"),
   };
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,

@@ -135,7 +135,7 @@ TEST_CASE("a region's rd_share_multiplier scales its enterprises' R&D share of r
   CHECK(in_last > 100);
   CHECK(in_last < 300);
   // Firms founded later in the region get it too.
-  const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, 0, last, 1e5, 1e5, 0.5);
+  const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, 0, last, 1e5, 0.5);
   CHECK(st.enterprises.rd_share[e] == rho * 2.5);
 }
 

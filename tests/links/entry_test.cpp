@@ -99,12 +99,13 @@ TEST_CASE("with a high founding rate many start-ups, each employing its founder"
   Scenario s = two_by_two();
   s.chain.entry.talent_founding_per_year = 1.0;  // monthly probability = propensity
   s.chain.entry.founder_seed_yuan = 7.5e5;
+  s.chain.entry.founder_seed_log_sd = 0.0;  // every founder brings the median
   const Context c(s, RunKey{2, 0});
   State st = empty_world(c);
   st.month = 5;
   // An incumbent in field 1, and one that has exited.
-  const std::int32_t incumbent = add_enterprise(c, st, EnterpriseKind::sme, 1, 0, 1e6, 1e6, 0.5);
-  const std::int32_t dead = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e6, 1e6, 0.5);
+  const std::int32_t incumbent = add_enterprise(c, st, EnterpriseKind::sme, 1, 0, 1e6, 0.5);
+  const std::int32_t dead = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e6, 0.5);
   st.enterprises.alive[dead] = 0;
   const std::size_t firms_before = st.enterprises.size();
   add_people(st, 1000, 0.5f, Role::engineer, 0, 0);                                         // 0..999
@@ -136,7 +137,18 @@ TEST_CASE("with a high founding rate many start-ups, each employing its founder"
     CHECK(en.region[e] == t.region[i]);
     CHECK(en.cash_yuan[e] == 7.5e5);
     CHECK(en.founded_month[e] == 5);
-    CHECK(en.base_size[e] > 0.0);
+    // No product yet: no line, no revenue; one founding idea in BREAKTHROUGH.
+    CHECK(en.product_lines[e] == 0);
+    CHECK(en.first_product_month[e] == -1);
+    CHECK(en.revenue_yuan_per_month[e] == 0.0);
+    int ideas = 0;
+    for (const std::int32_t id : st.projects.active)
+      if (st.projects.holder_kind[id] == HolderKind::enterprise && st.projects.holder[id] == e) {
+        ++ideas;
+        CHECK(st.projects.stage[id] == Stage::breakthrough);
+        CHECK(st.projects.field[id] == en.field[e]);
+      }
+    CHECK(ideas == 1);
     CHECK(en.absorptive_base[e] >= 0.0);
     CHECK(en.absorptive_base[e] <= 1.0);
     CHECK(t.months_in_job[i] == 0);
@@ -185,8 +197,8 @@ TEST_CASE("people already working at a start-up do not found another one", "[ent
   s.chain.entry.talent_founding_per_year = 1.0;  // monthly probability = propensity
   const Context c(s, RunKey{6, 0});
   State st = empty_world(c);
-  const std::int32_t startup = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 1e5, 1e6, 0.5);
-  const std::int32_t sme = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e6, 1e6, 0.5);
+  const std::int32_t startup = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 1e6, 0.5);
+  const std::int32_t sme = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e6, 0.5);
   add_people(st, 200, 1.0f, Role::engineer, 0, 0, EmployerKind::enterprise, startup);  // 0..199
   add_people(st, 200, 1.0f, Role::engineer, 0, 0, EmployerKind::enterprise, sme);      // 200..399
   MonthMetrics m(2, 2);
@@ -226,6 +238,7 @@ TEST_CASE("SMEs enter at initial_count x sme_entry_per_year / 12 a month", "[ent
   const auto& ep = s.agents.enterprises;
   State st = empty_world(c);
   double total = 0.0, by_field0 = 0.0, by_field1 = 0.0;
+  std::size_t lines_after_first_month = 0;
   const int months = 24;
   for (int month = 0; month < months; ++month) {
     const std::size_t before = st.enterprises.size();
@@ -243,10 +256,25 @@ TEST_CASE("SMEs enter at initial_count x sme_entry_per_year / 12 a month", "[ent
       CHECK(st.enterprises.kind[e] == EnterpriseKind::sme);
       CHECK(st.enterprises.alive[e] == 1);
       CHECK(st.enterprises.founded_month[e] == month);
-      CHECK(st.enterprises.cash_yuan[e] == Approx(ep.initial_cash_months * st.enterprises.base_size[e]));
+      // It sells from the start (a later entrant of the month may take its lines over again):
+      // lines summing (theta = 1) to the revenue its cash is months of.
+      CHECK(st.enterprises.first_product_month[e] == month);
+      double appeal = 0.0;
+      for (std::size_t l = 0; l < st.lines.size(); ++l)
+        if (st.lines.owner[l] == static_cast<std::int32_t>(e) && st.lines.status[l] == LineStatus::active)
+          appeal += st.lines.appeal[l];
+      if (month == 0 && e == before)  // the first entrant of an empty world gets new lines for its revenue
+        CHECK(st.enterprises.cash_yuan[e] == Approx(ep.initial_cash_months * appeal));
       cash += st.enterprises.cash_yuan[e];
     }
     CHECK(st.ledger.month[lf_founder_money] == Approx(cash));
+    // Entrants take over the field's goods: once a field has lines no new line is made, and every
+    // line is on the market with exactly one owner.
+    std::int64_t owned = 0;
+    for (std::size_t e = 0; e < st.enterprises.size(); ++e) owned += st.enterprises.product_lines[e];
+    CHECK(owned == static_cast<std::int64_t>(st.lines.size()));
+    if (month > 0) CHECK(st.lines.size() == lines_after_first_month);
+    if (month == 0) lines_after_first_month = st.lines.size();
     CHECK(money_stock(st) - money_before == Approx(st.ledger.sources() - st.ledger.sinks()));
     total += static_cast<double>(entered);
     by_field0 += m.at(m_sme_entries, 0);

@@ -1,7 +1,9 @@
-// Market: market weights and Pareto exit multiples, Leontief sector output,
-// revenue shares that follow product quality, exits after sustained losses
-// (projects failed, stakes written off), acquisitions by chain leaders and
-// listings, with the money ledger balancing in every case.
+// Market: product-line weights and Pareto exit multiples, Leontief sector output,
+// revenue as the firm's lines' shares, launches that take over lines, start-ups
+// without products living on their cash and contract work, exits (runway ended,
+// sustained losses, no sales; projects abandoned, stakes written off, lines left
+// vacant), acquisitions by chain leaders and listings, per-line shocks, with the
+// money ledger balancing in every case.
 #include "links/market.hpp"
 
 #include "core/ledger.hpp"
@@ -25,12 +27,30 @@ State empty_world(const Context& c, std::vector<double> demand) {
   State st;
   st.institutes.resize(0, c.fields);
   st.base_final_demand = std::move(demand);
+  st.line_reference_appeal.assign(c.fields, 1.0);
   return st;
 }
 
-/// Appends a firm: base size, cash; revenue and staff zero until the market phase.
-std::int32_t firm(const Context& c, State& st, EnterpriseKind kind, std::size_t field, double base, double cash) {
-  return add_enterprise(c, st, kind, field, 0, base, cash, 0.5);
+/// Appends a product line of firm e on the market since the start.
+std::int32_t add_line(State& st, std::int32_t e, double appeal, std::int32_t project = -1) {
+  const std::int32_t l = st.lines.add(e, st.enterprises.field[e], appeal, 1.0, -1, project);
+  st.enterprises.product_lines[e] += 1;
+  return l;
+}
+
+/// Appends a firm with cash and, if `appeal` > 0, one product line of that appeal (with theta = 1
+/// its revenue share is its appeal over the field's sum); revenue and staff zero until the market
+/// phase.
+std::int32_t firm(const Context& c, State& st, EnterpriseKind kind, std::size_t field, double appeal, double cash) {
+  const std::int32_t e = add_enterprise(c, st, kind, field, 0, cash, 0.5);
+  if (appeal > 0.0) add_line(st, e, appeal);
+  return e;
+}
+
+/// Marks firm e's lines as products it launched (acquirers look for those).
+void launched(State& st, std::int32_t e) {
+  for (std::size_t l = 0; l < st.lines.size(); ++l)
+    if (st.lines.owner[l] == e) st.lines.project[l] = 0;
 }
 
 std::int32_t add_financier(State& st, FinancierKind kind, double capital) {
@@ -78,26 +98,21 @@ void market_balanced(const Context& c, State& st, MonthMetrics& m) {
   const double after = money_stock(st);
   const double net = st.ledger.sources() - st.ledger.sinks();
   INFO("stock " << before << " -> " << after << ", sources - sinks " << net);
-  CHECK(after - before == Approx(net).margin(1e-9 * (std::abs(before) + st.ledger.sources() + st.ledger.sinks())));
-}
-
-double keep_per_month(const Scenario& s) {
-  return std::pow(1.0 - s.chain.market.product_obsolescence_per_year, 1.0 / 12.0);
+  CHECK(after - before ==
+        Approx(net).margin(1e-9 * (std::abs(before) + std::abs(st.ledger.sources()) + std::abs(st.ledger.sinks()))));
 }
 
 }  // namespace
 
-TEST_CASE("market weight is (base + demand x quality)^theta", "[market]") {
+TEST_CASE("a line's market weight is appeal^theta", "[market]") {
   MarketParams p;
   p.quality_share_elasticity = 1.0;
-  CHECK(market_weight(p, 100.0, 2.0, 50.0) == Approx(200.0));
-  CHECK(market_weight(p, 100.0, 0.0, 50.0) == Approx(100.0));
+  CHECK(line_weight(p, 200.0) == 200.0);
   p.quality_share_elasticity = 0.5;
-  CHECK(market_weight(p, 100.0, 2.0, 50.0) == Approx(std::sqrt(200.0)));
+  CHECK(line_weight(p, 200.0) == Approx(std::sqrt(200.0)));
   p.quality_share_elasticity = 2.0;
-  CHECK(market_weight(p, 1.0, 1.0, 2.0) == Approx(9.0));
-  // More product quality, more weight.
-  CHECK(market_weight(p, 1.0, 2.0, 2.0) > market_weight(p, 1.0, 1.0, 2.0));
+  CHECK(line_weight(p, 3.0) == Approx(9.0));
+  CHECK(line_weight(p, 2.0) > line_weight(p, 1.0));
 }
 
 TEST_CASE("exit multiples are Pareto with scale exit_multiple_min", "[market]") {
@@ -192,64 +207,194 @@ TEST_CASE("the market phase propagates demand to the supplying field's revenue",
   CHECK(hi[1] - lo[1] == Approx(1.0e7 * 0.4 / 0.72));
 }
 
-TEST_CASE("revenue is output split by market weights; more product quality, larger share", "[market]") {
+TEST_CASE("revenue is output split by line weights; a launch takes over a line of its field", "[market]") {
   Scenario s = test::tiny_scenario(1);
   const Context c(s, RunKey{3, 0});
   const auto& ep = s.agents.enterprises;
-  const double delta = s.world.fields[0].product_demand_yuan_per_month;
-  const double keep = keep_per_month(s);
   State st = empty_world(c, {1.0e8});
-  const std::int32_t plain = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
-  const std::int32_t better = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
-  const std::int32_t launcher = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
-  st.enterprises.product_quality[better] = 1.0;
-  // A product launched this month by `launcher`, of quality 0.5.
+  const std::int32_t one = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
+  const std::int32_t two = firm(c, st, EnterpriseKind::sme, 0, 1e6, 0.0);
+  add_line(st, two, 2e6);
+  const std::int32_t launcher = firm(c, st, EnterpriseKind::startup, 0, 0.0, 1e9);  // no product yet
+  // A product of quality 1.5 launched this month by `launcher`.
   const std::int32_t id = add_project(st, launcher, 0);
-  st.projects.quality[id] = 0.5;
+  st.projects.quality[id] = 1.5;
   st.projects.status[id] = ProjectStatus::launched;
   st.launched_this_month.push_back(id);
 
   MonthMetrics m(1, 1);
   market_balanced(c, st, m);
   const Enterprises& en = st.enterprises;
+  const ProductLines& ln = st.lines;
   CHECK(st.launched_this_month.empty());
-  CHECK(en.product_quality[better] == Approx(keep));
-  CHECK(en.product_quality[launcher] == Approx(0.5));  // launched after this month's obsolescence
-  CHECK(en.product_quality[plain] == 0.0);
-
-  const double w_plain = 1e6, w_better = 1e6 + delta * keep, w_launcher = 1e6 + delta * 0.5;
-  const double product_demand = delta * (keep + 0.5);
-  const double output = 1.0e8 + product_demand;
-  CHECK(m.at(m_product_demand) == Approx(product_demand));
-  CHECK(m.at(m_output) == Approx(output));
-  const double total_w = w_plain + w_better + w_launcher;
-  CHECK(en.revenue_yuan_per_month[plain] == Approx(output * w_plain / total_w));
-  CHECK(en.revenue_yuan_per_month[better] == Approx(output * w_better / total_w));
-  CHECK(en.revenue_yuan_per_month[launcher] == Approx(output * w_launcher / total_w));
-  CHECK(en.revenue_yuan_per_month[better] > en.revenue_yuan_per_month[launcher]);
-  CHECK(en.revenue_yuan_per_month[launcher] > en.revenue_yuan_per_month[plain]);
-  CHECK(m.at(m_revenue) == Approx(output));
+  // It took over one of the three lines: the old line is displaced, the launcher's new line has
+  // the old appeal x the quality, and the field still has three lines.
+  REQUIRE(ln.size() == 4);
+  CHECK(ln.owner[3] == launcher);
+  CHECK(ln.project[3] == id);
+  CHECK(ln.launched_month[3] == st.month);
+  CHECK(en.product_lines[launcher] == 1);
+  CHECK(en.first_product_month[launcher] == st.month);
+  int displaced = -1;
+  for (int l = 0; l < 3; ++l)
+    if (ln.status[l] == LineStatus::displaced) displaced = l;
+  REQUIRE(displaced >= 0);
+  CHECK(ln.ended_month[displaced] == st.month);
+  CHECK(ln.appeal[3] == Approx(1.5 * ln.appeal[displaced]));
+  CHECK(en.product_lines[one] + en.product_lines[two] == 2);
+  CHECK(m.at(m_line_takeovers) == 1.0);
+  // Output is split by the active lines' appeal (theta = 1).
+  double total = 0.0;
+  for (std::size_t l = 0; l < ln.size(); ++l)
+    if (ln.status[l] == LineStatus::active) total += ln.appeal[l];
+  for (std::int32_t e : {one, two, launcher}) {
+    double own = 0.0;
+    for (std::size_t l = 0; l < ln.size(); ++l)
+      if (ln.status[l] == LineStatus::active && ln.owner[l] == e) own += ln.appeal[l];
+    CHECK(en.revenue_yuan_per_month[e] == Approx(1.0e8 * own / total));
+  }
+  CHECK(m.at(m_revenue) == Approx(1.0e8));
   // Revenue becomes cash at the operating margin (no staff: no overhead; the cap does not bind).
-  for (std::int32_t e : {plain, better, launcher})
+  for (std::int32_t e : {one, two})
     CHECK(en.cash_yuan[e] == Approx(ep.operating_margin * en.revenue_yuan_per_month[e]));
-  CHECK(st.ledger.month[lf_outside_demand] == Approx(output));
-  CHECK(st.ledger.month[lf_operating_costs] == Approx((1.0 - ep.operating_margin) * output));
+  CHECK(st.ledger.month[lf_outside_demand] == Approx(1.0e8));
 
-  SECTION("a higher quality elasticity concentrates the market on the better firm") {
+  SECTION("a higher elasticity concentrates the market on the line with more appeal") {
     Scenario s2 = s;
     s2.chain.market.quality_share_elasticity = 2.0;
     const Context c2(s2, RunKey{3, 0});
     State st2 = empty_world(c2, {1.0e8});
     firm(c2, st2, EnterpriseKind::sme, 0, 1e6, 0.0);
-    firm(c2, st2, EnterpriseKind::sme, 0, 1e6, 0.0);
-    st2.enterprises.product_quality[1] = 1.0;
+    firm(c2, st2, EnterpriseKind::sme, 0, 2e6, 0.0);
     MonthMetrics m2(1, 1);
     market_balanced(c2, st2, m2);
-    const double share2 = st2.enterprises.revenue_yuan_per_month[1] / m2.at(m_output);
-    const double share1 = w_better / (w_plain + w_better);
-    CHECK(share2 == Approx(w_better * w_better / (w_plain * w_plain + w_better * w_better)));
-    CHECK(share2 > share1);
+    CHECK(st2.enterprises.revenue_yuan_per_month[1] / m2.at(m_output) == Approx(4.0 / 5.0));
   }
+}
+
+TEST_CASE("volatility falls with the number of lines: each line has its own shock", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.chain.market.line_shock_sd_per_year = 0.6;
+  const Context c(s, RunKey{12, 0});
+  // 400 one-line firms and 400 sixteen-line firms of the same size, a year of shocks.
+  State st = empty_world(c, {1.0e9});
+  const int n = 400;
+  for (int k = 0; k < n; ++k) firm(c, st, EnterpriseKind::sme, 0, 16.0, 1e8);
+  for (int k = 0; k < n; ++k) {
+    const std::int32_t e = firm(c, st, EnterpriseKind::sme, 0, 1.0, 1e8);
+    for (int j = 1; j < 16; ++j) add_line(st, e, 1.0);
+  }
+  for (int month = 0; month < 12; ++month) {
+    line_shocks(c, st);
+    st.month += 1;
+  }
+  std::vector<double> size(2 * n, 0.0);
+  for (std::size_t l = 0; l < st.lines.size(); ++l) size[st.lines.owner[l]] += st.lines.appeal[l];
+  const auto sd_log_growth = [&](int from) {
+    double mean = 0.0, var = 0.0;
+    for (int k = from; k < from + n; ++k) mean += std::log(size[k] / 16.0) / n;
+    for (int k = from; k < from + n; ++k) var += std::pow(std::log(size[k] / 16.0) - mean, 2) / (n - 1);
+    return std::sqrt(var);
+  };
+  // One line: sd 0.6; sixteen independent lines: about 0.6 / 4.
+  CHECK(sd_log_growth(0) == Approx(0.6).epsilon(0.12));
+  CHECK(sd_log_growth(n) == Approx(0.163).epsilon(0.15));  // log of a sum of 16 log-normals
+  CHECK(sd_log_growth(n) < 0.5 * sd_log_growth(0));
+}
+
+TEST_CASE("a start-up without products lives on its cash and contract work; it exits when the runway ends",
+          "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.agents.enterprises.contract_work_share_of_revenue = 1e-4;
+  s.world.fields[0].market_growth_per_year = 0.0;  // the same output every month
+  const Context c(s, RunKey{13, 0});
+  const auto& ep = s.agents.enterprises;
+  State st = empty_world(c, {1.0e8});
+  const std::int32_t seller = firm(c, st, EnterpriseKind::sme, 0, 1e6, 1e8);
+  const std::int32_t young = firm(c, st, EnterpriseKind::startup, 0, 0.0, 5.0e4);
+  st.enterprises.rd_staff[young] = 2;  // 3e4 of overhead a month
+  const std::int32_t project = add_project(st, young, 0);
+  st.projects.stage[project] = Stage::breakthrough;
+  add_employee(st, young);
+  add_employee(st, young);
+  // The seller sells the field's whole output; it buys 1e-4 of it as contract work, at most a
+  // wage per employee of the young firm.
+  const double contract = std::min(1e-4 * sector_output(c, Eigen::VectorXd::Constant(1, 1.0e8))[0],
+                                   2 * s.chain.talent.engineer_wage_yuan_per_month);
+  REQUIRE(contract < 2 * ep.overhead_yuan_per_staff_month);  // it loses money every month
+  double cash = 5.0e4;
+  int month = 0;
+  for (; month < 24 && st.enterprises.alive[young]; ++month) {
+    MonthMetrics m(1, 1);
+    market_balanced(c, st, m);
+    st.month += 1;
+    INFO("month " << month);
+    // No revenue before a product; contract work paid out of the seller's operating costs.
+    CHECK(st.enterprises.revenue_yuan_per_month[young] == 0.0);
+    CHECK(m.at(m_contract_work_income) == Approx(contract));
+    cash += contract - 2 * ep.overhead_yuan_per_staff_month;
+    if (cash >= 0.0) {
+      CHECK(st.enterprises.alive[young] == 1);
+      CHECK(st.enterprises.cash_yuan[young] == Approx(cash));
+    } else {
+      // The month its cash runs out it exits: a runway exit; its project is abandoned.
+      CHECK(st.enterprises.alive[young] == 0);
+      CHECK(m.at(m_firm_exits) == 1.0);
+      CHECK(m.at(m_exits_runway) == 1.0);
+      CHECK(st.projects.status[project] == ProjectStatus::abandoned);
+      CHECK(m.at(m_abandoned_breakthrough) == 1.0);
+    }
+  }
+  CHECK(st.enterprises.alive[young] == 0);
+  CHECK(month == static_cast<int>(std::ceil(5.0e4 / (2 * ep.overhead_yuan_per_staff_month - contract))));
+  CHECK(st.enterprises.alive[seller] == 1);
+}
+
+TEST_CASE("an established firm whose lines have all gone exits after exit_after_loss_months", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.agents.enterprises.exit_after_loss_months = 3;
+  const Context c(s, RunKey{14, 0});
+  State st = empty_world(c, {1.0e8});
+  const std::int32_t seller = firm(c, st, EnterpriseKind::sme, 0, 1e6, 1e8);
+  const std::int32_t empty = firm(c, st, EnterpriseKind::sme, 0, 0.0, 1e12);  // rich, but sells nothing
+  for (int month = 1; month <= 3; ++month) {
+    MonthMetrics m(1, 1);
+    market_balanced(c, st, m);
+    st.month += 1;
+    CHECK(st.enterprises.alive[empty] == (month < 3 ? 1 : 0));
+    CHECK(m.at(m_exits_runway) == 0.0);
+  }
+  CHECK(st.enterprises.alive[seller] == 1);
+}
+
+TEST_CASE("an exiting firm leaves its goods vacant; a launch takes a vacant good up again", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  s.agents.enterprises.exit_after_loss_months = 1;
+  const Context c(s, RunKey{15, 0});
+  State st = empty_world(c, {1.0e8});
+  const std::int32_t doomed = firm(c, st, EnterpriseKind::sme, 0, 5e6, -1e9);  // negative cash: exits
+  const std::int32_t launcher = firm(c, st, EnterpriseKind::sme, 0, 0.0, 1e9);
+  st.enterprises.loss_months[launcher] = -1000;  // it must not exit for want of sales here
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  st.month += 1;
+  REQUIRE(st.enterprises.alive[doomed] == 0);
+  CHECK(st.lines.status[0] == LineStatus::vacant);
+  CHECK(st.lines.ended_month[0] == 0);
+  CHECK(st.enterprises.product_lines[doomed] == 0);
+  CHECK(m.at(m_lines_closed) == 1.0);
+  // The only good of the field is vacant: the launch takes it up, with its appeal x quality.
+  const std::int32_t id = add_project(st, launcher, 0);
+  st.projects.quality[id] = 2.0;
+  st.projects.status[id] = ProjectStatus::launched;
+  st.launched_this_month.push_back(id);
+  m.clear();
+  market_balanced(c, st, m);
+  CHECK(st.lines.status[0] == LineStatus::closed);
+  REQUIRE(st.lines.size() == 2);
+  CHECK(st.lines.appeal[1] == Approx(1e7));
+  CHECK(st.enterprises.revenue_yuan_per_month[launcher] == Approx(m.at(m_output)));
+  CHECK(m.at(m_line_takeovers) == 0.0);  // nobody was displaced
 }
 
 TEST_CASE("established firms pay out cash above their cap; overhead is a cost per staff", "[market]") {
@@ -280,7 +425,7 @@ TEST_CASE("a firm losing money with cash running out exits after exit_after_loss
   const auto& ep = s.agents.enterprises;
   State st = empty_world(c, {1.0e7});
   const std::int32_t healthy = firm(c, st, EnterpriseKind::sme, 0, 1e7, 1e6);
-  const std::int32_t doomed = firm(c, st, EnterpriseKind::startup, 0, 1.0, 2.0e5);  // ~no revenue
+  const std::int32_t doomed = firm(c, st, EnterpriseKind::startup, 0, 1.0, 2.0e5);  // one line, ~no revenue
   st.enterprises.rd_staff[doomed] = 5;                                              // 7.5e4 a month of overhead
   const std::int32_t project = add_project(st, doomed, 0);
   const std::int32_t other_project = add_project(st, healthy, 0);
@@ -316,8 +461,11 @@ TEST_CASE("a firm losing money with cash running out exits after exit_after_loss
       const double bad_loan = debt_before - (st.financiers.capital_yuan[bank] - bank_before - debt_before * rate);
       CHECK(st.enterprises.alive[doomed] == 0);
       CHECK(m.total(m_firm_exits) == 1.0);
-      // Its projects fail, its stakes are written off, its debt is a bad loan, its staff unemployed.
-      CHECK(st.projects.status[project] == ProjectStatus::failed);
+      // Its projects are abandoned (counted by stage), its stakes are written off, its debt is a
+      // bad loan, its staff unemployed, its line's good vacant.
+      CHECK(st.projects.status[project] == ProjectStatus::abandoned);
+      CHECK(m.at(m_abandoned_pilot) == 1.0);
+      CHECK(st.lines.status[1] == LineStatus::vacant);
       CHECK(st.projects.status[other_project] == ProjectStatus::active);
       CHECK(st.investments.status[0] == InvestmentStatus::written_off);
       CHECK(st.investments.status[1] == InvestmentStatus::active);
@@ -371,12 +519,13 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   State st = empty_world(c, {1.0e8, 1.0e8});
   const std::int32_t leader = firm(c, st, EnterpriseKind::chain_leader, 0, 1e8, 1e8);
   const std::int32_t other_leader = firm(c, st, EnterpriseKind::chain_leader, 1, 1e8, 1e8);
-  const std::int32_t target = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
+  // A line it launched with appeal 2.1e6: its revenue (~2e6) leaves no spare cash to repay its bank itself.
+  const std::int32_t target = firm(c, st, EnterpriseKind::startup, 0, 2.1e6, 5e5);
   const std::int32_t no_product = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
   const std::int32_t no_leader = firm(c, st, EnterpriseKind::startup, 1, 1e5, 5e5);
   st.enterprises.kind[other_leader] = EnterpriseKind::sme;  // field 1 has no chain leader
-  st.enterprises.product_quality[target] = 1.0;
-  st.enterprises.product_quality[no_leader] = 1.0;
+  launched(st, target);
+  launched(st, no_leader);
   const std::int32_t project = add_project(st, target, 0);
   const std::size_t worker = add_employee(st, target);
   const std::int32_t vc = add_financier(st, FinancierKind::venture_capital, 1e9);
@@ -387,7 +536,6 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   st.enterprises.equity_raised_yuan[target] = 1.5e6;
   st.enterprises.debt_yuan[target] = 2.0e5;
   st.enterprises.lender[target] = bank;
-  const double base_before = st.enterprises.base_size[leader];
   const double capital_before = st.financiers.capital_yuan[vc] + st.financiers.capital_yuan[gf];
 
   MonthMetrics m(2, 1);
@@ -403,9 +551,11 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   CHECK(en.alive[no_leader] == 1);
   CHECK(en.acquired_by[no_leader] == -1);
 
-  // The buyer takes over the business, products, projects and staff, and repays the start-up's bank.
-  CHECK(en.base_size[leader] == Approx(base_before + 1e5));
-  CHECK(en.product_quality[leader] == Approx(keep_per_month(s)));
+  // The buyer takes over the product lines, projects and staff, and repays the start-up's bank.
+  CHECK(en.product_lines[leader] == 2);
+  CHECK(en.product_lines[target] == 0);
+  CHECK(st.lines.owner[2] == leader);
+  CHECK(st.lines.status[2] == LineStatus::active);
   CHECK(en.debt_yuan[target] == 0.0);
   CHECK(en.debt_yuan[leader] == 0.0);
   const double interest = 2.0e5 * s.chain.finance.bank_interest_per_year / 12.0;  // paid by the target first
@@ -441,13 +591,13 @@ TEST_CASE("a chain leader that cannot pay does not acquire", "[market]") {
   State st = empty_world(c, {1.0e8});
   const std::int32_t leader = firm(c, st, EnterpriseKind::chain_leader, 0, 1e8, -1e9);
   const std::int32_t target = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
-  st.enterprises.product_quality[target] = 1.0;
+  launched(st, target);
   MonthMetrics m(1, 1);
   market_balanced(c, st, m);
   CHECK(st.enterprises.alive[target] == 1);
   CHECK(st.enterprises.acquired_by[target] == -1);
   CHECK(m.total(m_acquisitions) == 0.0);
-  CHECK(st.enterprises.base_size[leader] == 1e8);
+  CHECK(st.enterprises.product_lines[leader] == 1);
 }
 
 TEST_CASE("with acquisition_probability 0 no start-up is acquired", "[market]") {
@@ -458,7 +608,7 @@ TEST_CASE("with acquisition_probability 0 no start-up is acquired", "[market]") 
   firm(c, st, EnterpriseKind::chain_leader, 0, 1e8, 1e8);
   for (int k = 0; k < 50; ++k) {
     const std::int32_t e = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
-    st.enterprises.product_quality[e] = 1.0;
+    launched(st, e);
   }
   MonthMetrics m(1, 1);
   market_balanced(c, st, m);
@@ -475,7 +625,7 @@ TEST_CASE("acquisitions happen at about acquisition_probability a month", "[mark
   firm(c, st, EnterpriseKind::chain_leader, 0, 1e9, 1e12);
   for (int k = 0; k < 2000; ++k) {
     const std::int32_t e = firm(c, st, EnterpriseKind::startup, 0, 1e5, 5e5);
-    st.enterprises.product_quality[e] = 1.0;
+    launched(st, e);
   }
   MonthMetrics m(1, 1);
   market_balanced(c, st, m);
@@ -543,30 +693,30 @@ TEST_CASE("SMEs exit at sme_exit_per_year for reasons outside the model; other k
   }
 }
 
-TEST_CASE("size shocks are a driftless geometric random walk of the base size", "[market]") {
+TEST_CASE("line shocks are a driftless geometric random walk of each line's appeal", "[market]") {
   Scenario s = test::tiny_scenario(1);
-  s.chain.market.size_shock_sd_per_year = 0.6;
+  s.chain.market.line_shock_sd_per_year = 0.6;
   const Context c(s, RunKey{9, 0});
   const int n = 4000;
-  const auto a_year_of_shocks = [&] {  // n firms of size 1e6, the first exited, after 12 months
+  const auto a_year_of_shocks = [&] {  // n lines of appeal 1e6, the first displaced, after 12 months
     State w = empty_world(c, {1.0e9});
     for (int k = 0; k < n; ++k) firm(c, w, EnterpriseKind::sme, 0, 1e6, 1e8);
-    w.enterprises.alive[0] = 0;  // an exited firm keeps its size
+    w.lines.status[0] = LineStatus::displaced;  // a line off the market keeps its appeal
     for (int month = 0; month < 12; ++month) {
-      size_shocks(c, w);
+      line_shocks(c, w);
       w.month += 1;
     }
     return w;
   };
   const State st = a_year_of_shocks();
-  CHECK(st.enterprises.base_size[0] == 1e6);
+  CHECK(st.lines.appeal[0] == 1e6);
   double mean = 0.0, mean_log = 0.0, var_log = 0.0;
   for (int k = 1; k < n; ++k) {
-    mean += st.enterprises.base_size[k] / (n - 1);
-    mean_log += std::log(st.enterprises.base_size[k] / 1e6) / (n - 1);
+    mean += st.lines.appeal[k] / (n - 1);
+    mean_log += std::log(st.lines.appeal[k] / 1e6) / (n - 1);
   }
-  for (int k = 1; k < n; ++k) var_log += std::pow(std::log(st.enterprises.base_size[k] / 1e6) - mean_log, 2) / (n - 2);
-  // After a year: log size ~ N(-sd^2/2, sd^2) with sd = 0.6, so the mean size is unchanged.
+  for (int k = 1; k < n; ++k) var_log += std::pow(std::log(st.lines.appeal[k] / 1e6) - mean_log, 2) / (n - 2);
+  // After a year: log appeal ~ N(-sd^2/2, sd^2) with sd = 0.6, so the mean appeal is unchanged.
   CHECK(std::sqrt(var_log) == Approx(0.6).epsilon(0.05));
   CHECK(mean_log == Approx(-0.18).margin(0.04));
   CHECK(mean == Approx(1e6).epsilon(0.04));
@@ -577,11 +727,11 @@ TEST_CASE("size shocks are a driftless geometric random walk of the base size", 
       const tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
       again = a_year_of_shocks();
     }
-    CHECK(test::same_bits(again.enterprises.base_size, st.enterprises.base_size));
+    CHECK(test::same_bits(again.lines.appeal, st.lines.appeal));
     Scenario off = s;
-    off.chain.market.size_shock_sd_per_year = 0.0;
+    off.chain.market.line_shock_sd_per_year = 0.0;
     const Context c0(off, RunKey{9, 0});
-    size_shocks(c0, again);
-    CHECK(test::same_bits(again.enterprises.base_size, st.enterprises.base_size));
+    line_shocks(c0, again);
+    CHECK(test::same_bits(again.lines.appeal, st.lines.appeal));
   }
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <tuple>
 
 using namespace innochain;
 
@@ -80,7 +81,35 @@ TEST_CASE("a fully funded project finishes its stage in its duration", "[progres
   }
   progress(c, st, m);
   CHECK(st.projects.stage[0] == Stage::pilot);  // enterprise-held: proof of concept -> pilot
-  CHECK(st.projects.progress[0] == 0.0);
+  CHECK(st.projects.progress[0] == 0);
+}
+
+TEST_CASE("stage durations are whole months: duration / speed months at full speed, no rounding drift", "[progress]") {
+  // Durations whose ratio to the field's speed is a whole number but not exact in binary floating
+  // point (18 / 1.2 = 15, 30 / 0.6 = 50, 15 / 1.0): each stage takes exactly that many months.
+  for (const auto& [duration, speed, months] :
+       {std::tuple{18.0, 1.2, 15}, std::tuple{30.0, 0.6, 50}, std::tuple{15.0, 1.0, 15}, std::tuple{13.0, 0.9, 15}}) {
+    Scenario s = no_hazard();
+    s.chain.progress.stages[2].duration_months = duration;
+    s.world.fields[0].speed_multiplier = speed;
+    const Context c(s, RunKey{1, 0});
+    INFO("duration " << duration << " at speed " << speed);
+    CHECK(stage_units(c, Stage::proof_of_concept, 0) ==
+          std::llround(duration / speed * static_cast<double>(kProgressUnitsPerMonth)));
+    State st = one_firm(c, 1, Stage::proof_of_concept, 1e12);
+    MonthMetrics m(1, 1);
+    int taken = 0;
+    while (st.projects.stage[0] == Stage::proof_of_concept && taken < 200) {
+      m.clear();
+      progress(c, st, m);
+      st.month += 1;
+      ++taken;
+    }
+    CHECK(taken == months);  // 13 / 0.9 = 14.4: the stage ends in the 15th month, the one that passes it
+  }
+  // A month at full speed is exactly one month of units.
+  CHECK(progress_units(1.0) == kProgressUnitsPerMonth);
+  CHECK(progress_units(0.0) == 0);
 }
 
 TEST_CASE("no money means no progress in costly stages; half the money half the speed", "[progress]") {
@@ -91,14 +120,15 @@ TEST_CASE("no money means no progress in costly stages; half the money half the 
   State half = one_firm(c, 2, Stage::pilot, cost);  // two projects share one project's cost
   MonthMetrics m(1, 1);
   progress(c, broke, m);
-  for (std::size_t id = 0; id < 3; ++id) CHECK(broke.projects.progress[id] == 0.0);
+  for (std::size_t id = 0; id < 3; ++id) CHECK(broke.projects.progress[id] == 0);
   CHECK(m.total(m_rd_spending_enterprises) == 0.0);
   m.clear();
   progress(c, half, m);
   const double full = progress_rate(c, Stage::pilot, 0, 1.0, 1.0, 1.0);
-  CHECK(half.projects.progress[0] ==
-        Approx(full * std::pow(0.5, s.chain.progress.funding_elasticity) *
-               std::pow(0.5, s.chain.progress.compute_elasticity * s.world.fields[0].compute_intensity)));
+  const double share =
+      static_cast<double>(half.projects.progress[0]) / static_cast<double>(stage_units(c, Stage::pilot, 0));
+  CHECK(share == Approx(full * std::pow(0.5, s.chain.progress.funding_elasticity) *
+                        std::pow(0.5, s.chain.progress.compute_elasticity * s.world.fields[0].compute_intensity)));
   CHECK(m.total(m_rd_spending_enterprises) == Approx(cost));
   CHECK(m.at(m_funding_coverage) == Approx(0.5));
 }

@@ -55,7 +55,7 @@ std::int32_t add_firm(const Context& c, State& st, std::size_t region, std::size
                       double absorptive = 0.2) {
   const auto& t = c.scenario.chain.talent;
   const double revenue = static_cast<double>(staff) * t.engineer_wage_yuan_per_month / t.wage_share_of_rd;
-  const std::int32_t e = add_enterprise(c, st, EnterpriseKind::sme, field, region, revenue, 1e15, absorptive);
+  const std::int32_t e = add_enterprise(c, st, EnterpriseKind::sme, field, region, 1e15, absorptive);
   st.enterprises.revenue_yuan_per_month[e] = revenue;
   st.enterprises.rd_share[e] = 1.0;
   return e;
@@ -108,7 +108,7 @@ TEST_CASE("staff targets: budget x wage share / wage", "[talent]") {
   }
 
   SECTION("established firms: R&D budget = min(cash, revenue x R&D share)") {
-    const std::int32_t e = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1.5e7, 1e9, 0.5);
+    const std::int32_t e = add_enterprise(c, st, EnterpriseKind::sme, 0, 0, 1e9, 0.5);
     st.enterprises.revenue_yuan_per_month[e] = 1.5e7;
     st.enterprises.rd_share[e] = 0.04;
     // 1.5e7 x 0.04 = 6e5 of R&D; x 0.5 / 3e4 = 10.
@@ -116,6 +116,9 @@ TEST_CASE("staff targets: budget x wage share / wage", "[talent]") {
     // Twice the R&D share, twice the staff.
     st.enterprises.rd_share[e] = 0.08;
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 20);
+    // The market wage: twice the wage, half the staff; a wage subsidy of a half undoes it.
+    CHECK(enterprise_staff_target(c, st.enterprises, e, 0.0, 2.0) == 10);
+    CHECK(enterprise_staff_target(c, st.enterprises, e, 0.5, 2.0) == 20);
     // Cash binds: 1.2e5 x 0.5 / 3e4 = 2.
     st.enterprises.cash_yuan[e] = 1.2e5;
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 2);
@@ -127,9 +130,10 @@ TEST_CASE("staff targets: budget x wage share / wage", "[talent]") {
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 0);
   }
 
-  SECTION("start-ups: cash spread over a round's runway") {
-    const double runway = s.chain.finance.round_runway_months;
-    const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 1e5, 5.0 * runway * 3e4 / 0.5, 0.5);
+  SECTION("start-ups: cash spread over their planned runway") {
+    const double runway = s.agents.enterprises.startup_runway_months;
+    REQUIRE(runway == 18.0);
+    const std::int32_t e = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 5.0 * runway * 3e4 / 0.5, 0.5);
     st.enterprises.revenue_yuan_per_month[e] = 0.0;  // revenue plays no part for a start-up
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 5);
     st.enterprises.cash_yuan[e] = 2.0 * runway * 3e4 / 0.5;
@@ -139,6 +143,23 @@ TEST_CASE("staff targets: budget x wage share / wage", "[talent]") {
     st.enterprises.cash_yuan[e] = -1e6;
     CHECK(enterprise_staff_target(c, st.enterprises, e) == 0);
   }
+}
+
+TEST_CASE("the market wage rises with tightness above its target and falls below it", "[talent]") {
+  TalentMarketParams p;
+  p.wage_adjustment_per_year = 1.2;  // 0.1 a month per log point of tightness
+  p.target_tightness = 0.5;
+  // At the target (up to the +1 in both counts) the wage stays.
+  CHECK(next_wage_index(p, 1.3, 499.5, 1000.0) == Approx(1.3));
+  // Four times the target tightness: ln 4 x 0.1 a month.
+  CHECK(next_wage_index(p, 1.0, 2000.0 * 1001.0 / 1000.0 - 1.0, 1000.0) == Approx(std::exp(0.1 * std::log(4.0))));
+  // A slack market: the wage falls, never below zero, and a market with no vacancies at all moves
+  // at most 5 log points x the speed.
+  CHECK(next_wage_index(p, 1.0, 100.0, 1000.0) < 1.0);
+  CHECK(next_wage_index(p, 1.0, 0.0, 1e12) == Approx(std::exp(-0.5)));
+  // No adjustment speed: a fixed wage.
+  p.wage_adjustment_per_year = 0.0;
+  CHECK(next_wage_index(p, 1.7, 1e6, 1.0) == 1.7);
 }
 
 TEST_CASE("acceptance probability is friction x proximity", "[talent]") {

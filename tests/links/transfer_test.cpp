@@ -71,7 +71,7 @@ State queued_world(const Context& c, int n, const Office& o, int firms = 10, dou
     st.projects.holder[id] = 0;
     st.projects.origin_institute[id] = 0;
     st.projects.quality[id] = quality;
-    st.projects.progress[id] = 0.97;
+    st.projects.progress[id] = 11 * kProgressUnitsPerMonth;
     st.projects.months_in_stage[id] = 11;
     st.transfer_queue.push_back(id);
   }
@@ -189,7 +189,8 @@ TEST_CASE("a more skilled office (and industry ties) finds more routes and trans
 }
 
 TEST_CASE("a higher inventor share means more spin-offs", "[transfer]") {
-  const Scenario s = test::tiny_scenario();
+  Scenario s = test::tiny_scenario();
+  s.chain.entry.founder_seed_log_sd = 0.0;  // every spin-off's founders bring the median
   const Context c(s, RunKey{12, 0});
   const auto& p = s.chain.transfer;
   const int n = 2000, firms = 10;
@@ -411,7 +412,7 @@ TEST_CASE("a licence moves the fee from buyer to institute, less the inventor's 
     CHECK(st.projects.holder[0] == 0);
     CHECK(st.projects.stage[0] == Stage::proof_of_concept);
     CHECK(st.projects.status[0] == ProjectStatus::active);
-    CHECK(st.projects.progress[0] == 0.0);
+    CHECK(st.projects.progress[0] == 0);
     CHECK(st.projects.months_in_stage[0] == 0);
     CHECK(st.projects.active == std::vector<std::int32_t>{0});
     CHECK(st.transfer_queue.empty());

@@ -73,7 +73,9 @@ TEST_CASE("a pilot platform serves its capacity a month, in id order, and pays i
   const double base = progress_rate(c, Stage::pilot, 0, 1.0, 1.0, 1.0);
   for (std::size_t id = 0; id < 10; ++id) {
     INFO("project " << id);
-    CHECK(st.projects.progress[id] == Approx(id < 3 ? 2.0 * base : base));
+    const double share =
+        static_cast<double>(st.projects.progress[id]) / static_cast<double>(stage_units(c, Stage::pilot, 0));
+    CHECK(share == Approx(id < 3 ? 2.0 * base : base));
   }
   // The firm pays everything but the platform's share; the ledger balances.
   CHECK(st.enterprises.rd_spent_yuan[0] == Approx(10 * cost));
@@ -111,7 +113,8 @@ TEST_CASE("a pilot platform lowers the hazard and spares the holder's money", "[
   policies(c, broke, m);
   progress(c, broke, m);
   for (std::size_t id = 0; id < 4; ++id)
-    CHECK(broke.projects.progress[id] == Approx(progress_rate(c, Stage::pilot, 0, 1.0, 0.5, 0.5)).epsilon(1e-12));
+    CHECK(static_cast<double>(broke.projects.progress[id]) / static_cast<double>(stage_units(c, Stage::pilot, 0)) ==
+          Approx(progress_rate(c, Stage::pilot, 0, 1.0, 0.5, 0.5)).epsilon(1e-6));
   CHECK(broke.enterprises.cash_yuan[0] == Approx(0.0).margin(1e-6));  // the platform paid all that was paid
 }
 
