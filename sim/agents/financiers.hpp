@@ -11,6 +11,7 @@ namespace innochain {
 
 enum class FinancierKind : std::uint8_t { venture_capital = 0, guidance_fund, bank };
 inline constexpr int kFinancierKinds = 3;
+INNOCHAIN_ENUM_COUNT(FinancierKind, kFinancierKinds)
 
 // clang-format off
 /// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
@@ -23,7 +24,7 @@ inline constexpr int kFinancierKinds = 3;
   X(double, coinvest_ratio, 0.0, 0, "guidance funds: yuan co-invested per venture yuan (0 for other kinds)") \
   X(std::uint64_t, field_mask, ~std::uint64_t{0}, 0, "fields of the firms it may invest in (bit k: field k; all bits: unrestricted)") \
   X(std::uint64_t, region_mask, ~std::uint64_t{0}, 0, "regions of the firms it may invest in (as field_mask)") \
-  X(std::int32_t, policy, -1, 0, "the policy instance that created it (guidance_fund), -1 for the initial population")
+  X(std::int32_t, policy, -1, ref(Ref::policy) | kNoneAllowed, "the policy instance that created it (guidance_fund), -1 for the initial population")
 // clang-format on
 
 struct Financiers {
@@ -44,8 +45,10 @@ struct Financiers {
 
 enum class FundingRound : std::uint8_t { seed = 0, series_a, series_b };
 inline constexpr int kFundingRounds = 3;
+INNOCHAIN_ENUM_COUNT(FundingRound, kFundingRounds)
 enum class InvestmentStatus : std::uint8_t { active = 0, exited, written_off };
 inline constexpr int kInvestmentStatuses = 3;
+INNOCHAIN_ENUM_COUNT(InvestmentStatus, kInvestmentStatuses)
 
 // clang-format off
 #define INNOCHAIN_INVESTMENT_COLUMNS(X) \

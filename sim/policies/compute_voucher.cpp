@@ -34,7 +34,9 @@ class ComputeVoucher final : public Instrument {
   }
 
   void act(const Context& c, State& s, const Eligibility& eligible, int index) override {
-    if (!(budget_left_ > 0.0)) return;  // the programme has run out: no applications, no payments
+    // The programme has run out (below one yuan: what rounding leaves of an exhausted budget): no
+    // applications, no payments.
+    if (!(budget_left_ >= 1.0)) return;
     Enterprises& en = s.enterprises;
     applied_.resize(en.size(), 0);
     admit(c, s, eligible, index);
@@ -65,9 +67,10 @@ class ComputeVoucher final : public Instrument {
 
   void persist(StateIo& io) override {
     io.column("applied", applied_);
-    io.column("holders", holders_);
+    io.column("holders", holders_, ref(Ref::enterprise));
     io.column("cap_used", cap_used_);
-    allowances_.persist(io);
+    io.expect(cap_used_.size() == holders_.size(), "cap_used must have a value per holder");
+    allowances_.persist(io, Ref::enterprise, holders_.size());  // tags: positions in holders
     io.scalar("budget_left", budget_left_);
   }
 

@@ -91,17 +91,19 @@ class InnovationVoucher final : public Instrument {
     io.scalar("allocation_month", t.allocation_month);
     io.scalar("vouchers", t.vouchers);
     io.scalar("eligible", t.eligible);
-    io.column("winners", t.winners);
-    io.column("losers", t.losers);
+    io.column("winners", t.winners, ref(Ref::enterprise));
+    io.column("losers", t.losers, ref(Ref::enterprise));
     io.column("winners_revenue", t.winners_revenue);
     io.column("losers_revenue", t.losers_revenue);
+    io.expect(t.winners_revenue.size() == t.winners.size() && t.losers_revenue.size() == t.losers.size(),
+              "winners_revenue and losers_revenue must have a value per winner and loser");
     io.scalar("voucher_projects", t.voucher_projects);
     io.scalar("deadweight_projects", t.deadweight_projects);
     io.scalar("winners_own_projects", t.winners_own_projects);
     io.scalar("losers_own_projects", t.losers_own_projects);
     io.scalar("unused_vouchers", t.unused_vouchers);
     io.scalar("pending", t.pending);
-    io.column("projects", t.projects);
+    io.column("projects", t.projects, ref(Ref::project));
     io.scalar("spending_yuan", t.spending_yuan);
     // The applicants' draws, one column per member.
     std::vector<std::int32_t> firm, month;
@@ -117,7 +119,7 @@ class InnovationVoucher final : public Instrument {
       shock.push_back(a.shock);
     }
     io.push("applicants");
-    io.column("firm", firm);
+    io.column("firm", firm, ref(Ref::enterprise));
     io.column("month", month);
     io.column("winner", winner);
     io.column("redeems", redeems);
@@ -126,12 +128,16 @@ class InnovationVoucher final : public Instrument {
     io.column("shock", shock);
     io.pop();
     if (io.loading()) {
+      const std::size_t n = firm.size();
+      io.expect(month.size() == n && winner.size() == n && redeems.size() == n && would_buy.size() == n &&
+                    pick.size() == n && shock.size() == n,
+                "the applicants' columns must have one value per applicant");
       pending_.clear();
-      for (std::size_t k = 0; k < firm.size(); ++k)
-        pending_.push_back({firm.at(k), month.at(k), winner.at(k) != 0, redeems.at(k) != 0, would_buy.at(k) != 0,
-                            pick.at(k), shock.at(k)});
+      for (std::size_t k = 0; k < n; ++k)
+        pending_.push_back({firm[k], month[k], winner[k] != 0, redeems[k] != 0, would_buy[k] != 0, pick[k], shock[k]});
     }
     io.scalar("next", next_);
+    io.expect(next_ <= pending_.size(), "next must be at most the number of applicants");
   }
 
  private:

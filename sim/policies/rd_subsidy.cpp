@@ -28,7 +28,7 @@ class RdSubsidy final : public Instrument {
   }
 
   void act(const Context& c, State& s, const Eligibility& eligible, int index) override {
-    if (!(budget_left_ > 0.0)) return;
+    if (!(budget_left_ >= 1.0)) return;  // run out (below one yuan: what rounding leaves of an exhausted budget)
     Enterprises& en = s.enterprises;
     const std::int64_t year = (s.month - config().start_month) / 12;
     if (year != year_) {  // a new programme year: every firm's cap renews
@@ -60,7 +60,9 @@ class RdSubsidy final : public Instrument {
   void persist(StateIo& io) override {
     io.scalar("year", year_);
     io.column("used_this_year", used_this_year_);
-    allowances_.persist(io);
+    allowances_.persist(io, Ref::enterprise);
+    io.expect(allowances_.largest_slot() < static_cast<std::int64_t>(used_this_year_.size()),
+              "an allowance was granted to a firm past used_this_year");
     io.scalar("budget_left", budget_left_);
   }
 
