@@ -161,7 +161,7 @@ def test_xarray_series_group(run_file, h5, scenario_fields):
             assert var.attrs["units"] == _decode(h5["series"][name].attrs["units"])
         field_vars = [n for n, v in ds.data_vars.items() if "field" in v.dims]
         assert "discoveries" in field_vars
-        assert ds.sizes["field"] == len(scenario_fields) == 5
+        assert ds.sizes["field"] == len(scenario_fields) == 6  # five clusters and artificial intelligence
 
 
 def test_xarray_root_coordinates(run_file, scenario_fields):

@@ -34,6 +34,7 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(double, funding_gap_yuan, 0.0, 0, "this month's unfunded project cost, yuan (progress -> finance)") \
   X(double, pipeline_quality, 0.0, 0, "best latent quality among its active projects (progress -> finance)") \
   X(double, rd_spent_yuan, 0.0, 0, "this month's R&D project spending, yuan") \
+  X(double, compute_bill_yuan, 0.0, 0, "this month's compute bill: GPU-hours bought x price, yuan (progress)") \
   X(double, rd_share, 0.0, 0, "share of revenue spent on R&D projects") \
   X(double, absorptive_capacity, 0.0, 0, "absorptive capacity, in [0, 1]") \
   X(std::int32_t, age_months, 0, kSnapshot, "age, months") \
@@ -44,7 +45,8 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
 
 /// Policy levers on enterprises. Progress: a compute subsidy pays `rate` of the firm's compute
 /// bill, an R&D subsidy `rate` of the rest of its R&D cost, each at most `allowance` yuan this
-/// month, charged to policy instance `policy` (-1: none); a skill multiplier scales its R&D
+/// month (the firm's cap left) and within the paying instance's pool (WorldLevers), charged to
+/// policy instance `policy` (-1: none); a skill multiplier scales its R&D
 /// team's effective skill (mentoring). Market: an overhead subsidy pays a share of its fixed
 /// costs (subsidised space). Finance: a bonus on the quality signal investors see (a
 /// certification, an incubator's admission). Reset every month by the policy phase (reset()),

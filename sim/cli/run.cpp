@@ -186,6 +186,7 @@ Subcommand add_run(CLI::App& app) {
               s = o->scenario.empty() ? load_builtin_baseline(sets) : load_scenario_file(o->scenario, sets);
             }
             if (path.empty()) path = s.name + ".h5";
+            for (const auto& w : scenario_warnings(s)) std::fprintf(stderr, "innochain: warning: %s\n", w.c_str());
             RunRequest request{path, o->force, replication, o->threads};
             request.checkpoint_path = o->checkpoint;
             request.checkpoint_every = o->checkpoint_every;

@@ -20,7 +20,9 @@ Subcommand add_validate(CLI::App& app) {
             int code = kExitOk;
             for (const auto& f : o->files) {
               try {
-                load_scenario_file(f, o->sets);
+                const Scenario s = load_scenario_file(f, o->sets);
+                for (const auto& w : scenario_warnings(s))
+                  std::fprintf(stderr, "%s: warning: %s\n", f.c_str(), w.c_str());
                 std::printf("%s: ok\n", f.c_str());
               } catch (const ScenarioError& e) {
                 for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());

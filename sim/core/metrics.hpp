@@ -53,7 +53,13 @@ struct MetricDef {
   X(products_launched, "products/month", "progress", field, flow, "Projects that completed PILOT and launched a product (stage MARKET)") \
   X(rd_spending_institutes, "yuan/month", "progress", region, flow, "Institutes' spending on projects (funded share of stage costs)") \
   X(rd_spending_enterprises, "yuan/month", "progress", region, flow, "Enterprises' spending on projects (funded share of stage costs)") \
-  X(compute_spending, "yuan/month", "progress", field, flow, "Compute paid for by project holders") \
+  X(compute_spending, "yuan/month", "progress", field, flow, "Compute bills of project holders: GPU-hours bought x the market price (vouchers included)") \
+  X(compute_gpu_hours, "GPU-hours/month", "progress", field, flow, "Accelerator time project holders bought (A100-equivalent GPU-hours)") \
+  X(compute_wanted_gpu_hours, "GPU-hours/month", "compute", region, flow, "GPU-hours holders wanted at the month's price and their funding, before rationing (by the holders' region)") \
+  X(compute_rationed_gpu_hours, "GPU-hours/month", "compute", region, flow, "GPU-hours wanted but not served because the market's capacity was full (by the holders' region)") \
+  X(compute_capacity_gpu_hours, "GPU-hours/month", "compute", region, flow, "Accelerator capacity for rent to R&D located in the region (scenario capacity and policies' compute centres)") \
+  X(compute_price, "yuan/GPU-hour", "compute", none, mean, "Mean price paid per GPU-hour (the market price; one market for the province)") \
+  X(compute_utilisation, "ratio", "compute", none, mean, "GPU-hours bought / capacity, province") \
   X(funding_coverage, "ratio", "progress", none, mean, "Mean funding coverage (paid / needed) over active projects") \
   X(awaiting_transfer, "projects", "transfer", none, stock, "Institutes' completed breakthroughs queued at their transfer offices") \
   X(transfer_cases, "cases/month", "transfer", field, flow, "Cases transfer offices decided") \

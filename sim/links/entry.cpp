@@ -1,6 +1,8 @@
 #include "links/entry.hpp"
 
 #include "core/parallel.hpp"
+#include "links/compute_market.hpp"
+#include "links/progress.hpp"
 #include "model/population.hpp"
 
 #include <cmath>
@@ -9,6 +11,33 @@ namespace innochain {
 
 double founding_probability(const EntryParams& p, double propensity) {
   return std::min(1.0, propensity * (1.0 - std::pow(1.0 - p.talent_founding_per_year, 1.0 / 12.0)));
+}
+
+double development_cost_ratio(const Context& c, std::size_t field, double relative_compute_price, double rd_subsidy) {
+  const double sigma = c.scenario.chain.compute.substitution_elasticity;
+  double at_base = 0.0, now = 0.0;
+  // A firm's own products start at BREAKTHROUGH; each stage costs its months x its monthly cost.
+  for (const Stage st : {Stage::breakthrough, Stage::proof_of_concept, Stage::pilot}) {
+    const std::size_t k = c.input_index(field, st);
+    const double months = c.scenario.chain.progress.stages[static_cast<int>(st)].duration_months;
+    const double cost = months * cost_at_base_price(c, st, field);
+    at_base += cost;
+    now += cost * cost_minimising_mix(c.other_weight[k], relative_compute_price, sigma).unit_cost;
+  }
+  return at_base > 0.0 ? (1.0 - rd_subsidy) * now / at_base : 1.0;
+}
+
+double founding_multiplier(const Context& c, const State& s, std::size_t field, std::size_t region) {
+  const WorldLevers& l = s.levers;
+  const std::size_t cell = field * c.regions + region;
+  const double compute_subsidy = l.entry_compute_subsidy_rate.empty() ? 0.0 : l.entry_compute_subsidy_rate[cell];
+  const double rd_subsidy = l.entry_rd_subsidy_rate.empty() ? 0.0 : l.entry_rd_subsidy_rate[cell];
+  const double pi = std::max(kLowestRelativeComputePrice, compute_price(c, s, region) * (1.0 - compute_subsidy) /
+                                                              c.scenario.chain.compute.base_price_yuan_per_gpu_hour);
+  if (pi == 1.0 && rd_subsidy == 0.0) return 1.0;
+  // Expected revenue per product does not move in this version: the return per yuan moves
+  // inversely with the cost of developing one.
+  return std::pow(development_cost_ratio(c, field, pi, rd_subsidy), -c.scenario.chain.entry.profit_elasticity);
 }
 
 void entry(const Context& c, State& s, MonthMetrics& m) {
@@ -20,7 +49,11 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   // Founders: drawn per person in parallel (each block lists its founders in id order),
   // then founded in id order.
   // founding_probability() with its monthly rate hoisted out of the loop over people.
+  // ... times the founding multiplier of the person's field and region (expected profitability).
   const double monthly = founding_probability(p, 1.0);
+  std::vector<double> rate(c.fields * c.regions);
+  for (std::size_t f = 0; f < c.fields; ++f)
+    for (std::size_t r = 0; r < c.regions; ++r) rate[f * c.regions + r] = monthly * founding_multiplier(c, s, f, r);
   std::vector<std::vector<std::int32_t>> founders_of(block_count(t.size()));
   for_blocks(t.size(), [&](std::size_t begin, std::size_t end) {
     std::vector<std::int32_t>& founders = founders_of[begin / kBlock];
@@ -31,7 +64,7 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
           s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
         continue;
       Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
-      if (rng.bernoulli(std::min(1.0, monthly * t.entrepreneurial_propensity[i])))
+      if (rng.bernoulli(std::min(1.0, rate[t.field[i] * c.regions + t.region[i]] * t.entrepreneurial_propensity[i])))
         founders.push_back(static_cast<std::int32_t>(i));
     }
   });
@@ -71,7 +104,7 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
     const std::size_t field = rng.categorical(fw);
     const double size = ep.revenue_median_sme * rng.lognormal(0.0, ep.revenue_log_sd);
     const double cash = ep.initial_cash_months * size;
-    const std::size_t region = rng.categorical(rw);
+    const std::size_t region = rng.categorical(enterprise_region_weights(c, rw, field));
     const double absorptive = std::clamp(rng.normal(ep.absorptive_capacity_mean, 0.2), 0.0, 1.0);
     // An established business joining the province's high-tech population: it sells already, and
     // its sales come from its field's demand, so it takes up as many of the field's goods as a

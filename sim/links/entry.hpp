@@ -11,8 +11,20 @@ namespace innochain {
 /// Monthly founding probability of a person with the given entrepreneurial propensity.
 double founding_probability(const EntryParams& p, double propensity);
 
-/// Reads: talent (propensity, region, field). Writes: new enterprises, founders' employer,
-/// the per-field index of alive enterprises.
+/// The expected cost of developing a product in `field` (BREAKTHROUGH to PILOT, each stage its
+/// duration x its monthly cost at the cost-minimising mix) at compute price `relative_compute_price`
+/// x the base price, less an R&D subsidy rate, over the same at the base price without subsidy.
+double development_cost_ratio(const Context& c, std::size_t field, double relative_compute_price, double rd_subsidy);
+
+/// The founding rate of talent in (field, region) relative to the base rate: the expected return
+/// per yuan of development cost relative to the base price without subsidies, to the power
+/// chain.entry.profit_elasticity, i.e. development_cost_ratio^(-elasticity), at this month's
+/// price in the region net of the compute and R&D subsidies open to new firms there
+/// (levers entry.expected_*_subsidy_rate). Exactly 1 at the base price without subsidies.
+double founding_multiplier(const Context& c, const State& s, std::size_t field, std::size_t region);
+
+/// Reads: talent (propensity, region, field), the compute price, the entry levers. Writes: new enterprises, founders'
+/// employer, the per-field index of alive enterprises.
 void entry(const Context& c, State& s, MonthMetrics& m);
 
 }  // namespace innochain

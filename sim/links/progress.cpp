@@ -1,29 +1,26 @@
 #include "links/progress.hpp"
 
 #include "core/parallel.hpp"
+#include "links/compute_market.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 namespace innochain {
 
-double progress_effort(const Context& c, std::size_t field, double skill, double funding_coverage,
-                       double compute_coverage) {
+double progress_effort(const Context& c, double skill, double inputs) {
   const auto& p = c.scenario.chain.progress;
-  const auto& fs = c.scenario.world.fields[field];
-  // Compute matters in proportion to the field's compute intensity.
-  return std::pow(skill, p.skill_elasticity) * std::pow(funding_coverage, p.funding_elasticity) *
-         std::pow(compute_coverage, p.compute_elasticity * fs.compute_intensity);
+  return std::pow(skill, p.skill_elasticity) * std::pow(inputs, p.funding_elasticity);
 }
 
-double progress_rate(const Context& c, Stage stage, std::size_t field, double skill, double funding_coverage,
-                     double compute_coverage) {
+double progress_rate(const Context& c, Stage stage, std::size_t field, double skill, double inputs) {
   const double speed = c.scenario.world.fields[field].speed_multiplier /
                        c.scenario.chain.progress.stages[static_cast<int>(stage)].duration_months;
-  return speed * progress_effort(c, field, skill, funding_coverage, compute_coverage);
+  return speed * progress_effort(c, skill, inputs);
 }
 
 std::int64_t stage_units(const Context& c, Stage stage, std::size_t field) {
@@ -42,15 +39,6 @@ double failure_hazard(const Context& c, Stage stage, double quality) {
                   p.stages[static_cast<int>(stage)].hazard_per_month * std::pow(quality, -p.quality_hazard_elasticity));
 }
 
-namespace {
-
-double monthly_cost(const Context& c, Stage stage, std::size_t field) {
-  return c.scenario.chain.progress.stages[static_cast<int>(stage)].cost_yuan_per_month *
-         c.scenario.world.fields[field].cost_multiplier;
-}
-
-}  // namespace
-
 double institute_project_budget(const Context& c, const Institutes& in, std::size_t i) {
   return in.budget_yuan_per_month[i] * c.scenario.agents.institutes.project_budget_share +
          std::max(0.0, in.cash_yuan[i]) / 12.0;
@@ -64,6 +52,23 @@ double enterprise_project_budget(const Context& c, const Enterprises& en, std::s
                                                : std::min(cash, en.revenue_yuan_per_month[e] * en.rd_share[e]);
 }
 
+double funded_scale(double cost, double bill, double budget, double compute_rate, double compute_grant, double rd_rate,
+                    double rd_grant) {
+  if (cost <= 0.0) return 1.0;
+  // Own money at scale z: z cost - V(z) - R(z), V(z) = min(r_c z bill, A_c), R(z) = min(r_r (z cost - V(z)), A_r).
+  // With y = z cost - V(z) the own money is max((1 - r_r) y, y - A_r); both maps are increasing and piecewise
+  // linear, so each inverts as the minimum of its pieces' inverses.
+  const double compute_paid = std::min(compute_rate * bill, compute_grant);
+  const double rest = cost - compute_paid;
+  const double own = rest - std::min(rd_rate * rest, rd_grant);
+  if (own <= budget) return 1.0;
+  const double y = std::min(rd_rate < 1.0 ? budget / (1.0 - rd_rate) : budget + rd_grant, budget + rd_grant);
+  const double slope = cost - compute_rate * bill;  // of y(z) while the compute grant does not bind
+  const double z =
+      std::min(slope > 0.0 ? y / slope : std::numeric_limits<double>::infinity(), (y + compute_grant) / cost);
+  return std::clamp(z, 0.0, 1.0);
+}
+
 namespace {
 
 /// The month's working data of the progress phase, passed from step to step. Per active
@@ -71,19 +76,24 @@ namespace {
 struct ProgressMonth {
   std::size_t n = 0;  ///< active projects
   bool platforms = false;
+  bool subsidies = false;  ///< some firm has a compute or R&D subsidy rate this month
   // platforms: the share sigma a platform pays of each project (0 if not served) and the cell.
   std::vector<double> platform_share;
   std::vector<std::int32_t> platform_cell;
-  // demand: who holds each project (institute h as ~h, negative; firm h as h), the holder's own
-  // share of its cost and of its compute; each holder's totals.
+  // demand: who holds each project (institute h as ~h, negative; firm h as h) and its
+  // cost-minimising inputs relative to full speed (other inputs, compute).
   std::unique_ptr<std::int32_t[]> holder_of;
-  std::unique_ptr<double[]> own_cost, own_compute;
-  std::vector<double> inst_demand;
-  std::unique_ptr<double[]> firm_demand, firm_compute;
-  // coverage: per holder, the share of the cost paid (funding phi; compute chi for firms), and
-  // what the policy subsidies and platforms pay per firm.
-  std::vector<double> inst_coverage;
-  std::unique_ptr<double[]> firm_funding, firm_compute_cov, compute_paid, rd_paid, platform_paid;
+  std::unique_ptr<double[]> mix_other, mix_compute;
+  // per holder, the holder's own share of its projects at full speed: other inputs (yuan) and
+  // compute (GPU-hours) at its mix; firms also at the base mix (for the subsidy they expect).
+  std::vector<double> inst_other, inst_gpu;
+  std::unique_ptr<double[]> firm_other, firm_gpu, firm_gpu_base, firm_relative_price;
+  // coverage: per holder, the scale z of its plan its money buys; per firm, this month's
+  // subsidy allowances after the instances' pools, what they pay and what platforms pay, and
+  // whether its own budget fell short of its planned cost before any subsidy.
+  std::vector<double> inst_scale;
+  std::unique_ptr<double[]> firm_scale, compute_grant, rd_grant, compute_paid, rd_paid, platform_paid;
+  std::unique_ptr<std::uint8_t[]> constrained;
   // advance: what each project paid, its quality (-inf if it failed), the platforms' payments.
   std::unique_ptr<double[]> paid, quality_of;
   std::vector<double> platform_pays;
@@ -93,7 +103,7 @@ struct ProgressMonth {
 /// stay active, go to transfer or launched, in id order.
 struct AdvanceBlock {
   std::vector<double> rd_institutes, rd_enterprises;  ///< per region
-  std::vector<double> compute;                        ///< per field
+  std::vector<double> compute, gpu_hours;             ///< per field: compute bills (yuan) and GPU-hours bought
   double enterprise_rd = 0.0, coverage = 0.0;
   /// Per field: failures by stage, then basic done, breakthroughs, proofs of concept
   /// done, launches, then active projects by (new) stage.
@@ -113,8 +123,8 @@ enum : std::size_t {
 /// Step 1. Proof-of-concept centres and pilot platforms (levers platform_*, per field x region
 /// cell; serial, in id order): a firm's project in PROOF_OF_CONCEPT or PILOT whose (field,
 /// holder region) cell has a platform is served while the cell's capacity and this month's
-/// allowance last. The platform pays the share sigma of a served project's cost; the holder
-/// funds the rest.
+/// allowance last. The platform provides the share sigma of a served project's inputs and pays
+/// sigma of its cost at the base compute price; the holder buys the rest.
 void serve_platforms(const Context& c, State& s, ProgressMonth& w) {
   const Projects& pr = s.projects;
   const Enterprises& en = s.enterprises;
@@ -131,7 +141,7 @@ void serve_platforms(const Context& c, State& s, ProgressMonth& w) {
       continue;
     const std::size_t cell = pr.field[id] * c.regions + en.region[pr.holder[id]];
     if (l.platform_policy[cell] < 0 || served[cell] + 1.0 > l.platform_capacity[cell]) continue;
-    const double pays = l.platform_cost_share[cell] * monthly_cost(c, pr.stage[id], pr.field[id]);
+    const double pays = l.platform_cost_share[cell] * cost_at_base_price(c, pr.stage[id], pr.field[id]);
     if (pays > l.platform_allowance_yuan[cell]) continue;  // the budget left cannot pay its share
     l.platform_allowance_yuan[cell] -= pays;               // what is left tells the instrument what was used
     served[cell] += 1.0;
@@ -140,96 +150,192 @@ void serve_platforms(const Context& c, State& s, ProgressMonth& w) {
   }
 }
 
-/// Step 2. Holders' demand, total and compute; a firm's demand leaves out what platforms pay.
-/// Per project in parallel, then summed per holder serially in id order (the same sums for any
-/// number of threads).
+/// Step 2. Holders' demand at their own prices (the compute market's price, less the compute
+/// subsidy a firm expects; docs/model.md, compute market): per project, in parallel, the
+/// cost-minimising mix of compute and other inputs; per holder, serially in project order (the
+/// same sums for any number of threads), what its projects need at full speed. A firm's demand
+/// leaves out what platforms provide.
 void holders_demand(const Context& c, const State& s, ProgressMonth& w) {
   const Projects& pr = s.projects;
+  const Institutes& in = s.institutes;
+  const Enterprises& en = s.enterprises;
+  const EnterpriseLevers& l = en.levers;
+  const double base_price = c.scenario.chain.compute.base_price_yuan_per_gpu_hour;
+  const double sigma = c.scenario.chain.compute.substitution_elasticity;
+  const auto own_share = [&](std::size_t j) { return w.platforms ? 1.0 - w.platform_share[j] : 1.0; };
   w.holder_of = scratch_array<std::int32_t>(w.n);
-  w.own_cost = scratch_array<double>(w.n);
-  w.own_compute = scratch_array<double>(w.n);
   for_blocks(w.n, [&](std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) {
       const std::int32_t id = pr.active[j];
-      const double cost = monthly_cost(c, pr.stage[id], pr.field[id]);
-      if (pr.holder_kind[id] == HolderKind::institute) {
-        w.holder_of[j] = ~pr.holder[id];
-        w.own_cost[j] = cost;
-        w.own_compute[j] = 0.0;
-      } else {
-        const double own = w.platforms ? cost * (1.0 - w.platform_share[j]) : cost;
-        w.holder_of[j] = pr.holder[id];
-        w.own_cost[j] = own;
-        w.own_compute[j] = own * c.scenario.world.fields[pr.field[id]].compute_intensity;
-      }
+      w.holder_of[j] = pr.holder_kind[id] == HolderKind::institute ? ~pr.holder[id] : pr.holder[id];
     }
   });
-  w.inst_demand.assign(s.institutes.size(), 0.0);
-  w.firm_demand = filled_array(s.enterprises.size(), 0.0);
-  w.firm_compute = filled_array(s.enterprises.size(), 0.0);
+  // A firm with a compute subsidy plans at the price net of the share of its bill the subsidy
+  // can pay: the rate while its allowance covers rate x its bill at the base mix, less beyond.
+  w.subsidies =
+      block_reduce(
+          en.size(), 0,
+          [&](int& any, std::size_t e) { any |= l.compute_subsidy_rate[e] > 0.0 || l.rd_subsidy_rate[e] > 0.0; },
+          [](int& a, int b) { a |= b; }) != 0;
+  w.firm_relative_price = scratch_array<double>(en.size());
+  if (w.subsidies) {
+    w.firm_gpu_base = filled_array(en.size(), 0.0);
+    for (std::size_t j = 0; j < w.n; ++j) {
+      const std::int32_t code = w.holder_of[j];
+      if (code < 0 || !(l.compute_subsidy_rate[code] > 0.0)) continue;
+      const std::int32_t id = pr.active[j];
+      w.firm_gpu_base[code] += own_share(j) * c.compute_gpu_hours[c.input_index(pr.field[id], pr.stage[id])];
+    }
+  }
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      const double price = compute_price(c, s, en.region[e]);
+      double share = 0.0;
+      if (w.subsidies && l.compute_subsidy_rate[e] > 0.0 && w.firm_gpu_base[e] > 0.0) {
+        const double full = l.compute_subsidy_rate[e] * price * w.firm_gpu_base[e];
+        share = l.compute_subsidy_rate[e] * std::min(1.0, std::max(0.0, l.compute_allowance_yuan[e]) / full);
+      }
+      // A subsidy of (nearly) the whole bill would make compute (nearly) free and the cost-minimising
+      // demand unbounded: holders plan with at least a tenth of the base price (a modelling bound).
+      w.firm_relative_price[e] = std::max(kLowestRelativeComputePrice, price * (1.0 - share) / base_price);
+    }
+  });
+  w.mix_other = scratch_array<double>(w.n);
+  w.mix_compute = scratch_array<double>(w.n);
+  for_blocks(w.n, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) {
+      const std::int32_t id = pr.active[j];
+      const std::int32_t code = w.holder_of[j];
+      const double pi = code < 0 ? compute_price(c, s, in.region[~code]) / base_price : w.firm_relative_price[code];
+      const InputMix mix = cost_minimising_mix(c.other_weight[c.input_index(pr.field[id], pr.stage[id])], pi, sigma);
+      w.mix_other[j] = mix.other;
+      w.mix_compute[j] = mix.compute;
+    }
+  });
+  w.inst_other.assign(in.size(), 0.0);
+  w.inst_gpu.assign(in.size(), 0.0);
+  w.firm_other = filled_array(en.size(), 0.0);
+  w.firm_gpu = filled_array(en.size(), 0.0);
   for (std::size_t j = 0; j < w.n; ++j) {
+    const std::int32_t id = pr.active[j];
+    const std::size_t k = c.input_index(pr.field[id], pr.stage[id]);
+    const double own = own_share(j);
+    const double other = own * c.other_cost_yuan[k] * w.mix_other[j];
+    const double gpu = own * c.compute_gpu_hours[k] * w.mix_compute[j];
     const std::int32_t code = w.holder_of[j];
     if (code < 0) {
-      w.inst_demand[static_cast<std::size_t>(~code)] += w.own_cost[j];
+      w.inst_other[static_cast<std::size_t>(~code)] += other;
+      w.inst_gpu[static_cast<std::size_t>(~code)] += gpu;
     } else {
-      w.firm_demand[static_cast<std::size_t>(code)] += w.own_cost[j];
-      w.firm_compute[static_cast<std::size_t>(code)] += w.own_compute[j];
+      w.firm_other[code] += other;
+      w.firm_gpu[code] += gpu;
     }
   }
 }
 
-/// Step 3. Coverage of the non-compute cost (funding) and of the compute cost, per holder:
-/// institutes from their project budgets; firms after the policy subsidies (levers
-/// compute_* and rd_*, each within this month's allowance) from their own budgets. Writes the
-/// firms' funding gap (for finance) and resets their month's R&D spending.
+/// Step 3. The policy subsidies' allowances for the month (levers compute_* and rd_*): a firm
+/// may draw rate x its bill up to its allowance (its cap left), and an instance pays all its
+/// firms together at most its pool (its budget left); where the firms' claims at their full
+/// plans exceed the pool, each claim is cut in the same proportion (serially, in firm order).
+void subsidy_grants(const Context& c, const State& s, ProgressMonth& w) {
+  const Enterprises& en = s.enterprises;
+  const EnterpriseLevers& l = en.levers;
+  w.compute_grant = filled_array(en.size(), 0.0);
+  w.rd_grant = filled_array(en.size(), 0.0);
+  if (!w.subsidies) return;
+  const std::vector<double>& pool = s.levers.subsidy_pool_yuan;
+  std::vector<double> claimed(pool.size(), 0.0);
+  const auto claims = [&](std::size_t e, double& compute_claim, double& rd_claim) {
+    const double bill = compute_price(c, s, en.region[e]) * w.firm_gpu[e];
+    const double cost = w.firm_other[e] + bill;
+    compute_claim =
+        l.compute_subsidy_rate[e] > 0.0 ? std::min(l.compute_subsidy_rate[e] * bill, l.compute_allowance_yuan[e]) : 0.0;
+    rd_claim = l.rd_subsidy_rate[e] > 0.0
+                   ? std::min(l.rd_subsidy_rate[e] * (cost - compute_claim), l.rd_allowance_yuan[e])
+                   : 0.0;
+    compute_claim = std::max(0.0, compute_claim);
+    rd_claim = std::max(0.0, rd_claim);
+  };
+  const auto pooled = [&](std::int32_t k) { return k >= 0 && static_cast<std::size_t>(k) < pool.size(); };
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    double compute_claim = 0.0, rd_claim = 0.0;
+    claims(e, compute_claim, rd_claim);
+    if (pooled(l.compute_policy[e])) claimed[l.compute_policy[e]] += compute_claim;
+    if (pooled(l.rd_policy[e])) claimed[l.rd_policy[e]] += rd_claim;
+  }
+  std::vector<double> cut(pool.size(), 1.0);
+  for (std::size_t k = 0; k < pool.size(); ++k)
+    if (claimed[k] > pool[k]) cut[k] = pool[k] > 0.0 ? pool[k] / claimed[k] : 0.0;
+  // A subsidy set by hand (no paying instance, as in mechanism tests) has no pool.
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      double compute_claim = 0.0, rd_claim = 0.0;
+      claims(e, compute_claim, rd_claim);
+      w.compute_grant[e] = compute_claim * (pooled(l.compute_policy[e]) ? cut[l.compute_policy[e]] : 1.0);
+      w.rd_grant[e] = rd_claim * (pooled(l.rd_policy[e]) ? cut[l.rd_policy[e]] : 1.0);
+    }
+  });
+}
+
+/// Step 4. How much of its plan each holder's money buys (the scale z): institutes from their
+/// project budgets; firms from their own budgets after the subsidies' grants (funded_scale).
+/// Writes the firms' funding gap (for finance) and resets their month's R&D spending.
 void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
   const Institutes& in = s.institutes;
   Enterprises& en = s.enterprises;
-  w.inst_coverage.assign(in.size(), 1.0);
-  for (std::size_t i = 0; i < in.size(); ++i)
-    if (w.inst_demand[i] > 0.0)
-      w.inst_coverage[i] = std::min(1.0, institute_project_budget(c, in, i) / w.inst_demand[i]);
-  // Written for every firm by the loop below.
-  w.firm_funding = scratch_array<double>(en.size());
-  w.firm_compute_cov = scratch_array<double>(en.size());
-  w.compute_paid = scratch_array<double>(en.size());
-  w.rd_paid = scratch_array<double>(en.size());
-  w.platform_paid = filled_array(en.size(), 0.0);
-  // Per firm, independent of the others: in parallel.
+  const EnterpriseLevers& l = en.levers;
+  w.inst_scale.assign(in.size(), 1.0);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const double cost = w.inst_other[i] + compute_price(c, s, in.region[i]) * w.inst_gpu[i];
+    if (cost > 0.0) w.inst_scale[i] = std::min(1.0, institute_project_budget(c, in, i) / cost);
+  }
+  w.firm_scale = scratch_array<double>(en.size());
+  w.constrained = scratch_array<std::uint8_t>(en.size());
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       en.funding_gap_yuan[e] = 0.0;
       en.pipeline_quality[e] = 0.0;
       en.rd_spent_yuan[e] = 0.0;
-      w.firm_funding[e] = w.firm_compute_cov[e] = 1.0;
-      w.compute_paid[e] = w.rd_paid[e] = 0.0;
-      const double demand = w.firm_demand[e], compute = w.firm_compute[e];
-      if (demand <= 0.0) continue;
-      // Policy levers: a compute subsidy pays part of the compute bill, an R&D subsidy part of
-      // the rest of the cost, each within this month's allowance; the firm funds the remainder.
-      EnterpriseLevers& l = en.levers;
-      w.compute_paid[e] = std::min(l.compute_subsidy_rate[e] * compute, l.compute_allowance_yuan[e]);
-      w.rd_paid[e] = std::min(l.rd_subsidy_rate[e] * (demand - w.compute_paid[e]), l.rd_allowance_yuan[e]);
-      l.compute_allowance_yuan[e] -= w.compute_paid[e];  // what is left tells the instrument what was used
-      l.rd_allowance_yuan[e] -= w.rd_paid[e];
-      const double own_need = demand - w.compute_paid[e] - w.rd_paid[e];
+      en.compute_bill_yuan[e] = 0.0;
+      w.firm_scale[e] = 1.0;
+      w.constrained[e] = 0;
+      const double bill = compute_price(c, s, en.region[e]) * w.firm_gpu[e];
+      const double cost = w.firm_other[e] + bill;
+      if (cost <= 0.0) continue;
       const double budget = enterprise_project_budget(c, en, e);
-      const double phi = own_need > 0.0 ? std::min(1.0, budget / own_need) : 1.0;
-      en.funding_gap_yuan[e] = std::max(0.0, own_need - budget);
-      // Share of the cost beyond the compute subsidy that is paid (by the R&D subsidy and the firm).
-      const double rest = demand - w.compute_paid[e];
-      const double psi = rest > 0.0 ? (w.rd_paid[e] + phi * own_need) / rest : 1.0;
-      w.firm_funding[e] = psi;
-      w.firm_compute_cov[e] = compute > 0.0 ? (w.compute_paid[e] + psi * (compute - w.compute_paid[e])) / compute : psi;
+      const double compute_paid = std::min(l.compute_subsidy_rate[e] * bill, w.compute_grant[e]);
+      const double own = cost - compute_paid - std::min(l.rd_subsidy_rate[e] * (cost - compute_paid), w.rd_grant[e]);
+      en.funding_gap_yuan[e] = std::max(0.0, own - budget);
+      w.constrained[e] = budget < cost;  // without any subsidy its money would not buy its whole plan
+      w.firm_scale[e] = funded_scale(cost, bill, budget, l.compute_subsidy_rate[e], w.compute_grant[e],
+                                     l.rd_subsidy_rate[e], w.rd_grant[e]);
     }
   });
 }
 
-/// Step 4. One parallel pass over fixed blocks of the active list: draws, progress and stage
+/// Step 5. The compute market clears: what holders want at the scale their money buys, summed
+/// per region serially in id order (institutes, then firms), against the region's capacity;
+/// where it exceeds the capacity every holder gets the same share (compute_market.hpp).
+void clear_market(const Context& c, State& s, MonthMetrics& m, const ProgressMonth& w) {
+  std::vector<double> wanted(c.regions, 0.0);
+  for (std::size_t i = 0; i < s.institutes.size(); ++i)
+    wanted[s.institutes.region[i]] += w.inst_scale[i] * w.inst_gpu[i];
+  for (std::size_t e = 0; e < s.enterprises.size(); ++e)
+    wanted[s.enterprises.region[e]] += w.firm_scale[e] * w.firm_gpu[e];
+  clear_compute_market(c, s, wanted);
+  for (std::size_t r = 0; r < c.regions; ++r) {
+    m.at(m_compute_wanted_gpu_hours, r) += wanted[r];
+    m.at(m_compute_rationed_gpu_hours, r) += wanted[r] * (1.0 - compute_served_share(s, r));
+  }
+}
+
+/// Step 6. One parallel pass over fixed blocks of the active list: draws, progress and stage
 /// moves (each project writes only its own columns), and per block the month's metric sums
 /// and counts, the projects that stay active, and those sent to transfer or launched, in id
 /// order. Block partials are combined in block order by the next step, so the result is the
-/// same for any thread count.
+/// same for any thread count. A project's input index is its holder's scale z times the CES
+/// aggregate of its mix with the compute actually served (1 when nothing is rationed), plus
+/// what a platform provides.
 std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressMonth& w) {
   Projects& pr = s.projects;
   const Institutes& in = s.institutes;
@@ -237,6 +343,7 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
   const WorldLevers& l = s.levers;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   const std::size_t F = c.fields, R = c.regions;
+  const double sigma = c.scenario.chain.compute.substitution_elasticity;
   std::vector<AdvanceBlock> blocks(block_count(w.n));
   w.paid = scratch_array<double>(w.n);
   w.quality_of = scratch_array<double>(w.n);
@@ -246,6 +353,7 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
     blk.rd_institutes.assign(R, 0.0);
     blk.rd_enterprises.assign(R, 0.0);
     blk.compute.assign(F, 0.0);
+    blk.gpu_hours.assign(F, 0.0);
     blk.counts.assign(c_size * F, 0);
     blk.kept.reserve(end - begin);
     const auto count = [&](std::size_t what, std::size_t f) { blk.counts[what * F + f] += 1; };
@@ -255,28 +363,32 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
       const std::int32_t h = pr.holder[id];
       const std::size_t f = pr.field[id];
       const Stage st = pr.stage[id];
-      double phi = kind == HolderKind::institute ? w.inst_coverage[h] : w.firm_funding[h];
-      double chi = kind == HolderKind::institute ? w.inst_coverage[h] : w.firm_compute_cov[h];
+      const std::size_t region = kind == HolderKind::institute ? in.region[h] : en.region[h];
+      const double z = kind == HolderKind::institute ? w.inst_scale[h] : w.firm_scale[h];
+      const double served = compute_served_share(s, region);
+      const double price = compute_price(c, s, region);
+      const std::size_t k = c.input_index(f, st);
       const std::int32_t cell = w.platforms ? w.platform_cell[j] : -1;
-      if (cell >= 0) {  // the platform pays sigma of the cost; the holder's coverage applies to the rest
-        const double sigma = w.platform_share[j];
-        phi = sigma + (1.0 - sigma) * phi;
-        chi = sigma + (1.0 - sigma) * chi;
-        w.platform_pays[j] = sigma * monthly_cost(c, st, f);
-      }
+      const double sigma_p = cell >= 0 ? w.platform_share[j] : 0.0;  // what the platform provides
+      const double own = (1.0 - sigma_p) * z;
+      const double gpu = own * c.compute_gpu_hours[k] * w.mix_compute[j] * served;
+      const double bought = own * c.other_cost_yuan[k] * w.mix_other[j] + price * gpu;
+      const double rationed_index =
+          served < 1.0 ? input_index(c.other_weight[k], w.mix_other[j], w.mix_compute[j] * served, sigma) : 1.0;
+      const double inputs = sigma_p + own * rationed_index;
+      if (cell >= 0) w.platform_pays[j] = sigma_p * cost_at_base_price(c, st, f);
       // A policy's mentoring (lever skill_multiplier, 1 without policy) raises a firm team's effective skill.
       const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h]
                                                          : en.rd_staff_skill_mean[h] * en.levers.skill_multiplier[h];
-      const double cost = monthly_cost(c, st, f);
-      const double kappa = c.scenario.world.fields[f].compute_intensity;
-      const double pays = cost * (kappa * chi + (1.0 - kappa) * phi);
+      const double pays = bought + (cell >= 0 ? w.platform_pays[j] : 0.0);
       w.paid[j] = pays;
-      blk.coverage += phi;
-      blk.compute[f] += pays * kappa;
+      blk.coverage += sigma_p + (1.0 - sigma_p) * z;
+      blk.compute[f] += price * gpu;
+      blk.gpu_hours[f] += gpu;
       if (kind == HolderKind::institute) {
-        blk.rd_institutes[in.region[h]] += pays;
+        blk.rd_institutes[region] += pays;
       } else {
-        blk.rd_enterprises[en.region[h]] += pays;
+        blk.rd_enterprises[region] += pays;
         blk.enterprise_rd += pays;
       }
       Rng rng(c.key, Stream::progress, static_cast<std::uint32_t>(id), month);
@@ -290,7 +402,7 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
       w.quality_of[j] = pr.quality[id];
       // Work done in integer units (a month at full speed is exactly kProgressUnitsPerMonth), so a
       // stage of a whole number of months at full speed takes exactly that many months.
-      const double effort = progress_effort(c, f, skill, phi, chi);
+      const double effort = progress_effort(c, skill, inputs);
       pr.progress[id] += progress_units(cell >= 0 ? effort * l.platform_speed_multiplier[cell] : effort);
       pr.months_in_stage[id] += 1;
       if (pr.progress[id] >= stage_units(c, st, f)) {  // the stage is finished
@@ -331,14 +443,17 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
   return blocks;
 }
 
-/// Step 5. What is summed per holder, serially in id order: payments (and the platforms'
+/// Step 7. What is summed per holder, serially in id order: payments (and the platforms'
 /// public money) and the firms' pipeline quality; then the blocks' partials in block order
-/// (metrics, the next active list, the transfer queue, the launches); then the holders pay.
+/// (metrics, the next active list, the transfer queue, the launches); then the holders pay:
+/// the subsidies pay their rates of the bills actually run up, within the month's grants, and
+/// each payment is recorded per recipient.
 void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w,
                    const std::vector<AdvanceBlock>& blocks) {
   Projects& pr = s.projects;
   Institutes& in = s.institutes;
   Enterprises& en = s.enterprises;
+  EnterpriseLevers& lev = en.levers;
   const std::size_t F = c.fields, R = c.regions;
   const std::size_t n = w.n;
   std::vector<double> inst_spent(in.size(), 0.0);
@@ -352,7 +467,10 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
     en.rd_spent_yuan[h] += w.paid[j];
     en.pipeline_quality[h] = std::max(en.pipeline_quality[h], w.quality_of[j]);
   }
+  w.platform_paid = filled_array(en.size(), 0.0);
   if (w.platforms) {
+    // Per (firm, instance): the platforms' payments, for the recipients record.
+    std::vector<std::tuple<std::int32_t, std::int32_t, double, double>> served;
     for (std::size_t j = 0; j < n; ++j) {
       if (w.platform_cell[j] < 0) continue;  // only firms' projects are served
       const double pays = w.platform_pays[j];
@@ -361,19 +479,38 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
       s.ledger.month[lf_policy_spending] += pays;
       s.policy_spending[policy] += pays;
       s.policy_units[policy] += 1.0;
+      const std::int32_t id = pr.active[j];
+      served.emplace_back(w.holder_of[j], policy, pays, cost_at_base_price(c, pr.stage[id], pr.field[id]));
+    }
+    std::stable_sort(served.begin(), served.end(), [](const auto& a, const auto& b) {
+      return std::pair{std::get<0>(a), std::get<1>(a)} < std::pair{std::get<0>(b), std::get<1>(b)};
+    });
+    for (std::size_t k = 0; k < served.size();) {
+      const auto [firm, policy, first_pays, first_cost] = served[k];
+      double pays = 0.0, cost = 0.0;
+      for (; k < served.size() && std::get<0>(served[k]) == firm && std::get<1>(served[k]) == policy; ++k) {
+        pays += std::get<2>(served[k]);
+        cost += std::get<3>(served[k]);
+      }
+      record_recipient(c, s, policy, static_cast<std::size_t>(firm), pays, cost, pays, w.constrained[firm] != 0);
     }
   }
   // The blocks' partials, in block order.
   std::vector<std::int32_t> next;
   next.reserve(n);
   std::vector<std::int64_t> counts(c_size * F, 0);
-  double coverage_sum = 0.0;
+  double coverage_sum = 0.0, spent_on_compute = 0.0, gpu_hours = 0.0;
   for (const AdvanceBlock& blk : blocks) {
     for (std::size_t r = 0; r < R; ++r) {
       m.at(m_rd_spending_institutes, r) += blk.rd_institutes[r];
       m.at(m_rd_spending_enterprises, r) += blk.rd_enterprises[r];
     }
-    for (std::size_t f = 0; f < F; ++f) m.at(m_compute_spending, f) += blk.compute[f];
+    for (std::size_t f = 0; f < F; ++f) {
+      m.at(m_compute_spending, f) += blk.compute[f];
+      m.at(m_compute_gpu_hours, f) += blk.gpu_hours[f];
+      spent_on_compute += blk.compute[f];
+      gpu_hours += blk.gpu_hours[f];
+    }
     s.ledger.month[lf_enterprise_rd] += blk.enterprise_rd;
     coverage_sum += blk.coverage;
     for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += blk.counts[k];
@@ -404,25 +541,45 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
   add_counts(m_breakthroughs, c_breakthroughs);
   add_counts(m_proof_of_concept_completed, c_poc);
   add_counts(m_products_launched, c_launched);
-  // Firms pay what the policy subsidies and platforms did not (per firm, in parallel); the
-  // subsidies are public money, summed serially in firm order.
-  const bool subsidies =
-      block_reduce(
-          en.size(), 0, [&](int& any, std::size_t e) { any |= w.compute_paid[e] > 0.0 || w.rd_paid[e] > 0.0; },
-          [](int& a, int b) { a |= b; }) != 0;
+  // The province's mean price paid (by capacity when nothing was bought) and utilisation.
+  const ComputeMarket& cm = s.compute;
+  double capacity = 0.0;
+  for (const double k : cm.capacity_gpu_hours) capacity += k;
+  m.at(m_compute_price) = gpu_hours > 0.0 ? spent_on_compute / gpu_hours : compute_price(c, s, 0);
+  m.at(m_compute_utilisation) = capacity > 0.0 ? gpu_hours / capacity : 0.0;
+  // Each firm's compute bill and what the subsidies pay of the bills actually run up (after
+  // rationing), within the month's grants; firms pay the rest (per firm, in parallel).
+  w.compute_paid = filled_array(en.size(), 0.0);
+  w.rd_paid = filled_array(en.size(), 0.0);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t e = begin; e < end; ++e)
-      if (!(en.rd_spent_yuan[e] <= 0.0))
-        en.cash_yuan[e] -= en.rd_spent_yuan[e] - w.compute_paid[e] - w.rd_paid[e] - w.platform_paid[e];
+    for (std::size_t e = begin; e < end; ++e) {
+      if (!(en.rd_spent_yuan[e] > 0.0)) continue;
+      const double bill =
+          w.firm_scale[e] * compute_price(c, s, en.region[e]) * w.firm_gpu[e] * compute_served_share(s, en.region[e]);
+      en.compute_bill_yuan[e] = bill;
+      if (w.subsidies) {
+        const double cost = w.firm_scale[e] * w.firm_other[e] + bill;
+        w.compute_paid[e] = std::min(lev.compute_subsidy_rate[e] * bill, w.compute_grant[e]);
+        w.rd_paid[e] = std::min(lev.rd_subsidy_rate[e] * (cost - w.compute_paid[e]), w.rd_grant[e]);
+        lev.compute_allowance_yuan[e] -= w.compute_paid[e];  // what is left tells the instrument what was used
+        lev.rd_allowance_yuan[e] -= w.rd_paid[e];
+      }
+      en.cash_yuan[e] -= en.rd_spent_yuan[e] - w.compute_paid[e] - w.rd_paid[e] - w.platform_paid[e];
+    }
   });
-  for (std::size_t e = 0; e < en.size() && subsidies; ++e) {
+  // The subsidies are public money, summed and recorded serially in firm order.
+  for (std::size_t e = 0; e < en.size() && w.subsidies; ++e) {
     if (en.rd_spent_yuan[e] <= 0.0) continue;
-    for (const auto& [amount, policy] :
-         {std::pair{w.compute_paid[e], en.levers.compute_policy[e]}, std::pair{w.rd_paid[e], en.levers.rd_policy[e]}}) {
+    const double cost = en.rd_spent_yuan[e] - w.platform_paid[e];
+    for (const auto& [amount, policy, bill, allowance] :
+         {std::tuple{w.compute_paid[e], lev.compute_policy[e], en.compute_bill_yuan[e], w.compute_grant[e]},
+          std::tuple{w.rd_paid[e], lev.rd_policy[e], cost, w.rd_grant[e]}}) {
       if (amount <= 0.0) continue;
       s.ledger.month[lf_policy_spending] += amount;
+      if (policy < 0) continue;  // set by hand in a mechanism test: no instance to charge
       s.policy_spending[policy] += amount;
       s.policy_units[policy] += 1.0;
+      record_recipient(c, s, policy, e, amount, bill, allowance, w.constrained[e] != 0);
     }
   }
   // Institutes pay from the public budget first, then from retained transfer income.
@@ -446,7 +603,9 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   w.n = s.projects.active.size();
   serve_platforms(c, s, w);
   holders_demand(c, s, w);
+  subsidy_grants(c, s, w);
   holders_coverage(c, s, w);
+  clear_market(c, s, m, w);
   const std::vector<AdvanceBlock> blocks = advance_projects(c, s, w);
   merge_and_pay(c, s, m, w, blocks);
 }

@@ -1,8 +1,9 @@
 // Progress and failure in every stage (docs/model.md): each month a project advances by
-// speed x f(team skill) x g(funding coverage) x h(compute coverage) and fails with
-// a per-stage hazard that falls with quality. Holders pay stage costs from their
-// project budgets; when demand exceeds budget every project of the holder is
-// funded pro rata.
+// speed x f(team skill) x g(X), X the CES index of the inputs it gets (compute and the rest,
+// relative to full speed), and fails with a per-stage hazard that falls with quality.
+// Holders buy their projects' inputs at a cost-minimising mix for the compute market's
+// price (links/compute_market.hpp); when the cost exceeds their project budget every project
+// of the holder is scaled down alike, and compute the market rations slows projects further.
 #pragma once
 
 #include "core/metrics.hpp"
@@ -10,14 +11,26 @@
 
 namespace innochain {
 
-/// Effective months of work a project does in a month given its holder's mean skill, funding
-/// coverage and compute coverage (all in [0, 1] except skill): 1 at full speed.
-double progress_effort(const Context& c, std::size_t field, double skill, double funding_coverage,
-                       double compute_coverage);
+/// Effective months of work a project does in a month given its holder's mean skill and its input
+/// index X in [0, 1] (1: everything its stage needs at full speed): 1 at full speed.
+double progress_effort(const Context& c, double skill, double inputs);
 
 /// Monthly progress of a project as a share of its stage: speed / duration x progress_effort.
-double progress_rate(const Context& c, Stage stage, std::size_t field, double skill, double funding_coverage,
-                     double compute_coverage);
+double progress_rate(const Context& c, Stage stage, std::size_t field, double skill, double inputs);
+
+/// A project's monthly cost at full speed with compute at the base price, yuan (inline: instruments
+/// use it without linking the phase).
+inline double cost_at_base_price(const Context& c, Stage stage, std::size_t field) {
+  const std::size_t k = c.input_index(field, stage);
+  return c.other_cost_yuan[k] + c.scenario.chain.compute.base_price_yuan_per_gpu_hour * c.compute_gpu_hours[k];
+}
+
+/// The scale z in [0, 1] of its full-speed plan (cost yuan, of which `bill` compute) a firm's
+/// own budget buys when a compute subsidy pays min(compute_rate x bill, compute_grant) and an
+/// R&D subsidy min(rd_rate x the rest, rd_grant), both on the bills at that scale: the largest
+/// z whose own share fits the budget (1 when the whole plan fits).
+double funded_scale(double cost, double bill, double budget, double compute_rate, double compute_grant, double rd_rate,
+                    double rd_grant);
 
 /// Progress units a stage needs in a field: duration_months / speed_multiplier months at full
 /// speed, in units of 1 / kProgressUnitsPerMonth month (at least 1).
@@ -36,9 +49,10 @@ double failure_hazard(const Context& c, Stage stage, double quality);
 double institute_project_budget(const Context& c, const Institutes& in, std::size_t i);
 double enterprise_project_budget(const Context& c, const Enterprises& en, std::size_t e);
 
-/// Reads: projects, holders' budgets and staff skill. Writes: projects' progress,
-/// stage and status; holders' cash; enterprises' funding gap and pipeline quality; the
-/// active list, the transfer queue and the month's launches.
+/// Reads: projects, holders' budgets and staff skill, the compute market's prices and capacity,
+/// the subsidy levers. Writes: projects' progress, stage and status; holders' cash; enterprises'
+/// funding gap, pipeline quality, R&D spending and compute bill; the market's wants and
+/// rationing; the active list, the transfer queue and the month's launches; /policy_recipients.
 void progress(const Context& c, State& s, MonthMetrics& m);
 
 }  // namespace innochain

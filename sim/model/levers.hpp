@@ -27,6 +27,10 @@ namespace innochain {
   X(compute_allowance, "progress.compute_allowance", "most a compute subsidy pays a firm this month (Enterprises::levers)") \
   X(rd_subsidy_rate, "progress.rd_subsidy_rate", "share of a firm's R&D cost an R&D subsidy pays (Enterprises::levers)") \
   X(rd_allowance, "progress.rd_allowance", "most an R&D subsidy pays a firm this month (Enterprises::levers)") \
+  X(subsidy_pool, "progress.subsidy_pool", "most an instance pays all its firms in compute or R&D subsidies this month (per instance)") \
+  X(entry_compute_subsidy_rate, "entry.expected_compute_subsidy_rate", "compute subsidy a new firm of a field x region cell can expect (rate x chance of admission)") \
+  X(entry_rd_subsidy_rate, "entry.expected_rd_subsidy_rate", "R&D subsidy rate a new firm of a field x region cell can expect") \
+  X(compute_capacity, "compute.capacity", "GPU-hours a month a policy's compute centre adds to a region's capacity") \
   X(skill_multiplier, "progress.skill_multiplier", "multiplier on a firm's R&D team skill (Enterprises::levers)") \
   X(overhead_subsidy_rate, "market.overhead_subsidy_rate", "share of a firm's fixed costs a policy pays (Enterprises::levers)") \
   X(overhead_allowance, "market.overhead_allowance", "most an overhead subsidy pays a firm this month (Enterprises::levers)") \
@@ -80,6 +84,14 @@ struct WorldLevers {
   std::vector<double> platform_capacity;
   std::vector<double> platform_allowance_yuan;
   std::vector<std::int32_t> platform_policy;
+  /// Per policy instance: progress.subsidy_pool, the most it pays all its firms in compute and R&D
+  /// subsidies this month, yuan (0: it pays nothing; bills beyond it are paid pro rata).
+  std::vector<double> subsidy_pool_yuan;
+  /// Per (field x region) cell: entry.expected_*_subsidy_rate, what a start-up founded there can
+  /// expect from programmes open to new firms (0: none).
+  std::vector<double> entry_compute_subsidy_rate, entry_rd_subsidy_rate;
+  /// Per region: compute.capacity, GPU-hours a month added by policies (at the world's scale).
+  std::vector<double> compute_capacity_gpu_hours;
 
   /// Every lever back to its baseline, sized for the world and the scenario's instances.
   void reset(const Eigen::MatrixXd& scenario_friction, std::size_t fields, std::size_t regions, std::size_t instances);

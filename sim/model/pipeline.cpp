@@ -4,6 +4,7 @@
 
 #include "links/basic_research.hpp"
 #include "links/breakthrough.hpp"
+#include "links/compute_market.hpp"
 #include "links/entry.hpp"
 #include "links/finance.hpp"
 #include "links/market.hpp"
@@ -25,7 +26,10 @@ const std::vector<Phase>& pipeline() {
       {"basic_research", &basic_research},
       // finished BASIC projects to BREAKTHROUGH (contract research); firms' own projects
       {"breakthrough", &breakthrough},
-      // platforms; holders' demand; coverage; advance every project; merge and pay
+      // capacity of every region; price from last month's utilisation
+      {"compute_market", &compute_market},
+      // platforms; holders' demand at their prices; subsidy grants; coverage; the market clears; advance every project;
+      // merge and pay
       {"progress", &progress},
       // transfer offices decide: no route / not approved / licence / spin-off
       {"transfer", &transfer},

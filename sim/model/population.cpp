@@ -51,6 +51,18 @@ void assign_block(Talent& t, std::int64_t first, std::int64_t count, Role role, 
 
 }  // namespace
 
+std::span<const double> enterprise_field_weights(const Context& c, std::span<const double> field_shares,
+                                                 std::size_t region) {
+  if (c.field_given_region.empty()) return field_shares;
+  return std::span<const double>(c.field_given_region).subspan(region * c.fields, c.fields);
+}
+
+std::span<const double> enterprise_region_weights(const Context& c, std::span<const double> region_shares,
+                                                  std::size_t field) {
+  if (c.region_given_field.empty()) return region_shares;
+  return std::span<const double>(c.region_given_field).subspan(field * c.regions, c.regions);
+}
+
 std::vector<std::int64_t> apportion(std::span<const double> weights, std::int64_t total) {
   std::vector<std::int64_t> counts(weights.size(), 0);
   double sum = 0.0;
@@ -123,7 +135,7 @@ State build_population(const Context& c) {
     for_each_index(n, [&](std::size_t i) {
       Rng rng(c.key, Stream::init_enterprises, static_cast<std::uint32_t>(i), 0);
       en.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
-      en.field[i] = static_cast<std::uint16_t>(rng.categorical(fw));
+      en.field[i] = static_cast<std::uint16_t>(rng.categorical(enterprise_field_weights(c, fw, en.region[i])));
       double median = p.revenue_median_sme;
       std::int32_t min_age = 36, max_age = 240;
       if (en.kind[i] == EnterpriseKind::chain_leader) {
@@ -221,7 +233,7 @@ State build_population(const Context& c) {
         t.employer_kind[i] = EmployerKind::none;
         t.employer[i] = -1;
         t.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
-        t.field[i] = static_cast<std::uint16_t>(rng.categorical(fw));
+        t.field[i] = static_cast<std::uint16_t>(rng.categorical(enterprise_field_weights(c, fw, t.region[i])));
       } else if (t.employer_kind[i] == EmployerKind::institute) {
         const auto e = static_cast<std::size_t>(t.employer[i]);
         t.region[i] = st.institutes.region[e];

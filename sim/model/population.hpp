@@ -15,6 +15,15 @@ namespace innochain {
 /// rounding: counts sum exactly to `total` and depend only on the weights' order.
 std::vector<std::int64_t> apportion(std::span<const double> weights, std::int64_t total);
 
+/// Weights for an enterprise's field given its region (the raked joint distribution of
+/// world.field_region_affinity), or `field_shares` when fields and regions are independent;
+/// enterprise_region_weights: the same for the region given the field. Unemployed talent's fields follow
+/// the firms of their region.
+std::span<const double> enterprise_field_weights(const Context& c, std::span<const double> field_shares,
+                                                 std::size_t region);
+std::span<const double> enterprise_region_weights(const Context& c, std::span<const double> region_shares,
+                                                  std::size_t field);
+
 /// The whole initial state.
 State build_population(const Context& context);
 

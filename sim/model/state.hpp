@@ -35,11 +35,29 @@ struct EventLog {
     std::vector<std::int32_t> month, project, field, holder, origin_institute, created_month;
     std::vector<double> quality;
   } launches;
+  /// /policy_recipients: one row per firm a policy instance paid in a month (docs/output.md):
+  /// the amount, the bill it applied to, and whether the firm's own budget fell short of its
+  /// planned cost before any subsidy (cash-constrained: the money adds spending rather than
+  /// replacing the firm's own).
+  struct Recipients {
+    std::vector<std::int32_t> month, instance, enterprise, kind, field, region, cash_constrained;
+    std::vector<double> amount, bill, allowance;
+  } recipients;
   void clear() { *this = EventLog{}; }
 };
 
 class Instrument;
 struct Eligibility;
+
+/// The compute market's state (links/compute_market.hpp): one market for the province, whose
+/// capacity sits in regions. Empty vectors: a hand-built state without a market (base price,
+/// never rationed).
+struct ComputeMarket {
+  double price_yuan_per_gpu_hour = 0.0;    ///< this month's price
+  double served_share = 1.0;               ///< share of what holders wanted that they got (rationing), in [0, 1]
+  std::vector<double> capacity_gpu_hours;  ///< per region, available this month (at the world's scale)
+  std::vector<double> wanted_gpu_hours;    ///< per holders' region, wanted at the price (last month's until progress)
+};
 
 /// Everything that changes during a run.
 struct State {
@@ -84,6 +102,8 @@ struct State {
   std::int32_t month = 0;  ///< months completed
   /// Levers that are not per agent (per region, per cell, per instance, world-wide).
   WorldLevers levers;
+  /// Regional compute capacity, price and rationing.
+  ComputeMarket compute;
 };
 
 /// Read-only for the whole run: the scenario and what is derived from it once.
@@ -97,6 +117,18 @@ struct Context {
   Eigen::MatrixXd friction;   ///< [region][region]
   Eigen::MatrixXd proximity;  ///< [field][field]
   Eigen::MatrixXd leontief;   ///< (I - A)^-1, [field][field]
+  /// Enterprises' joint field x region distribution (world.field_region_affinity raked to the
+  /// fields' and regions' enterprise_share), as conditionals: [region * fields + field] =
+  /// P(field | region) and [field * regions + region] = P(region | field). Both empty when the
+  /// scenario has no affinity: field and region are then drawn independently.
+  std::vector<double> field_given_region, region_given_field;
+  /// What a project of (field f, stage s) needs a month at full speed, index f * kCostlyStages + s:
+  /// its cost other than compute (yuan), its compute (GPU-hours), and the CES weight of the
+  /// other inputs, their cost share at the base compute price.
+  std::vector<double> other_cost_yuan, compute_gpu_hours, other_weight;
+  std::size_t input_index(std::size_t field, Stage stage) const {
+    return field * kCostlyStages + static_cast<std::size_t>(stage);
+  }
 };
 
 /// This month's matching friction between two regions: the lever s.levers.friction when the
@@ -105,6 +137,12 @@ inline double friction(const Context& c, const State& s, std::size_t r1, std::si
   const auto i = static_cast<Eigen::Index>(r1), j = static_cast<Eigen::Index>(r2);
   return s.levers.friction.size() ? s.levers.friction(i, j) : c.friction(i, j);
 }
+
+/// Appends a payment to /policy_recipients when the scenario writes it (output.policy_recipients):
+/// firm `enterprise` received `amount` yuan from instance `instance` against a bill of `bill` yuan,
+/// when the instance would have paid it at most `allowance` yuan this month.
+void record_recipient(const Context& c, State& s, int instance, std::size_t enterprise, double amount, double bill,
+                      double allowance, bool cash_constrained);
 
 /// Money held inside the modelled economy: institutes' cash, alive enterprises' cash,
 /// financiers' capital.

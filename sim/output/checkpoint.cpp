@@ -31,7 +31,7 @@ namespace {
 // but not to persist_state below.
 constexpr std::size_t kTables = sizeof(Institutes) + sizeof(Enterprises) + sizeof(Financiers) + sizeof(Talent) +
                                 sizeof(Projects) + sizeof(Investments) + sizeof(ProductLines);
-static_assert(sizeof(State) - kTables == 1088, "State changed: list the new member in persist_state (checkpoint.cpp)");
+static_assert(sizeof(State) - kTables == 1488, "State changed: list the new member in persist_state (checkpoint.cpp)");
 
 /// Every column of a table, in its list's order, in group `name`, with the table's row count
 /// ("rows"): loading checks each column against it as it is read (per-field columns, whose
@@ -243,7 +243,13 @@ class CheckStateIo final : public StateIo {
                 {"world_levers/platform_speed_multiplier", cells},
                 {"world_levers/platform_capacity", cells},
                 {"world_levers/platform_allowance_yuan", cells},
-                {"world_levers/platform_policy", cells}};
+                {"world_levers/platform_policy", cells},
+                {"world_levers/subsidy_pool_yuan", saved_instances},
+                {"world_levers/entry_compute_subsidy_rate", cells},
+                {"world_levers/entry_rd_subsidy_rate", cells},
+                {"world_levers/compute_capacity_gpu_hours", regions},
+                {"compute_market/capacity_gpu_hours", regions},
+                {"compute_market/wanted_gpu_hours", regions}};
     // Scalars that are sizes of the world.
     sizes_ = {{"world_levers/friction/rows", regions}, {"world_levers/friction/cols", regions}};
   }
@@ -347,19 +353,22 @@ class CheckStateIo final : public StateIo {
   unsigned flags_ = 0;
 };
 
-/// Counts the bytes persist_state would write (for the free-space check).
+/// Counts the bytes persist_state would write (for the free-space check): the data plus an
+/// allowance for each dataset's and group's HDF5 metadata (object header, chunk index), which
+/// is about 2 KiB for the small columns that make up most of the state.
 class SizeStateIo final : public StateIo {
  public:
+  static constexpr std::uintmax_t kPerColumn = 2048, kPerGroup = 4096;
   std::uintmax_t bytes = 0;
   bool loading() const override { return false; }
-  void column(const std::string&, std::vector<double>& v) override { bytes += v.size() * 8 + 512; }
-  void column(const std::string&, std::vector<float>& v) override { bytes += v.size() * 4 + 512; }
-  void column(const std::string&, std::vector<std::int32_t>& v) override { bytes += v.size() * 4 + 512; }
-  void column(const std::string&, std::vector<std::int64_t>& v) override { bytes += v.size() * 8 + 512; }
-  void column(const std::string&, std::vector<std::uint8_t>& v) override { bytes += v.size() + 512; }
-  void column(const std::string&, std::vector<std::uint16_t>& v) override { bytes += v.size() * 2 + 512; }
-  void column(const std::string&, std::vector<std::uint64_t>& v) override { bytes += v.size() * 8 + 512; }
-  void push(const std::string&) override { bytes += 1024; }
+  void column(const std::string&, std::vector<double>& v) override { bytes += v.size() * 8 + kPerColumn; }
+  void column(const std::string&, std::vector<float>& v) override { bytes += v.size() * 4 + kPerColumn; }
+  void column(const std::string&, std::vector<std::int32_t>& v) override { bytes += v.size() * 4 + kPerColumn; }
+  void column(const std::string&, std::vector<std::int64_t>& v) override { bytes += v.size() * 8 + kPerColumn; }
+  void column(const std::string&, std::vector<std::uint8_t>& v) override { bytes += v.size() + kPerColumn; }
+  void column(const std::string&, std::vector<std::uint16_t>& v) override { bytes += v.size() * 2 + kPerColumn; }
+  void column(const std::string&, std::vector<std::uint64_t>& v) override { bytes += v.size() * 8 + kPerColumn; }
+  void push(const std::string&) override { bytes += kPerGroup; }
   void pop() override {}
 };
 
@@ -427,6 +436,16 @@ void persist_state(StateIo& io, State& s) {
   io.column("platform_capacity", l.platform_capacity);
   io.column("platform_allowance_yuan", l.platform_allowance_yuan);
   io.column("platform_policy", l.platform_policy, ref(Ref::policy) | kNoneAllowed);
+  io.column("subsidy_pool_yuan", l.subsidy_pool_yuan);
+  io.column("entry_compute_subsidy_rate", l.entry_compute_subsidy_rate);
+  io.column("entry_rd_subsidy_rate", l.entry_rd_subsidy_rate);
+  io.column("compute_capacity_gpu_hours", l.compute_capacity_gpu_hours);
+  io.pop();
+  io.push("compute_market");
+  io.scalar("price_yuan_per_gpu_hour", s.compute.price_yuan_per_gpu_hour);
+  io.scalar("served_share", s.compute.served_share);
+  io.column("capacity_gpu_hours", s.compute.capacity_gpu_hours);
+  io.column("wanted_gpu_hours", s.compute.wanted_gpu_hours);
   io.pop();
   // s.events and s.ledger are cleared at the start of every month; s.eligibility is
   // derived from the scenario. Policy instances: their own lists, in scenario order.

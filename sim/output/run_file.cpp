@@ -193,6 +193,17 @@ void event_columns(Log& ev, F&& f) {
   f("events/launches", "origin_institute", l.origin_institute);
   f("events/launches", "created_month", l.created_month);
   f("events/launches", "quality", l.quality);
+  auto& r = ev.recipients;
+  f("policy_recipients", "month", r.month);
+  f("policy_recipients", "instance", r.instance);
+  f("policy_recipients", "enterprise", r.enterprise);
+  f("policy_recipients", "kind", r.kind);
+  f("policy_recipients", "field", r.field);
+  f("policy_recipients", "region", r.region);
+  f("policy_recipients", "amount", r.amount);
+  f("policy_recipients", "bill", r.bill);
+  f("policy_recipients", "allowance", r.allowance);
+  f("policy_recipients", "cash_constrained", r.cash_constrained);
 }
 
 /// Copies the data (not the attributes) of every dataset below src/NAME to dst/NAME.
@@ -248,7 +259,7 @@ void RunFileWriter::append_events(const EventLog& ev) {
 void RunFileWriter::save_output(hid_t group) {
   flush();
   const hid_t f = file_.id();
-  for (const char* name : {"month", "series", "events", "snapshots"})
+  for (const char* name : {"month", "series", "events", "policy_recipients", "snapshots"})
     if (H5Lexists(f, name, H5P_DEFAULT) > 0) copy_data(f, name, group);
   h5::write_attr(group, "snapshots", static_cast<std::int64_t>(snapshots_));
 }
@@ -356,7 +367,7 @@ void RunFileWriter::restore_output(hid_t group) {
     append(static_cast<std::int32_t>(months[t]), metrics);
   }
   // Events: one append of everything logged so far.
-  if (H5Lexists(group, "events", H5P_DEFAULT) > 0) {
+  if (H5Lexists(group, "events", H5P_DEFAULT) > 0 || H5Lexists(group, "policy_recipients", H5P_DEFAULT) > 0) {
     EventLog ev;
     event_columns(ev, [&](const char* g, const char* name, auto& column) {
       const std::string path = std::string(g) + "/" + name;

@@ -1,10 +1,12 @@
 // poc_pilot_platform (proof-of-concept centres and pilot platforms, 概念验证中心 / 中试平台):
 // a platform in every eligible (field x region) cell serves up to `capacity_projects_per_month`
 // firm projects in PROOF_OF_CONCEPT or PILOT a month, in project-id order. A served project's
-// holder pays only (1 - cost_share) of its stage cost, its failure hazard is multiplied by
+// holder buys only (1 - cost_share) of its stage's inputs (the platform pays cost_share of its cost at the base
+// compute price), its failure hazard is multiplied by
 // `hazard_multiplier` and its progress rate by `speed_multiplier`. Payments come from a finite
 // budget: each month every eligible cell, in cell order, gets an allowance for the projects it
 // would serve, while the budget room lasts; what a cell does not use returns to the budget.
+#include "links/progress.hpp"
 #include "policies/allowance.hpp"
 #include "policies/eligible.hpp"
 
@@ -39,8 +41,7 @@ class PocPilotPlatform final : public Instrument {
       const std::size_t cell = pr.field[id] * c.regions + en.region[pr.holder[id]];
       if (!eligible.place_ok(pr.field[id], en.region[pr.holder[id]]) || waiting[cell] + 1.0 > capacity) continue;
       waiting[cell] += 1.0;
-      need[cell] += share * c.scenario.chain.progress.stages[static_cast<int>(pr.stage[id])].cost_yuan_per_month *
-                    c.scenario.world.fields[pr.field[id]].cost_multiplier;
+      need[cell] += share * cost_at_base_price(c, pr.stage[id], pr.field[id]);
     }
     double room = budget_left_;
     for (std::size_t f = 0; f < c.fields; ++f) {

@@ -275,6 +275,8 @@ class Decoder {
       if (!p.is_matrix()) continue;
       const Matrix& m = std::get<MatrixRef>(p.ref)(s, 0);
       const auto [rows, cols] = p.shape.dims(s);
+      const bool optional = p.path == "world.field_region_affinity";  // empty: fields and regions independent
+      if (optional && m.empty()) continue;
       if (m.size() != rows) {
         error(where(p.path), fmt::format("{} must be a {}x{} matrix ({}), got {} rows", p.path, rows, cols,
                                          p.shape.explanation, m.size()));
@@ -290,7 +292,12 @@ class Decoder {
                           p.shape.explanation, r + 1, bad_row->size()));
         continue;
       }
-      if (p.path != "world.input_output") {
+      if (optional) {
+        double total = 0.0;
+        for (const auto& row : m)
+          for (double v : row) total += v;
+        if (!(total > 0.0)) error(where(p.path), fmt::format("{} needs at least one positive entry", p.path));
+      } else if (p.path != "world.input_output") {
         for (std::size_t i = 0; i < rows; ++i) {
           if (m[i][i] != 1.0) {
             error(where(p.path),
@@ -857,6 +864,30 @@ std::string to_yaml(const Scenario& scenario_in) {
   out.SetIndent(2);
   out << root;
   return std::string(out.c_str()) + "\n";
+}
+
+std::vector<std::string> scenario_warnings(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& p : s.policies) {
+    // Budgets are province figures scaled with the world; per-firm caps are not (docs/policies.md).
+    double budget = -1.0;
+    std::string cap_key;
+    double cap = 0.0;
+    for (const auto& [key, value] : p.values) {
+      if (key == "budget_yuan") budget = value;
+      if (key.rfind("per_firm_cap_yuan", 0) == 0) {
+        cap_key = key;
+        cap = value;
+      }
+    }
+    if (budget < 0.0 || cap_key.empty() || !(budget * s.world.scale < cap)) continue;
+    out.push_back(fmt::format(
+        "policy {}: budget_yuan x world.scale = {:.6g} x {:g} = {:.6g} yuan is below one firm's {} ({:.6g} yuan): at "
+        "this scale no firm can reach its cap (the budget is paid as bills arrive, so several firms can still be "
+        "served until it runs out)",
+        p.name, budget, s.world.scale, budget * s.world.scale, cap_key, cap));
+  }
+  return out;
 }
 
 }  // namespace innochain

@@ -56,6 +56,11 @@ Scenario load_builtin_baseline(const std::vector<std::string>& sets = {});
 /// gives back the same scenario.
 std::string to_yaml(const Scenario& scenario);
 
+/// Warnings about a valid scenario that may not do what its author expects, one message each:
+/// a programme whose budget at world.scale is below one firm's per-firm cap (the budget is paid
+/// as bills arrive, so several firms can still be served, but none can reach its cap).
+std::vector<std::string> scenario_warnings(const Scenario& scenario);
+
 /// Closest candidate within a small edit distance, or "" (for "did you mean").
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 

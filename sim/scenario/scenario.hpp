@@ -24,23 +24,30 @@ struct RegionSpec {
   double financier_share = 0.0;      ///< share of financiers located here
   double talent_share = 0.0;         ///< share of unemployed talent living here
   double rd_share_multiplier = 1.0;  ///< enterprises' R&D budget share here, relative to the province's
+  /// Accelerator capacity for rent to R&D here (public compute centres and commercial clouds), province
+  /// figure at month 0, A100-equivalent GPU-hours a month (multiplied by world.scale).
+  double compute_capacity_gpu_hours_per_month = 1.0e9;
+  /// A new compute centre the scenario opens here: GPU-hours a month (province figure) from a month on.
+  double new_compute_centre_gpu_hours_per_month = 0.0;
+  double new_compute_centre_month = 0.0;  ///< from this month on (months counted from 0)
 };
 
 /// A technology field, which is also an industrial sector.
 struct FieldSpec {
   std::string name;
-  double compute_intensity = 0.15;       ///< share of R&D cost that is compute
-  double cost_multiplier = 1.0;          ///< scales every stage's monthly cost
-  double speed_multiplier = 1.0;         ///< scales every stage's progress rate
-  double institute_weight = 1.0;         ///< relative weight in institutes' research portfolios
-  double enterprise_share = 0.2;         ///< share of enterprises whose sector this is
-  double market_growth_per_year = 0.05;  ///< growth of the sector's outside final demand
+  double compute_gpu_hours_per_month = 3000.0;   ///< GPU-hours a project uses a month in BREAKTHROUGH, at full speed
+  double cost_multiplier = 1.0;                  ///< scales every stage's monthly cost other than compute
+  double speed_multiplier = 1.0;                 ///< scales every stage's progress rate
+  double institute_weight = 1.0;                 ///< relative weight in institutes' research portfolios
+  double enterprise_share = 0.2;                 ///< share of enterprises whose sector this is
+  double market_growth_per_year = 0.05;          ///< growth of the sector's outside final demand
 };
 
 struct StageParams {
   double duration_months = 12.0;       ///< expected months to complete at full funding and reference skill
-  double cost_yuan_per_month = 1.0e5;  ///< monthly cost at full speed, before the field multiplier
+  double cost_yuan_per_month = 1.0e5;  ///< monthly cost other than compute at full speed, before the field multiplier
   double hazard_per_month = 0.02;      ///< monthly failure probability of a project of quality 1
+  double compute_multiplier = 1.0;     ///< the stage's GPU-hours relative to BREAKTHROUGH's
 };
 
 struct World {
@@ -50,6 +57,9 @@ struct World {
   Matrix friction;      ///< [region][region], 1 on the diagonal
   Matrix proximity;     ///< [field][field], 1 on the diagonal
   Matrix input_output;  ///< [field][field] technical coefficients a_ij (input i per unit of output j)
+  /// [field][region] association of enterprises' fields and regions (1 = none), raked to both
+  /// marginals; empty: fields and regions are independent.
+  Matrix field_region_affinity;
 };
 
 struct InstituteParams {
@@ -138,15 +148,24 @@ struct BreakthroughParams {
 
 struct ProgressParams {
   double skill_elasticity = 0.5;
-  double funding_elasticity = 1.0;
-  double compute_elasticity = 0.7;
+  double funding_elasticity = 1.0;  ///< elasticity of progress with respect to the CES input index
   double quality_hazard_elasticity = 0.8;
   std::array<StageParams, kCostlyStages> stages = {{
-      {18.0, 5.0e4, 0.030},
-      {12.0, 2.0e5, 0.025},
-      {9.0, 3.0e5, 0.035},
-      {12.0, 5.0e5, 0.030},
+      {18.0, 5.0e4, 0.030, 0.25},
+      {12.0, 2.0e5, 0.025, 1.0},
+      {9.0, 3.0e5, 0.035, 1.5},
+      {12.0, 5.0e5, 0.030, 2.5},
   }};
+};
+
+/// The compute market: accelerator time bought by project holders from regional capacity.
+struct ComputeParams {
+  double base_price_yuan_per_gpu_hour = 10.0;  ///< price while utilisation is at or below the target
+  double substitution_elasticity = 0.5;        ///< CES elasticity between compute and the other R&D inputs
+  double target_utilisation = 0.8;             ///< utilisation above which the price rises
+  double price_elasticity = 2.0;               ///< target price = base x (utilisation / target)^this above the target
+  double price_adjustment_per_month = 0.5;     ///< share of the gap to the target price closed each month
+  double capacity_growth_per_year = 0.10;      ///< growth of every region's capacity
 };
 
 /// Link 3: the transfer office's three obstacles and the routes.
@@ -213,12 +232,14 @@ struct EntryParams {
   double talent_founding_per_year = 0.002;  ///< founding rate of talent with propensity 1
   double founder_seed_yuan = 1.0e6;         ///< median founders' own money in a new start-up
   double founder_seed_log_sd = 1.0;         ///< log s.d. of founders' money across start-ups
+  double profit_elasticity = 1.0;  ///< elasticity of the founding rate to expected return per yuan of development cost
 };
 
 struct Chain {
   BasicResearchParams basic_research;
   BreakthroughParams breakthrough;
   ProgressParams progress;
+  ComputeParams compute;
   TransferParams transfer;
   FinanceParams finance;
   TalentMarketParams talent;
@@ -233,6 +254,7 @@ struct OutputParams {
   bool events_transfers = false;               ///< write /events/transfers
   bool events_deals = false;                   ///< write /events/deals
   bool events_launches = false;                ///< write /events/launches
+  bool policy_recipients = true;               ///< write /policy_recipients (one row per firm paid per month)
 };
 
 /// One policy instrument instance (docs/policies.md): its registered type, a unique name,

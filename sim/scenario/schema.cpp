@@ -76,15 +76,33 @@ std::vector<Param> region_keys() {
            "R&D effort: industrial specialisation the fields do not capture); the region's firms also start with "
            "proportionally more R&D staff.",
            "prior default 1; the baseline calibrates Dongguan's to its R&D intensity (4.1 %), docs/validation.md"),
+      real("compute_capacity_gpu_hours_per_month", REGION(compute_capacity_gpu_hours_per_month), "GPU-hours/month", 0.0,
+           1e15,
+           "Accelerator time for rent to R&D in the region at month 0 (public compute centres and commercial clouds), "
+           "in A100-equivalent GPU-hours a month, province figure (multiplied by world.scale); grows at "
+           "chain.compute.capacity_growth_per_year. Holders in the region buy from it (docs/model.md, compute market).",
+           "prior default (practically unlimited); the baseline converts published intelligent-compute figures at "
+           "1 EFLOPS (FP16) = 3 205 A100 x 730 hours = 2.34 million GPU-hours a month, docs/model.md"),
+      real("new_compute_centre_gpu_hours_per_month", REGION(new_compute_centre_gpu_hours_per_month), "GPU-hours/month",
+           0.0, 1e15,
+           "A new compute centre the scenario opens in the region: capacity it adds from new_compute_centre_month on, "
+           "province figure (multiplied by world.scale; no public cost is counted; the compute_centre instrument is "
+           "the policy version)."),
+      real("new_compute_centre_month", REGION(new_compute_centre_month), "month", 0.0, 1200.0,
+           "Month from which new_compute_centre_gpu_hours_per_month is available."),
   };
 }
 
 std::vector<Param> field_keys() {
   return {
-      share("compute_intensity", FIELD(compute_intensity),
-            "Share of a project's monthly R&D cost that is compute (GPU/cloud time); unpaid compute slows progress."),
+      real("compute_gpu_hours_per_month", FIELD(compute_gpu_hours_per_month), "GPU-hours/month", 0.0, 1e9,
+           "Accelerator time a project of the field uses a month in BREAKTHROUGH at full speed, in A100-equivalent "
+           "GPU-hours (other stages: times their compute_multiplier); bought in the region's compute market. Its "
+           "cost share at the base price sets the CES weight of compute in the field's progress.",
+           "prior default (15 % of the default breakthrough cost at the base price); the baseline's values are "
+           "priors set from compute shares of R&D cost, docs/model.md"),
       real("cost_multiplier", FIELD(cost_multiplier), "1", 0.01, 100.0,
-           "Multiplies every stage's monthly cost for projects in this field."),
+           "Multiplies every stage's monthly cost other than compute for projects in this field."),
       real("speed_multiplier", FIELD(speed_multiplier), "1", 0.01, 100.0,
            "Multiplies every stage's progress rate for projects in this field."),
       real("institute_weight", FIELD(institute_weight), "1", 0.0, kInf,
@@ -102,6 +120,13 @@ MatrixShape by_regions() {
             return std::pair{s.world.regions.size(), s.world.regions.size()};
           },
           "one row and one column per region in world.regions"};
+}
+
+MatrixShape fields_by_regions() {
+  return {[](const Scenario& s) {
+            return std::pair{s.world.fields.size(), s.world.regions.size()};
+          },
+          "one row per field in world.fields and one column per region in world.regions, or empty"};
 }
 
 MatrixShape by_fields() {
@@ -130,7 +155,17 @@ std::vector<Param> stage_keys() {
         base + "cost_yuan_per_month",
         [st](Scenario& s, std::size_t) -> double& { return s.chain.progress.stages[st].cost_yuan_per_month; },
         "yuan/month", 0.0, 1e10,
-        "Monthly cost of a project in the stage at full speed, before the field's cost multiplier.", "prior"));
+        "Monthly cost of a project in the stage at full speed other than compute (staff, materials, equipment), "
+        "before the field's cost multiplier.",
+        "prior"));
+    keys.push_back(real(
+        base + "compute_multiplier",
+        [st](Scenario& s, std::size_t) -> double& { return s.chain.progress.stages[st].compute_multiplier; }, "1", 0.0,
+        100.0,
+        "GPU-hours a project uses a month in the stage, relative to BREAKTHROUGH (the field's "
+        "compute_gpu_hours_per_month is BREAKTHROUGH's).",
+        "prior: in proportion to the stage's other costs (0.25, 1, 1.5, 2.5), so a field's compute share is the "
+        "same in every stage"));
     keys.push_back(prob(
         base + "hazard_per_month",
         [st](Scenario& s, std::size_t) -> double& { return s.chain.progress.stages[st].hazard_per_month; },
@@ -170,6 +205,12 @@ std::vector<Param> build_schema() {
       matrix("world.input_output", AT(world.input_output), 0.0, 1.0, by_fields(),
              "Field x field input-output technical coefficients a_ij (input from sector i per yuan of output of "
              "sector j); column sums below 1."),
+      matrix("world.field_region_affinity", AT(world.field_region_affinity), 0.0, 1e6, fields_by_regions(),
+             "Field x region association of enterprises (1 = none; 2 = twice as many of the field's firms in the "
+             "region as independence would put there). The joint distribution of a firm's field and region is this "
+             "seed raked to the fields' and regions' enterprise_share by iterative proportional fitting (Deming and "
+             "Stephan 1940), so both sets of shares still hold. Optional: without it (an empty list) field and "
+             "region are independent."),
 
       // ---- agents: institutes
       integer("agents.institutes.count", AT(agents.institutes.count), "institutes", 0, 1e6,
@@ -361,10 +402,35 @@ std::vector<Param> build_schema() {
       real("chain.progress.skill_elasticity", AT(chain.progress.skill_elasticity), "1", 0.0, 5.0,
            "Elasticity of progress with respect to the holder's mean R&D staff skill (f in docs/model.md)."),
       real("chain.progress.funding_elasticity", AT(chain.progress.funding_elasticity), "1", 0.0, 5.0,
-           "Elasticity of progress with respect to funding coverage (g in docs/model.md)."),
-      real("chain.progress.compute_elasticity", AT(chain.progress.compute_elasticity), "1", 0.0, 5.0,
-           "Elasticity of progress with respect to compute coverage, weighted by compute intensity (h in "
-           "docs/model.md)."),
+           "Elasticity of progress with respect to the project's input index X: the CES aggregate of the other "
+           "inputs and compute it gets, relative to full speed (docs/model.md, progress)."),
+
+      // ---- chain: the compute market
+      real("chain.compute.base_price_yuan_per_gpu_hour", AT(chain.compute.base_price_yuan_per_gpu_hour),
+           "yuan/GPU-hour", 0.01, 1e4,
+           "Price of an A100-equivalent GPU-hour while a region's utilisation is at or below the target; also the "
+           "price at which the CES weights of compute and the other inputs are the cost shares.",
+           "prior anchored to 2023-2024 cloud rental prices of A100/A800-class accelerators in China (about 8-12 "
+           "yuan per card-hour)"),
+      real("chain.compute.substitution_elasticity", AT(chain.compute.substitution_elasticity), "1", 0.0, 10.0,
+           "CES elasticity of substitution between compute and the project's other inputs (researcher time, "
+           "materials): how far holders shift towards compute when it is cheaper (cost-minimising mix).",
+           "prior: no estimate for compute in R&D exists; set at the centre of capital-labour estimates, 0.4-0.6 "
+           "(Chirinko 2008), i.e. complements"),
+      share("chain.compute.target_utilisation", AT(chain.compute.target_utilisation),
+            "Utilisation of a region's capacity (GPU-hours wanted / available) up to which the price stays at the "
+            "base price; above it the price rises.",
+            "prior: cloud providers keep headroom for peaks"),
+      real("chain.compute.price_elasticity", AT(chain.compute.price_elasticity), "1", 0.0, 20.0,
+           "Above the target utilisation u*, the target price is base x (u / u*)^this (u can exceed 1: wanted "
+           "hours beyond capacity are rationed)."),
+      share("chain.compute.price_adjustment_per_month", AT(chain.compute.price_adjustment_per_month),
+            "Share of the gap between last month's price and the target price (from last month's utilisation) "
+            "closed each month."),
+      real("chain.compute.capacity_growth_per_year", AT(chain.compute.capacity_growth_per_year), "1/year", -0.5, 5.0,
+           "Growth of every region's compute capacity (commercial and public build-out), compounded monthly.",
+           "prior (published intelligent-compute targets grow much faster, e.g. Shenzhen 10 to 50 EFLOPS in 2024-25; "
+           "not all of it is for rent to R&D)"),
       real("chain.progress.quality_hazard_elasticity", AT(chain.progress.quality_hazard_elasticity), "1", 0.0, 5.0,
            "The failure hazard falls with latent quality as quality^(-elasticity)."),
 
@@ -500,6 +566,11 @@ std::vector<Param> build_schema() {
            "Log standard deviation of founders' money across new start-ups and spin-offs: unequal runways make "
            "first-year exits gradual rather than a cliff.",
            "prior: founders' wealth and start-up capital are highly dispersed (Hurst and Lusardi 2004)"),
+      real("chain.entry.profit_elasticity", AT(chain.entry.profit_elasticity), "1", 0.0, 10.0,
+           "Elasticity of the talent founding rate in a field and region with respect to the expected return per "
+           "yuan of developing a product there (its cost at this month's compute price, net of the subsidies open "
+           "to new firms), relative to the base price without subsidies (docs/model.md, entry).",
+           "prior (unit elasticity); no estimate for Chinese technology start-ups"),
   };
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,
@@ -512,6 +583,9 @@ std::vector<Param> build_schema() {
       boolean("output.events_deals", AT(output.events_deals), "Write one row per equity deal to /events/deals."));
   p.push_back(boolean("output.events_launches", AT(output.events_launches),
                       "Write one row per product launch (a project finishing PILOT) to /events/launches."));
+  p.push_back(boolean("output.policy_recipients", AT(output.policy_recipients),
+                      "Write one row per firm a policy instance paid each month to /policy_recipients "
+                      "(docs/output.md)."));
   p.push_back(integer("output.progress_interval_months", AT(output.progress_interval_months), "months", 1, 1200,
                       "Months between plain progress lines when standard error is not a terminal.", "run setting"));
   return p;
@@ -571,7 +645,7 @@ std::string scenario_reference_markdown() {
       "defaults of sim/scenario/scenario.hpp; a test fails if this file and the code disagree.\n\n"
       "Keys are written as YAML maps (`chain: {basic_research: {budget_elasticity: 0.4}}`) or addressed\n"
       "with `--set chain.basic_research.budget_elasticity=0.4`. Entries of `world.regions` and\n"
-      "`world.fields` are addressed by name: `--set world.fields.life_health.compute_intensity=0.3`.\n"
+      "`world.fields` are addressed by name: `--set world.fields.life_health.cost_multiplier=1.3`.\n"
       "A default of — means the key has no default and the scenario (or the one it extends) must give it.\n\n"
       "| key | type | unit | default | range | meaning | source |\n"
       "|---|---|---|---|---|---|---|\n";

@@ -26,7 +26,7 @@ using BoolRef = std::function<bool&(Scenario&, std::size_t)>;
 struct Param;
 
 /// A list of maps addressed by their `name` (regions, fields): `--set
-/// world.fields.life_health.compute_intensity=0.3`.
+/// world.fields.life_health.cost_multiplier=1.3`.
 struct NamedList {
   std::function<std::size_t(const Scenario&)> size;
   std::function<void(Scenario&, std::size_t)> resize;

@@ -37,7 +37,7 @@ unknown_key_top_level         | unknown_key_top_level.yaml         | - | =   | 3
 unknown_key_nested            | unknown_key_nested.yaml            | - | =   | 5  | 5  | unknown key 'serendipity' in chain.basic_research
 misspelt_key                  | misspelt_key.yaml                  | - | =   | 5  | 5  | unknown key 'budget_elastcity' in chain.basic_research (did you mean 'budget_elasticity'?)
 misspelt_key_top_level        | misspelt_key_top_level.yaml        | - | =   | 3  | 1  | unknown key 'horizon_month' (did you mean 'horizon_months'?)
-misspelt_key_in_list_entry    | misspelt_key_in_list_entry.yaml    | - | =   | 6  | 38 | unknown key 'compute_intensty' in world.fields entry 'intelligent_equipment' (did you mean 'compute_intensity'?)
+misspelt_key_in_list_entry    | misspelt_key_in_list_entry.yaml    | - | =   | 6  | 38 | unknown key 'compute_gpu_hours_per_mont' in world.fields entry 'intelligent_equipment' (did you mean 'compute_gpu_hours_per_month'?)
 wrong_type_string_for_number  | wrong_type_string_for_number.yaml  | - | =   | 5  | 24 | chain.basic_research.budget_elasticity must be a number, got 'high'
 wrong_type_scalar_for_map     | wrong_type_scalar_for_map.yaml     | - | =   | 4  | 19 | chain.basic_research must be a map of keys, got '0.4'
 probability_out_of_range      | probability_out_of_range.yaml      | - | =   | 5  | 36 | chain.breakthrough.contract_research_probability = 1.3 is out of range [0, 1]
@@ -66,8 +66,8 @@ set_non_integer               | GOOD | agents.institutes.count=3.5              
 set_no_value                  | GOOD | seed=                                                  | SET | 1 | 6  | --set seed has no value
 set_not_an_assignment         | GOOD | seed                                                   | SET | 1 | 1  | --set needs KEY=VALUE
 set_malformed_value           | GOOD | seed=[1                                                | SET | 1 | 6  | malformed value '[1'
-set_unknown_entry             | GOOD | world.fields.life_healt.compute_intensity=0.3          | SET | 1 | 1  | world.fields has no entry named 'life_healt' (did you mean 'life_health'?)
-set_unknown_entry_key         | GOOD | world.fields.life_health.compute_intensty=0.3          | SET | 1 | 1  | unknown key 'compute_intensty' in world.fields entries (did you mean 'compute_intensity'?)
+set_unknown_entry             | GOOD | world.fields.life_healt.cost_multiplier=0.3            | SET | 1 | 1  | world.fields has no entry named 'life_healt' (did you mean 'life_health'?)
+set_unknown_entry_key         | GOOD | world.fields.life_health.cost_multiplir=0.3            | SET | 1 | 1  | unknown key 'cost_multiplir' in world.fields entries (did you mean 'cost_multiplier'?)
 set_entry_out_of_range        | GOOD | world.regions.shenzhen.talent_share=-0.1               | SET | 1 | 37 | world.regions.shenzhen.talent_share = -0.1 is out of range [0, 1]
 set_matrix_shape              | GOOD | world.friction=[[1,0.5],[0.5,1]]                       | SET | 1 | 16 | world.friction must be a 7x7 matrix (one row and one column per region in world.regions), got 2 rows
 set_matrix_cell_out_of_range  | GOOD | world.friction=[[1,0.5],[0.5,1.5]]                     | SET | 1 | 30 | world.friction entry = 1.5 is out of range [0, 1]
@@ -207,7 +207,7 @@ good_check() {
 good_check good_scenario_validates
 good_check good_scenario_with_sets_validates \
   --set chain.basic_research.budget_elasticity=0.3 \
-  --set world.fields.life_health.compute_intensity=0.3 \
+  --set world.fields.life_health.cost_multiplier=1.3 \
   --set "world.friction=[[1,0.8,0.75,0.9,0.75,0.5,0.7],[0.8,1,0.9,0.75,0.75,0.6,0.65],[0.75,0.9,1,0.75,0.7,0.5,0.65],[0.9,0.75,0.75,1,0.7,0.45,0.7],[0.75,0.75,0.7,0.7,1,0.55,0.65],[0.5,0.6,0.5,0.45,0.55,1,0.4],[0.7,0.65,0.65,0.7,0.65,0.4,1]]"
 
 echo "$passed passed, $failed failed"

@@ -59,9 +59,9 @@ contains "seed recorded" inspect.txt "seed                 77"
 contains "replication recorded" inspect.txt "replication          4"
 
 # show prints the resolved scenario, which validates and resolves to itself.
-"$bin" show "$scenarios/guangdong_small.yaml" --set world.fields.life_health.compute_intensity=0.4 >shown.yaml
+"$bin" show "$scenarios/guangdong_small.yaml" --set world.fields.life_health.cost_multiplier=1.4 >shown.yaml
 expect_code "show succeeds" 0 $?
-contains "show applies --set" shown.yaml "compute_intensity: 0.4"
+contains "show applies --set" shown.yaml "cost_multiplier: 1.4"
 "$bin" validate shown.yaml >out.txt 2>err.txt
 expect_code "shown scenario validates" 0 $?
 "$bin" show shown.yaml >shown2.yaml

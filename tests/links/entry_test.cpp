@@ -320,3 +320,66 @@ TEST_CASE("with sme_entry_per_year = 0 no SME enters", "[entry]") {
   }
   CHECK(st.enterprises.size() == 0);
 }
+
+TEST_CASE("entry answers to expected profit: cheaper compute or subsidies raise founding, dearer compute lowers it",
+          "[entry]") {
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 0.2;
+  s.chain.entry.profit_elasticity = 1.5;
+  s.world.fields[0].compute_gpu_hours_per_month = 20000.0;  // compute-intensive
+  s.world.fields[1].compute_gpu_hours_per_month = 0.0;      // no compute at all
+  const Context c(s, RunKey{3, 0});
+  const double base = s.chain.compute.base_price_yuan_per_gpu_hour;
+
+  SECTION("the development cost ratio and the multiplier") {
+    CHECK(development_cost_ratio(c, 0, 1.0, 0.0) == Approx(1.0));
+    CHECK(development_cost_ratio(c, 0, 2.0, 0.0) > 1.0);
+    CHECK(development_cost_ratio(c, 0, 0.5, 0.0) < 1.0);
+    CHECK(development_cost_ratio(c, 1, 2.0, 0.0) == Approx(1.0));  // a field without compute does not care
+    CHECK(development_cost_ratio(c, 1, 1.0, 0.2) == Approx(0.8));
+    State st = empty_world(c);
+    st.levers.reset(c.friction, c.fields, c.regions, 0);
+    CHECK(founding_multiplier(c, st, 0, 0) == 1.0);  // the base price without subsidies: exactly the base rate
+    st.levers.entry_compute_subsidy_rate[0 * c.regions + 0] = 0.5;
+    const double voucher = founding_multiplier(c, st, 0, 0);
+    CHECK(voucher == Approx(std::pow(development_cost_ratio(c, 0, 0.5, 0.0), -1.5)));
+    CHECK(voucher > 1.0);
+    CHECK(founding_multiplier(c, st, 0, 1) == 1.0);  // the other region's cell has no programme
+    CHECK(founding_multiplier(c, st, 1, 0) == 1.0);  // nor the other field's
+    st.levers.entry_rd_subsidy_rate[1 * c.regions + 1] = 0.2;
+    CHECK(founding_multiplier(c, st, 1, 1) == Approx(std::pow(0.8, -1.5)));
+    // A scarce market: the price twice the base lowers entry in the compute-intensive field only.
+    State dear = empty_world(c);
+    dear.levers.reset(c.friction, c.fields, c.regions, 0);
+    dear.compute.capacity_gpu_hours.assign(c.regions, 1.0);
+    dear.compute.price_yuan_per_gpu_hour = 2.0 * base;
+    CHECK(founding_multiplier(c, dear, 0, 0) < 1.0);
+    CHECK(founding_multiplier(c, dear, 1, 0) == Approx(1.0));
+  }
+
+  SECTION("more founders where a voucher open to start-ups is expected, with the same draws") {
+    const auto founders = [&](double expected_rate) {
+      State st = empty_world(c);
+      st.levers.reset(c.friction, c.fields, c.regions, 0);
+      for (std::size_t f = 0; f < c.fields; ++f)
+        for (std::size_t r = 0; r < c.regions; ++r)
+          st.levers.entry_compute_subsidy_rate[f * c.regions + r] = expected_rate;
+      add_people(st, 20000, 1.0f, Role::engineer, 0, 0);
+      add_people(st, 20000, 1.0f, Role::engineer, 0, 1);
+      MonthMetrics m(2, 2);
+      entry(c, st, m);
+      std::vector<double> by_field(2, 0.0);
+      for (std::size_t e = 0; e < st.enterprises.size(); ++e) by_field[st.enterprises.field[e]] += 1.0;
+      return by_field;
+    };
+    const std::vector<double> without = founders(0.0), with = founders(0.5);
+    INFO("compute-intensive field: " << without[0] << " -> " << with[0] << "; field without compute: " << without[1]
+                                     << " -> " << with[1]);
+    // Expected founders: 20 000 x the monthly rate (about 370 a month) x the multiplier.
+    const double monthly = founding_probability(s.chain.entry, 1.0);
+    CHECK(without[0] == Approx(20000.0 * monthly).epsilon(0.15));
+    CHECK(with[0] > without[0] * 1.1);
+    CHECK(with[0] == Approx(20000.0 * monthly * std::pow(development_cost_ratio(c, 0, 0.5, 0.0), -1.5)).epsilon(0.15));
+    CHECK(with[1] == without[1]);  // same draws, same rate
+  }
+}

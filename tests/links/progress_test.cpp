@@ -1,5 +1,7 @@
 #include "links/progress.hpp"
 
+#include "links/compute_market.hpp"
+
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>
@@ -43,20 +45,31 @@ Scenario no_hazard() {
 
 }  // namespace
 
-TEST_CASE("progress rate is speed x f(skill) x g(funding) x h(compute)", "[progress]") {
+TEST_CASE("progress rate is speed x f(skill) x g(input index)", "[progress]") {
   Scenario s = test::tiny_scenario();
-  s.world.fields[0].compute_intensity = 0.5;
   s.world.fields[0].speed_multiplier = 2.0;
   const Context c(s, RunKey{1, 0});
   const auto& p = s.chain.progress;
   const double base = 2.0 / p.stages[1].duration_months;
-  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 1.0, 1.0) == Approx(base));
-  CHECK(progress_rate(c, Stage::breakthrough, 0, 2.0, 1.0, 1.0) == Approx(base * std::pow(2.0, p.skill_elasticity)));
-  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 0.5, 1.0) == Approx(base * std::pow(0.5, p.funding_elasticity)));
-  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 1.0, 0.5) ==
-        Approx(base * std::pow(0.5, p.compute_elasticity * 0.5)));
-  // No money, no progress.
-  CHECK(progress_rate(c, Stage::pilot, 0, 1.0, 0.0, 0.0) == 0.0);
+  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 1.0) == Approx(base));
+  CHECK(progress_rate(c, Stage::breakthrough, 0, 2.0, 1.0) == Approx(base * std::pow(2.0, p.skill_elasticity)));
+  CHECK(progress_rate(c, Stage::breakthrough, 0, 1.0, 0.5) == Approx(base * std::pow(0.5, p.funding_elasticity)));
+  // No inputs, no progress.
+  CHECK(progress_rate(c, Stage::pilot, 0, 1.0, 0.0) == 0.0);
+}
+
+TEST_CASE("a stage's inputs: other cost, GPU-hours and the CES weight at the base price", "[progress]") {
+  Scenario s = test::tiny_scenario();
+  s.world.fields[0].compute_gpu_hours_per_month = 2000.0;
+  s.world.fields[0].cost_multiplier = 1.5;
+  s.chain.compute.base_price_yuan_per_gpu_hour = 8.0;
+  const Context c(s, RunKey{1, 0});
+  const std::size_t k = c.input_index(0, Stage::pilot);
+  const auto& pilot = s.chain.progress.stages[3];
+  CHECK(c.other_cost_yuan[k] == Approx(pilot.cost_yuan_per_month * 1.5));
+  CHECK(c.compute_gpu_hours[k] == Approx(2000.0 * pilot.compute_multiplier));
+  CHECK(cost_at_base_price(c, Stage::pilot, 0) == Approx(pilot.cost_yuan_per_month * 1.5 + 8.0 * 2000.0 * 2.5));
+  CHECK(c.other_weight[k] == Approx(c.other_cost_yuan[k] / cost_at_base_price(c, Stage::pilot, 0)));
 }
 
 TEST_CASE("the failure hazard falls with quality", "[progress]") {
@@ -115,7 +128,7 @@ TEST_CASE("stage durations are whole months: duration / speed months at full spe
 TEST_CASE("no money means no progress in costly stages; half the money half the speed", "[progress]") {
   const Scenario s = no_hazard();
   const Context c(s, RunKey{1, 0});
-  const double cost = s.chain.progress.stages[3].cost_yuan_per_month;
+  const double cost = cost_at_base_price(c, Stage::pilot, 0);
   State broke = one_firm(c, 3, Stage::pilot, 0.0);
   State half = one_firm(c, 2, Stage::pilot, cost);  // two projects share one project's cost
   MonthMetrics m(1, 1);
@@ -124,13 +137,84 @@ TEST_CASE("no money means no progress in costly stages; half the money half the 
   CHECK(m.total(m_rd_spending_enterprises) == 0.0);
   m.clear();
   progress(c, half, m);
-  const double full = progress_rate(c, Stage::pilot, 0, 1.0, 1.0, 1.0);
+  // Both inputs are cut alike: the input index is the funded scale, 0.5.
+  const double full = progress_rate(c, Stage::pilot, 0, 1.0, 1.0);
   const double share =
       static_cast<double>(half.projects.progress[0]) / static_cast<double>(stage_units(c, Stage::pilot, 0));
-  CHECK(share == Approx(full * std::pow(0.5, s.chain.progress.funding_elasticity) *
-                        std::pow(0.5, s.chain.progress.compute_elasticity * s.world.fields[0].compute_intensity)));
+  CHECK(share == Approx(full * std::pow(0.5, s.chain.progress.funding_elasticity)));
   CHECK(m.total(m_rd_spending_enterprises) == Approx(cost));
   CHECK(m.at(m_funding_coverage) == Approx(0.5));
+  // Compute bought: half of two projects' GPU-hours, at the base price.
+  const double gpu = c.compute_gpu_hours[c.input_index(0, Stage::pilot)];
+  CHECK(m.total(m_compute_gpu_hours) == Approx(gpu));
+  CHECK(m.total(m_compute_spending) == Approx(gpu * s.chain.compute.base_price_yuan_per_gpu_hour));
+  CHECK(half.enterprises.compute_bill_yuan[0] == Approx(gpu * s.chain.compute.base_price_yuan_per_gpu_hour));
+}
+
+TEST_CASE("the funded scale: the largest share of its plan a firm's own budget buys after subsidies", "[progress]") {
+  // No subsidies: budget / cost.
+  CHECK(funded_scale(100.0, 40.0, 50.0, 0.0, 0.0, 0.0, 0.0) == Approx(0.5));
+  CHECK(funded_scale(100.0, 40.0, 150.0, 0.0, 0.0, 0.0, 0.0) == 1.0);
+  // At the scale found, the firm's own share exactly exhausts its budget, for every case of
+  // which allowance binds.
+  struct Case {
+    double rate_c, grant_c, rate_r, grant_r;
+  };
+  for (const Case k : {Case{0.5, 1e9, 0.0, 0.0}, Case{0.5, 5.0, 0.0, 0.0}, Case{0.0, 0.0, 0.2, 1e9},
+                       Case{0.0, 0.0, 0.2, 3.0}, Case{0.6, 8.0, 0.3, 4.0}, Case{1.0, 1e9, 0.0, 0.0}}) {
+    const double cost = 100.0, bill = 40.0, budget = 30.0;
+    const double z = funded_scale(cost, bill, budget, k.rate_c, k.grant_c, k.rate_r, k.grant_r);
+    const double v = std::min(k.rate_c * z * bill, k.grant_c);
+    const double own = z * cost - v - std::min(k.rate_r * (z * cost - v), k.grant_r);
+    INFO("rates " << k.rate_c << ", " << k.rate_r << "; grants " << k.grant_c << ", " << k.grant_r << ": z = " << z);
+    CHECK(z > 0.0);
+    CHECK(z < 1.0);
+    CHECK(own == Approx(budget));
+  }
+}
+
+TEST_CASE("a compute voucher lowers the holder's price: it buys more compute, and more when short of money",
+          "[progress]") {
+  Scenario s = no_hazard();
+  s.world.fields[0].compute_gpu_hours_per_month = 10000.0;  // compute is 1/3 of a breakthrough at the base price
+  const Context c(s, RunKey{1, 0});
+  const double price = s.chain.compute.base_price_yuan_per_gpu_hour;
+  const double cost = cost_at_base_price(c, Stage::breakthrough, 0);
+  const double gpu = c.compute_gpu_hours[c.input_index(0, Stage::breakthrough)];
+  for (const double budget : {1e9, 0.5 * cost}) {  // a firm with money to spare, one short of it
+    State plain = one_firm(c, 1, Stage::breakthrough, budget);
+    State voucher = one_firm(c, 1, Stage::breakthrough, budget);
+    voucher.enterprises.levers.compute_subsidy_rate[0] = 0.5;
+    voucher.enterprises.levers.compute_allowance_yuan[0] = 1e12;
+    MonthMetrics mp(1, 1), mv(1, 1);
+    const double cash = voucher.enterprises.cash_yuan[0];
+    progress(c, plain, mp);
+    progress(c, voucher, mv);
+    INFO("budget " << budget);
+    // Its effective price is half the market price: the firm's own compute payment per GPU-hour.
+    const double bought = mv.total(m_compute_gpu_hours);
+    const double bill = voucher.enterprises.compute_bill_yuan[0];
+    CHECK(bill == Approx(price * bought));
+    const double own_paid = cash - voucher.enterprises.cash_yuan[0];
+    const double other_paid = voucher.enterprises.rd_spent_yuan[0] - bill;
+    CHECK((own_paid - other_paid) / bought == Approx(0.5 * price));
+    // Substitution towards compute (CES, elasticity 0.5): x_c = (phi / pi)^sigma at pi = 1/2.
+    const InputMix mix = cost_minimising_mix(c.other_weight[c.input_index(0, Stage::breakthrough)], 0.5,
+                                             s.chain.compute.substitution_elasticity);
+    CHECK(mix.compute > 1.0);
+    CHECK(mix.other < 1.0);
+    CHECK(mp.total(m_compute_gpu_hours) < bought);
+    if (budget > cost) {
+      CHECK(mp.total(m_compute_gpu_hours) == Approx(gpu));
+      CHECK(bought == Approx(gpu * mix.compute));  // full speed at the cheaper mix
+      CHECK(voucher.projects.progress[0] == Approx(plain.projects.progress[0]));
+    } else {
+      // Short of money, the voucher also buys scale: more compute than the substitution alone,
+      // and faster progress.
+      CHECK(bought / mp.total(m_compute_gpu_hours) > mix.compute);
+      CHECK(voucher.projects.progress[0] > plain.projects.progress[0]);
+    }
+  }
 }
 
 TEST_CASE("higher quality projects fail less often", "[progress]") {

@@ -65,12 +65,12 @@ TEST_CASE("a pilot platform serves its capacity a month, in id order, and pays i
   const double before = money_stock(st);
   policies(c, st, m);
   progress(c, st, m);
-  const double cost = s.chain.progress.stages[3].cost_yuan_per_month * s.world.fields[0].cost_multiplier;
+  const double cost = cost_at_base_price(c, Stage::pilot, 0);
   CHECK(st.policy_units[0] == 3.0);  // exactly the capacity
   CHECK(st.policy_spending[0] == Approx(3 * 0.5 * cost));
   CHECK(st.ledger.month[lf_policy_spending] == Approx(3 * 0.5 * cost));
   // The first three projects by id are served: twice as fast; the others at the base rate.
-  const double base = progress_rate(c, Stage::pilot, 0, 1.0, 1.0, 1.0);
+  const double base = progress_rate(c, Stage::pilot, 0, 1.0, 1.0);
   for (std::size_t id = 0; id < 10; ++id) {
     INFO("project " << id);
     const double share =
@@ -114,7 +114,7 @@ TEST_CASE("a pilot platform lowers the hazard and spares the holder's money", "[
   progress(c, broke, m);
   for (std::size_t id = 0; id < 4; ++id)
     CHECK(static_cast<double>(broke.projects.progress[id]) / static_cast<double>(stage_units(c, Stage::pilot, 0)) ==
-          Approx(progress_rate(c, Stage::pilot, 0, 1.0, 0.5, 0.5)).epsilon(1e-6));
+          Approx(progress_rate(c, Stage::pilot, 0, 1.0, 0.5)).epsilon(1e-6));
   CHECK(broke.enterprises.cash_yuan[0] == Approx(0.0).margin(1e-6));  // the platform paid all that was paid
 }
 
@@ -130,15 +130,16 @@ TEST_CASE("a small platform budget runs out and is never exceeded", "[policies]"
   }
   CHECK(r.budget_left >= -1e-6);
   // What is left cannot pay the platform's share of one more project-month (at most 0.5 x the
-  // pilot cost of the costliest field).
-  CHECK(r.budget_left < 0.5 * 5.0e5 * 1.6);
+  // pilot cost at the base compute price of the costliest field, artificial intelligence:
+  // 5e5 x 1.75 other cost + 15 000 GPU-hours x 2.5 x 10 yuan).
+  CHECK(r.budget_left < 0.5 * (5.0e5 * 1.75 + 15000.0 * 2.5 * 10.0));
 }
 
 TEST_CASE("pilot platforms in one field mean more launches and fewer late-stage failures there, within budget",
           "[policies]") {
   // life_health (field 2): the costliest, slowest field.
   const double budget = 5.0e8;  // yuan at the run's 1/20 scale: 1.0e10 province-wide
-  const std::size_t F = 5, field = 2;
+  const std::size_t F = 6, field = 2;
   const auto r = test::run_pair(R"(  - type: poc_pilot_platform
     name: lh_platforms
     eligible: {fields: [life_health]}

@@ -71,7 +71,7 @@ TEST_CASE("bad policy entries are refused with a located message", "[policies]")
              Catch::Contains("did you mean 'coverage'"));
   CHECK_THAT(first_error("  - {type: compute_voucher, name: a, coverage: 1.5}\n"), Catch::Contains("out of range"));
   CHECK_THAT(first_error("  - {type: compute_voucher, name: a, allocation: raffle}\n"),
-             Catch::Contains("must be one of first_come, lottery, merit"));
+             Catch::Contains("must be one of first_come, lottery, scoring"));
   CHECK_THAT(first_error("  - {type: compute_voucher, name: a, eligible: {regions: [shenzen]}}\n"),
              Catch::Contains("did you mean 'shenzhen'"));
   CHECK_THAT(first_error("  - {type: compute_voucher, name: a, eligible: {kinds: [university]}}\n"),

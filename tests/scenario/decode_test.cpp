@@ -37,8 +37,8 @@ world:
     - {name: north, institute_share: 0.6, enterprise_share: 0.5, financier_share: 0.7, talent_share: 0.4}
     - {name: south, institute_share: 0.4, enterprise_share: 0.5, financier_share: 0.3, talent_share: 0.6}
   fields:
-    - {name: chips, compute_intensity: 0.3, enterprise_share: 0.6}
-    - {name: life_health, compute_intensity: 0.1, enterprise_share: 0.4}
+    - {name: chips, cost_multiplier: 0.3, enterprise_share: 0.6}
+    - {name: life_health, cost_multiplier: 0.1, enterprise_share: 0.4}
   friction:
     - [1.0, 0.5]
     - [0.5, 1.0]
@@ -148,7 +148,7 @@ TEST_CASE("a complete scenario decodes to the values written", "[decode]") {
   CHECK(s.world.regions[1].financier_share == 0.3);
   REQUIRE(s.world.fields.size() == 2);
   CHECK(s.world.fields[1].name == "life_health");
-  CHECK(s.world.fields[1].compute_intensity == 0.1);
+  CHECK(s.world.fields[1].cost_multiplier == 0.1);
   CHECK(s.world.friction == Matrix{{1.0, 0.5}, {0.5, 1.0}});
   CHECK(s.world.input_output == Matrix{{0.1, 0.2}, {0.3, 0.1}});
   CHECK(s.agents.institutes.count == 40);
@@ -216,8 +216,8 @@ TEST_CASE("misspelt keys get a 'did you mean'", "[decode][errors]") {
                "unknown key 'institutse' in agents (did you mean 'institutes'?)");
   }
   SECTION("in a list entry") {
-    expect_one(text_errors(tiny_with_line(11, "    - {name: chips, compute_intensty: 0.3, enterprise_share: 0.6}")),
-               "t.yaml", 11, 21, "(did you mean 'compute_intensity'?)");
+    expect_one(text_errors(tiny_with_line(11, "    - {name: chips, cost_multiplir: 0.3, enterprise_share: 0.6}")),
+               "t.yaml", 11, 21, "(did you mean 'cost_multiplier'?)");
   }
   SECTION("from a file") {
     expect_one(file_errors(kBroken + "/misspelt_key.yaml"), kBroken + "/misspelt_key.yaml", 5, 5,
@@ -269,8 +269,8 @@ TEST_CASE("values out of range are refused at the value", "[decode][errors]") {
   }
   SECTION("a negative share in a list entry") {
     expect_one(
-        text_errors(tiny_with_line(12, "    - {name: life_health, compute_intensity: -0.1, enterprise_share: 0.4}")),
-        "t.yaml", 12, 46, "world.fields.life_health.compute_intensity = -0.1 is out of range [0, 1]");
+        text_errors(tiny_with_line(12, "    - {name: life_health, cost_multiplier: -0.1, enterprise_share: 0.4}")),
+        "t.yaml", 12, 44, "world.fields.life_health.cost_multiplier = -0.1 is out of range [0.01, 100]");
   }
   SECTION("a matrix entry") {
     expect_one(text_errors(tiny_with_line(15, "    - [0.5, 1.5]")), "t.yaml", 15, 13,
@@ -367,8 +367,8 @@ TEST_CASE("names and keys must be unique", "[decode][errors]") {
                "t.yaml", 11, 44, "duplicate key 'enterprise_share'");
   }
   SECTION("a list entry without a name") {
-    expect_one(text_errors(tiny_with_line(11, "    - {compute_intensity: 0.3, enterprise_share: 0.6}")), "t.yaml", 11,
-               7, "each entry of world.fields must be a map with a 'name'");
+    expect_one(text_errors(tiny_with_line(11, "    - {cost_multiplier: 0.3, enterprise_share: 0.6}")), "t.yaml", 11, 7,
+               "each entry of world.fields must be a map with a 'name'");
   }
 }
 
@@ -386,7 +386,7 @@ TEST_CASE("shares that do not sum to 1 point at the value that broke them", "[de
   }
   SECTION("fields") {
     expect_one(
-        text_errors(tiny_with_line(12, "    - {name: life_health, compute_intensity: 0.1, enterprise_share: 0.5}")),
+        text_errors(tiny_with_line(12, "    - {name: life_health, cost_multiplier: 0.1, enterprise_share: 0.5}")),
         "t.yaml", 11, 5, "the fields' enterprise_share values must sum to 1");
   }
   SECTION("talent roles above 1") {
@@ -511,7 +511,7 @@ TEST_CASE("extends deep-merges maps and replaces lists", "[decode][extends]") {
                                         "    - {name: chips, enterprise_share: 0.6}\n"
                                         "    - {name: life_health, enterprise_share: 0.4}\n");
     const Scenario s = load_scenario_file(child);
-    CHECK(s.world.fields[0].compute_intensity == FieldSpec{}.compute_intensity);  // not base's 0.3
+    CHECK(s.world.fields[0].cost_multiplier == FieldSpec{}.cost_multiplier);  // not base's 0.3
   }
   SECTION("a matrix is replaced whole") {
     const std::string child = dir.write("child.yaml", "extends: base.yaml\nworld:\n  proximity: [[1, 0], [0, 1]]\n");
@@ -558,20 +558,20 @@ TEST_CASE("overrides with --set reach plain keys and named-list entries and matr
     CHECK(s.name == "renamed");
   }
   SECTION("a named-list entry, by name") {
-    const Scenario s = tiny({"world.fields.life_health.compute_intensity=0.3"});
-    CHECK(s.world.fields[1].compute_intensity == 0.3);
-    CHECK(s.world.fields[0].compute_intensity == 0.3);  // chips was 0.3 in the text already
-    CHECK(s.world.fields[1].enterprise_share == 0.4);   // the entry's other keys are kept
+    const Scenario s = tiny({"world.fields.life_health.cost_multiplier=0.3"});
+    CHECK(s.world.fields[1].cost_multiplier == 0.3);
+    CHECK(s.world.fields[0].cost_multiplier == 0.3);   // chips was 0.3 in the text already
+    CHECK(s.world.fields[1].enterprise_share == 0.4);  // the entry's other keys are kept
     const Scenario t = tiny({"world.regions.south.talent_share=0.6"});
     CHECK(t.world.regions[1].talent_share == 0.6);
   }
   SECTION("on the shipped scenario") {
-    const Scenario s = load_scenario_file(kSmall, {"world.fields.life_health.compute_intensity=0.3"});
+    const Scenario s = load_scenario_file(kSmall, {"world.fields.life_health.cost_multiplier=0.3"});
     bool found = false;
     for (const auto& f : s.world.fields)
       if (f.name == "life_health") {
         found = true;
-        CHECK(f.compute_intensity == 0.3);
+        CHECK(f.cost_multiplier == 0.3);
       }
     CHECK(found);
   }
@@ -616,16 +616,16 @@ TEST_CASE("bad overrides name the --set assignment and the column", "[decode][se
     expect_one(text_errors(kTiny, {a}), set_file(a), 1, 50, "is out of range [0, 1]");
   }
   SECTION("an unknown list entry name") {
-    const std::string a = "world.fields.life_healt.compute_intensity=0.3";
+    const std::string a = "world.fields.life_healt.cost_multiplier=0.3";
     expect_one(text_errors(kTiny, {a}), set_file(a), 1, 1,
                "world.fields has no entry named 'life_healt' (did you mean 'life_health'?)");
     const std::string b = "world.regions.east.talent_share=0.3";
     expect_one(text_errors(kTiny, {b}), set_file(b), 1, 1, "world.regions has no entry named 'east'");
   }
   SECTION("an unknown key of a list entry") {
-    const std::string a = "world.fields.chips.compute_intensty=0.3";
+    const std::string a = "world.fields.chips.cost_multiplir=0.3";
     expect_one(text_errors(kTiny, {a}), set_file(a), 1, 1,
-               "unknown key 'compute_intensty' in world.fields entries (did you mean 'compute_intensity'?)");
+               "unknown key 'cost_multiplir' in world.fields entries (did you mean 'cost_multiplier'?)");
   }
   SECTION("a matrix entry out of range, at its column in KEY=VALUE") {
     const std::string a = "world.friction=[[1, 0.5], [1.5, 1]]";
@@ -681,11 +681,11 @@ TEST_CASE("to_yaml round-trips: decoding it gives the same text", "[decode][yaml
   }
   SECTION("after --set, with values that need every digit") {
     const Scenario s = tiny({"chain.basic_research.budget_elasticity=0.1234567890123456",
-                             "world.fields.life_health.compute_intensity=0.3333333333333333", "seed=9000000000000000",
+                             "world.fields.life_health.cost_multiplier=0.3333333333333333", "seed=9000000000000000",
                              "name='a name: with a colon'"});
     const Scenario again = round_trip(s);
     CHECK(again.chain.basic_research.budget_elasticity == s.chain.basic_research.budget_elasticity);
-    CHECK(again.world.fields[1].compute_intensity == s.world.fields[1].compute_intensity);
+    CHECK(again.world.fields[1].cost_multiplier == s.world.fields[1].cost_multiplier);
     CHECK(again.seed == 9000000000000000);
   }
   SECTION("the shipped scenarios") {

@@ -52,7 +52,7 @@ TEST_CASE("the built-in baseline is scenarios/guangdong_baseline.yaml and is the
   CHECK(s.agents.institutes.count >= 400);
   CHECK(s.agents.financiers.count >= 1000);
   CHECK(s.world.regions.size() == 7);
-  CHECK(s.world.fields.size() == 5);
+  CHECK(s.world.fields.size() == 6);  // the five future clusters and artificial intelligence
 }
 
 TEST_CASE("the small variant is the baseline at 1/100 scale", "[schema]") {
