@@ -40,6 +40,7 @@ enum class Stream : std::uint32_t {
   entry,               ///< per creator: founders and new SMEs
   sme_exit,            ///< per SME: the month's exogenous exit draw
   size_shock,          ///< per enterprise: the month's shock to its existing business
+  milestone,           ///< per enterprise: what investors learn when it reaches a milestone
   sweep_design = 900,  ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
   policy = 1000,       ///< policy instance k draws from stream policy + k (see policy_rng)
 };

@@ -181,6 +181,7 @@ void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       en.funding_gap_yuan[e] = 0.0;
+      en.rd_own_cost_yuan[e] = 0.0;
       en.pipeline_quality[e] = 0.0;
       en.rd_spent_yuan[e] = 0.0;
       w.firm_funding[e] = w.firm_compute_cov[e] = 1.0;
@@ -198,6 +199,7 @@ void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
       const double budget = enterprise_project_budget(c, en, e);
       const double phi = own_need > 0.0 ? std::min(1.0, budget / own_need) : 1.0;
       en.funding_gap_yuan[e] = std::max(0.0, own_need - budget);
+      en.rd_own_cost_yuan[e] = own_need;  // finance: the start-up's burn when it plans a round
       // Share of the cost beyond the compute subsidy that is paid (by the R&D subsidy and the firm).
       const double rest = demand - w.compute_paid[e];
       const double psi = rest > 0.0 ? (w.rd_paid[e] + phi * own_need) / rest : 1.0;
@@ -391,9 +393,10 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
           en.size(), 0, [&](int& any, std::size_t e) { any |= w.compute_paid[e] > 0.0 || w.rd_paid[e] > 0.0; },
           [](int& a, int b) { a |= b; }) != 0;
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t e = begin; e < end; ++e)
-      if (!(en.rd_spent_yuan[e] <= 0.0))
-        en.cash_yuan[e] -= en.rd_spent_yuan[e] - w.compute_paid[e] - w.rd_paid[e] - w.platform_paid[e];
+    for (std::size_t e = begin; e < end; ++e) {
+      en.rd_subsidised_yuan[e] = w.compute_paid[e] + w.rd_paid[e] + w.platform_paid[e];
+      if (!(en.rd_spent_yuan[e] <= 0.0)) en.cash_yuan[e] -= en.rd_spent_yuan[e] - en.rd_subsidised_yuan[e];
+    }
   });
   for (std::size_t e = 0; e < en.size() && subsidies; ++e) {
     if (en.rd_spent_yuan[e] <= 0.0) continue;
