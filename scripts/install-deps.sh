@@ -15,9 +15,11 @@ packages=(
   clang-14 libclang-rt-14-dev
   # The C++ style check (scripts/check-format.sh, ctest format_check).
   clang-format-14
-  # The analysis package and its tests run on Debian's /usr/bin/python3.
+  # The analysis package and its tests run on Debian's /usr/bin/python3; setuptools, pip and
+  # venv build and install it offline (analysis/pyproject.toml, ctest analysis_pip_install).
   python3 python3-h5py python3-h5netcdf python3-xarray python3-pandas python3-numpy
   python3-pytest python3-matplotlib python3-scipy python3-yaml
+  python3-setuptools python3-pip python3-venv
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi

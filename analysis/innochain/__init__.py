@@ -1,12 +1,15 @@
 """Analysis of innochain run files (HDF5, layout version 1; see docs/output.md and docs/analysis.md).
 
-Import with the repository root on ``sys.path`` (e.g. ``PYTHONPATH=<repo>``)::
+One import root, ``innochain``: install the package (``pip install --no-build-isolation ./analysis``,
+docs/analysis.md) or put ``analysis/`` on the path (``PYTHONPATH=analysis``)::
 
-    from analysis.innochain import open_run, summary, series_frame, scenario_text
+    from innochain import open_run, summary, series_frame, scenario_text
 
-or with ``analysis/`` on it (``PYTHONPATH=analysis``: ``import innochain``). Modules:
-``reader`` (one run file), ``datasets`` (many runs, pairing, comparison), ``sensitivity``
-(Morris, Sobol), ``plots`` (figures) and ``report`` (``python3 -m innochain.report``).
+Modules: ``reader`` (one run file), ``metrics`` (the outcome registry: derived outcomes, units,
+long names, flows and stocks), ``datasets`` (many runs, pairing, comparison, sweeps), ``stats``
+(paired effects and Fieller intervals), ``sensitivity`` (local, Morris, Sobol), ``plots``
+(figures), ``report`` (``python3 -m innochain.report``); the subpackage ``validation`` holds the
+calibration and validation battery (``python3 -m innochain.validation.battery``).
 """
 
 from .reader import (
@@ -14,6 +17,7 @@ from .reader import (
     SUPPORTED_VERSIONS,
     IncompleteRunError,
     IncompleteRunWarning,
+    checked_file,
     open_run,
     scenario_text,
     series_frame,
@@ -25,6 +29,7 @@ __all__ = [
     "SUPPORTED_VERSIONS",
     "IncompleteRunError",
     "IncompleteRunWarning",
+    "checked_file",
     "open_run",
     "scenario_text",
     "series_frame",

@@ -41,8 +41,10 @@ class IncompleteRunWarning(UserWarning):
     """Reading a run file whose ``status`` is not ``"complete"`` (with ``strict=False``)."""
 
 
-def _text(value: Any) -> str:
-    """A string from whatever h5py returns for a string (str, bytes, numpy scalar/0-d array)."""
+def to_text(value: Any) -> str:
+    """A string from whatever h5py returns for a string (str, bytes, numpy scalar/0-d array).
+
+    Public: the other modules (and users reading their own datasets with h5py) share it."""
     if isinstance(value, np.ndarray):
         value = value.item() if value.shape == () else value.tolist()
     if isinstance(value, (bytes, np.bytes_)):
@@ -50,15 +52,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _value(value: Any) -> Any:
-    """An attribute value as a plain Python object (str, int, float or list)."""
+def to_python(value: Any) -> Any:
+    """An HDF5 attribute value as a plain Python object (str, int, float or list)."""
     if isinstance(value, (bytes, np.bytes_, str)):
-        return _text(value)
+        return to_text(value)
     if isinstance(value, np.ndarray):
         if value.shape == ():
-            return _value(value.item())
+            return to_python(value.item())
         if value.dtype.kind in "OSU":
-            return [_text(v) for v in value.tolist()]
+            return [to_text(v) for v in value.tolist()]
         return value.tolist()
     if isinstance(value, np.generic):
         return value.item()
@@ -66,38 +68,41 @@ def _value(value: Any) -> Any:
 
 
 def _strings(dataset: h5py.Dataset) -> list[str]:
-    return [_text(v) for v in dataset[()].tolist()]
+    return [to_text(v) for v in dataset[()].tolist()]
 
 
 def _attrs(obj: h5py.HLObject, names: tuple[str, ...] | None = None) -> dict[str, Any]:
     keys = names if names is not None else tuple(obj.attrs.keys())
-    return {k: _value(obj.attrs[k]) for k in keys if k in obj.attrs}
+    return {k: to_python(obj.attrs[k]) for k in keys if k in obj.attrs}
 
 
 @contextlib.contextmanager
-def _open(path: str | os.PathLike, strict: bool) -> Iterator[h5py.File]:
-    """Opens PATH read-only and checks format, version and status."""
+def checked_file(path: str | os.PathLike, strict: bool = True) -> Iterator[h5py.File]:
+    """Opens PATH read-only as an :class:`h5py.File` (a context manager) after checking that it is
+    an innochain run file of a supported layout version that finished (``status == "complete"``;
+    with ``strict=False`` an unfinished run gives an :class:`IncompleteRunWarning` instead of
+    :class:`IncompleteRunError`). Raises ValueError for anything else."""
     path = os.fspath(path)
     try:
         f = h5py.File(path, "r")
     except OSError as e:
         raise ValueError(f"{path}: not a readable HDF5 file ({e})") from e
     with f:
-        fmt = _text(f.attrs["format"]) if "format" in f.attrs else None
+        fmt = to_text(f.attrs["format"]) if "format" in f.attrs else None
         if fmt != FORMAT:
             raise ValueError(
                 f"{path}: not an innochain run file (root attribute 'format' is {fmt!r}, "
                 f"expected {FORMAT!r})"
             )
-        version = _value(f.attrs.get("format_version"))
+        version = to_python(f.attrs.get("format_version"))
         if version not in SUPPORTED_VERSIONS:
             raise ValueError(
                 f"{path}: unsupported run-file layout version {version!r} "
                 f"(this reader supports {SUPPORTED_VERSIONS})"
             )
-        status = _text(f.attrs["status"]) if "status" in f.attrs else None
+        status = to_text(f.attrs["status"]) if "status" in f.attrs else None
         if status != "complete":
-            done = _value(f.attrs.get("months_completed"))
+            done = to_python(f.attrs.get("months_completed"))
             msg = (
                 f"{path}: run is not complete (status={status!r}, months_completed={done!r}); "
                 "the simulation was interrupted or is still running"
@@ -128,7 +133,7 @@ def open_run(path: str | os.PathLike, strict: bool = True) -> xr.Dataset:
     Raises ValueError if PATH is not an innochain run file, IncompleteRunError (a ValueError) if
     the run did not finish, unless ``strict=False`` (then an IncompleteRunWarning is issued).
     """
-    with _open(path, strict) as f:
+    with checked_file(path, strict) as f:
         coords = {
             "month": ("month", f["month"][()].astype(np.int32), _attrs(f["month"], ("units", "long_name"))),
             "field": ("field", np.array(_strings(f["field"]), dtype=object)),
@@ -148,7 +153,7 @@ def summary(path: str | os.PathLike, strict: bool = True) -> pd.Series:
     ``result.attrs`` holds per-name dicts ``units``, ``long_name`` and ``reduction``. Flows are run
     totals summed over fields/regions (units without "/month"); stocks are the final month's sum.
     """
-    with _open(path, strict) as f:
+    with checked_file(path, strict) as f:
         if "summary" not in f:
             raise ValueError(f"{os.fspath(path)}: no /summary group (the run did not finish)")
         group = f["summary"]
@@ -156,7 +161,7 @@ def summary(path: str | os.PathLike, strict: bool = True) -> pd.Series:
         result = pd.Series([float(group[n][()]) for n in names], index=pd.Index(names, name="name"),
                            name="value", dtype="float64")
         for key in _SUMMARY_ATTRS:
-            result.attrs[key] = {n: _value(group[n].attrs.get(key, "")) for n in names}
+            result.attrs[key] = {n: to_python(group[n].attrs.get(key, "")) for n in names}
         return result
 
 
@@ -166,7 +171,7 @@ def series_frame(path: str | os.PathLike, name: str, strict: bool = True) -> pd.
     A series without a second dimension gives a single column named NAME. ``result.attrs`` holds
     the series' ``units``, ``long_name``, ``link`` and ``accumulation``.
     """
-    with _open(path, strict) as f:
+    with checked_file(path, strict) as f:
         group = f["series"]
         if name not in group:
             raise KeyError(f"no series {name!r}; available: {', '.join(group.keys())}")
@@ -185,5 +190,5 @@ def series_frame(path: str | os.PathLike, name: str, strict: bool = True) -> pd.
 
 def scenario_text(path: str | os.PathLike, strict: bool = True) -> str:
     """The resolved scenario (after extends and --set) stored in /scenario, as YAML text."""
-    with _open(path, strict) as f:
-        return _text(f["scenario"][()])
+    with checked_file(path, strict) as f:
+        return to_text(f["scenario"][()])

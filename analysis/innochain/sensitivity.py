@@ -1,7 +1,12 @@
-"""Morris and Sobol sensitivity indices from the designs of ``innochain sweep``.
+"""Local and global sensitivity indices from the designs of ``innochain sweep``.
 
 The designs and their point order are fixed by the sweep contract (docs/sweeps.md):
 
+* **oat** (one at a time, k keys, ``levels`` L): point 0 is the base point (every key at the base
+  scenario's value, the calibrated point); then, key by key, L points that move that key alone
+  over its range. :func:`local_effects` gives each key's effect from its low to its high end with
+  the others at the base, paired over replications (common random numbers), and the elasticity
+  at the base point.
 * **morris** (``trajectories`` r, ``levels`` p, k keys): r trajectories of k + 1 consecutive
   points; consecutive points of a trajectory differ in exactly one key, by
   delta = p / (2 (p - 1)) of its range. Points are numbered trajectory by trajectory.
@@ -27,7 +32,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .datasets import point_means, read_design, sweep_info
+from . import metrics as registry
+from .datasets import point_means, read_design, read_index, sweep_info
+from .paired import paired_effect
 
 
 def _as_matrix(design: pd.DataFrame | np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -157,20 +164,116 @@ def sobol(
     )
 
 
+def local_effects(design: pd.DataFrame, index: pd.DataFrame, metric: str, confidence: float = 0.95) -> pd.DataFrame:
+    """One-at-a-time effects around the base point of an ``oat`` sweep (design point 0).
+
+    For every key: ``low``, ``base`` and ``high`` (its values), ``effect`` = mean over
+    replications of y(high end) - y(low end) with the other keys at the base value, its Student t
+    interval ``effect_low``/``effect_high`` over the paired replications (the same random numbers
+    at every point), ``base_mean`` (the outcome at the base point) and ``elasticity`` =
+    (effect / base_mean) / ((high - low) / base) -- NaN where the base value or the base outcome
+    is 0. Points that move no key, or more than one, are refused.
+    """
+    x = design.sort_index()
+    base = x.iloc[0]
+    done = index[index["status"] == "complete"].copy()
+    done["_y"] = registry.values(done, metric, prefix="summary.")
+    by_point = {p: g.set_index("replication")["_y"] for p, g in done.groupby("point")}
+    rows = {}
+    for key in x.columns:
+        pts = [p for p in x.index[1:] if _moves_only(x.loc[p], base, key)]
+        if not pts:
+            continue
+        values = x.loc[pts, key].astype(float)
+        lo_p, hi_p = int(values.idxmin()), int(values.idxmax())
+        y_lo, y_hi = by_point[lo_p], by_point[hi_p]
+        reps = y_lo.index.intersection(y_hi.index)
+        e = paired_effect(y_lo[reps], y_hi[reps], confidence)
+        base_mean = float(by_point[int(x.index[0])].mean())
+        b = float(base[key])
+        span = float(values.max() - values.min())
+        elasticity = (e["mean_difference"] / base_mean) / (span / b) if base_mean != 0.0 and b != 0.0 else np.nan
+        rows[key] = {"low": float(values.min()), "base": b, "high": float(values.max()),
+                     "effect": e["mean_difference"], "effect_low": e["ci_low"], "effect_high": e["ci_high"],
+                     "base_mean": base_mean, "elasticity": elasticity, "pairs": e["pairs"]}
+    for p in x.index[1:]:
+        moved = [k for k in x.columns if not _same(x.loc[p, k], base[k])]
+        if len(moved) != 1:
+            raise ValueError(f"oat design point {p} moves {len(moved)} keys ({', '.join(moved)}); one-at-a-time "
+                             "points move exactly one key away from point 0")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("key")
+
+
+def _same(a, b) -> bool:
+    return (pd.isna(a) and pd.isna(b)) or a == b
+
+
+def _moves_only(row: pd.Series, base: pd.Series, key: str) -> bool:
+    return not _same(row[key], base[key]) and all(_same(row[k], base[k]) for k in row.index if k != key)
+
+
+def local_and_global(local: pd.DataFrame, global_: pd.DataFrame) -> pd.DataFrame:
+    """Local effects (:func:`local_effects`) and global indices (:func:`morris` or :func:`sobol`)
+    side by side, one row per key of either table (NaN where a sweep lacks the key)."""
+    cols = [c for c in ("low", "base", "high", "effect", "effect_low", "effect_high", "elasticity") if c in local]
+    return local[cols].join(global_, how="outer")
+
+
+def identical_points(directory: str | os.PathLike) -> list[list[int]]:
+    """Groups of design points of a sweep whose runs are identical: in every replication they
+    share, every /summary value is equal (index.csv holds them exactly). A parameter change that
+    leaves every run unchanged shows where a rule of the model is flat or kinked (docs/analysis.md,
+    "Kinks"). Only points with the same replications are compared; groups are sorted."""
+    index = read_index(directory)
+    done = index[index["status"] == "complete"]
+    columns = [c for c in done.columns if c.startswith("summary.")]
+    signatures: dict[tuple, list[int]] = {}
+    for point, g in done.groupby("point", sort=True):
+        g = g.sort_values("replication")
+        key = (tuple(g["replication"]), g[columns].to_numpy(dtype=float).tobytes())  # bit for bit
+        signatures.setdefault(key, []).append(int(point))
+    return sorted(group for group in signatures.values() if len(group) > 1)
+
+
+def kink_notes(directory: str | os.PathLike) -> list[str]:
+    """One sentence per group of :func:`identical_points`: which key values gave identical runs."""
+    groups = identical_points(directory)
+    if not groups:
+        return []
+    design = read_design(directory)
+    notes = []
+    for group in groups:
+        rows = design.loc[group]
+        differ = [k for k in rows.columns if rows[k].astype(str).nunique() > 1]
+        if not differ:
+            continue  # repeated identical points of a design, not a kink
+        values = "; ".join(
+            f"point {p}: " + ", ".join(f"{k} = {rows.loc[p, k]}" for k in differ) for p in group)
+        notes.append(
+            f"Design points {', '.join(map(str, group))} differ in {', '.join(differ)} but gave identical runs "
+            f"(every /summary value, in every replication): {values}. The outcome is flat there: a rule of the "
+            "model does not respond to the change (a threshold or kink), so effects estimated across these points "
+            "are exactly zero rather than small.")
+    return notes
+
+
 def sweep_sensitivity(
     directory: str | os.PathLike, metric: str, design: str | None = None, levels: int | None = None, **kwargs
 ) -> pd.DataFrame:
-    """Morris or Sobol indices of ``metric`` from a sweep directory.
+    """Sensitivity of ``metric`` (a /summary value or a derived outcome such as ``transfers``)
+    from a sweep directory: local effects for an ``oat`` design (:func:`local_effects`), Morris
+    indices for ``morris``, Sobol indices for ``saltelli``.
 
-    The outcome at each point is the mean of ``summary.<metric>`` over its replications
-    (index.csv); the design is design.csv. ``design`` (``"morris"`` or ``"saltelli"``) defaults
-    to the ``design`` attribute of index.h5; Morris needs ``levels`` (default: the sweep file's
-    ``levels`` under ``design``, if it can be read).
+    The outcome at each point is the mean over its replications (index.csv); the design is
+    design.csv. ``design`` defaults to the ``design`` attribute of index.h5; Morris needs
+    ``levels`` (default: the sweep file's ``levels`` under ``design``, if it can be read).
     """
     info = sweep_info(directory)
     kind = design or info.get("design")
+    if kind == "oat":
+        return local_effects(read_design(directory), read_index(directory), metric, **kwargs)
     if kind not in ("morris", "saltelli"):
-        raise ValueError(f"{directory}: design {kind!r} has no sensitivity indices (morris or saltelli)")
+        raise ValueError(f"{directory}: design {kind!r} has no sensitivity indices (oat, morris or saltelli)")
     points = read_design(directory)
     y = point_means(directory, metric).reindex(points.index).to_numpy()
     if kind == "saltelli":

@@ -11,7 +11,6 @@ import io
 import os
 import pathlib
 import subprocess
-import sys
 
 import h5py
 import numpy as np
@@ -19,12 +18,10 @@ import pandas as pd
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from analysis.innochain import datasets  # noqa: E402
-from analysis.innochain.reader import IncompleteRunError  # noqa: E402
-from analysis.innochain.report import build_report  # noqa: E402
+from innochain import datasets, paired
+from innochain.reader import IncompleteRunError
+from innochain.report import build_report
 
 EFFECT = 3.0
 
@@ -84,18 +81,18 @@ def test_interval_coverage_is_95_percent():
     trials = 2000
     for _ in range(trials):
         world = rng.normal(100.0, 50.0, size=20)
-        e = datasets.paired_effect(world, world + EFFECT + rng.normal(0.0, 2.0, size=20))
+        e = paired.paired_effect(world, world + EFFECT + rng.normal(0.0, 2.0, size=20))
         covered += e["ci_low"] <= EFFECT <= e["ci_high"]
     assert 0.93 < covered / trials < 0.97
 
 
 def test_paired_effect_by_hand_and_single_pair():
-    e = datasets.paired_effect([1, 2, 3, 4], [2, 4, 5, 7])
+    e = paired.paired_effect([1, 2, 3, 4], [2, 4, 5, 7])
     half = 3.1824463053 * np.sqrt(2 / 3) / 2
     assert e["mean_difference"] == pytest.approx(2.0)
     assert (e["ci_low"], e["ci_high"]) == pytest.approx((2 - half, 2 + half))
     assert e["relative_change"] == pytest.approx(0.8)
-    one = datasets.paired_effect([5.0], [8.0])
+    one = paired.paired_effect([5.0], [8.0])
     assert one["mean_difference"] == 3.0 and np.isnan(one["ci_low"])
 
 
@@ -165,16 +162,45 @@ def test_python_and_innochain_compare_agree(real_runs):
         args += ["--metric", m]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    cpp = pd.read_csv(io.StringIO(proc.stdout)).set_index("metric")
+    cpp = pd.read_csv(io.StringIO(proc.stdout), keep_default_na=False, na_values=[""]).set_index("metric")
     py = datasets.compare(base, policy, metrics).set_index("metric")
     assert list(cpp.index) == metrics
-    for m in metrics:
-        for c_col, p_col in (("baseline_mean", "baseline_mean"), ("policy_mean", "policy_mean"),
-                             ("mean_difference", "mean_difference"), ("ci95_low", "ci_low"),
-                             ("ci95_high", "ci_high")):
-            assert cpp.loc[m, c_col] == pytest.approx(py.loc[m, p_col], rel=1e-9, abs=1e-9), (m, c_col)
+    assert_same_table(cpp, py)
     # The vouchers pay: policy spending is positive and lands in the compute bills.
     assert py.loc["policy_spending", "mean_difference"] > 0
+
+
+def assert_same_table(cpp: pd.DataFrame, py: pd.DataFrame) -> None:
+    """The two tables have the same columns (one naming) and the same values to 1e-9."""
+    assert ["metric", *cpp.columns] == list(datasets.COMPARISON_COLUMNS)
+    assert list(cpp.index) == list(py.index)
+    for m in cpp.index:
+        for col in cpp.columns:
+            c, p = cpp.loc[m, col], py.loc[m, col]
+            if col in ("units", "cost_mark"):
+                assert (c if isinstance(c, str) else "") == p, (m, col, c, p)
+            elif pd.isna(p):
+                assert pd.isna(c), (m, col, c, p)
+            else:
+                assert float(c) == pytest.approx(float(p), rel=1e-9, abs=1e-9), (m, col, c, p)
+
+
+@pytest.mark.parametrize("options", [["--province"], ["--per-year"], ["--discount", "0.05"],
+                                     ["--province", "--per-year", "--discount", "0.03", "--metric", "all"]],
+                         ids=["province", "per-year", "discount", "all-options"])
+def test_python_and_innochain_compare_agree_with_options(real_runs, options):
+    binary, base, policy = real_runs
+    proc = subprocess.run([binary, "compare", str(base), str(policy), "--format", "csv", *options],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    cpp = pd.read_csv(io.StringIO(proc.stdout), keep_default_na=False, na_values=[""]).set_index("metric")
+    rate = float(options[options.index("--discount") + 1]) if "--discount" in options else None
+    py = datasets.compare(base, policy, ["all"] if "all" in options else None, province="--province" in options,
+                          per_year="--per-year" in options, discount=rate).set_index("metric")
+    assert_same_table(cpp, py)
+    if rate is not None:
+        # The costs use the present value of spending, which is below the undiscounted total.
+        assert py.loc["policy_spending_pv", "policy_mean"] < py.loc["policy_spending", "policy_mean"]
 
 
 def test_report_is_written_with_its_figures(real_runs, tmp_path):
@@ -182,9 +208,10 @@ def test_report_is_written_with_its_figures(real_runs, tmp_path):
     md = build_report(str(base), str(policy), tmp_path / "md", series=["compute_spending", "products_launched"])
     text = md.read_text()
     assert "| compute_spending |" in text
-    for png in ("effects.png", "series_compute_spending.png", "series_products_launched.png"):
-        assert f"]({png})" in text
-        assert (tmp_path / "md" / png).stat().st_size > 2000
+    for stem in ("effects", "series_compute_spending", "series_products_launched"):
+        assert f"]({stem}.svg)" in text and f"({stem}.png)" in text and f"({stem}.pdf)" in text
+        for ext in ("svg", "png", "pdf"):
+            assert (tmp_path / "md" / f"{stem}.{ext}").stat().st_size > 2000
     page = build_report(str(base), str(policy), tmp_path / "html", fmt="html", series=["compute_spending"])
     html_text = page.read_text()
     assert html_text.count("data:image/png;base64,") == 2 and "<table>" in html_text
@@ -201,5 +228,31 @@ def test_report_on_a_multi_point_sweep_has_a_table_per_point(tmp_path):
                         metrics=["products_launched"])
     text = path.read_text()
     assert "### Design point 0" in text and "### Design point 1" in text
-    assert "](effects_point0.png)" in text and "](effects_point1.png)" in text
+    assert "](effects_point0.svg)" in text and "](effects_point1.svg)" in text
     assert "--point P" in text
+
+
+def test_fieller_interval_by_hand_and_the_ns_mark(tmp_path):
+    # A constant numerator: Fieller's set is the numerator over the ends of the t interval.
+    half = 3.1824463053 * np.sqrt(2 / 3) / 2
+    low, high = paired.fieller_interval([6, 6, 6, 6], [1, 2, 2, 3])
+    assert (low, high) == pytest.approx((6 / (2 + half), 6 / (2 - half)))
+    assert paired.fieller_interval([6, 6, 6, 6], [-1, 1, -0.5, 0.7]) is None  # the denominator covers 0
+    assert paired.fieller_interval([1.0], [2.0]) is None
+    # Through compare: significant extra units give a bounded interval; noise gives n.s.
+    base, policy = synthetic_pair(tmp_path)
+    table = datasets.compare(base, policy, ["transfers_licence", "transfers_spinoff"]).set_index("metric")
+    licence = table.loc["transfers_licence"]
+    assert licence["cost_mark"] == "" and licence["cost_ci_low"] < licence["cost_per_additional_unit"] < \
+        licence["cost_ci_high"]
+    assert np.isnan(table.loc["transfers_spinoff", "cost_per_additional_unit"])  # no extra spin-offs: no cost
+
+
+def test_province_and_per_year_scale_flows_but_not_costs(tmp_path):
+    base, policy = synthetic_pair(tmp_path, n=5)
+    plain = datasets.compare(base, policy, ["transfers_licence"]).iloc[0]
+    scaled = datasets.compare(base, policy, ["transfers_licence"], province=True, per_year=True).iloc[0]
+    # world.scale 0.01 and 120 months: x 100 / 10 years.
+    assert scaled["mean_difference"] == pytest.approx(plain["mean_difference"] * 10)
+    assert scaled["units"] == "units/year"
+    assert scaled["cost_per_additional_unit"] == pytest.approx(plain["cost_per_additional_unit"])

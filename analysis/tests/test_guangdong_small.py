@@ -1,10 +1,10 @@
 """The calibrated baseline stays calibrated: replications of scenarios/guangdong_small.yaml (the
 province at 1/100, counts mapped back by dividing by world.scale) hit every calibrated target of
-analysis/validation/targets.py within its tolerance widened for the small scale
+analysis/innochain/validation/targets.py within its tolerance widened for the small scale
 (targets.scaled_tolerance). A few seconds on 2 cores; the full check at full scale is the
 validation battery (bash scripts/validate.sh, docs/validation.md).
 
-    INNOCHAIN_BIN=build/innochain PYTHONPATH=. /usr/bin/python3 -m pytest -q analysis/tests/test_guangdong_small.py
+    INNOCHAIN_BIN=build/innochain /usr/bin/python3 -m pytest -q analysis/tests/test_guangdong_small.py
 """
 
 from __future__ import annotations
@@ -12,17 +12,14 @@ from __future__ import annotations
 import math
 import os
 import pathlib
-import sys
 
 import numpy as np
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from analysis.validation.runner import run_replications  # noqa: E402
-from analysis.validation.targets import TARGETS, scaled_tolerance  # noqa: E402
+from innochain.validation.runner import run_replications
+from innochain.validation.targets import TARGETS, scaled_tolerance
 
 REPLICATIONS = 6
 MONTHS = 84  # the measurement window ends at month 72; seeds are followed for 36 months

@@ -2,7 +2,7 @@
 
 Run from the repository root with Debian's interpreter:
 
-    INNOCHAIN_BIN=build/innochain PYTHONPATH=. /usr/bin/python3 -m pytest -q analysis/tests
+    INNOCHAIN_BIN=build/innochain /usr/bin/python3 -m pytest -q analysis/tests
 
 INNOCHAIN_BIN is the innochain binary (the tests are skipped without it); INNOCHAIN_SCENARIOS
 defaults to <repo>/scenarios.
@@ -15,7 +15,6 @@ import os
 import pathlib
 import shutil
 import subprocess
-import sys
 
 import h5py
 import numpy as np
@@ -24,10 +23,8 @@ import xarray as xr
 import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # normally provided by PYTHONPATH=<repo root>
-    sys.path.insert(0, str(REPO))
 
-from analysis.innochain import (  # noqa: E402
+from innochain import (
     IncompleteRunError,
     IncompleteRunWarning,
     open_run,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import pathlib
-import sys
 
 import h5py
 import numpy as np
@@ -16,12 +15,9 @@ import pandas as pd
 import pytest
 from scipy.stats import qmc
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from analysis.innochain import sensitivity  # noqa: E402
-from analysis.innochain.plots import sensitivity_bars  # noqa: E402
+from innochain import sensitivity
+from innochain.plots import sensitivity_bars
 
 A, B = 7.0, 0.1
 

@@ -10,6 +10,7 @@ namespace innochain {
 
 enum class EnterpriseKind : std::uint8_t { chain_leader = 0, sme, startup };
 inline constexpr int kEnterpriseKinds = 3;
+INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
 
 // clang-format off
 /// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
@@ -23,12 +24,12 @@ inline constexpr int kEnterpriseKinds = 3;
   X(double, base_size, 0.0, 0, "market weight of the existing business (initial revenue), yuan/month") \
   X(double, product_quality, 0.0, kSnapshot, "quality stock of launched products, depreciating") \
   X(std::int32_t, loss_months, 0, 0, "consecutive months of losses") \
-  X(std::int32_t, origin_institute, -1, kSnapshot | ref(Ref::institute), "spin-offs: the institute; else -1") \
+  X(std::int32_t, origin_institute, -1, kSnapshot | ref(Ref::institute) | kNoneAllowed, "spin-offs: the institute; else -1") \
   X(std::int32_t, founded_month, -1, kSnapshot, "entrants: month founded; initial firms: -1") \
   X(double, equity_raised_yuan, 0.0, 0, "cumulative outside equity, yuan") \
   X(std::int32_t, rounds_raised, 0, kSnapshot, "equity rounds closed so far") \
-  X(std::int32_t, lender, -1, ref(Ref::financier), "the bank holding its debt, or -1") \
-  X(std::int32_t, acquired_by, -1, kSnapshot | ref(Ref::enterprise), "after an acquisition: the acquirer, else -1") \
+  X(std::int32_t, lender, -1, ref(Ref::financier) | kNoneAllowed, "the bank holding its debt, or -1") \
+  X(std::int32_t, acquired_by, -1, kSnapshot | ref(Ref::enterprise) | kNoneAllowed, "after an acquisition: the acquirer, else -1") \
   X(double, absorptive_base, 0.0, 0, "absorptive capacity before industry ties") \
   X(double, funding_gap_yuan, 0.0, 0, "this month's unfunded project cost, yuan (progress -> finance)") \
   X(double, rd_own_cost_yuan, 0.0, 0, "this month's project cost the firm pays itself at full speed, after subsidies and platforms, yuan (progress -> finance)") \
@@ -38,7 +39,7 @@ inline constexpr int kEnterpriseKinds = 3;
   X(double, rd_share, 0.0, 0, "share of revenue spent on R&D projects") \
   X(double, absorptive_capacity, 0.0, 0, "absorptive capacity, in [0, 1]") \
   X(std::int32_t, age_months, 0, kSnapshot, "age, months") \
-  X(std::uint8_t, alive, 0, kSnapshot, "1 while in business") \
+  X(std::uint8_t, alive, 0, kSnapshot | values_below(2), "1 while in business") \
   X(std::int32_t, rd_staff, 0, kSnapshot, "engineers and industry scientists employed (from the talent table)") \
   X(double, rd_staff_skill_mean, 0.0, 0, "their mean skill") \
   X(std::int32_t, industry_ties, 0, 0, "industry scientists with a tie to an institute") \
@@ -62,13 +63,13 @@ inline constexpr int kEnterpriseKinds = 3;
 #define INNOCHAIN_ENTERPRISE_LEVER_COLUMNS(X) \
   X(double, compute_subsidy_rate, 0.0, 0, "share of the compute bill a compute subsidy pays") \
   X(double, compute_allowance_yuan, 0.0, 0, "most the compute subsidy pays this month, yuan (drawn down as it pays)") \
-  X(std::int32_t, compute_policy, -1, 0, "the paying policy instance, -1: none") \
+  X(std::int32_t, compute_policy, -1, ref(Ref::policy) | kNoneAllowed, "the paying policy instance, -1: none") \
   X(double, rd_subsidy_rate, 0.0, 0, "share of the R&D cost beyond compute subsidies an R&D subsidy pays") \
   X(double, rd_allowance_yuan, 0.0, 0, "most the R&D subsidy pays this month, yuan (drawn down as it pays)") \
-  X(std::int32_t, rd_policy, -1, 0, "the paying policy instance, -1: none") \
+  X(std::int32_t, rd_policy, -1, ref(Ref::policy) | kNoneAllowed, "the paying policy instance, -1: none") \
   X(double, overhead_subsidy_rate, 0.0, 0, "share of the firm's fixed costs (overhead) a policy pays") \
   X(double, overhead_allowance_yuan, 0.0, 0, "most the overhead subsidy pays this month, yuan (drawn down as it pays)") \
-  X(std::int32_t, overhead_policy, -1, 0, "the paying policy instance, -1: none") \
+  X(std::int32_t, overhead_policy, -1, ref(Ref::policy) | kNoneAllowed, "the paying policy instance, -1: none") \
   X(double, skill_multiplier, 1.0, 0, "multiplier on the R&D team's effective skill in the progress rate") \
   X(double, investor_signal_bonus, 0.0, 0, "added to the log-quality signal investors see, log points") \
   X(double, certificate_precision, 0.0, 0, "precision of an award's assessment investors read this month, 1/log points^2 (0: none)") \

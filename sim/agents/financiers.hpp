@@ -11,6 +11,7 @@ namespace innochain {
 
 enum class FinancierKind : std::uint8_t { venture_capital = 0, guidance_fund, bank };
 inline constexpr int kFinancierKinds = 3;
+INNOCHAIN_ENUM_COUNT(FinancierKind, kFinancierKinds)
 
 // clang-format off
 /// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
@@ -23,7 +24,7 @@ inline constexpr int kFinancierKinds = 3;
   X(double, coinvest_ratio, 0.0, 0, "guidance funds: yuan co-invested per venture yuan (0 for other kinds)") \
   X(std::uint64_t, field_mask, ~std::uint64_t{0}, 0, "fields of the firms it may invest in (bit k: field k; all bits: unrestricted)") \
   X(std::uint64_t, region_mask, ~std::uint64_t{0}, 0, "regions of the firms it may invest in (as field_mask)") \
-  X(std::int32_t, policy, -1, 0, "the policy instance that created it (guidance_fund), -1 for the initial population") \
+  X(std::int32_t, policy, -1, ref(Ref::policy) | kNoneAllowed, "the policy instance that created it (guidance_fund), -1 for the initial population") \
   X(std::uint8_t, may_lead, 0, 0, "guidance funds: 1 if it may lead a round no private fund leads (direct investor in its fields)") \
   X(double, public_share, 0.0, 0, "venture funds: share of its capital from a public limited partner (a guidance fund of funds), 0 for private funds") \
   X(double, committed_yuan, 0.0, 0, "closed-end funds: capital committed at the close, yuan (0: an evergreen fund that keeps raising)") \
@@ -34,7 +35,7 @@ inline constexpr int kFinancierKinds = 3;
   X(double, nonlocal_invested_yuan, 0.0, 0, "invested outside its local regions so far, yuan") \
   X(double, public_cap_yuan, 0.0, 0, "most the public limited partner receives in distributions (its return cap), yuan") \
   X(double, public_returned_yuan, 0.0, 0, "distributed to the public limited partner so far, yuan") \
-  X(std::int32_t, manager, -1, ref(Ref::financier), "sub-funds: the venture fund that manages it (general partner), -1 none")
+  X(std::int32_t, manager, -1, ref(Ref::financier) | kNoneAllowed, "sub-funds: the venture fund that manages it (general partner), -1 none")
 // clang-format on
 
 struct Financiers {
@@ -55,8 +56,10 @@ struct Financiers {
 
 enum class FundingRound : std::uint8_t { seed = 0, series_a, series_b };
 inline constexpr int kFundingRounds = 3;
+INNOCHAIN_ENUM_COUNT(FundingRound, kFundingRounds)
 enum class InvestmentStatus : std::uint8_t { active = 0, exited, written_off };
 inline constexpr int kInvestmentStatuses = 3;
+INNOCHAIN_ENUM_COUNT(InvestmentStatus, kInvestmentStatuses)
 
 // clang-format off
 #define INNOCHAIN_INVESTMENT_COLUMNS(X) \

@@ -12,6 +12,7 @@ namespace innochain {
 
 enum class InstituteKind : std::uint8_t { university = 0, national_lab, new_rd_institute };
 inline constexpr int kInstituteKinds = 3;
+INNOCHAIN_ENUM_COUNT(InstituteKind, kInstituteKinds)
 
 // clang-format off
 /// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.

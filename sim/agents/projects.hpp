@@ -27,8 +27,11 @@ enum class ProjectStatus : std::uint8_t {
   shelved,   ///< the transfer office found no route or did not dare
 };
 inline constexpr int kProjectStatuses = 6;
+INNOCHAIN_ENUM_COUNT(ProjectStatus, kProjectStatuses)
 inline constexpr int kHolderKinds = 2;
+INNOCHAIN_ENUM_COUNT(HolderKind, kHolderKinds)
 inline constexpr int kStages = 5;
+INNOCHAIN_ENUM_COUNT(Stage, kStages)
 
 // clang-format off
 /// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
@@ -38,7 +41,7 @@ inline constexpr int kStages = 5;
   X(ProjectStatus, status, ProjectStatus::active, 0, "status") \
   X(HolderKind, holder_kind, HolderKind::institute, 0, "kind of holder: institute or enterprise") \
   X(std::int32_t, holder, 0, ref(Ref::holder), "id in the holder's table") \
-  X(std::int32_t, origin_institute, 0, ref(Ref::institute), "the institute it came from, -1 for enterprise-originated projects") \
+  X(std::int32_t, origin_institute, 0, ref(Ref::institute) | kNoneAllowed, "the institute it came from, -1 for enterprise-originated projects") \
   X(double, progress, 0.0, 0, "share of the current stage done, in [0, 1)") \
   X(double, quality, 0.0, 0, "latent quality (log-normal, around 1)") \
   X(std::int32_t, months_in_stage, 0, 0, "months in the current stage") \

@@ -10,9 +10,11 @@ namespace innochain {
 
 enum class Role : std::uint8_t { researcher = 0, engineer, industry_scientist };
 inline constexpr int kRoles = 3;
+INNOCHAIN_ENUM_COUNT(Role, kRoles)
 /// none: unemployed in the province; outside: has left the province (kept so ids stay stable).
 enum class EmployerKind : std::uint8_t { none = 0, institute, enterprise, outside };
 inline constexpr int kEmployerKinds = 4;
+INNOCHAIN_ENUM_COUNT(EmployerKind, kEmployerKinds)
 
 // clang-format off
 /// X(type, name, fill for new rows, flags, meaning): see core/columns.hpp.
@@ -25,7 +27,7 @@ inline constexpr int kEmployerKinds = 4;
   X(std::int32_t, employer, 0, kSnapshot | ref(Ref::employer), "id in the employer's table, -1 when none") \
   X(float, entrepreneurial_propensity, 0.0f, 0, "entrepreneurial propensity") \
   X(std::int32_t, months_in_job, 0, 0, "months in the current job") \
-  X(std::int32_t, tie_institute, -1, ref(Ref::institute), "industry scientists: the institute they came from, else -1")
+  X(std::int32_t, tie_institute, -1, ref(Ref::institute) | kNoneAllowed, "industry scientists: the institute they came from, else -1")
 // clang-format on
 
 struct Talent {

@@ -15,6 +15,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitIo = 3;
+/// The run did not fit in memory after all (std::bad_alloc while running): the estimate
+/// checked up front (`innochain show --estimate`) was passed, or the check was skipped.
+inline constexpr int kExitOutOfMemory = 4;
 
 using Action = std::function<int()>;
 
@@ -30,5 +33,6 @@ Subcommand add_inspect(CLI::App& app);
 Subcommand add_docs(CLI::App& app);
 Subcommand add_compare(CLI::App& app);
 Subcommand add_sweep(CLI::App& app);
+Subcommand add_export(CLI::App& app);
 
 }  // namespace innochain::cli

@@ -11,33 +11,45 @@ namespace innochain::cli {
 
 namespace {
 
-struct CompareOptions {
+struct Options {
   std::string baseline, policy, format = "table";
   std::vector<std::string> metrics;
+  CompareOptions compare;
+  double discount = 0.0;
 };
 
 }  // namespace
 
 Subcommand add_compare(CLI::App& app) {
-  auto o = std::make_shared<CompareOptions>();
+  auto o = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand(
-      "compare", "Compare a policy with its baseline: paired differences with 95 % intervals, cost per extra unit");
+      "compare",
+      "Compare a policy with its baseline: paired differences with 95 % intervals, cost per extra unit with its "
+      "Fieller interval");
   sub->add_option("baseline", o->baseline, "Baseline run file, or a directory of run files (a sweep directory)")
       ->required();
   sub->add_option("policy", o->policy, "Policy run file, or a directory of run files (a sweep directory)")->required();
   sub->add_option("--metric,-m", o->metrics,
-                  "Outcome to compare (a /summary name, 'transfers', 'startups' or 'all'); repeatable. Default: the "
-                  "headline outcomes of the chain");
+                  "Outcome to compare (a /summary name, 'transfers', 'startups', 'policy_spending_pv' with "
+                  "--discount, or 'all'); repeatable. Default: the headline outcomes of the chain");
   sub->add_option("--format,-f", o->format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "markdown"}))
       ->capture_default_str();
-  return {sub, [o]() {
+  sub->add_flag("--province", o->compare.province,
+                "Province-equivalent figures: counts and yuan divided by world.scale (ratios unchanged)");
+  sub->add_flag("--per-year", o->compare.per_year, "Flows per simulated year instead of run totals");
+  CLI::Option* discount = sub->add_option(
+      "--discount", o->discount,
+      "Annual rate (e.g. 0.03) for discounting public cost to month 0; costs per unit then use its present value");
+  discount->check(CLI::Range(0.0, 1.0));
+  return {sub, [o, discount]() {
             try {
+              if (discount->count() > 0) o->compare.discount = o->discount;
               const Dataset baseline = load_dataset(o->baseline);
               const Dataset policy = load_dataset(o->policy);
               const auto groups = pair_runs(baseline, policy);
               const auto metrics = o->metrics.empty() ? default_compare_metrics() : o->metrics;
-              const Comparison c = compare_datasets(groups, metrics);
+              const Comparison c = compare_datasets(groups, metrics, o->compare);
               std::fputs(format_comparison(c, o->format, o->baseline, o->policy).c_str(), stdout);
               return kExitOk;
             } catch (const CompareInputError& e) {

@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
 
 int main(int argc, char** argv) {
   using namespace innochain;
@@ -31,8 +32,8 @@ int main(int argc, char** argv) {
   CLI::App app{"innochain: agent-based simulator of the innovation chain (basic research to market)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(INNOCHAIN_VERSION));
-  std::vector<Subcommand> commands = {add_run(app),  add_validate(app), add_show(app), add_inspect(app),
-                                      add_docs(app), add_compare(app),  add_sweep(app)};
+  std::vector<Subcommand> commands = {add_run(app),  add_validate(app), add_show(app),  add_inspect(app),
+                                      add_docs(app), add_compare(app),  add_sweep(app), add_export(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -51,6 +52,16 @@ int main(int argc, char** argv) {
   } catch (const IncompatibleCheckpoint& e) {
     std::fprintf(stderr, "innochain: error: %s\n", e.what());
     return kExitBadInput;
+  } catch (const RequestError& e) {
+    std::fprintf(stderr, "innochain: error: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    // Everything allocated is gone with the stack; the run file's writer has removed its
+    // FILE.partial on the way out, so no output is left.
+    std::fprintf(stderr,
+                 "innochain: error: out of memory (std::bad_alloc): the run needs more memory than this process can "
+                 "have; no output was written (see innochain show --estimate, --max-memory)\n");
+    return kExitOutOfMemory;
   } catch (const IoError& e) {
     std::fprintf(stderr, "innochain: error: %s\n", e.what());
     return kExitIo;

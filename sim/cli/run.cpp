@@ -3,7 +3,9 @@
 #include "core/metrics.hpp"
 #include "output/checkpoint.hpp"
 #include "output/execute.hpp"
+#include "output/memory_estimate.hpp"
 #include "scenario/decode.hpp"
+#include "scenario/schema.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -20,7 +22,7 @@ namespace {
 struct RunOptions {
   std::string scenario;
   std::string output;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::int64_t> seed;
   std::int64_t replication = 0;
   int threads = 0;
   std::optional<std::int64_t> months;
@@ -32,6 +34,8 @@ struct RunOptions {
   std::string checkpoint;
   bool resume = false;
   std::string from_checkpoint;
+  std::string max_memory;
+  bool no_memory_check = false;
 };
 
 /// Set by SIGINT / SIGTERM: the run loop checks it at the end of every month.
@@ -112,18 +116,29 @@ void print_timings(const RunResult& r) {
   std::fprintf(stderr, "%-16s %10.3f\n", "wall", r.wall_seconds);
 }
 
+/// The range of integer scenario key `path` as a CLI11 check.
+CLI::Range schema_range(const std::string& path) {
+  for (const Param& p : scenario_schema())
+    if (p.path == path) return CLI::Range(static_cast<std::int64_t>(p.lo), static_cast<std::int64_t>(p.hi));
+  throw std::logic_error("no scenario key " + path);
+}
+
 }  // namespace
 
 Subcommand add_run(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* sub = app.add_subcommand("run", "Run one scenario and write an HDF5 run file");
-  sub->add_option("scenario", o->scenario, "Scenario YAML file (default: the built-in Guangdong baseline)");
+  sub->add_option("scenario", o->scenario,
+                  "Scenario YAML file ('-': standard input; default: the built-in Guangdong baseline)");
   sub->add_option("-o,--output", o->output, "Run file to write (default: SCENARIO_NAME.h5)");
-  sub->add_option("--seed", o->seed, "Run seed (overrides the scenario's seed)");
+  // Checked here against the schema's range (not as the --set it becomes), so a bad value is
+  // reported under the option the user typed; a signed type, so -1 is not wrapped around.
+  sub->add_option("--seed", o->seed, "Run seed (overrides the scenario's seed)")->check(schema_range("seed"));
   sub->add_option("--replication", o->replication, "Replication index k (common random numbers)")
       ->check(CLI::Range(0, 1000000));
   sub->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-  sub->add_option("--months", o->months, "Months to simulate (overrides horizon_months)");
+  sub->add_option("--months", o->months, "Months to simulate (overrides horizon_months)")
+      ->check(schema_range("horizon_months"));
   sub->add_option("--set", o->sets, "Override a key: --set path.to.key=value (repeatable)");
   sub->add_flag("--force", o->force, "Overwrite an existing output file");
   sub->add_flag("-q,--quiet", o->quiet, "No progress and no summary");
@@ -136,6 +151,18 @@ Subcommand add_run(CLI::App& app) {
                 "Continue an interrupted run from its checkpoint (scenario, seed and replication come from it)");
   sub->add_option("--from-checkpoint", o->from_checkpoint,
                   "Branch: start this scenario from a baseline run's checkpoint (shared burn-in)");
+  sub->add_option("--max-memory", o->max_memory,
+                  "Refuse the run if its memory estimate exceeds SIZE (e.g. 8G; default: the memory available)")
+      ->check([](const std::string& text) {
+        try {
+          parse_memory_size(text);
+          return std::string();
+        } catch (const std::invalid_argument& e) {
+          return std::string(e.what());
+        }
+      });
+  sub->add_flag("--no-memory-check", o->no_memory_check,
+                "Run even if the memory estimate (innochain show --estimate) exceeds the memory available");
   return {sub, [o]() {
             std::vector<std::string> sets = o->sets;
             if (o->seed) sets.push_back(fmt::format("seed={}", *o->seed));
@@ -165,6 +192,8 @@ Subcommand add_run(CLI::App& app) {
             request.resume = o->resume;
             request.branch_from = o->from_checkpoint;
             request.stop = &stop_signal;
+            request.check_memory = !o->no_memory_check;
+            if (!o->max_memory.empty()) request.max_memory = parse_memory_size(o->max_memory);
             install_stop_handlers();
             Progress progress(s.horizon_months, s.output.progress_interval_months, o->quiet);
             const RunResult r =

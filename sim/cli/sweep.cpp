@@ -2,6 +2,8 @@
 // locally in parallel, under mpirun, or as a Slurm job array (docs/sweeps.md).
 #include "cli/commands.hpp"
 #include "output/h5.hpp"
+#include "output/memory_estimate.hpp"
+#include "scenario/input_file.hpp"
 #include "sweep/coordinator.hpp"
 #include "sweep/directory.hpp"
 #include "sweep/local_executor.hpp"
@@ -39,6 +41,9 @@ struct SweepOptions {
   std::int64_t array_size = 0;
   int cpus_per_task = 1;
   std::string account;
+  std::string qos;
+  std::string mem;
+  std::int64_t signal_before = 300;
   bool dry_run = false;
   bool quiet = false;
 };
@@ -63,18 +68,23 @@ std::vector<std::size_t> not_complete(const std::vector<RunRecord>& records, std
   return todo;
 }
 
-/// After an interruption: the stopped runs' half-written files go (they would be rewritten anyway).
+/// After an interruption: the stopped runs' half-written files go (they would be rewritten
+/// anyway; a cancelled run's checkpoint carries its output so far).
 void remove_partials(const std::string& dir, const SweepPlan& plan, const std::vector<RunRecord>& records) {
   std::error_code ec;
   for (std::size_t i = 0; i < records.size(); ++i)
-    if (records[i].status == RunStatus::pending) fs::remove(run_path(dir, plan.runs[i]) + ".partial", ec);
+    if (records[i].status == RunStatus::pending || records[i].status == RunStatus::cancelled)
+      fs::remove(run_path(dir, plan.runs[i]) + ".partial", ec);
 }
 
 int exit_code(int stop_signal, const std::vector<RunRecord>& records, const std::string& dir, bool quiet) {
   const std::size_t failed = count(records, RunStatus::failed);
   if (stop_signal != 0) {
-    std::fprintf(stderr, "innochain sweep: interrupted (signal %d); finished runs are kept, continue with --resume\n",
-                 stop_signal);
+    std::fprintf(stderr,
+                 "innochain sweep: stopped by %s: %zu runs complete, %zu cancelled (checkpointed where they stopped), "
+                 "%zu pending; continue with --resume\n",
+                 signal_name(stop_signal).c_str(), count(records, RunStatus::complete),
+                 count(records, RunStatus::cancelled), count(records, RunStatus::pending));
     return 128 + stop_signal;
   }
   if (!quiet || failed > 0)
@@ -125,7 +135,9 @@ int run_slurm_task(const SweepOptions& o, const SweepPlan& plan) {
   if (sig != 0) {
     std::vector<RunRecord> mine(c.records().begin() + static_cast<std::ptrdiff_t>(first),
                                 c.records().begin() + static_cast<std::ptrdiff_t>(last));
-    std::vector<RunRecord> all(plan.runs.size(), RunRecord{RunStatus::complete, 0.0, {}, {}});
+    RunRecord other_block;  // runs of other tasks: not this task's to clean up
+    other_block.status = RunStatus::complete;
+    std::vector<RunRecord> all(plan.runs.size(), other_block);
     std::copy(mine.begin(), mine.end(), all.begin() + static_cast<std::ptrdiff_t>(first));
     remove_partials(o.dir, plan, all);
   }
@@ -152,8 +164,10 @@ int run_mpi_sweep(const SweepOptions& o, const SweepPlan& plan) {
   if (world.rank != 0) {
     const int code = mpi_broadcast(0);
     if (code != kExitOk) return code;
-    mpi_work([&](std::size_t i) { return execute_planned_run(plan, i, o.dir, o.threads); });
-    return kExitOk;
+    const int sig = mpi_work([&](std::size_t i, const MonthCallback& poll_stop) {
+      return execute_planned_run(plan, i, o.dir, o.threads, poll_stop);
+    });
+    return sig != 0 ? 128 + sig : kExitOk;
   }
   int code = kExitOk;
   try {
@@ -173,15 +187,18 @@ int run_mpi_sweep(const SweepOptions& o, const SweepPlan& plan) {
     std::fprintf(stderr, "innochain sweep: MPI: rank 0 hands out %zu runs to %d worker ranks\n", todo.size(),
                  world.size - 1);
   Coordinator c(o.dir, plan, std::move(records), todo, true, o.quiet);
-  mpi_coordinate(
+  const int sig = mpi_coordinate(
       world.size, [&] { return c.next(); }, [&](std::size_t i, RunRecord r) { c.finished(i, std::move(r)); });
   c.close();
-  return exit_code(0, c.records(), o.dir, o.quiet);
+  if (sig != 0) remove_partials(o.dir, plan, c.records());
+  return exit_code(sig, c.records(), o.dir, o.quiet);
 }
 
 int emit_sbatch(const SweepOptions& o, const SweepPlan& plan) {
   if (o.partition.empty() || o.array_size < 1)
     throw SweepUsageError("--emit-sbatch needs --partition NAME and --array-size N (and usually --time HH:MM:SS)");
+  if (o.sweep_file == kStdinName)
+    throw SweepUsageError("--emit-sbatch needs the sweep file on disk (every array task reads it), not '-'");
   SbatchOptions s;
   std::error_code ec;
   s.binary = fs::read_symlink("/proc/self/exe", ec).string();
@@ -194,8 +211,31 @@ int emit_sbatch(const SweepOptions& o, const SweepPlan& plan) {
   s.cpus_per_task = o.cpus_per_task;
   s.threads = o.threads;
   s.account = o.account;
+  s.qos = o.qos;
+  s.signal_seconds = o.signal_before;
   s.sets = o.sets;
   s.job_name = "innochain-" + plan.spec.name;
+  if (!o.mem.empty()) {
+    // Slurm reads a bare number as megabytes, innochain as bytes: a unit says which is meant.
+    if (o.mem.find_first_not_of("0123456789.") == std::string::npos)
+      throw SweepUsageError("--mem needs a unit, e.g. --mem 8G (Slurm would read '" + o.mem + "' as megabytes)");
+    const std::uint64_t bytes = parse_memory_size(o.mem);
+    s.mem_mib = (bytes + (1u << 20) - 1) >> 20;
+    // Resources up front: every task runs --jobs runs at once; the largest must fit.
+    const int jobs = std::max(1, o.cpus_per_task / std::max(1, o.threads));
+    std::size_t largest = 0;
+    double need = 0;
+    for (std::size_t p = 0; p < plan.scenarios.size(); ++p) {
+      const double bytes_p = estimate_memory(plan.scenarios[p]).total_bytes;
+      if (bytes_p > need) need = bytes_p, largest = p;
+    }
+    if (need * jobs > static_cast<double>(bytes))
+      throw RequestError(fmt::format(
+          "--mem {}: a task runs {} runs at once and each may need up to {} (point {}): ask for at least {}, or "
+          "fewer CPUs per task\n{}",
+          o.mem, jobs, format_bytes(need), largest, format_bytes(need * jobs),
+          describe_memory_estimate(plan.scenarios[largest], estimate_memory(plan.scenarios[largest]))));
+  }
   const std::string script = sbatch_script(s);
   if (o.emit_sbatch == "-") {
     std::fputs(script.c_str(), stdout);
@@ -216,17 +256,21 @@ int emit_sbatch(const SweepOptions& o, const SweepPlan& plan) {
 int sweep_action(const SweepOptions& o) {
   SweepPlan plan;
   try {
-    plan = make_plan(load_sweep_file(o.sweep_file), o.sets);
+    SweepSpec spec = load_sweep_file(o.sweep_file);
+    if (o.dry_run) {
+      // Every point checked in turn, nothing kept per point or run: memory does not grow with the design.
+      const std::string line = fmt::format(
+          "{}: {} design over {} keys, {} points x {} replications = {} runs; every point is valid\n", o.sweep_file,
+          spec.kind, spec.keys.size(), spec.points.size(), spec.replications, run_count(spec));
+      check_points(std::move(spec), o.sets);
+      std::fputs(line.c_str(), stdout);
+      return kExitOk;
+    }
+    plan = make_plan(std::move(spec), o.sets);
   } catch (const ScenarioError& e) {
     if (launcher_rank() == 0)  // under mpirun every rank finds the same problems: print them once
       for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
     return kExitBadInput;
-  }
-  if (o.dry_run) {
-    std::printf("%s: %s design over %zu keys, %zu points x %lld replications = %zu runs; every point is valid\n",
-                o.sweep_file.c_str(), plan.spec.kind.c_str(), plan.spec.keys.size(), plan.spec.points.size(),
-                static_cast<long long>(plan.spec.replications), plan.runs.size());
-    return kExitOk;
   }
   try {
     if (o.dir.empty()) throw SweepUsageError("-o DIR is required (the sweep directory to write)");
@@ -273,6 +317,14 @@ Subcommand add_sweep(CLI::App& app) {
   sub->add_option("--cpus-per-task", o->cpus_per_task, "CPUs per array task (with --emit-sbatch; default 1)")
       ->check(CLI::Range(1, 4096));
   sub->add_option("--account", o->account, "Slurm account (with --emit-sbatch; optional)");
+  sub->add_option("--qos", o->qos, "Slurm quality of service (with --emit-sbatch; optional)");
+  sub->add_option("--mem", o->mem,
+                  "Memory per array task, e.g. 8G (with --emit-sbatch; checked against the runs' memory estimate)");
+  sub->add_option("--signal-before", o->signal_before,
+                  "Seconds before the time limit at which Slurm sends SIGTERM (--signal=B:TERM@N): the runs in "
+                  "flight stop with a checkpoint that a resubmission continues; 0: none (with --emit-sbatch; "
+                  "default 300)")
+      ->check(CLI::Range(0, 86400));
   sub->add_flag("--dry-run", o->dry_run, "Validate the sweep file and every point, print the run count, run nothing");
   sub->add_flag("-q,--quiet", o->quiet, "No progress display");
   return {sub, [o]() { return sweep_action(*o); }};

@@ -14,7 +14,7 @@ Subcommand add_validate(CLI::App& app) {
   };
   auto o = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("validate", "Check scenario files without running them");
-  sub->add_option("scenario", o->files, "Scenario YAML files")->required();
+  sub->add_option("scenario", o->files, "Scenario YAML files ('-': standard input)")->required();
   sub->add_option("--set", o->sets, "Override a key: --set path.to.key=value (repeatable)");
   return {sub, [o]() {
             int code = kExitOk;

@@ -65,27 +65,53 @@ std::vector<const RunRecord*> runs_at(const Dataset& d, const std::optional<std:
 
 double summary_value(const RunRecord& r, const std::string& metric) {
   if (const auto it = r.summary.find(metric); it != r.summary.end()) return it->second;
-  if (const auto d = derived_compare_metrics().find(metric); d != derived_compare_metrics().end()) {
+  if (const auto* parts = derived_parts(metric)) {
     double total = 0.0;
-    for (const auto& part : d->second) total += summary_value(r, part);
+    for (const auto& part : *parts) total += summary_value(r, part);
     return total;
   }
-  if (metric == kSpending) return 0.0;  // a run without policy instances spends nothing
+  if (metric == kPolicySpending) return 0.0;  // a run without policy instances spends nothing
   throw CompareInputError(fmt::format("{}: no summary value '{}'", r.path, metric));
 }
 
-std::string units_of(const RunRecord& r, const std::string& metric) {
-  if (const auto it = r.units.find(metric); it != r.units.end()) return it->second;
-  if (const auto d = derived_compare_metrics().find(metric); d != derived_compare_metrics().end())
-    return units_of(r, d->second.front());
-  return metric == kSpending ? "yuan" : "";
+/// Present value at month 0 of the run's public spending: spending in month t (0 = the first
+/// simulated month) is discounted by (1 + rate)^(-t/12).
+double present_value(const RunRecord& r, double rate) {
+  double pv = 0.0;
+  for (std::size_t t = 0; t < r.spending_by_month.size(); ++t)
+    pv += r.spending_by_month[t] * std::pow(1.0 + rate, -static_cast<double>(t) / 12.0);
+  return pv;
 }
 
-bool known_metric(const RunRecord& r, const std::string& metric) {
-  if (r.summary.count(metric) || metric == kSpending) return true;
-  const auto d = derived_compare_metrics().find(metric);
-  return d != derived_compare_metrics().end() &&
-         std::all_of(d->second.begin(), d->second.end(), [&](const std::string& p) { return r.summary.count(p) > 0; });
+/// A run's value of an outcome as the options express it: the /summary (or derived) value, or
+/// the present value of spending; divided by world.scale for province-equivalent figures; flows
+/// per simulated year.
+double outcome_value(const RunRecord& r, const std::string& metric, const CompareOptions& o) {
+  double v = metric == kPolicySpendingPv ? present_value(r, o.discount.value_or(0.0)) : summary_value(r, metric);
+  if (o.province && scales_with_world(metric)) v = v / r.world_scale;
+  if (o.per_year && outcome_accumulation(metric) == Accumulation::flow)
+    v = v * (12.0 / static_cast<double>(r.horizon_months));
+  return v;
+}
+
+std::string units_of(const RunRecord& r, const std::string& metric, const CompareOptions& o) {
+  std::string units;
+  if (const auto it = r.units.find(metric); it != r.units.end())
+    units = it->second;
+  else if (const auto* parts = derived_parts(metric))
+    units = units_of(r, parts->front(), {});
+  else if (metric == kPolicySpending || metric == kPolicySpendingPv)
+    units = "yuan";
+  if (o.per_year && outcome_accumulation(metric) == Accumulation::flow && !units.empty()) units += "/year";
+  return units;
+}
+
+bool known_metric(const RunRecord& r, const std::string& metric, const CompareOptions& o) {
+  if (r.summary.count(metric) || metric == kPolicySpending) return true;
+  if (metric == kPolicySpendingPv) return o.discount.has_value();
+  const auto* parts = derived_parts(metric);
+  return parts &&
+         std::all_of(parts->begin(), parts->end(), [&](const std::string& p) { return r.summary.count(p) > 0; });
 }
 
 }  // namespace
@@ -116,6 +142,15 @@ RunRecord load_run_record(const std::string& path) {
   for (const auto& name : f.summary_names()) {
     r.summary[name] = f.summary(name);
     r.units[name] = f.summary_units(name);
+  }
+  const auto series = f.series_names();
+  if (std::find(series.begin(), series.end(), kPolicySpending) != series.end()) {
+    const SeriesData s = f.series(kPolicySpending);
+    const std::size_t months = s.dims.empty() ? 0 : s.dims[0];
+    const std::size_t width = months == 0 ? 0 : s.values.size() / months;
+    r.spending_by_month.assign(months, 0.0);
+    for (std::size_t t = 0; t < months; ++t)
+      for (std::size_t j = 0; j < width; ++j) r.spending_by_month[t] += s.values[t * width + j];
   }
   return r;
 }
@@ -233,53 +268,26 @@ std::vector<PairGroup> pair_runs(const Dataset& baseline, const Dataset& policy)
   return groups;
 }
 
-const std::vector<std::string>& default_compare_metrics() {
-  static const std::vector<std::string> m = {"discoveries",
-                                             "breakthroughs",
-                                             "contract_research_deals",
-                                             "transfers",
-                                             "transfers_licence",
-                                             "transfers_spinoff",
-                                             "bad_transfers",
-                                             "startups",
-                                             "products_launched",
-                                             "compute_spending",
-                                             "rd_spending_enterprises",
-                                             "revenue",
-                                             "output",
-                                             "enterprises_alive",
-                                             "enterprise_rd_staff",
-                                             "policy_spending"};
-  return m;
-}
-
-const std::map<std::string, std::vector<std::string>>& derived_compare_metrics() {
-  static const std::map<std::string, std::vector<std::string>> m = {
-      {"transfers", {"transfers_licence", "transfers_spinoff"}},
-      {"startups", {"startups_founded", "spinoffs_founded"}},
-  };
-  return m;
-}
-
-bool is_cost_outcome(const std::string& metric) {
-  static const std::set<std::string> m = {"transfers",        "transfers_licence", "transfers_spinoff", "startups",
-                                          "startups_founded", "spinoffs_founded",  "products_launched"};
-  return m.count(metric) > 0;
-}
-
 Comparison compare_datasets(const std::vector<PairGroup>& groups, const std::vector<std::string>& metrics,
-                            double confidence) {
+                            const CompareOptions& o) {
   Comparison c;
   if (groups.empty() || groups.front().baseline.empty()) throw CompareInputError("no paired runs to compare");
+  if (o.discount && !(*o.discount > -1.0))
+    throw CompareInputError(fmt::format("--discount {} is not an annual rate above -1", *o.discount));
   const RunRecord& first = *groups.front().baseline.front();
   std::vector<std::string> wanted;
   for (const auto& m : metrics) {
     if (m == "all") {
       for (const auto& [name, v] : first.summary) wanted.push_back(name);
-      for (const auto& [name, parts] : derived_compare_metrics())
-        if (known_metric(first, name)) wanted.push_back(name);
+      for (const auto& d : derived_outcomes())
+        if (known_metric(first, d.name, o)) wanted.push_back(d.name);
+      if (o.discount) wanted.push_back(kPolicySpendingPv);
     } else {
       wanted.push_back(m);
+      // The present value of spending is what the costs use: show it beside the spending.
+      if (m == kPolicySpending && o.discount &&
+          std::find(metrics.begin(), metrics.end(), kPolicySpendingPv) == metrics.end())
+        wanted.push_back(kPolicySpendingPv);
     }
   }
   std::vector<std::string> unknown;
@@ -287,35 +295,48 @@ Comparison compare_datasets(const std::vector<PairGroup>& groups, const std::vec
     for (const auto& g : groups)
       for (const auto* side : {&g.baseline, &g.policy})
         for (const RunRecord* r : *side)
-          if (!known_metric(*r, m) && std::find(unknown.begin(), unknown.end(), m) == unknown.end())
+          if (!known_metric(*r, m, o) && std::find(unknown.begin(), unknown.end(), m) == unknown.end())
             unknown.push_back(m);
   if (!unknown.empty()) {
     std::string have;
     for (const auto& [name, v] : first.summary) have += (have.empty() ? "" : ", ") + name;
-    for (const auto& [name, parts] : derived_compare_metrics()) have += ", " + name;
+    for (const auto& d : derived_outcomes()) have += ", " + d.name;
+    have += fmt::format(", {} (with --discount)", kPolicySpendingPv);
     throw CompareInputError(fmt::format("unknown outcome{} '{}'; the run files have: {}", unknown.size() > 1 ? "s" : "",
                                         fmt::join(unknown, "', '"), have));
   }
+  const std::string cost_metric = o.discount ? kPolicySpendingPv : kPolicySpending;
   bool single = false;
   for (const auto& g : groups) {
     const std::size_t n = g.baseline.size();
     single = single || n < 2;
-    std::vector<double> spend_b(n), spend_p(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      spend_b[k] = summary_value(*g.baseline[k], kSpending);
-      spend_p[k] = summary_value(*g.policy[k], kSpending);
-    }
-    const PairedEffect spending = paired_effect(spend_b, spend_p, confidence);
+    std::vector<double> extra_cost(n);
+    for (std::size_t k = 0; k < n; ++k)
+      extra_cost[k] = outcome_value(*g.policy[k], cost_metric, o) - outcome_value(*g.baseline[k], cost_metric, o);
+    double mean_extra_cost = 0.0;
+    for (double v : extra_cost) mean_extra_cost += v;
+    mean_extra_cost /= static_cast<double>(n);
     for (const auto& m : wanted) {
-      std::vector<double> b(n), p(n);
+      std::vector<double> b(n), p(n), extra(n);
       for (std::size_t k = 0; k < n; ++k) {
-        b[k] = summary_value(*g.baseline[k], m);
-        p[k] = summary_value(*g.policy[k], m);
+        b[k] = outcome_value(*g.baseline[k], m, o);
+        p[k] = outcome_value(*g.policy[k], m, o);
+        extra[k] = p[k] - b[k];
       }
-      OutcomeRow row{g.point, m, units_of(*g.baseline.front(), m), paired_effect(b, p, confidence), {}, {}};
+      OutcomeRow row{g.point, m, units_of(*g.baseline.front(), m, o), paired_effect(b, p, o.confidence), {}, {}, {},
+                     {},      {}};
       if (is_cost_outcome(m)) {
-        row.extra_spending_yuan = spending.mean_difference;
-        row.cost_per_additional_unit = cost_per_additional_unit(spending.mean_difference, row.effect.mean_difference);
+        row.extra_public_cost = mean_extra_cost;
+        row.cost_per_additional_unit = cost_per_additional_unit(mean_extra_cost, row.effect.mean_difference);
+        if (row.cost_per_additional_unit) {
+          const RatioInterval ci = fieller_interval(extra_cost, extra, o.confidence);
+          if (ci.bounded) {
+            row.cost_ci_low = ci.low;
+            row.cost_ci_high = ci.high;
+          } else {
+            row.cost_mark = "n.s.";
+          }
+        }
       }
       c.rows.push_back(std::move(row));
     }
@@ -327,11 +348,39 @@ Comparison compare_datasets(const std::vector<PairGroup>& groups, const std::vec
   c.notes.push_back(
       fmt::format("difference = policy - baseline, averaged over replications paired by replication and "
                   "seed (common random numbers); interval: {:g} % Student t on the paired differences",
-                  confidence * 100.0));
-  c.notes.push_back(
-      "cost per unit = mean extra public spending (policy_spending, yuan) / mean extra units, shown for transfers, "
-      "start-ups and products when both are positive; where the interval of the extra units includes 0 the cost "
-      "per unit is not distinguishable from an unbounded one");
+                  o.confidence * 100.0));
+  std::vector<std::string> heading;
+  if (o.province) heading.push_back(fmt::format("province-equivalent (x {:g})", 1.0 / first.world_scale));
+  if (o.per_year) heading.push_back("flows per year");
+  if (o.discount) heading.push_back(fmt::format("public cost discounted at {:g} %/year", *o.discount * 100.0));
+  c.heading = fmt::format("{}", fmt::join(heading, ", "));
+  if (o.province)
+    c.notes.push_back(
+        fmt::format("province-equivalent: counts and yuan divided by world.scale ({:g}, i.e. x {:g}); "
+                    "ratios (means) are not scaled",
+                    first.world_scale, 1.0 / first.world_scale));
+  if (o.per_year)
+    c.notes.push_back(fmt::format("flows per simulated year: run totals x 12 / {} months; stocks are end-of-run values",
+                                  first.horizon_months));
+  if (o.discount)
+    c.notes.push_back(
+        fmt::format("public cost discounted to month 0 at {:g} % a year ({}: spending in month t "
+                    "weighted by (1 + rate)^(-t/12)); outcomes are not discounted",
+                    *o.discount * 100.0, kPolicySpendingPv));
+  c.notes.push_back(fmt::format(
+      "cost per unit = mean extra public cost ({}, yuan) / mean extra units, shown for transfers, start-ups and "
+      "products when both are positive; cost_ci_low/high: {:g} % Fieller interval of that ratio over the paired "
+      "replications; n.s.: the interval of the extra units includes 0, so the cost per unit is not distinguishable "
+      "from an unbounded one (its Fieller interval is unbounded)",
+      cost_metric, o.confidence * 100.0));
+  return c;
+}
+
+const std::vector<std::string>& comparison_columns() {
+  static const std::vector<std::string> c = {
+      "metric",        "units",        "pairs",    "baseline_mean",   "policy_mean",       "mean_difference",
+      "sd_difference", "ci_low",       "ci_high",  "relative_change", "extra_public_cost", "cost_per_additional_unit",
+      "cost_ci_low",   "cost_ci_high", "cost_mark"};
   return c;
 }
 
@@ -355,25 +404,26 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
                               const std::string& policy_source) {
   const bool points =
       std::any_of(c.rows.begin(), c.rows.end(), [](const OutcomeRow& r) { return r.point.has_value(); });
-  std::vector<std::string> header = {
-      "metric",          "units",    "pairs",     "baseline_mean",   "policy_mean",
-      "mean_difference", "ci95_low", "ci95_high", "relative_change", "cost_per_additional_unit_yuan"};
-  if (points) header.insert(header.begin(), "point");
   const bool exact = format == "csv";
+  std::vector<std::string> header;
+  if (points) header.push_back("point");
+  for (const auto& name : comparison_columns())
+    if (exact || (name != "sd_difference" && name != "extra_public_cost")) header.push_back(name);
+  const std::string none = exact ? "" : "-";
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : c.rows) {
-    std::vector<std::string> row = {
-        r.metric,
-        r.units,
-        fmt::format("{}", r.effect.pairs),
-        num(r.effect.baseline_mean, exact),
-        num(r.effect.policy_mean, exact),
-        num(r.effect.mean_difference, exact),
-        opt(r.effect.ci_low, exact, exact ? "" : "-"),
-        opt(r.effect.ci_high, exact, exact ? "" : "-"),
-        percent(r.effect.relative_change, exact),
-        opt(r.cost_per_additional_unit, exact, exact ? "" : (r.extra_spending_yuan ? "n/a" : ""))};
-    if (points) row.insert(row.begin(), r.point ? fmt::format("{}", *r.point) : "");
+    std::vector<std::string> row;
+    if (points) row.push_back(r.point ? fmt::format("{}", *r.point) : "");
+    row.insert(row.end(), {r.metric, r.units, fmt::format("{}", r.effect.pairs), num(r.effect.baseline_mean, exact),
+                           num(r.effect.policy_mean, exact), num(r.effect.mean_difference, exact)});
+    if (exact) row.push_back(r.effect.pairs >= 2 ? num(r.effect.sd_difference, exact) : "");
+    row.insert(row.end(), {opt(r.effect.ci_low, exact, none), opt(r.effect.ci_high, exact, none),
+                           percent(r.effect.relative_change, exact)});
+    const bool cost_row = r.extra_public_cost.has_value();
+    if (exact) row.push_back(opt(r.extra_public_cost, exact, ""));
+    row.push_back(opt(r.cost_per_additional_unit, exact, exact || !cost_row ? "" : "n/a"));
+    const std::string ci_missing = exact || !r.cost_per_additional_unit ? "" : "-";
+    row.insert(row.end(), {opt(r.cost_ci_low, exact, ci_missing), opt(r.cost_ci_high, exact, ci_missing), r.cost_mark});
     cells.push_back(std::move(row));
   }
   std::string out;
@@ -393,11 +443,13 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
     return out;
   }
   if (format == "markdown") {
-    out += fmt::format("Baseline `{}` against policy `{}`.\n\n", baseline_source, policy_source);
+    out += fmt::format("Baseline `{}` against policy `{}`", baseline_source, policy_source);
+    out += c.heading.empty() ? ".\n\n" : "; " + c.heading + ".\n\n";
     out += "|";
     for (const auto& h : header) out += " " + h + " |";
     out += "\n|";
-    for (std::size_t i = 0; i < header.size(); ++i) out += (i < (points ? 3u : 2u) ? " --- |" : " ---: |");
+    for (std::size_t i = 0; i < header.size(); ++i)
+      out += (i < (points ? 3u : 2u) || header[i] == "cost_mark" ? " --- |" : " ---: |");
     out += "\n";
     for (const auto& row : cells) {
       out += "|";
@@ -413,13 +465,16 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
   for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
   for (const auto& row : cells)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  out += fmt::format("baseline: {}\npolicy:   {}\n\n", baseline_source, policy_source);
+  out += fmt::format("baseline: {}\npolicy:   {}\n", baseline_source, policy_source);
+  if (!c.heading.empty()) out += "values:   " + c.heading + "\n";
+  out += "\n";
   const std::size_t text_cols = points ? 3 : 2;
   const auto line = [&](const std::vector<std::string>& row) {
     std::string l;
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) l += "  ";
-      l += i < text_cols ? fmt::format("{:<{}}", row[i], width[i]) : fmt::format("{:>{}}", row[i], width[i]);
+      l += i < text_cols || header[i] == "cost_mark" ? fmt::format("{:<{}}", row[i], width[i])
+                                                     : fmt::format("{:>{}}", row[i], width[i]);
     }
     while (!l.empty() && l.back() == ' ') l.pop_back();
     return l + "\n";

@@ -2,6 +2,7 @@
 // by replication (common random numbers), and the per-outcome comparison table.
 #pragma once
 
+#include "compare/outcomes.hpp"
 #include "compare/paired.hpp"
 
 #include <cstdint>
@@ -31,6 +32,7 @@ struct RunRecord {
   std::string scenario_name;
   std::map<std::string, double> summary;  ///< /summary values
   std::map<std::string, std::string> units;
+  std::vector<double> spending_by_month;  ///< /series/policy_spending summed over instances (empty without it)
 };
 
 /// The runs of one side: a run file, or a directory (DIR/runs/*.h5 when DIR/runs exists,
@@ -66,35 +68,41 @@ std::vector<PairGroup> pair_runs(const Dataset& baseline, const Dataset& policy)
 std::vector<PairGroup> pair_runs(Dataset&&, const Dataset&) = delete;
 std::vector<PairGroup> pair_runs(const Dataset&, Dataset&&) = delete;
 
+/// How the values of a comparison are expressed (docs/analysis.md, "innochain compare").
+struct CompareOptions {
+  double confidence = 0.95;
+  bool province = false;           ///< counts and yuan divided by world.scale (province-equivalent)
+  bool per_year = false;           ///< flows per simulated year (x 12 / months) instead of run totals
+  std::optional<double> discount;  ///< annual rate: public cost is the present value at month 0
+};
+
 /// One line of the comparison: an outcome at a design point.
 struct OutcomeRow {
   std::optional<std::int64_t> point;
   std::string metric;
   std::string units;
   PairedEffect effect;
-  std::optional<double> extra_spending_yuan;       ///< mean paired difference of policy spending (cost rows only)
+  std::optional<double> extra_public_cost;         ///< mean extra public cost, yuan (cost rows only)
   std::optional<double> cost_per_additional_unit;  ///< yuan per extra unit (transfers, start-ups, products)
+  std::optional<double> cost_ci_low;               ///< Fieller interval of the cost per unit; absent when
+  std::optional<double> cost_ci_high;              ///< unbounded (the extra units are not significant)
+  std::string cost_mark;  ///< "n.s." when a cost is shown but the interval of the extra units includes 0
 };
 
 struct Comparison {
   std::vector<OutcomeRow> rows;
+  std::string heading;             ///< how values are expressed (province-equivalent, per year, discounted), or ""
   std::vector<std::string> notes;  ///< printed under the table (e.g. why an interval is missing)
 };
-
-/// Outcomes compared when no --metric is given.
-const std::vector<std::string>& default_compare_metrics();
-
-/// Outcomes made from several /summary values: transfers (licence + spin-off) and startups
-/// (talent start-ups + spin-offs).
-const std::map<std::string, std::vector<std::string>>& derived_compare_metrics();
-
-/// Outcomes for which the public cost per additional unit is reported.
-bool is_cost_outcome(const std::string& metric);
 
 /// The comparison table for `metrics` ("all": every /summary value plus the derived ones).
 /// Throws CompareInputError for a metric the files do not have (with the names they have).
 Comparison compare_datasets(const std::vector<PairGroup>& groups, const std::vector<std::string>& metrics,
-                            double confidence = 0.95);
+                            const CompareOptions& options = {});
+
+/// The columns of the comparison in CSV (and of the Python table, innochain.datasets.compare);
+/// `table` and `markdown` leave out sd_difference and extra_public_cost.
+const std::vector<std::string>& comparison_columns();
 
 /// The table as aligned text, CSV or Markdown (`format` = "table", "csv", "markdown").
 std::string format_comparison(const Comparison& c, const std::string& format, const std::string& baseline_source,

@@ -2,6 +2,7 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -42,6 +43,41 @@ PairedEffect paired_effect(std::span<const double> baseline, std::span<const dou
   }
   if (e.baseline_mean != 0.0) e.relative_change = e.mean_difference / e.baseline_mean;
   return e;
+}
+
+RatioInterval fieller_interval(std::span<const double> numerator, std::span<const double> denominator,
+                               double confidence) {
+  if (numerator.size() != denominator.size()) throw std::invalid_argument("fieller_interval: unequal numbers of runs");
+  if (numerator.empty()) throw std::invalid_argument("fieller_interval: no pairs");
+  const std::size_t n = numerator.size();
+  if (n < 2) return {};
+  const double nd = static_cast<double>(n);
+  double mn = 0.0, md = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    mn += numerator[k];
+    md += denominator[k];
+  }
+  mn /= nd;
+  md /= nd;
+  double snn = 0.0, sdd = 0.0, snd = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double a = numerator[k] - mn, b = denominator[k] - md;
+    snn += a * a;
+    sdd += b * b;
+    snd += a * b;
+  }
+  snn /= nd - 1.0;
+  sdd /= nd - 1.0;
+  snd /= nd - 1.0;
+  const double t = t_critical(confidence, n - 1);
+  const double q = t * t / nd;
+  // A R^2 - 2 B R + C <= 0.
+  const double a = md * md - q * sdd;
+  const double b = mn * md - q * snd;
+  const double c = mn * mn - q * snn;
+  if (!(a > 0.0)) return {};
+  const double root = std::sqrt(std::max(0.0, b * b - a * c));
+  return {true, (b - root) / a, (b + root) / a};
 }
 
 std::optional<double> cost_per_additional_unit(double extra_spending_yuan, double extra_units) {

@@ -31,6 +31,22 @@ PairedEffect paired_effect(std::span<const double> baseline, std::span<const dou
 /// The two-sided t critical value t_{1-(1-confidence)/2, dof} (dof >= 1).
 double t_critical(double confidence, std::size_t dof);
 
+/// A confidence set for a ratio of two means, mean(numerator) / mean(denominator).
+struct RatioInterval {
+  bool bounded = false;  ///< false: the set is unbounded (or there are fewer than two pairs)
+  double low = 0.0;      ///< meaningful when bounded
+  double high = 0.0;
+};
+
+/// Fieller's interval (Fieller 1954) for mean(numerator) / mean(denominator) from paired
+/// observations (element k of both from replication k): the ratios R with
+/// (mean_n - R mean_d)^2 <= t^2 (s_nn - 2 R s_nd + R^2 s_dd) / n, t the two-sided Student t
+/// quantile with n - 1 degrees of freedom and s the sample (co)variances. The set is a bounded
+/// interval exactly when the t interval of mean(denominator) excludes 0; otherwise it is
+/// unbounded (bounded = false). Throws std::invalid_argument on empty or unequal inputs.
+RatioInterval fieller_interval(std::span<const double> numerator, std::span<const double> denominator,
+                               double confidence = 0.95);
+
 /// Public cost per additional unit of an outcome: extra public spending (policy minus baseline,
 /// yuan) per extra unit. Absent unless both the extra spending and the extra units are positive:
 /// a policy that spends nothing, or adds nothing, has no cost per unit to report.

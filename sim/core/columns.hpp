@@ -11,12 +11,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace innochain {
 
-/// What a column's values refer to, for validation: row ids of another table (-1 allowed:
-/// none), or an index into a dimension of the world.
+/// What a column's values refer to, for validation: row ids of another table, or an index
+/// into a dimension of the world (-1, "none", only with kNoneAllowed).
 enum class Ref : std::uint8_t {
   none = 0,
   institute,
@@ -28,16 +29,41 @@ enum class Ref : std::uint8_t {
   field,
   employer,  ///< talent.employer: an institute or an enterprise, as talent.employer_kind says
   holder,    ///< projects.holder: an institute or an enterprise, as projects.holder_kind says
+  policy,    ///< a policy instance: its position in the scenario's policies (-1: none)
+  cell,      ///< a (field x region) cell: field x regions + region
 };
 
 /// Column flags.
 enum ColumnFlag : unsigned {
-  kSnapshot = 1u << 0,  ///< written to /snapshots/KIND/NAME at the snapshot interval
-  kPerField = 1u << 1,  ///< one value per (row, field): index row * fields + field
+  kSnapshot = 1u << 0,     ///< written to /snapshots/KIND/NAME at the snapshot interval
+  kPerField = 1u << 1,     ///< one value per (row, field): index row * fields + field
+  kNoneAllowed = 1u << 2,  ///< an id column that may hold -1: none
 };
 /// A flag word that also says what the column refers to (bits 8-15).
 constexpr unsigned ref(Ref r) { return static_cast<unsigned>(r) << 8; }
 constexpr Ref column_ref(unsigned flags) { return static_cast<Ref>((flags >> 8) & 0xFFu); }
+/// ... and, for codes such as enumerations, how many values they have: a stored value must be
+/// below it (bits 16-23; 0: no bound).
+constexpr unsigned values_below(unsigned count) { return (count & 0xFFu) << 16; }
+constexpr unsigned column_values_below(unsigned flags) { return (flags >> 16) & 0xFFu; }
+
+/// How many values enumeration E has, for columns of type E: specialised next to each
+/// enumeration an agent table stores (a column of an enumeration without one fails to build).
+template <class E>
+struct EnumCount;
+/// The flags a column of type T carries by its type: an enumeration's bound.
+template <class T>
+constexpr unsigned type_flags() {
+  if constexpr (std::is_enum_v<T>)
+    return values_below(EnumCount<T>::value);
+  else
+    return 0;
+}
+#define INNOCHAIN_ENUM_COUNT(E, count)         \
+  template <>                                  \
+  struct EnumCount<E> {                        \
+    static constexpr unsigned value = (count); \
+  };
 
 /// A column as for_each_column shows it: its name, flags and description.
 struct ColumnInfo {
@@ -60,7 +86,8 @@ void resize_column(std::vector<T>& column, std::size_t rows, Fill fill) {
 #define INNOCHAIN_DECLARE_COLUMN(type, name, fill, flags, doc) std::vector<type> name;
 #define INNOCHAIN_RESIZE_COLUMN(type, name, fill, flags, doc) \
   ::innochain::resize_column(name, ((flags) & ::innochain::kPerField) ? rows* fields : rows, fill);
-#define INNOCHAIN_VISIT_COLUMN(type, name, fill, flags, doc) f(self.name, ::innochain::ColumnInfo{#name, (flags), doc});
+#define INNOCHAIN_VISIT_COLUMN(type, name, fill, flags, doc) \
+  f(self.name, ::innochain::ColumnInfo{#name, (flags) | ::innochain::type_flags<type>(), doc});
 #define INNOCHAIN_COUNT_COLUMN(type, name, fill, flags, doc) +1
 
 /// The members every table gets from its column list: the column count,

@@ -4,12 +4,22 @@
 // cannot drift. The HDF5 implementations live in sim/output/checkpoint.cpp.
 #pragma once
 
+#include "core/columns.hpp"
+
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 namespace innochain {
+
+/// Loaded values that cannot be the state they claim to be (a list whose parts disagree):
+/// the checkpoint loader reports it as a damaged checkpoint, naming the dataset.
+class InconsistentState : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class StateIo {
  public:
@@ -44,6 +54,15 @@ class StateIo {
   }
   static_assert(std::is_same_v<std::size_t, std::uint64_t>, "std::size_t columns are stored as uint64");
 
+  /// A column with its metadata (core/columns.hpp flags: what its values refer to, how many
+  /// values a code has): saved and loaded as column(name, v); a validating visitor
+  /// (checkpoint loading) reads the flags through next_flags.
+  template <class T>
+  void column(const std::string& name, std::vector<T>& v, unsigned flags) {
+    next_flags(flags | type_flags<T>());
+    column(name, v);
+  }
+
   /// Scalars are one-element columns.
   template <class T>
   void scalar(const std::string& name, T& x) {
@@ -51,8 +70,21 @@ class StateIo {
                                       std::conditional_t<std::is_same_v<T, std::size_t>, std::uint64_t, T>>;
     std::vector<Stored> one{static_cast<Stored>(x)};
     column(name, one);
-    if (loading()) x = static_cast<T>(one.at(0));
+    if (!loading()) return;
+    expect(one.size() == 1, name + " must hold one value, it holds " + std::to_string(one.size()));
+    x = static_cast<T>(one[0]);
   }
+
+  /// While loading: refuses (InconsistentState) values that disagree with each other, e.g.
+  /// two columns of one list with different lengths. Owners of state check with it what
+  /// they rely on beyond the columns' own flags.
+  void expect(bool ok, const std::string& what) const {
+    if (loading() && !ok) throw InconsistentState(what);
+  }
+
+  /// The flags of the column that comes next (see column(name, v, flags)); ignored by
+  /// visitors that only save or load.
+  virtual void next_flags(unsigned) {}
 
   /// Enters / leaves a named group (nested names keep members of different owners apart).
   virtual void push(const std::string& group) = 0;

@@ -1,13 +1,17 @@
 #include "output/checkpoint.hpp"
 
 #include "output/disk_space.hpp"
+#include "output/output_path.hpp"
 #include "output/run_file.hpp"
 #include "policies/policy.hpp"
 #include "scenario/decode.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #ifndef INNOCHAIN_VERSION
@@ -29,16 +33,28 @@ constexpr std::size_t kTables = sizeof(Institutes) + sizeof(Enterprises) + sizeo
                                 sizeof(Projects) + sizeof(Investments);
 static_assert(sizeof(State) - kTables == 1104, "State changed: list the new member in persist_state (checkpoint.cpp)");
 
-/// Every column of a table, in its list's order, in group `name`.
+/// Every column of a table, in its list's order, in group `name`, with the table's row count
+/// ("rows"): loading checks each column against it as it is read (per-field columns, whose
+/// length also depends on the world, are checked by CheckStateIo).
 template <class Table>
 void persist_table(StateIo& io, const std::string& name, Table& table) {
   io.push(name);
-  table.for_each_column([&](auto& column, const ColumnInfo& info) { io.column(info.name, column); });
+  std::int64_t rows = 0;
+  table.for_each_column([&](const auto& column, const ColumnInfo& info) {
+    if (rows == 0 && !(info.flags & kPerField)) rows = static_cast<std::int64_t>(column.size());
+  });
+  io.scalar("rows", rows);
+  table.for_each_column([&](auto& column, const ColumnInfo& info) {
+    io.column(info.name, column, info.flags);
+    io.expect((info.flags & kPerField) || static_cast<std::int64_t>(column.size()) == rows,
+              fmt::format("{} has {} values, the table {} rows", info.name, column.size(), rows));
+  });
   io.pop();
 }
 
-/// A list of lists as offsets + values.
-void persist_nested(StateIo& io, const std::string& name, std::vector<std::vector<std::int32_t>>& lists) {
+/// A list of lists as offsets + values; `values_flags` says what the values are.
+void persist_nested(StateIo& io, const std::string& name, std::vector<std::vector<std::int32_t>>& lists,
+                    unsigned values_flags) {
   std::vector<std::int64_t> offsets{0};
   std::vector<std::int32_t> values;
   for (const auto& l : lists) {
@@ -47,11 +63,12 @@ void persist_nested(StateIo& io, const std::string& name, std::vector<std::vecto
   }
   io.push(name);
   io.column("offsets", offsets);
-  io.column("values", values);
+  io.column("values", values, values_flags);
   io.pop();
   if (!io.loading()) return;
-  if (offsets.empty() || offsets.back() != static_cast<std::int64_t>(values.size()))
-    throw IoError("checkpoint: inconsistent " + name);
+  io.expect(!offsets.empty() && offsets.front() == 0 && offsets.back() == static_cast<std::int64_t>(values.size()) &&
+                std::is_sorted(offsets.begin(), offsets.end()),
+            name + "/offsets must rise from 0 to the number of values");
   lists.assign(offsets.size() - 1, {});
   for (std::size_t k = 0; k + 1 < offsets.size(); ++k)
     lists[k].assign(values.begin() + offsets[k], values.begin() + offsets[k + 1]);
@@ -66,8 +83,9 @@ void persist_matrix(StateIo& io, const std::string& name, Eigen::MatrixXd& m) {
   io.column("values", values);
   io.pop();
   if (!io.loading()) return;
-  if (rows < 0 || cols < 0 || static_cast<std::size_t>(rows * cols) != values.size())
-    throw IoError("checkpoint: inconsistent " + name);
+  const auto n = static_cast<std::int64_t>(values.size());
+  io.expect(rows >= 0 && cols >= 0 && rows <= n && cols <= n && (rows == 0 || cols == n / rows) && rows * cols == n,
+            name + ": rows x cols must be the number of values");
   m.resize(rows, cols);
   std::copy(values.begin(), values.end(), m.data());
 }
@@ -136,6 +154,8 @@ class H5StateIo final : public StateIo {
     groups_.pop_back();
     path_.pop_back();
   }
+  /// The dataset read last (or the group entered last): where a problem found while loading is.
+  const std::string& last() const { return last_; }
 
  private:
   std::string where(const std::string& name) const {
@@ -158,6 +178,7 @@ class H5StateIo final : public StateIo {
         h5::check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + where(name));
       return;
     }
+    last_ = "/checkpoint_state" + where(name);
     if (H5Lexists(g, name.c_str(), H5P_DEFAULT) <= 0)
       throw IoError("checkpoint lacks " + where(name) + " (written by another version of innochain?)");
     h5::Handle ds = h5::open_dataset(g, name);
@@ -167,6 +188,14 @@ class H5StateIo final : public StateIo {
     H5Sget_simple_extent_dims(space.id(), &n, nullptr);
     h5::Handle type(h5::check(H5Dget_type(ds.id()), "type"), H5Tclose);
     if (H5Tequal(type.id(), disk_type<T>()) <= 0) throw IoError("checkpoint: " + where(name) + " has the wrong type");
+    // Memory stays bounded by the file: a column cannot hold more than the file does.
+    hsize_t file_bytes = 0;
+    {
+      h5::Handle file(h5::check(H5Iget_file_id(g), "file of " + where(name)), H5Fclose);
+      h5::check(H5Fget_filesize(file.id(), &file_bytes), "size of the checkpoint");
+    }
+    if (n > file_bytes / sizeof(T) + 1)
+      throw IoError(fmt::format("checkpoint: {} claims {} values, more than the file holds", where(name), n));
     v.resize(n);
     if (n > 0)
       h5::check(H5Dread(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read " + where(name));
@@ -175,6 +204,147 @@ class H5StateIo final : public StateIo {
   bool loading_;
   std::vector<h5::Handle> groups_;
   std::vector<std::string> path_;
+  std::string last_;
+};
+
+/// Checks a loaded state against the metadata of its columns (core/columns.hpp) before
+/// anything uses it, as a visitor over persist_state: every column of an agent table has the
+/// table's rows (times the fields for per-field columns); ids and indexes are within what
+/// they refer to (-1 only where a column allows "none"; an employer or a holder in the table
+/// its kind names); codes are below their count; floating-point values are finite; the
+/// world-level lists have the lengths the world gives them. The first problem found is
+/// thrown as IoError naming the dataset.
+class CheckStateIo final : public StateIo {
+ public:
+  CheckStateIo(const State& s, std::string file, std::size_t fields, std::size_t regions, std::size_t saved_instances)
+      : s_(s),
+        file_(std::move(file)),
+        fields_(fields),
+        regions_(regions),
+        instances_(saved_instances),
+        table_rows_{{"institutes", s.institutes.size()},   {"institute_levers", s.institutes.size()},
+                    {"enterprises", s.enterprises.size()}, {"enterprise_levers", s.enterprises.size()},
+                    {"financiers", s.financiers.size()},   {"talent", s.talent.size()},
+                    {"projects", s.projects.size()},       {"investments", s.investments.size()}} {
+    // Lists of the world and of the policy instances: (dataset, its length). A checkpoint is
+    // written after a month, so the policy phase has sized every lever for the world.
+    const std::size_t cells = fields * regions;
+    lengths_ = {{"state/base_final_demand", fields},
+                {"state/enterprises_by_field/offsets", fields + 1},
+                {"state/policy_spending", saved_instances},
+                {"state/policy_units", saved_instances},
+                {"world_levers/friction/values", regions * regions},
+                {"world_levers/outflow_multiplier", regions},
+                {"world_levers/wage_subsidy_rate", regions},
+                {"world_levers/wage_subsidy_policy", regions},
+                {"world_levers/wage_subsidy_allowance_yuan", saved_instances},
+                {"world_levers/platform_cost_share", cells},
+                {"world_levers/platform_hazard_multiplier", cells},
+                {"world_levers/platform_speed_multiplier", cells},
+                {"world_levers/platform_capacity", cells},
+                {"world_levers/platform_allowance_yuan", cells},
+                {"world_levers/platform_policy", cells}};
+    // Scalars that are sizes of the world.
+    sizes_ = {{"world_levers/friction/rows", regions}, {"world_levers/friction/cols", regions}};
+  }
+  bool loading() const override { return false; }
+  void next_flags(unsigned flags) override { flags_ = flags; }
+  void column(const std::string& n, std::vector<double>& v) override { check(n, v); }
+  void column(const std::string& n, std::vector<float>& v) override { check(n, v); }
+  void column(const std::string& n, std::vector<std::int32_t>& v) override { check(n, v); }
+  void column(const std::string& n, std::vector<std::int64_t>& v) override { check(n, v); }
+  void column(const std::string& n, std::vector<std::uint8_t>& v) override { check(n, v); }
+  void column(const std::string& n, std::vector<std::uint16_t>& v) override { check(n, v); }
+  void column(const std::string& n, std::vector<std::uint64_t>& v) override { check(n, v); }
+  void push(const std::string& group) override { path_.push_back(group); }
+  void pop() override { path_.pop_back(); }
+
+ private:
+  std::string path(const std::string& name) const {
+    std::string p;
+    for (const auto& g : path_) p += g + "/";
+    return p + name;
+  }
+
+  [[noreturn]] void fail(const std::string& dataset, const std::string& what) const {
+    throw IoError(fmt::format("checkpoint '{}' is damaged: /checkpoint_state/{} {}", file_, dataset, what));
+  }
+
+  /// Rows of the table a row of ids refers to (employers and holders: the table of their kind).
+  std::size_t rows_of(Ref r, std::size_t row) const {
+    switch (r) {
+      case Ref::institute:
+        return s_.institutes.size();
+      case Ref::enterprise:
+        return s_.enterprises.size();
+      case Ref::financier:
+        return s_.financiers.size();
+      case Ref::talent:
+        return s_.talent.size();
+      case Ref::project:
+        return s_.projects.size();
+      case Ref::region:
+        return regions_;
+      case Ref::field:
+        return fields_;
+      case Ref::policy:
+        return instances_;
+      case Ref::cell:
+        return fields_ * regions_;
+      case Ref::employer: {
+        const EmployerKind k = s_.talent.employer_kind[row];
+        return k == EmployerKind::institute    ? s_.institutes.size()
+               : k == EmployerKind::enterprise ? s_.enterprises.size()
+                                               : 0;
+      }
+      case Ref::holder:
+        return s_.projects.holder_kind[row] == HolderKind::institute ? s_.institutes.size() : s_.enterprises.size();
+      default:
+        return 0;
+    }
+  }
+
+  template <class T>
+  void check(const std::string& name, const std::vector<T>& v) {
+    const unsigned flags = std::exchange(flags_, 0u);
+    const std::string dataset = path(name);
+    if (path_.size() == 1 && name != "rows") {  // "rows": the table's count, checked while loading
+      if (const auto t = table_rows_.find(path_[0]); t != table_rows_.end()) {
+        const std::size_t rows = t->second * ((flags & kPerField) ? fields_ : 1);
+        if (v.size() != rows)
+          fail(dataset, fmt::format("has {} values, the {} table {} rows{}", v.size(), path_[0], t->second,
+                                    (flags & kPerField) ? fmt::format(" x {} fields", fields_) : ""));
+      }
+    }
+    if (const auto l = lengths_.find(dataset); l != lengths_.end() && v.size() != l->second)
+      fail(dataset, fmt::format("has {} values, not {}", v.size(), l->second));
+    if (const auto z = sizes_.find(dataset);
+        z != sizes_.end() && (v.size() != 1 || static_cast<long double>(v[0]) != static_cast<long double>(z->second)))
+      fail(dataset, fmt::format("is {}, not {}", v.empty() ? 0.0L : static_cast<long double>(v[0]), z->second));
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      if constexpr (std::is_floating_point_v<T>) {
+        if (!std::isfinite(v[k])) fail(dataset, fmt::format("holds {} at row {}: values must be finite", v[k], k));
+      } else {
+        const auto x = static_cast<long double>(v[k]);
+        if (const unsigned below = column_values_below(flags); below > 0 && !(x >= 0 && x < below))
+          fail(dataset, fmt::format("holds {} at row {}, not a code from 0 to {}", v[k], k, below - 1));
+        const Ref r = column_ref(flags);
+        if (r == Ref::none) continue;
+        const bool none = x == -1 && ((flags & kNoneAllowed) || (r == Ref::employer && rows_of(r, k) == 0));
+        if (!none && !(x >= 0 && x < static_cast<long double>(rows_of(r, k))))
+          fail(dataset, fmt::format("holds {} at row {}, outside the {} rows it refers to{}", v[k], k, rows_of(r, k),
+                                    (flags & kNoneAllowed) ? " (or -1)" : ""));
+      }
+    }
+  }
+
+  const State& s_;
+  std::string file_;
+  std::size_t fields_, regions_, instances_;
+  std::map<std::string, std::size_t> table_rows_;
+  std::map<std::string, std::size_t> lengths_, sizes_;
+  std::vector<std::string> path_;
+  unsigned flags_ = 0;
 };
 
 /// Counts the bytes persist_state would write (for the free-space check).
@@ -220,19 +390,19 @@ void persist_state(StateIo& io, State& s) {
   persist_table(io, "talent", s.talent);
   persist_table(io, "projects", s.projects);
   io.push("project_lists");
-  io.column("active", s.projects.active);
+  io.column("active", s.projects.active, ref(Ref::project));
   io.pop();
   persist_table(io, "investments", s.investments);
   io.push("state");
   io.scalar("month", s.month);
-  io.column("transfer_queue", s.transfer_queue);
-  persist_nested(io, "enterprises_by_field", s.enterprises_by_field);
-  io.column("launched_this_month", s.launched_this_month);
+  io.column("transfer_queue", s.transfer_queue, ref(Ref::project));
+  persist_nested(io, "enterprises_by_field", s.enterprises_by_field, ref(Ref::enterprise));
+  io.column("launched_this_month", s.launched_this_month, ref(Ref::project));
   io.column("base_final_demand", s.base_final_demand);
   std::vector<double> ledger(s.ledger.month.begin(), s.ledger.month.end());
   io.column("ledger", ledger);
   if (io.loading()) {
-    if (ledger.size() != s.ledger.month.size()) throw IoError("checkpoint: ledger has the wrong size");
+    io.expect(ledger.size() == s.ledger.month.size(), "ledger has the wrong size");
     std::copy(ledger.begin(), ledger.end(), s.ledger.month.begin());
   }
   io.column("policy_spending", s.policy_spending);
@@ -245,20 +415,24 @@ void persist_state(StateIo& io, State& s) {
   io.scalar("inflow_multiplier_engineer", l.inflow_multiplier_engineer);
   io.column("outflow_multiplier", l.outflow_multiplier);
   io.column("wage_subsidy_rate", l.wage_subsidy_rate);
-  io.column("wage_subsidy_policy", l.wage_subsidy_policy);
+  io.column("wage_subsidy_policy", l.wage_subsidy_policy, ref(Ref::policy) | kNoneAllowed);
   io.column("wage_subsidy_allowance_yuan", l.wage_subsidy_allowance_yuan);
   io.column("platform_cost_share", l.platform_cost_share);
   io.column("platform_hazard_multiplier", l.platform_hazard_multiplier);
   io.column("platform_speed_multiplier", l.platform_speed_multiplier);
   io.column("platform_capacity", l.platform_capacity);
   io.column("platform_allowance_yuan", l.platform_allowance_yuan);
-  io.column("platform_policy", l.platform_policy);
+  io.column("platform_policy", l.platform_policy, ref(Ref::policy) | kNoneAllowed);
   io.pop();
   // s.events and s.ledger are cleared at the start of every month; s.eligibility is
   // derived from the scenario. Policy instances: their own lists, in scenario order.
   io.push("policies");
   std::int64_t instances = static_cast<std::int64_t>(s.instruments.size());
   io.scalar("instances", instances);
+  // A branch may add instances after the checkpoint's, never have fewer.
+  io.expect(instances >= 0 && static_cast<std::size_t>(instances) <= s.instruments.size(),
+            "the checkpoint has " + std::to_string(instances) + " policy instances, the run " +
+                std::to_string(s.instruments.size()));
   const std::size_t n =
       std::min<std::size_t>(s.instruments.size(), static_cast<std::size_t>(std::max<std::int64_t>(0, instances)));
   for (std::size_t k = 0; k < n; ++k) {
@@ -280,9 +454,10 @@ void write_checkpoint(const std::string& path, const CheckpointIdentity& id, Sta
     const auto output = fs::file_size(writer.partial_path(), ec);
     ensure_room(partial, size.bytes + (ec ? 0 : output) + id.scenario_yaml.size());
   }
+  const PartialFileClaim claim(partial);
   h5::Handle file;
   try {
-    file = h5::create_file(partial);
+    file = h5::create_file(partial, true);
     const hid_t f = file.id();
     h5::write_attr(f, "format", std::string("innochain-checkpoint"));
     h5::write_attr(f, "format_version", kCheckpointFormatVersion);
@@ -306,13 +481,33 @@ void write_checkpoint(const std::string& path, const CheckpointIdentity& id, Sta
     h5::write_attr(f, "status", std::string("complete"));
     if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file.reset())
       throw IoError("cannot write checkpoint '" + partial + "' (disk full?)");
-  } catch (...) {
+  } catch (const std::exception& e) {
     file.release();  // see h5::Handle::release
+    // The estimate above leaves out HDF5's own overhead: a write that failed with the disk
+    // below the reserve failed for lack of room, and is reported as such.
+    bool full = false;
+    try {
+      ensure_room(partial, 0);
+    } catch (const IoError&) {
+      full = true;
+    }
+    std::error_code ec;
+    fs::remove(partial, ec);
+    if (full) throw IoError(fmt::format("disk full while writing checkpoint '{}': {}", partial, e.what()));
+    throw;
+  } catch (...) {
+    file.release();
     std::error_code ec;
     fs::remove(partial, ec);
     throw;
   }
   std::error_code ec;
+  try {
+    check_output_path(path, true, "checkpoint");  // a device or directory may have appeared there meanwhile
+  } catch (...) {
+    fs::remove(partial, ec);
+    throw;
+  }
   fs::rename(partial, path, ec);
   if (ec) {
     fs::remove(partial, ec);
@@ -331,29 +526,48 @@ Checkpoint::Checkpoint(const std::string& path) : path_(path) {
   }
   file_ = h5::open_file_read(path);
   const hid_t f = file_.id();
+  // Everything that says what the file is, checked before any of it is used (exit 3: a
+  // checkpoint this program cannot continue is a file it cannot read).
   if (!h5::has_attr(f, "format") || h5::read_string_attr(f, "format") != "innochain-checkpoint")
     throw IoError("'" + path + "' is not an innochain checkpoint");
-  if (static_cast<std::int64_t>(h5::read_double_attr(f, "format_version")) != kCheckpointFormatVersion)
-    throw IncompatibleCheckpoint("checkpoint '" + path + "' has another format version");
-  if (!h5::has_attr(f, "status") || h5::read_string_attr(f, "status") != "complete")
+  for (const char* attr : {"format_version", "status", "innochain_version", "git_sha", "scenario_sha256", "replication",
+                           "months_completed", "output_path"})
+    if (!h5::has_attr(f, attr)) throw IoError("checkpoint '" + path + "' is damaged: it has no attribute " + attr);
+  const double version = h5::read_double_attr(f, "format_version");
+  if (version != static_cast<double>(kCheckpointFormatVersion))
+    throw IoError(fmt::format("checkpoint '{}' has format_version {}; this innochain reads version {}", path, version,
+                              kCheckpointFormatVersion));
+  if (h5::read_string_attr(f, "status") != "complete")
     throw IoError("checkpoint '" + path + "' is incomplete (status is not 'complete')");
-  month_ = static_cast<std::int32_t>(h5::read_double_attr(f, "months_completed"));
-  identity_.scenario_yaml = h5::read_string(f, "scenario");
-  identity_.replication = static_cast<std::int64_t>(h5::read_double_attr(f, "replication"));
-  identity_.output_path = h5::read_string_attr(f, "output_path");
   version_ = h5::read_string_attr(f, "innochain_version");
   git_sha_ = h5::read_string_attr(f, "git_sha");
+  if (version_ != INNOCHAIN_VERSION || git_sha_ != INNOCHAIN_GIT_SHA)
+    throw IoError(fmt::format(
+        "checkpoint '{}' was written by innochain {} ({}), this is {} ({}): a checkpoint continues only with the "
+        "program that wrote it",
+        path, version_, git_sha_, INNOCHAIN_VERSION, INNOCHAIN_GIT_SHA));
+  if (H5Lexists(f, "scenario", H5P_DEFAULT) <= 0 || H5Lexists(f, "checkpoint_state", H5P_DEFAULT) <= 0 ||
+      H5Lexists(f, "output", H5P_DEFAULT) <= 0)
+    throw IoError("checkpoint '" + path + "' is damaged: it lacks /scenario, /checkpoint_state or /output");
+  identity_.scenario_yaml = h5::read_string(f, "scenario");
+  // The scenario is the run's identity: an edited /scenario would continue another run.
+  if (sha256_hex(identity_.scenario_yaml) != h5::read_string_attr(f, "scenario_sha256"))
+    throw IoError("checkpoint '" + path +
+                  "' is damaged: /scenario does not match its scenario_sha256 (the scenario text was changed)");
+  const double month = h5::read_double_attr(f, "months_completed");
+  const double replication = h5::read_double_attr(f, "replication");
+  if (!(month >= 0 && month <= 12000 && month == std::floor(month)))
+    throw IoError(fmt::format("checkpoint '{}' is damaged: months_completed is {}", path, month));
+  if (!(replication >= 0 && replication <= 1e9 && replication == std::floor(replication)))
+    throw IoError(fmt::format("checkpoint '{}' is damaged: replication is {}", path, replication));
+  month_ = static_cast<std::int32_t>(month);
+  identity_.replication = static_cast<std::int64_t>(replication);
+  identity_.output_path = h5::read_string_attr(f, "output_path");
 }
 
 namespace {
 
-void check_common(const std::string& path, const std::string& version, const std::string& git_sha,
-                  std::int64_t replication_ckpt, std::int64_t replication) {
-  if (version != INNOCHAIN_VERSION || git_sha != INNOCHAIN_GIT_SHA)
-    throw IncompatibleCheckpoint(fmt::format(
-        "checkpoint '{}' was written by innochain {} ({}), this is {} ({}): a checkpoint continues only with the "
-        "program that wrote it",
-        path, version, git_sha, INNOCHAIN_VERSION, INNOCHAIN_GIT_SHA));
+void check_common(const std::string& path, std::int64_t replication_ckpt, std::int64_t replication) {
   if (replication_ckpt != replication)
     throw IncompatibleCheckpoint(fmt::format("checkpoint '{}' is of replication {}, this run is replication {}", path,
                                              replication_ckpt, replication));
@@ -362,14 +576,14 @@ void check_common(const std::string& path, const std::string& version, const std
 }  // namespace
 
 void Checkpoint::check_resume(const std::string& scenario_yaml, std::int64_t replication) const {
-  check_common(path_, version_, git_sha_, identity_.replication, replication);
+  check_common(path_, identity_.replication, replication);
   if (scenario_yaml != identity_.scenario_yaml)
     throw IncompatibleCheckpoint(fmt::format("checkpoint '{}' is of another scenario: {}", path_,
                                              first_difference(identity_.scenario_yaml, scenario_yaml)));
 }
 
 void Checkpoint::check_branch(const Scenario& s, std::int64_t replication) const {
-  check_common(path_, version_, git_sha_, identity_.replication, replication);
+  check_common(path_, identity_.replication, replication);
   const Scenario base = load_scenario_text(identity_.scenario_yaml, path_ + ":/scenario", ".");
   if (s.horizon_months <= month_)
     throw IncompatibleCheckpoint(fmt::format("checkpoint '{}' is at month {}; horizon_months ({}) must be longer",
@@ -396,15 +610,47 @@ void Checkpoint::check_branch(const Scenario& s, std::int64_t replication) const
                                              path_, first_difference(a, b)));
 }
 
-void Checkpoint::load_state(State& state) const {
-  const std::size_t instances = state.instruments.size();
+void Checkpoint::load_state(State& state, const Scenario& scenario) const {
+  // Read into a state of its own, with fresh policy instances of the run's scenario: nothing
+  // of the run's state is touched until everything read has been checked.
+  State loaded;
+  for (const PolicyConfig& p : scenario.policies)
+    loaded.instruments.push_back(find_instrument_type(p.type)->make(p, scenario));
   h5::Handle g = h5::open_group(file_.id(), "checkpoint_state");
   H5StateIo io(g.id(), true);
-  persist_state(io, state);
+  try {
+    persist_state(io, loaded);
+  } catch (const IoError& e) {
+    throw IoError(fmt::format("checkpoint '{}' is damaged: {}", path_, e.what()));
+  } catch (const std::exception& e) {  // InconsistentState, or an allocation a damaged size asked for
+    throw IoError(fmt::format("checkpoint '{}' is damaged: {}: {}", path_, io.last(), e.what()));
+  }
+  const auto saved_instances = static_cast<std::size_t>(h5::read_doubles(g.id(), "policies/instances").at(0));
+  CheckStateIo check(loaded, path_, scenario.world.fields.size(), scenario.world.regions.size(), saved_instances);
+  persist_state(check, loaded);
+  if (loaded.month != month_)
+    throw IoError(fmt::format("checkpoint '{}' is damaged: /checkpoint_state/state/month is {}, months_completed {}",
+                              path_, loaded.month, month_));
+  if (month_ > scenario.horizon_months)
+    throw IoError(fmt::format("checkpoint '{}' is at month {}, past the horizon ({} months)", path_, month_,
+                              scenario.horizon_months));
+  loaded.eligibility = std::move(state.eligibility);
+  state = std::move(loaded);
   // A branch adds instances: they have not acted yet (zero spending, no allowance).
+  const std::size_t instances = state.instruments.size();
   state.policy_spending.resize(instances, 0.0);
   state.policy_units.resize(instances, 0.0);
-  state.levers.wage_subsidy_allowance_yuan.resize(instances, 0.0);
+  if (!state.levers.wage_subsidy_allowance_yuan.empty())
+    state.levers.wage_subsidy_allowance_yuan.resize(instances, 0.0);
+}
+
+void Checkpoint::check_output(const RunInfo& info) const {
+  h5::Handle g = h5::open_group(file_.id(), "output");
+  try {
+    RunFileWriter::check_saved_output(g.id(), info, month_);
+  } catch (const IoError& e) {
+    throw IoError(fmt::format("checkpoint '{}' is damaged: {}", path_, e.what()));
+  }
 }
 
 void Checkpoint::restore_output(RunFileWriter& writer) const {

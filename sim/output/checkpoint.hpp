@@ -8,6 +8,7 @@
 #include "core/state_io.hpp"
 #include "model/state.hpp"
 #include "output/h5.hpp"
+#include "scenario/scenario.hpp"
 
 #include <cstdint>
 #include <stdexcept>
@@ -16,11 +17,13 @@
 namespace innochain {
 
 class RunFileWriter;
+struct RunInfo;
 
 inline constexpr std::int64_t kCheckpointFormatVersion = 1;
 
-/// A checkpoint that cannot be used for this run (other scenario, world, seed,
-/// replication or program version). Exit code 2, like other bad input.
+/// A checkpoint that cannot be used for this run (other scenario, world, seed or
+/// replication). Exit code 2, like other bad input. A checkpoint that is damaged, of
+/// another format version or written by another program version is an IoError (exit 3).
 class IncompatibleCheckpoint : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -47,24 +50,31 @@ void write_checkpoint(const std::string& path, const CheckpointIdentity& id, Sta
 /// An open checkpoint file.
 class Checkpoint {
  public:
-  /// Opens and checks format and completeness. Throws IoError.
+  /// Opens the file and checks what it is: format, format version, completeness, the
+  /// program version that wrote it, its scenario against the stored SHA-256. Throws IoError.
   explicit Checkpoint(const std::string& path);
 
   const std::string& path() const { return path_; }
   std::int32_t month() const { return month_; }
   const CheckpointIdentity& identity() const { return identity_; }
 
-  /// Refuses (IncompatibleCheckpoint) unless the checkpoint was written by this program
-  /// version for exactly this scenario and replication.
+  /// Refuses (IncompatibleCheckpoint) unless the checkpoint is of exactly this scenario and
+  /// replication.
   void check_resume(const std::string& scenario_yaml, std::int64_t replication) const;
   /// Refuses unless the checkpoint's run has the same world, agents, chain, seed, output
   /// settings and replication, its policies are the first policies of `scenario` unchanged,
   /// the other policies start at or after the checkpoint's month, and the horizon is longer.
   void check_branch(const Scenario& scenario, std::int64_t replication) const;
 
-  /// Loads the state into `state`, whose instruments are already those of the new
-  /// run (a branch may have more instances than the checkpoint: they start fresh).
-  void load_state(State& state) const;
+  /// Loads the state into `state`, the state of a run of `scenario` (a branch may have more
+  /// policy instances than the checkpoint: they start fresh). Everything is read into a state
+  /// of its own and checked (every column's length, ids and indexes, codes, finite values:
+  /// the column lists' metadata, core/columns.hpp) before `state` is replaced; a damaged
+  /// checkpoint throws IoError naming the dataset and leaves `state` as it was.
+  void load_state(State& state, const Scenario& scenario) const;
+  /// Checks the saved output (months, series, events, snapshots) against the new run file's
+  /// layout before the run file is created. Throws IoError.
+  void check_output(const RunInfo& info) const;
   /// Writes the checkpoint's output (months so far) into the new run file.
   void restore_output(RunFileWriter& writer) const;
 

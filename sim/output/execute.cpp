@@ -2,6 +2,8 @@
 
 #include "model/simulation.hpp"
 #include "output/checkpoint.hpp"
+#include "output/memory_estimate.hpp"
+#include "output/output_path.hpp"
 #include "output/run_file.hpp"
 #include "scenario/decode.hpp"
 #include "scenario/instruments.hpp"
@@ -45,9 +47,17 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
   const RunKey key{static_cast<std::uint64_t>(s.seed), static_cast<std::uint32_t>(request.replication)};
-  const CheckpointIdentity identity{info.scenario_yaml, request.replication, request.path};
+  // Stored absolute: a run resumed from another directory writes where it was going to.
+  const CheckpointIdentity identity{info.scenario_yaml, request.replication, absolute_path(request.path)};
   const std::string checkpoint_path =
       request.checkpoint_path.empty() ? default_checkpoint_path(request.path) : request.checkpoint_path;
+  // The checkpoint is an output like the run file, checked before anything runs: a resumed
+  // run replaces its own checkpoint, any other run only with --force.
+  check_distinct_outputs(request.path, "output file", checkpoint_path, "checkpoint");
+  if (!request.branch_from.empty())
+    check_distinct_outputs(request.path, "output file", request.branch_from, "checkpoint to branch from");
+  if (!request.resume) check_output_path(checkpoint_path, request.force, "checkpoint");
+  if (request.check_memory) check_memory(s, request.max_memory);
   // A resumed or branched run starts from a checkpoint: the state after its month and
   // the output written up to it.
   std::unique_ptr<Checkpoint> from;
@@ -58,20 +68,27 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     from = std::make_unique<Checkpoint>(request.branch_from);
     from->check_branch(s, request.replication);
   }
-  auto t_out = std::chrono::steady_clock::now();
-  RunFileWriter writer(request.path, request.force, info);
-  double output_seconds = since(t_out);
-  const auto t_setup = std::chrono::steady_clock::now();
+  // From a checkpoint, everything it holds is read and checked before the run file exists:
+  // a damaged checkpoint ends the run with no output at all.
+  auto t_setup = std::chrono::steady_clock::now();
   std::unique_ptr<Simulation> sim;
   if (from) {
     sim = std::make_unique<Simulation>(s, key, State{});
-    from->load_state(sim->state());
+    from->load_state(sim->state(), s);
+    from->check_output(info);
+  }
+  double setup_seconds = since(t_setup);
+  auto t_out = std::chrono::steady_clock::now();
+  RunFileWriter writer(request.path, request.force, info);
+  double output_seconds = since(t_out);
+  t_setup = std::chrono::steady_clock::now();
+  if (from) {
     from->restore_output(writer);
     from.reset();
   } else {
     sim = std::make_unique<Simulation>(s, key);
   }
-  const double setup_seconds = since(t_setup);
+  setup_seconds += since(t_setup);
   RunResult result;
   result.threads = threads;
   result.start_month = sim->months_completed();

@@ -36,6 +36,10 @@ struct RunRequest {
   bool resume = false;
   /// Start from this checkpoint of another (baseline) run: a branch (shared burn-in).
   std::string branch_from{};
+  /// Refuse the run (RequestError) when its memory estimate exceeds the memory available
+  /// or `max_memory` (output/memory_estimate.hpp).
+  bool check_memory = true;
+  std::optional<std::uint64_t> max_memory = std::nullopt;
 };
 
 struct RunResult {
@@ -57,8 +61,10 @@ std::string default_checkpoint_path(const std::string& run_path);
 /// Called after every month with (months done, seconds elapsed).
 using MonthCallback = std::function<void(std::int64_t, double)>;
 
-/// Runs the scenario for its horizon and writes the run file. Throws IoError, and
-/// IncompatibleCheckpoint when resuming or branching from a checkpoint that does not fit.
+/// Runs the scenario for its horizon and writes the run file. Throws IoError,
+/// IncompatibleCheckpoint when resuming or branching from a checkpoint that does not fit,
+/// and RequestError (before anything is written) for output paths it must not replace or a
+/// run that does not fit in memory.
 RunResult execute_run(const Scenario& scenario, const RunRequest& request, const MonthCallback& on_month = {});
 
 }  // namespace innochain

@@ -1,21 +1,38 @@
 #include "output/h5.hpp"
 
 #include <hdf5_hl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
 
 namespace innochain::h5 {
 
 void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
-Handle create_file(const std::string& path) {
+Handle create_file(const std::string& path, bool claimed) {
   // Track creation order so readers (netCDF, xarray) list datasets in the order written.
   Handle fcpl(check(H5Pcreate(H5P_FILE_CREATE), "property list"), H5Pclose);
   H5Pset_link_creation_order(fcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id(), H5P_DEFAULT);
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "property list"), H5Pclose);
+  if (claimed) check(H5Pset_file_locking(fapl.id(), false, true), "file locking");
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id(), fapl.id());
   if (id < 0) throw IoError("cannot create '" + path + "'");
   return Handle(id, H5Fclose);
 }
 
 Handle open_file_read(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT) throw IoError("cannot open '" + path + "': it does not exist");
+    throw IoError("cannot open '" + path + "': " + std::strerror(err));
+  }
+  if (S_ISDIR(st.st_mode)) throw IoError("cannot open '" + path + "': it is a directory, not an HDF5 file");
+  if (!S_ISREG(st.st_mode)) throw IoError("cannot open '" + path + "': not a regular file");
+  if (access(path.c_str(), R_OK) != 0) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
   if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError("cannot open '" + path + "': not a readable HDF5 file");
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw IoError("cannot open '" + path + "'");
@@ -171,6 +188,18 @@ std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vec
   if (total) check(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
   if (dims) *dims = d;
   return out;
+}
+
+void check_format_version(hid_t file, const std::string& path, const std::string& what, std::int64_t understood) {
+  if (!has_attr(file, "format_version"))
+    throw IoError("'" + path + "' has no format_version attribute: not a " + what + " this innochain can read");
+  const double version = read_double_attr(file, "format_version");
+  if (!(version >= 1) || version != std::floor(version))
+    throw IoError("'" + path + "' has format_version " + std::to_string(version) + ", not a whole number from 1");
+  if (version > static_cast<double>(understood))
+    throw IoError("'" + path + "' is a " + what + " of format_version " +
+                  std::to_string(static_cast<long long>(version)) + ", newer than the " + std::to_string(understood) +
+                  " this innochain reads: read it with a newer innochain");
 }
 
 std::vector<std::string> list_group(hid_t group) {

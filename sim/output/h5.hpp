@@ -17,6 +17,14 @@ class IoError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A request that cannot be honoured as given, found before anything is written: an output
+/// path that is not a regular file, a checkpoint path that is also the output, a run that
+/// needs more memory than there is. Bad input: exit code 2.
+class RequestError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 namespace h5 {
 
 /// Owns one HDF5 identifier and closes it with the matching H5?close.
@@ -65,7 +73,12 @@ inline hid_t check(hid_t id, const std::string& what) {
 /// Silences HDF5's own error stack printing; we report errors ourselves.
 void quiet_errors();
 
-Handle create_file(const std::string& path);
+/// Creates (truncates) PATH. `claimed`: the caller holds a PartialFileClaim on PATH
+/// (output/output_path.hpp), so HDF5's own file lock is left off — HDF5 takes it only
+/// after truncating, which is what let a second writer wipe the first one's file.
+Handle create_file(const std::string& path, bool claimed = false);
+/// Opens PATH read-only; IoError saying "does not exist" for a missing file and "not a
+/// readable HDF5 file" only for a file that is there.
 Handle open_file_read(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
@@ -91,6 +104,11 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name);
 Handle write_scalar(hid_t parent, const std::string& name, double value);
 /// Reads a whole numeric dataset as doubles, with its dimensions.
 std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>* dims = nullptr);
+/// Refuses (IoError, exit 3) a file whose root attribute format_version is missing, not a
+/// whole number, or newer than `understood`: its layout may have changed in ways this
+/// program would misread. `what` names the kind of file ("run file", "sweep index").
+void check_format_version(hid_t file, const std::string& path, const std::string& what, std::int64_t understood);
+
 /// Names of the members of a group, in name order.
 std::vector<std::string> list_group(hid_t group);
 

@@ -14,6 +14,7 @@ RunFile::RunFile(const std::string& path) : path_(path) {
   file_ = h5::open_file_read(path);
   if (!h5::has_attr(file_.id(), "format") || h5::read_string_attr(file_.id(), "format") != "innochain-run")
     throw IoError("'" + path + "' is an HDF5 file but not an innochain run file (no format=\"innochain-run\")");
+  h5::check_format_version(file_.id(), path, "run file", kRunFormatVersion);
 }
 
 std::vector<std::string> RunFile::root_attrs() const {

@@ -1,18 +1,22 @@
 #include "output/run_file.hpp"
 
 #include "output/disk_space.hpp"
+#include "output/output_path.hpp"
 
+#include <fmt/format.h>
 #include <hdf5_hl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <exception>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <type_traits>
 
 #ifndef INNOCHAIN_VERSION
@@ -251,6 +255,82 @@ void RunFileWriter::save_output(hid_t group) {
   h5::write_attr(group, "snapshots", static_cast<std::int64_t>(snapshots_));
 }
 
+namespace {
+
+/// A saved integer column's values, read as doubles, must be whole numbers an int32 holds:
+/// restore_output converts them back.
+void check_whole(const std::vector<double>& values, const std::string& path) {
+  for (std::size_t k = 0; k < values.size(); ++k)
+    if (!(values[k] == std::floor(values[k]) && std::abs(values[k]) <= 2147483647.0))
+      throw IoError(fmt::format("/output/{} holds {} at {}, not a whole number", path, values[k], k));
+}
+
+}  // namespace
+
+void RunFileWriter::check_saved_output(hid_t group, const RunInfo& info, std::int64_t months) {
+  const auto present = [](hid_t g, const std::string& path) { return H5Lexists(g, path.c_str(), H5P_DEFAULT) > 0; };
+  if (!present(group, "month")) throw IoError("/output/month is missing");
+  std::vector<hsize_t> dims;
+  const std::vector<double> saved_months = h5::read_doubles(group, "month", &dims);
+  if (dims.size() != 1 || saved_months.size() != static_cast<std::size_t>(months))
+    throw IoError(
+        fmt::format("/output/month has {} values, the checkpoint is at month {}", saved_months.size(), months));
+  for (std::size_t t = 0; t < saved_months.size(); ++t)
+    if (saved_months[t] != static_cast<double>(t))
+      throw IoError(fmt::format("/output/month holds {} at {}", saved_months[t], t));
+  const std::size_t fields = info.fields.size(), regions = info.regions.size(), policies = info.policies.size();
+  for (int m = 0; m < kMetricCount; ++m) {
+    const MetricDef& def = kMetrics[m];
+    const std::string path = std::string("series/") + def.name;
+    if (!present(group, "series") || !present(group, path)) throw IoError("/output/" + path + " is missing");
+    h5::Handle ds = h5::open_dataset(group, path);
+    h5::Handle space(h5::check(H5Dget_space(ds.id()), "dataspace"), H5Sclose);
+    const int rank = H5Sget_simple_extent_ndims(space.id());
+    hsize_t d[2] = {0, 1};
+    if (rank == 1 || rank == 2) H5Sget_simple_extent_dims(space.id(), d, nullptr);
+    const std::size_t width = metric_width(def, fields, regions, policies);
+    if ((rank != 1 && rank != 2) || d[0] != saved_months.size() || d[1] > width ||
+        (d[1] != width && def.dim != Dim::policy))
+      throw IoError("/output/" + path + " does not fit this run");
+  }
+  if (present(group, "events")) {
+    EventLog ev;
+    std::map<std::string, std::size_t> lengths;  // per event group: one length for every column
+    event_columns(ev, [&](const char* g, const char* name, auto& column) {
+      const std::string log = g;  // "events/deals", ...
+      const std::string path = log + "/" + name;
+      if (!present(group, log)) return;
+      if (!present(group, path)) throw IoError("/output/" + path + " is missing");
+      std::vector<hsize_t> d;
+      const std::vector<double> values = h5::read_doubles(group, path, &d);
+      if (d.size() != 1) throw IoError("/output/" + path + " is not a column");
+      const auto [it, first] = lengths.emplace(log, values.size());
+      if (!first && it->second != values.size())
+        throw IoError(
+            fmt::format("/output/{} has {} values, the other columns of {} {}", path, values.size(), log, it->second));
+      if constexpr (std::is_integral_v<typename std::decay_t<decltype(column)>::value_type>) check_whole(values, path);
+    });
+  }
+  if (present(group, "snapshots")) {
+    h5::Handle snaps = h5::open_group(group, "snapshots");
+    if (!present(snaps.id(), "month")) throw IoError("/output/snapshots/month is missing");
+    const std::vector<double> snap_months = h5::read_doubles(snaps.id(), "month");
+    check_whole(snap_months, "snapshots/month");
+    for (const auto& kind : h5::list_group(snaps.id())) {
+      if (kind == "month") continue;
+      h5::Handle kg = h5::open_group(snaps.id(), kind);
+      for (const auto& name : h5::list_group(kg.id())) {
+        const std::string path = "snapshots/" + kind + "/" + name;
+        std::vector<hsize_t> d;
+        const std::vector<double> values = h5::read_doubles(kg.id(), name, &d);
+        if (d.size() != 2 || d[0] != snap_months.size())
+          throw IoError(fmt::format("/output/{} is not [{} snapshots x agents]", path, snap_months.size()));
+        if (is_integer(h5::open_dataset(kg.id(), name).id())) check_whole(values, path);
+      }
+    }
+  }
+}
+
 void RunFileWriter::restore_output(hid_t group) {
   const int level = info_.compression_level;
   const std::vector<double> months = h5::read_doubles(group, "month");
@@ -372,15 +452,24 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
       summary_(kMetricCount, 0.0),
       exceptions_at_start_(std::uncaught_exceptions()) {
   h5::quiet_errors();
+  check_output_path(path_, force, "output file");
   std::error_code ec;
-  if (fs::exists(path_, ec) && !force)
-    throw IoError("output file '" + path_ + "' already exists (use --force to overwrite it)");
   const fs::path parent = fs::absolute(path_, ec).parent_path();
   if (!fs::is_directory(parent, ec)) throw IoError("output directory '" + parent.string() + "' does not exist");
   if (access(parent.c_str(), W_OK) != 0) throw IoError("output directory '" + parent.string() + "' is not writable");
 
   ensure_room(partial_);
-  file_ = h5::create_file(partial_);
+  claim_ = PartialFileClaim(partial_);
+  try {
+    create();
+  } catch (...) {
+    abandon();
+    throw;
+  }
+}
+
+void RunFileWriter::create() {
+  file_ = h5::create_file(partial_, true);
   const hid_t f = file_.id();
   h5::write_attr(f, "format", std::string("innochain-run"));
   h5::write_attr(f, "format_version", kRunFormatVersion);
@@ -469,14 +558,18 @@ RunFileWriter::RunFileWriter(std::string path, bool force, RunInfo info)
   }
 }
 
+void RunFileWriter::abandon() {
+  for (auto& ds : series_) ds.release();
+  month_ds_.release();
+  file_.release();
+  std::error_code ec;
+  fs::remove(partial_, ec);  // ours: claim_ still holds its lock
+}
+
 RunFileWriter::~RunFileWriter() {
   if (finished_) return;
   if (std::uncaught_exceptions() > exceptions_at_start_) {
-    for (auto& ds : series_) ds.release();
-    month_ds_.release();
-    file_.release();
-    std::error_code ec;
-    fs::remove(partial_, ec);
+    abandon();
     return;
   }
   if (!file_) return;
@@ -560,10 +653,14 @@ void RunFileWriter::finish(double wall_seconds) {
   month_ds_.reset();
   if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file_.reset())
     throw IoError("cannot write '" + partial_ + "' (disk full?)");
+  // Checked again: something other than a regular file may have appeared there during the run.
+  check_output_path(path_, true, "output file");
   std::error_code ec;
   fs::rename(partial_, path_, ec);
   if (ec) throw IoError("cannot rename '" + partial_ + "' to '" + path_ + "': " + ec.message());
   finished_ = true;
+  // The lock goes with the file to its final name, where it would keep readers out.
+  claim_ = PartialFileClaim();
 }
 
 }  // namespace innochain

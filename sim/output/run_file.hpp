@@ -4,6 +4,7 @@
 #include "core/metrics.hpp"
 #include "model/state.hpp"
 #include "output/h5.hpp"
+#include "output/output_path.hpp"
 
 #include <cstdint>
 #include <string>
@@ -36,7 +37,9 @@ struct RunInfo {
 /// when finished. Memory is bounded: at most one chunk of months is buffered.
 class RunFileWriter {
  public:
-  /// Refuses an existing PATH unless `force`. Throws IoError.
+  /// Refuses an existing PATH unless `force` (IoError) and anything at PATH that is not a
+  /// regular file (RequestError); claims PATH.partial (output/output_path.hpp) before
+  /// creating it, so a second writer of PATH is refused and the first one's file is kept.
   RunFileWriter(std::string path, bool force, RunInfo info);
   RunFileWriter(const RunFileWriter&) = delete;
   RunFileWriter& operator=(const RunFileWriter&) = delete;
@@ -66,6 +69,11 @@ class RunFileWriter {
   /// appended month by month; policy series gain zero columns for instances the saved
   /// run did not have (a branch).
   void restore_output(hid_t group);
+  /// Checks output saved by save_output (/month, /series, /events, /snapshots of a checkpoint)
+  /// before a run file restores it: months 0..months-1, series shaped for `info`'s run,
+  /// event columns of one length per log, snapshots [snapshots x agents], integer values
+  /// whole. Throws IoError naming the dataset.
+  static void check_saved_output(hid_t group, const RunInfo& info, std::int64_t months);
   /// Months appended so far.
   std::int64_t months_appended() const { return static_cast<std::int64_t>(written_ + month_buffer_.size()); }
 
@@ -74,9 +82,13 @@ class RunFileWriter {
   const std::vector<double>& summary() const { return summary_; }
 
  private:
+  void create();   ///< the new file's attributes, dimension scales and series
+  void abandon();  ///< after a failure: no further HDF5 call on the file; PATH.partial removed
+
   std::string path_;
   std::string partial_;
   RunInfo info_;
+  PartialFileClaim claim_;  ///< declared before file_: released only after the file is closed
   h5::Handle file_;
   h5::Handle month_ds_;
   std::vector<h5::Handle> series_;

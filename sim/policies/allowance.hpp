@@ -8,6 +8,7 @@
 
 #include "core/state_io.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -46,12 +47,23 @@ class AllowanceBook {
   /// Grants not yet settled.
   std::size_t open() const { return slot_.size(); }
 
-  /// For checkpoints: the grants not yet settled.
-  void persist(StateIo& io) {
-    io.column("allowance_slot", slot_);
+  /// For checkpoints: the grants not yet settled. `slot_ref` says what a slot is (an
+  /// enterprise, a cell, a policy instance); `tags` how many tags the owner has (0: none),
+  /// so that settle never indexes past either.
+  void persist(StateIo& io, Ref slot_ref, std::size_t tags = 0) {
+    io.column("allowance_slot", slot_, ref(slot_ref));
     io.column("allowance_tag", tag_);
     io.column("allowance_granted", granted_);
+    io.expect(tag_.size() == slot_.size() && granted_.size() == slot_.size(),
+              "allowance_slot, allowance_tag and allowance_granted must have one value per grant");
+    for (const std::int32_t tag : tag_)
+      io.expect(
+          tag == -1 || (tag >= 0 && static_cast<std::size_t>(tag) < tags),
+          "allowance_tag " + std::to_string(tag) + " is not one of the " + std::to_string(tags) + " rows it refers to");
   }
+
+  /// The largest slot granted, or -1 (an owner with its own per-slot list checks it).
+  std::int64_t largest_slot() const { return slot_.empty() ? -1 : *std::max_element(slot_.begin(), slot_.end()); }
 
  private:
   std::vector<std::int64_t> slot_;

@@ -47,9 +47,10 @@ class ComputeVoucher final : public Instrument {
 
   void persist(StateIo& io) override {
     io.scalar("allocated", allocated_);
-    io.column("winners", winners_);
+    io.column("winners", winners_, ref(Ref::enterprise));
     io.column("cap_left", cap_left_);
-    allowances_.persist(io);
+    io.expect(cap_left_.size() == winners_.size(), "cap_left must have a value per winner");
+    allowances_.persist(io, Ref::enterprise, winners_.size());  // tags: positions in winners
     io.scalar("budget_left", budget_left_);
   }
 

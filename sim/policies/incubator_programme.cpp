@@ -53,11 +53,12 @@ class IncubatorProgramme final : public Instrument {
   double budget_left() const override { return budget_left_; }
 
   void persist(StateIo& io) override {
-    io.column("members", members_);
+    io.column("members", members_, ref(Ref::enterprise));
     io.column("admitted_month", admitted_month_);
+    io.expect(admitted_month_.size() == members_.size(), "admitted_month must have a value per member");
     io.column("incubated_once", incubated_once_);
     io.scalar("budget_left", budget_left_);
-    allowances_.persist(io);
+    allowances_.persist(io, Ref::enterprise);
   }
 
  private:

@@ -94,23 +94,29 @@ class InnovationVoucher final : public Instrument {
     io.scalar("allocation_month", t.allocation_month);
     io.scalar("vouchers", t.vouchers);
     io.scalar("eligible", t.eligible);
-    io.column("winners", t.winners);
-    io.column("losers", t.losers);
+    io.column("winners", t.winners, ref(Ref::enterprise));
+    io.column("losers", t.losers, ref(Ref::enterprise));
     io.column("winners_revenue", t.winners_revenue);
     io.column("losers_revenue", t.losers_revenue);
+    io.expect(t.winners_revenue.size() == t.winners.size() && t.losers_revenue.size() == t.losers.size(),
+              "winners_revenue and losers_revenue must have a value per winner and loser");
     io.scalar("voucher_projects", t.voucher_projects);
     io.scalar("deadweight_projects", t.deadweight_projects);
     io.scalar("winners_own_projects", t.winners_own_projects);
     io.scalar("losers_own_projects", t.losers_own_projects);
     io.scalar("unused_vouchers", t.unused_vouchers);
     io.scalar("pending", t.pending);
-    io.column("projects", t.projects);
+    io.column("projects", t.projects, ref(Ref::project));
     io.scalar("spending_yuan", t.spending_yuan);
     io.column("winners_free_cash", t.winners_free_cash);
     io.column("losers_free_cash", t.losers_free_cash);
     io.column("winners_bought", t.winners_bought);
     io.column("losers_bought", t.losers_bought);
     io.column("winners_would_buy", t.winners_would_buy);
+    io.expect(t.winners_free_cash.size() == t.winners.size() && t.winners_bought.size() == t.winners.size() &&
+                  t.winners_would_buy.size() == t.winners.size() && t.losers_free_cash.size() == t.losers.size() &&
+                  t.losers_bought.size() == t.losers.size(),
+              "the arms' per-firm columns must have a value per winner and loser");
     // The applicants' draws, one column per member.
     std::vector<std::int32_t> firm, month, arm_index;
     std::vector<std::uint8_t> winner;
@@ -127,7 +133,7 @@ class InnovationVoucher final : public Instrument {
       scoping.push_back(a.scoping);
     }
     io.push("applicants");
-    io.column("firm", firm);
+    io.column("firm", firm, ref(Ref::enterprise));
     io.column("month", month);
     io.column("winner", winner);
     io.column("arm_index", arm_index);
@@ -138,12 +144,21 @@ class InnovationVoucher final : public Instrument {
     io.column("scoping", scoping);
     io.pop();
     if (io.loading()) {
+      const std::size_t n = firm.size();
+      io.expect(month.size() == n && winner.size() == n && arm_index.size() == n && knows.size() == n &&
+                    pick.size() == n && shock.size() == n && match.size() == n && scoping.size() == n,
+                "the applicants' columns must have one value per applicant");
+      for (std::size_t k = 0; k < n; ++k)
+        io.expect(arm_index[k] >= 0 &&
+                      static_cast<std::size_t>(arm_index[k]) < (winner[k] != 0 ? t.winners.size() : t.losers.size()),
+                  "an applicant's arm_index must point into its arm");
       pending_.clear();
-      for (std::size_t k = 0; k < firm.size(); ++k)
-        pending_.push_back({firm.at(k), month.at(k), winner.at(k) != 0, arm_index.at(k), knows.at(k), pick.at(k),
-                            shock.at(k), match.at(k), scoping.at(k)});
+      for (std::size_t k = 0; k < n; ++k)
+        pending_.push_back(
+            {firm[k], month[k], winner[k] != 0, arm_index[k], knows[k], pick[k], shock[k], match[k], scoping[k]});
     }
     io.scalar("next", next_);
+    io.expect(next_ <= pending_.size(), "next must be at most the number of applicants");
   }
 
  private:

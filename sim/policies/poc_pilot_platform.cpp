@@ -63,7 +63,7 @@ class PocPilotPlatform final : public Instrument {
   double budget_left() const override { return budget_left_; }
 
   void persist(StateIo& io) override {
-    allowances_.persist(io);
+    allowances_.persist(io, Ref::cell);
     io.scalar("budget_left", budget_left_);
   }
 

@@ -54,7 +54,9 @@ class RdSubsidy final : public Instrument {
     io.column("review", review_);
     io.scalar("year", year_);
     io.column("used_this_year", used_this_year_);
-    allowances_.persist(io);
+    allowances_.persist(io, Ref::enterprise);
+    io.expect(allowances_.largest_slot() < static_cast<std::int64_t>(used_this_year_.size()),
+              "an allowance was granted to a firm past used_this_year");
     io.scalar("budget_left", budget_left_);
   }
 

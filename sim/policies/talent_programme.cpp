@@ -46,7 +46,7 @@ class TalentProgramme final : public Instrument {
   double budget_left() const override { return budget_left_; }
 
   void persist(StateIo& io) override {
-    allowances_.persist(io);
+    allowances_.persist(io, Ref::policy);
     io.scalar("budget_left", budget_left_);
   }
 

@@ -1,5 +1,6 @@
 #include "scenario/decode.hpp"
 
+#include "scenario/input_file.hpp"
 #include "scenario/instruments.hpp"
 #include "scenario/schema.hpp"
 
@@ -9,10 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 namespace innochain {
@@ -59,30 +58,21 @@ class Decoder {
   Scenario scenario;
 
   void layer_file(const std::string& path, const Location& requested_at) {
+    // Regular files (or standard input) of at most kMaxInputFileBytes: a device or an
+    // endless stream named here, or by an `extends`, is refused before it is read.
+    const InputText in = read_input_file(path, "scenario file");
+    if (!in.ok()) {
+      error(requested_at, in.error);
+      return;
+    }
+    if (path == kStdinName) {  // `extends` in a scenario read from standard input: relative to the working directory
+      layer_text(in.text, kStdinDisplayName, ".", kStdinDisplayName, requested_at);
+      return;
+    }
+    // error_code overloads: a name the OS refuses (too long, bad bytes) is bad input, not a crash.
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
-    // error_code overloads: a name the OS refuses (too long, bad bytes) is bad input, not a crash.
-    const bool exists = fs::exists(path, ec);
-    if (ec) {
-      error(requested_at, fmt::format("cannot access scenario file '{}': {}", path, ec.message()));
-      return;
-    }
-    if (!exists) {
-      error(requested_at, fmt::format("scenario file '{}' does not exist", path));
-      return;
-    }
-    if (fs::is_directory(path, ec)) {
-      error(requested_at, fmt::format("scenario file '{}' is a directory", path));
-      return;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      error(requested_at, fmt::format("cannot read scenario file '{}'", path));
-      return;
-    }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    layer_text(buffer.str(), path, canonical.parent_path().string(), canonical.string(), requested_at);
+    layer_text(in.text, path, canonical.parent_path().string(), canonical.string(), requested_at);
   }
 
   void layer_text(const std::string& text, const std::string& display, const std::string& dir,
@@ -96,6 +86,11 @@ class Decoder {
       return;
     }
     if (stack_.empty()) root_ = Location{display, 1, 1};
+    // yaml-cpp would carry a NUL byte or stray bytes into the scenario's strings as other text.
+    if (const auto problem = find_text_problem(text)) {
+      error(Location{display, problem->line, problem->column}, problem->message);
+      return;
+    }
     YAML::Node root;
     try {
       root = YAML::Load(text);
@@ -125,6 +120,10 @@ class Decoder {
   /// Applies one `--set KEY=VALUE` (index k, for the message location).
   void apply_set(const std::string& assignment) {
     const std::string file = "<--set " + assignment + ">";
+    if (const auto problem = find_text_problem(assignment)) {  // sweeps pass design values as --set text
+      error(Location{file, 1, problem->column}, problem->message);
+      return;
+    }
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0) {
       error(Location{file, 1, 1}, "--set needs KEY=VALUE, e.g. --set chain.basic_research.budget_elasticity=0.4");

@@ -83,16 +83,24 @@ std::optional<std::size_t> Coordinator::next() {
 }
 
 void Coordinator::finished(std::size_t run, RunRecord record) {
+  // DIR/runs/ID.error or ID.cancelled say what happened to a run that did not complete
+  // (Slurm array tasks rebuild the index from them); at most one of them is there.
   const std::string err = error_path(dir_, plan_.runs[run]);
+  const std::string cancelled = cancelled_path(dir_, plan_.runs[run]);
   std::error_code ec;
-  if (record.status == RunStatus::failed) {
-    ++failed_;
-    std::ofstream out(err, std::ios::trunc);
+  std::filesystem::remove(record.status == RunStatus::failed ? cancelled : err, ec);
+  if (record.status == RunStatus::failed || record.status == RunStatus::cancelled) {
+    std::ofstream out(record.status == RunStatus::failed ? err : cancelled, std::ios::trunc);
     out << record.error;
   } else {
-    ++complete_;
-    std::filesystem::remove(err, ec);
+    std::filesystem::remove(cancelled, ec);
   }
+  if (record.status == RunStatus::failed)
+    ++failed_;
+  else if (record.status == RunStatus::cancelled)
+    ++cancelled_;
+  else
+    ++complete_;
   const bool failed = record.status == RunStatus::failed;
   if (failed)
     std::fprintf(stderr, "%srun %s (point %lld, replication %lld) failed: %s\n",

@@ -43,6 +43,7 @@ class Coordinator {
 
   std::size_t failed_this_session() const { return failed_; }
   std::size_t complete_this_session() const { return complete_; }
+  std::size_t cancelled_this_session() const { return cancelled_; }
   std::size_t to_run() const { return total_; }
   const std::vector<RunRecord>& records() const { return records_; }
 
@@ -51,7 +52,7 @@ class Coordinator {
   const SweepPlan& plan_;
   std::vector<RunRecord> records_;
   std::deque<std::size_t> queue_;
-  std::size_t total_, complete_ = 0, failed_ = 0;
+  std::size_t total_, complete_ = 0, failed_ = 0, cancelled_ = 0;
   bool live_index_;
   double index_interval_;
   std::chrono::steady_clock::time_point last_index_{};

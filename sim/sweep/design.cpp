@@ -5,6 +5,7 @@
 #include <boost/random/sobol.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -121,6 +122,18 @@ UnitDesign saltelli_unit(std::size_t n, std::size_t k, std::size_t skip) {
     d.push_back(b);
   }
   return d;
+}
+
+UnitDesign oat_unit(std::size_t k, std::size_t levels) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  UnitDesign out(1, std::vector<double>(k, nan));
+  for (std::size_t j = 0; j < k; ++j)
+    for (std::size_t l = 0; l < levels; ++l) {
+      std::vector<double> row(k, nan);
+      row[j] = static_cast<double>(l) / static_cast<double>(levels - 1);
+      out.push_back(std::move(row));
+    }
+  return out;
 }
 
 }  // namespace innochain::sweep

@@ -37,6 +37,11 @@ UnitDesign morris_unit(std::size_t r, std::size_t k, int levels, std::uint64_t s
 /// where A = B and the row says nothing (SALib skips likewise).
 UnitDesign saltelli_unit(std::size_t n, std::size_t k, std::size_t skip);
 
+/// One-at-a-time design around a base point: row 0 is the base (every coordinate NaN: the key
+/// keeps its base value); then for each key j in turn `levels` rows with coordinate j at
+/// 0, 1/(levels-1), ..., 1 and the others NaN. 1 + k x levels rows (levels >= 2).
+UnitDesign oat_unit(std::size_t k, std::size_t levels);
+
 /// SALib's default skip: the smallest power of two >= n.
 std::size_t saltelli_default_skip(std::size_t n);
 

@@ -25,13 +25,16 @@ const char* status_name(RunStatus s) {
       return "complete";
     case RunStatus::failed:
       return "failed";
+    case RunStatus::cancelled:
+      return "cancelled";
     default:
       return "pending";
   }
 }
 
 std::string serialize(const RunRecord& r) {
-  std::string out = fmt::format("{}\n{:a}\n{}\n", static_cast<int>(r.status), r.wall_seconds, r.summary.size());
+  std::string out =
+      fmt::format("{}\n{}\n{:a}\n{}\n", static_cast<int>(r.status), r.stop_signal, r.wall_seconds, r.summary.size());
   for (double v : r.summary) out += fmt::format("{:a}\n", v);
   out += r.error;
   return out;
@@ -45,7 +48,10 @@ RunRecord deserialize(const std::string& text) {
     if (!std::getline(in, line)) throw std::runtime_error("truncated run report");
     return line;
   };
-  r.status = static_cast<RunStatus>(std::stoi(next()));
+  const int status = std::stoi(next());
+  if (status < 0 || status > static_cast<int>(RunStatus::cancelled)) throw std::runtime_error("unknown run status");
+  r.status = static_cast<RunStatus>(status);
+  r.stop_signal = std::stoi(next());
   r.wall_seconds = std::strtod(next().c_str(), nullptr);
   const std::size_t n = std::stoul(next());
   for (std::size_t i = 0; i < n; ++i) r.summary.push_back(std::strtod(next().c_str(), nullptr));
@@ -61,6 +67,10 @@ std::string run_path(const std::string& dir, const PlannedRun& run) {
 
 std::string error_path(const std::string& dir, const PlannedRun& run) {
   return (fs::path(dir) / "runs" / (run.id + ".error")).string();
+}
+
+std::string cancelled_path(const std::string& dir, const PlannedRun& run) {
+  return (fs::path(dir) / "runs" / (run.id + ".cancelled")).string();
 }
 
 RunRecord record_on_disk(const std::string& dir, const SweepPlan& plan, std::size_t i) {
@@ -87,12 +97,15 @@ RunRecord record_on_disk(const std::string& dir, const SweepPlan& plan, std::siz
     }
     r = RunRecord{};
   }
-  std::ifstream err(error_path(dir, run));
-  if (err) {
+  for (const auto& [path, status] : {std::pair{error_path(dir, run), RunStatus::failed},
+                                     std::pair{cancelled_path(dir, run), RunStatus::cancelled}}) {
+    std::ifstream in(path);
+    if (!in) continue;
     std::stringstream text;
-    text << err.rdbuf();
-    r.status = RunStatus::failed;
+    text << in.rdbuf();
+    r.status = status;
     r.error = text.str();
+    return r;
   }
   return r;
 }
@@ -198,7 +211,7 @@ void write_index(const std::string& dir, const SweepPlan& plan, const std::vecto
     h5::Handle f = h5::create_file(partial);
     const hid_t root = f.id();
     h5::write_attr(root, "format", std::string("innochain-sweep-index"));
-    h5::write_attr(root, "format_version", std::int64_t{1});
+    h5::write_attr(root, "format_version", kSweepIndexFormatVersion);
     h5::write_attr(root, "design", plan.spec.kind);
     write_string_array_attr(root, "keys", keys);
     h5::write_attr(root, "replications", plan.spec.replications);
@@ -295,15 +308,17 @@ std::string describe_sweep_index(const std::string& path) {
   if (!is_sweep_index(file)) throw IoError("'" + file + "' is not an innochain sweep index");
   h5::Handle f = h5::open_file_read(file);
   const hid_t root = f.id();
+  h5::check_format_version(root, file, "sweep index", kSweepIndexFormatVersion);
   h5::Handle g = h5::open_group(root, "index");
   const auto ids = h5::read_strings(g.id(), "run_id");
   const auto status = h5::read_strings(g.id(), "status");
   const auto errors = h5::read_strings(g.id(), "error");
   const auto keys = read_string_array_attr(root, "keys");
-  std::size_t complete = 0, failed = 0;
+  std::size_t complete = 0, failed = 0, cancelled = 0;
   for (const auto& s : status) {
     complete += s == "complete";
     failed += s == "failed";
+    cancelled += s == "cancelled";
   }
   std::string out = fmt::format("{}: sweep index of '{}'\n", file, h5::read_string_attr(root, "sweep_name"));
   out += fmt::format("  design         {}\n", h5::read_string_attr(root, "design"));
@@ -311,10 +326,11 @@ std::string describe_sweep_index(const std::string& path) {
   out += fmt::format("  replications   {}\n", static_cast<long long>(h5::read_double_attr(root, "replications")));
   out += fmt::format("  keys           {}\n", keys.size());
   for (const auto& k : keys) out += fmt::format("    {}\n", k);
-  out += fmt::format("  runs           {} ({} complete, {} failed, {} pending)\n", ids.size(), complete, failed,
-                     ids.size() - complete - failed);
+  out += fmt::format("  runs           {} ({} complete, {} failed, {} cancelled, {} pending)\n", ids.size(), complete,
+                     failed, cancelled, ids.size() - complete - failed - cancelled);
   for (std::size_t i = 0; i < ids.size(); ++i)
-    if (status[i] == "failed") out += fmt::format("  failed {}: {}\n", ids[i], errors[i]);
+    if (status[i] == "failed" || status[i] == "cancelled")
+      out += fmt::format("  {} {}: {}\n", status[i], ids[i], errors[i]);
   return out;
 }
 

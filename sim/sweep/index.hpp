@@ -6,12 +6,19 @@
 
 #include "sweep/plan.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace innochain::sweep {
 
-enum class RunStatus { pending, complete, failed };
+/// cancelled: stopped by SIGINT / SIGTERM (Ctrl-C, a Slurm scancel or its warning before
+/// the walltime); its checkpoint DIR/runs/ID.h5.checkpoint, when written, lets --resume
+/// continue it. Like pending and failed runs, cancelled ones are run again by --resume.
+/// Layout version of DIR/index.h5 (root attribute format_version).
+inline constexpr std::int64_t kSweepIndexFormatVersion = 1;
+
+enum class RunStatus { pending, complete, failed, cancelled };
 
 const char* status_name(RunStatus s);
 
@@ -19,7 +26,8 @@ const char* status_name(RunStatus s);
 struct RunRecord {
   RunStatus status = RunStatus::pending;
   double wall_seconds = 0.0;    ///< meaningful when complete or failed
-  std::string error;            ///< failed runs: why
+  std::string error;            ///< failed runs: why; cancelled runs: by what, and where they stopped
+  int stop_signal = 0;          ///< cancelled runs: the signal that stopped them
   std::vector<double> summary;  ///< complete runs: /summary per metric (kMetrics order)
 };
 
@@ -28,13 +36,16 @@ struct RunRecord {
 std::string serialize(const RunRecord& r);
 RunRecord deserialize(const std::string& text);
 
-/// DIR/runs/ID.h5 and DIR/runs/ID.error (the error text of a failed run).
+/// DIR/runs/ID.h5, DIR/runs/ID.error (the error text of a failed run) and
+/// DIR/runs/ID.cancelled (what stopped a cancelled run).
 std::string run_path(const std::string& dir, const PlannedRun& run);
 std::string error_path(const std::string& dir, const PlannedRun& run);
+std::string cancelled_path(const std::string& dir, const PlannedRun& run);
 
 /// The run's state on disk: complete only if DIR/runs/ID.h5 has status "complete" and
 /// was made from the same resolved scenario and replication; failed if an error file
-/// is there; otherwise pending (missing, partial or stale files are run again).
+/// is there, cancelled if a cancelled file is; otherwise pending (missing, partial or
+/// stale files are run again).
 RunRecord record_on_disk(const std::string& dir, const SweepPlan& plan, std::size_t run);
 
 /// Writes DIR/index.csv and DIR/index.h5, each through FILE.partial and a rename, so

@@ -99,15 +99,27 @@ int run_local(int jobs, const RunFunction& run, const NextRun& next, const RunDo
       if (pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
       std::fflush(stdout);
       std::fflush(stderr);
+      // SIGINT and SIGTERM are held back across the fork: one sent to a new worker before its
+      // own handlers are in place (the coordinator passing a stop on) waits for them.
+      sigset_t stops, previous;
+      sigemptyset(&stops);
+      sigaddset(&stops, SIGINT);
+      sigaddset(&stops, SIGTERM);
+      sigprocmask(SIG_BLOCK, &stops, &previous);
       const pid_t pid = fork();
+      if (pid != 0) sigprocmask(SIG_SETMASK, &previous, nullptr);
       if (pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
       if (pid == 0) {
         // Worker: die with the coordinator (even on SIGKILL), run one run, report it.
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != coordinator) _exit(1);
         // Default dispositions: a crash ends the worker with its signal, which the
-        // coordinator records (inherited crash handlers would report from here).
-        for (int sig : {SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) signal(sig, SIG_DFL);
+        // coordinator records (inherited crash handlers would report from here). SIGINT and
+        // SIGTERM stop the run at the end of its month with a checkpoint (a cancelled run).
+        for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) signal(sig, SIG_DFL);
+        g_run_stop = 0;
+        install_run_stop_handlers();
+        sigprocmask(SIG_SETMASK, &previous, nullptr);
         close(fds[0]);
         for (const auto& [p, w] : workers) close(w.fd);
         RunRecord r;
@@ -150,9 +162,16 @@ int run_local(int jobs, const RunFunction& run, const NextRun& next, const RunDo
       } catch (const std::exception& e) {
         r = failed_record(fmt::format("unreadable report from the worker process: {}", e.what()), wall);
       }
+      // A stop signal that reached a worker (a Slurm scancel signals every process) stops the sweep.
+      if (r.status == RunStatus::cancelled && g_stop_signal == 0) g_stop_signal = r.stop_signal;
       done(w.run, std::move(r));
     } else if (killed) {
-      // Stopped by us: the run stays pending and is run again by --resume.
+      // Stopped by us before it could report: cancelled, and run again by --resume.
+      done(w.run, cancelled_record(g_stop_signal, "the worker process ended before it reported", wall));
+    } else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGINT)) {
+      // Signalled before its handlers were in place: cancelled like the others, and the sweep stops.
+      g_stop_signal = WTERMSIG(status);
+      done(w.run, cancelled_record(WTERMSIG(status), "the worker process was stopped before it reported", wall));
     } else if (WIFSIGNALED(status)) {
       done(w.run, failed_record(fmt::format("worker process killed by signal {} ({})", WTERMSIG(status),
                                             strsignal(WTERMSIG(status))),

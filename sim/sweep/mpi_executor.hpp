@@ -32,10 +32,16 @@ void mpi_stop();
 int mpi_broadcast(int value);
 
 /// Rank 0: hands out runs from `next` to ranks 1..size-1 until none are left,
-/// calling `done` with each report. Returns when every worker has been told to stop.
-void mpi_coordinate(int size, const NextRun& next, const RunDone& done);
+/// calling `done` with each report. Returns when every worker has been told to stop:
+/// 0, or the signal that stopped the sweep — rank 0's own SIGINT / SIGTERM (g_run_stop)
+/// or a worker's cancelled run. On a stop no more runs are handed out and the workers
+/// still running get a stop message: their runs end with their month, checkpointed, and
+/// are reported as cancelled.
+int mpi_coordinate(int size, const NextRun& next, const RunDone& done);
 
-/// Ranks > 0: asks rank 0 for runs and runs them until told to stop.
-void mpi_work(const RunFunction& run);
+/// Ranks > 0: asks rank 0 for runs and runs them until told to stop. `run` gets the
+/// callback to call after every month (it polls for rank 0's stop message). Returns 0,
+/// or the signal that stopped the sweep.
+int mpi_work(const std::function<RunRecord(std::size_t, const MonthCallback&)>& run);
 
 }  // namespace innochain::sweep

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -46,35 +47,41 @@ std::string point_value(const SweepPlan& plan, std::int64_t point, std::size_t k
   return v ? v->text : std::string();
 }
 
-SweepPlan make_plan(SweepSpec spec, std::vector<std::string> extra_sets) {
-  SweepPlan plan;
-  plan.spec = std::move(spec);
-  plan.extra_sets = std::move(extra_sets);
-  const SweepSpec& s = plan.spec;
+namespace {
+
+/// Resolves and validates every point in turn, handing each scenario to `use` (nothing
+/// is kept here); throws ScenarioError with every problem once all points are decoded.
+/// Relative values must already be resolved (resolve_relative_values).
+void resolve_points(const SweepSpec& s, const std::vector<std::string>& extra_sets,
+                    const std::function<void(Scenario)>& use) {
   std::vector<Diagnostic> all;
   std::set<std::string> seen;  // the same bad value repeats over many points: report it once
-  const bool generated = s.kind == "lhs" || s.kind == "sobol" || s.kind == "morris" || s.kind == "saltelli";
+  const bool generated =
+      s.kind == "lhs" || s.kind == "sobol" || s.kind == "morris" || s.kind == "saltelli" || s.kind == "oat";
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const DesignPoint& p = s.points[i];
     std::vector<std::string> sets;
     for (const auto& [k, v] : s.fixed) sets.push_back(k + "=" + v.text);
-    for (const auto& a : plan.extra_sets) sets.push_back(a);
+    for (const auto& a : extra_sets) sets.push_back(a);
     const bool file_list = !p.scenario_file.empty();
-    if (!file_list)
+    const auto composite = [&](std::size_t j) { return j < s.meanings.size() && !s.meanings[j].composite.empty(); };
+    if (!file_list) {
       for (std::size_t j = 0; j < s.keys.size(); ++j)
-        if (p.values[j]) sets.push_back(s.keys[j] + "=" + p.values[j]->text);
+        if (p.values[j] && !composite(j)) sets.push_back(s.keys[j] + "=" + p.values[j]->text);
+      for (const auto& [k, v] : p.composite_sets) sets.push_back(k + "=" + v.text);
+    }
     try {
-      plan.scenarios.push_back(file_list ? load_scenario_file(p.scenario_file, sets)
-                                         : load_scenario_file(s.base_scenario, sets));
-      plan.scenario_sha.push_back(sha256_hex(to_yaml(plan.scenarios.back())));
+      use(file_list ? load_scenario_file(p.scenario_file, sets) : load_scenario_file(s.base_scenario, sets));
     } catch (const ScenarioError& e) {
       std::vector<Diagnostic> diags = e.diagnostics();
       for (const auto& [k, v] : s.fixed) remap(diags, k, v, "");
-      if (!file_list)
+      if (!file_list) {
         for (std::size_t j = 0; j < s.keys.size(); ++j)
-          if (p.values[j])
+          if (p.values[j] && !composite(j))
             remap(diags, s.keys[j], *p.values[j],
                   generated ? fmt::format("point {} ({} = {})", i, s.keys[j], p.values[j]->text) : "");
+        for (const auto& [k, v] : p.composite_sets) remap(diags, k, v, fmt::format("point {} ({} = {})", i, k, v.text));
+      }
       // A missing base/scenario file is reported where the sweep file names it.
       for (auto& d : diags) {
         if (d.where.file == s.base_scenario && d.where.line == 1 && d.where.column == 1 &&
@@ -88,11 +95,33 @@ SweepPlan make_plan(SweepSpec spec, std::vector<std::string> extra_sets) {
         const std::string where = fmt::format("{}:{}:{}", d.where.file, d.where.line, d.where.column);
         if (seen.insert(generated ? where : d.str()).second) all.push_back(d);
       }
-      plan.scenarios.emplace_back();
-      plan.scenario_sha.emplace_back();
+      use(Scenario{});  // keeps the points in step; the plan is thrown away with the error
     }
   }
   if (!all.empty()) throw ScenarioError(all);
+}
+
+}  // namespace
+
+std::size_t run_count(const SweepSpec& spec) {
+  return spec.points.size() * static_cast<std::size_t>(spec.replications);
+}
+
+void check_points(SweepSpec spec, const std::vector<std::string>& extra_sets) {
+  resolve_relative_values(spec, extra_sets);
+  resolve_points(spec, extra_sets, [](Scenario) {});
+}
+
+SweepPlan make_plan(SweepSpec spec, std::vector<std::string> extra_sets) {
+  SweepPlan plan;
+  plan.spec = std::move(spec);
+  plan.extra_sets = std::move(extra_sets);
+  resolve_relative_values(plan.spec, plan.extra_sets);  // factors -> values, composite axes -> their keys
+  const SweepSpec& s = plan.spec;
+  resolve_points(s, plan.extra_sets, [&](Scenario scenario) {
+    plan.scenario_sha.push_back(sha256_hex(to_yaml(scenario)));
+    plan.scenarios.push_back(std::move(scenario));
+  });
   std::map<std::string, std::int64_t> repeats;  // identical points keep distinct ids
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     std::string signature;

@@ -33,6 +33,13 @@ struct SweepPlan {
 /// listing every bad key or value at its place in the sweep file (or CSV matrix).
 SweepPlan make_plan(SweepSpec spec, std::vector<std::string> extra_sets = {});
 
+/// The same validation without keeping anything per point or per run (`--dry-run`):
+/// memory does not grow with the design. Throws ScenarioError.
+void check_points(SweepSpec spec, const std::vector<std::string>& extra_sets = {});
+
+/// Runs of the sweep: points x replications.
+std::size_t run_count(const SweepSpec& spec);
+
 /// The stable run id: first 16 hex digits of SHA-256 over "key=value" lines of the
 /// point, "replication=k", and (for repeated identical points) the repeat number.
 std::string run_id(const std::vector<std::string>& keys, const DesignPoint& point, std::int64_t replication,

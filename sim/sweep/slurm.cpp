@@ -86,9 +86,18 @@ std::string sbatch_script(const SbatchOptions& o) {
   s += "#SBATCH --ntasks=1\n";
   s += fmt::format("#SBATCH --cpus-per-task={}\n", o.cpus_per_task);
   if (!o.account.empty()) s += fmt::format("#SBATCH --account={}\n", o.account);
+  if (!o.qos.empty()) s += fmt::format("#SBATCH --qos={}\n", o.qos);
+  if (o.mem_mib > 0) s += fmt::format("#SBATCH --mem={}M\n", o.mem_mib);
+  if (o.signal_seconds > 0) s += fmt::format("#SBATCH --signal=B:TERM@{}\n", o.signal_seconds);
   s += fmt::format("#SBATCH --output={}-%A_%a.out\n", o.job_name);
   s += "set -euo pipefail\n";
-  std::string cmd = fmt::format("{} sweep {} -o {} --slurm-array --threads {} --jobs {}", shell_quote(o.binary),
+  if (o.signal_seconds > 0)
+    s += fmt::format(
+        "# {} s before the time limit Slurm sends SIGTERM to this shell, which exec makes innochain:\n"
+        "# the runs in flight stop at the end of their month and write DIR/runs/ID.h5.checkpoint;\n"
+        "# resubmitting this script continues them from there.\n",
+        o.signal_seconds);
+  std::string cmd = fmt::format("exec {} sweep {} -o {} --slurm-array --threads {} --jobs {}", shell_quote(o.binary),
                                 shell_quote(o.sweep_file), shell_quote(o.dir), o.threads,
                                 std::max(1, o.cpus_per_task / std::max(1, o.threads)));
   for (const auto& a : o.sets) cmd += " --set " + shell_quote(a);

@@ -34,12 +34,18 @@ struct SbatchOptions {
   std::int64_t array_size = 1;
   int cpus_per_task = 1;
   int threads = 1;
-  std::string account;  ///< optional
+  std::string account;              ///< optional
+  std::string qos;                  ///< optional: #SBATCH --qos
+  std::uint64_t mem_mib = 0;        ///< #SBATCH --mem in MiB per task (0: the partition's default)
+  std::int64_t signal_seconds = 0;  ///< #SBATCH --signal=B:TERM@N (0: none)
   std::vector<std::string> sets;
   std::string job_name;
 };
 
-/// A job script: an array of `array_size` tasks, each `innochain sweep ... --slurm-array`.
+/// A job script: an array of `array_size` tasks, each `exec innochain sweep ... --slurm-array`
+/// (exec: the batch shell's signal, --signal=B:TERM@N before the walltime or a scancel,
+/// reaches innochain, which stops its runs at the end of their month with a checkpoint,
+/// DIR/runs/ID.h5.checkpoint, that the resubmitted script continues).
 std::string sbatch_script(const SbatchOptions& o);
 
 /// Rebuilds DIR/index.* from the files in DIR/runs under an exclusive lock on

@@ -1,6 +1,8 @@
 #include "sweep/sweep_file.hpp"
 
 #include "output/h5.hpp"
+#include "scenario/input_file.hpp"
+#include "sweep/csv.hpp"
 #include "sweep/design.hpp"
 
 #include <fmt/format.h>
@@ -8,7 +10,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
@@ -26,6 +27,8 @@ namespace {
 struct KeyRange {
   double low = 0.0, high = 1.0;
   bool log = false, integer = false;
+  bool relative = false;               ///< `factor: [A, B]`: factors of the base scenario's value
+  std::vector<std::string> composite;  ///< `composite: [KEY, ...]`: the keys a composite axis moves
   Location where;
 };
 
@@ -46,6 +49,7 @@ class SweepDecoder {
       return;
     }
     check_keys(root, {"name", "description", "base", "replications", "set", "design"}, "sweep file");
+    kinds_list_ = "grid, lhs, sobol, morris, saltelli, list, csv or oat";
     s_.name = fs::path(s_.path).stem().string();
     if (const auto n = root["name"]) s_.name = scalar(n, "name");
     if (const auto r = root["replications"]) {
@@ -65,26 +69,25 @@ class SweepDecoder {
     }
     const YAML::Node design = root["design"];
     if (!design) {
-      error(Location{s_.path, 1, 1},
-            "missing 'design' (a map with kind: grid, lhs, sobol, morris, saltelli, list or csv)");
+      error(Location{s_.path, 1, 1}, "missing 'design' (a map with kind: " + kinds_list_ + ")");
       return;
     }
     if (!design.IsMap() || !design["kind"]) {
-      error(at(design), "design must be a map with a 'kind' (grid, lhs, sobol, morris, saltelli, list or csv)");
+      error(at(design), "design must be a map with a 'kind' (" + kinds_list_ + ")");
       return;
     }
     s_.kind = scalar(design["kind"], "design.kind");
     const auto it = std::find(kDesignKinds.begin(), kDesignKinds.end(), s_.kind);
     if (it == kDesignKinds.end()) {
       const std::string best = closest_match(s_.kind, kDesignKinds);
-      error(at(design["kind"]), fmt::format("unknown design kind '{}'{}; kinds: grid, lhs, sobol, morris, saltelli, "
-                                            "list, csv",
-                                            s_.kind, best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best)));
+      error(at(design["kind"]),
+            fmt::format("unknown design kind '{}'{}; kinds: {}", s_.kind,
+                        best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best), kinds_list_));
       return;
     }
     if (s_.kind == "grid")
       grid(design);
-    else if (s_.kind == "lhs" || s_.kind == "sobol" || s_.kind == "saltelli" || s_.kind == "morris")
+    else if (s_.kind == "lhs" || s_.kind == "sobol" || s_.kind == "saltelli" || s_.kind == "morris" || s_.kind == "oat")
       sampled(design);
     else if (s_.kind == "list")
       list(design);
@@ -98,8 +101,21 @@ class SweepDecoder {
 
  private:
   SweepSpec& s_;
+  std::string kinds_list_;
 
   void error(const Location& where, std::string message) { diags.push_back({where, std::move(message)}); }
+
+  /// Whether `points` design points (a double: a grid's product can overflow any integer)
+  /// times the replications stay within kMaxSweepRuns; reported at `where` otherwise.
+  /// Called before the points are generated, so a huge design is refused at once.
+  bool within_run_limit(double points, const Location& where) {
+    const double runs = points * static_cast<double>(s_.replications);
+    if (runs <= static_cast<double>(kMaxSweepRuns)) return true;
+    error(where, fmt::format("the design has {:.4g} points x {} replications = {:.4g} runs, more than the limit of {} "
+                             "runs per sweep (docs/sweeps.md); split it into several sweeps",
+                             points, s_.replications, runs, kMaxSweepRuns));
+    return false;
+  }
 
   Location at(const YAML::Node& n) const {
     const auto m = n.Mark();
@@ -183,12 +199,49 @@ class SweepDecoder {
     return keys;
   }
 
+  /// The member keys of a composite axis: a non-empty list of distinct `--set` keys.
+  std::vector<std::string> composite_keys(const YAML::Node& n, const std::string& axis) {
+    std::vector<std::string> members;
+    if (!n.IsSequence() || n.size() == 0) {
+      error(at(n), fmt::format("composite of {} must be a non-empty list of keys it moves together", axis));
+      return members;
+    }
+    for (const auto& item : n) {
+      const std::string m = scalar(item, "a composite member");
+      if (std::find(members.begin(), members.end(), m) != members.end()) error(at(item), "duplicate key " + m);
+      members.push_back(m);
+    }
+    return members;
+  }
+
   void grid(const YAML::Node& design) {
     check_keys(design, {"kind", "keys"}, "a grid design");
     const YAML::Node keys = keys_map(design);
     if (!keys) return;
     std::vector<std::vector<SetValue>> values;
     for (const auto& kv : keys) {
+      KeyMeaning meaning{false, false, {}, at(kv.second)};
+      if (kv.second.IsMap()) {  // {factor: [0.5, 1, 2]} (optional composite: [KEY, ...])
+        check_keys(kv.second, {"factor", "composite"}, "grid values given as factors");
+        std::vector<SetValue> v;
+        const YAML::Node f = kv.second["factor"];
+        if (!f || !f.IsSequence() || f.size() == 0)
+          error(at(kv.second),
+                fmt::format("factors of {} must be a non-empty list, e.g. factor: [0.5, 1, 2]", kv.first.Scalar()));
+        else
+          for (const auto& item : f) {
+            if (!(number(item, kv.first.Scalar() + " factor") > 0.0))
+              error(at(item), fmt::format("factors of {} must be positive", kv.first.Scalar()));
+            v.push_back(value_of(item, kv.first));
+          }
+        meaning.relative = true;
+        if (kv.second["composite"]) meaning.composite = composite_keys(kv.second["composite"], kv.first.Scalar());
+        s_.meanings.push_back(std::move(meaning));
+        if (v.empty()) v.push_back(SetValue{"", at(kv.second)});
+        values.push_back(std::move(v));
+        continue;
+      }
+      s_.meanings.push_back(std::move(meaning));
       if (!kv.second.IsSequence() || kv.second.size() == 0) {
         error(at(kv.second),
               fmt::format("grid values of {} must be a non-empty list, e.g. [0.1, 0.2, 0.4]", kv.first.Scalar()));
@@ -200,7 +253,12 @@ class SweepDecoder {
       values.push_back(std::move(v));
     }
     std::vector<std::size_t> sizes;
-    for (const auto& v : values) sizes.push_back(v.size());
+    double points = 1.0;
+    for (const auto& v : values) {
+      sizes.push_back(v.size());
+      points *= static_cast<double>(v.size());
+    }
+    if (!within_run_limit(points, at(keys))) return;
     for (const auto& idx : grid_indices(sizes)) {
       DesignPoint p;
       for (std::size_t j = 0; j < idx.size(); ++j) p.values.emplace_back(values[j][idx[j]]);
@@ -216,18 +274,34 @@ class SweepDecoder {
       r.low = number(spec[0], k + " low");
       r.high = number(spec[1], k + " high");
     } else if (spec.IsMap()) {
-      check_keys(spec, {"low", "high", "log", "integer"}, "a key range");
-      if (!spec["low"] || !spec["high"]) {
-        error(at(spec), fmt::format("range of {} needs low and high", k));
+      check_keys(spec, {"low", "high", "log", "integer", "factor", "composite"}, "a key range");
+      if (spec["factor"]) {
+        const YAML::Node f = spec["factor"];
+        if (spec["low"] || spec["high"]) error(at(spec), fmt::format("range of {} has both factor and low/high", k));
+        if (!f.IsSequence() || f.size() != 2) {
+          error(at(f), fmt::format("factor of {} must be [A, B]: factors of the base scenario's value", k));
+          return r;
+        }
+        r.low = number(f[0], k + " factor low");
+        r.high = number(f[1], k + " factor high");
+        r.relative = true;
+        if (!(r.low > 0.0)) error(at(f), fmt::format("factors of {} must be positive, got {}", k, r.low));
+      } else if (!spec["low"] || !spec["high"]) {
+        error(at(spec), fmt::format("range of {} needs low and high (or factor: [A, B])", k));
         return r;
+      } else {
+        r.low = number(spec["low"], k + " low");
+        r.high = number(spec["high"], k + " high");
       }
-      r.low = number(spec["low"], k + " low");
-      r.high = number(spec["high"], k + " high");
+      if (spec["composite"]) {
+        r.composite = composite_keys(spec["composite"], k);
+        if (!r.relative) error(at(spec), fmt::format("composite axis {} needs factor: [A, B]", k));
+      }
       if (spec["log"]) r.log = boolean(spec["log"], k + " log");
       if (spec["integer"]) r.integer = boolean(spec["integer"], k + " integer");
     } else {
-      error(at(spec), fmt::format("range of {} must be {{low: A, high: B}} (optional log: true, integer: true) "
-                                  "or [A, B]",
+      error(at(spec), fmt::format("range of {} must be {{low: A, high: B}} (optional log: true, integer: true), "
+                                  "{{factor: [A, B]}} or [A, B]",
                                   k));
       return r;
     }
@@ -239,7 +313,10 @@ class SweepDecoder {
   void sampled(const YAML::Node& design) {
     std::size_t n = 0, r = 0;
     int levels = 4;
-    if (s_.kind == "morris") {
+    if (s_.kind == "oat") {
+      check_keys(design, {"kind", "keys", "levels"}, "an oat design");
+      levels = design["levels"] ? static_cast<int>(integer(design["levels"], "levels", 2, 1000)) : 2;
+    } else if (s_.kind == "morris") {
       check_keys(design, {"kind", "keys", "trajectories", "levels", "seed"}, "a morris design");
       r = design["trajectories"] ? static_cast<std::size_t>(integer(design["trajectories"], "trajectories", 1, 100000))
                                  : 0;
@@ -270,9 +347,16 @@ class SweepDecoder {
     for (const auto& kv : keys) {
       ranges.push_back(range(kv.first, kv.second));
       key_at.push_back(at(kv.first));
+      const KeyRange& kr = ranges.back();
+      s_.meanings.push_back(KeyMeaning{kr.relative, kr.integer, kr.composite, kr.where});
     }
     if (!diags.empty()) return;
     const std::size_t k = ranges.size();
+    const double points = s_.kind == "morris"     ? static_cast<double>(r) * static_cast<double>(k + 1)
+                          : s_.kind == "saltelli" ? static_cast<double>(n) * static_cast<double>(k + 2)
+                          : s_.kind == "oat"      ? 1.0 + static_cast<double>(k) * levels  // the base point first
+                                                  : static_cast<double>(n);
+    if (!within_run_limit(points, at(design))) return;
     UnitDesign unit;
     if (s_.kind == "lhs")
       unit = lhs_unit(n, k, s_.design_seed);
@@ -281,17 +365,24 @@ class SweepDecoder {
     else if (s_.kind == "saltelli")
       unit = saltelli_unit(
           n, k, s_.saltelli_skip >= 0 ? static_cast<std::size_t>(s_.saltelli_skip) : saltelli_default_skip(n));
+    else if (s_.kind == "oat")
+      unit = oat_unit(k, static_cast<std::size_t>(levels));
     else
       unit = morris_unit(r, k, levels, s_.design_seed);
     for (const auto& row : unit) {
       DesignPoint p;
       for (std::size_t j = 0; j < k; ++j) {
         const KeyRange& kr = ranges[j];
+        if (std::isnan(row[j])) {  // oat: the key stays at its base value (written out by make_plan)
+          p.values.emplace_back();
+          continue;
+        }
         double v = kr.log ? std::exp(std::log(kr.low) + row[j] * (std::log(kr.high) - std::log(kr.low)))
                           : kr.low + row[j] * (kr.high - kr.low);
         if (row[j] == 1.0) v = kr.high;  // exact end points (Morris levels)
         if (row[j] == 0.0) v = kr.low;
-        const std::string text = kr.integer ? fmt::format("{}", std::llround(v)) : format_number(v);
+        // Factors of relative keys are rounded (integer keys) once the base value is known.
+        const std::string text = kr.integer && !kr.relative ? fmt::format("{}", std::llround(v)) : format_number(v);
         p.values.emplace_back(SetValue{text, kr.where, key_at[j]});
       }
       s_.points.push_back(std::move(p));
@@ -311,6 +402,7 @@ class SweepDecoder {
         return;
       }
       s_.keys = {"scenario"};
+      if (!within_run_limit(static_cast<double>(scenarios.size()), at(scenarios))) return;
       for (const auto& f : scenarios) {
         DesignPoint p;
         p.values.emplace_back(SetValue{scalar(f, "a scenario file"), at(f)});
@@ -324,6 +416,7 @@ class SweepDecoder {
       error(at(points), "points must be a non-empty list of maps, e.g. - {world.scale: 0.01}");
       return;
     }
+    if (!within_run_limit(static_cast<double>(points.size()), at(points))) return;
     for (const auto& pt : points) {
       if (!pt.IsMap()) {
         error(at(pt), "each point must be a map of key: value");
@@ -353,20 +446,29 @@ class SweepDecoder {
       return;
     }
     const std::string file = relative(scalar(design["file"], "file"));
-    std::ifstream in(file);
-    if (!in) {
-      error(at(design["file"]), fmt::format("cannot read design matrix '{}'", file));
+    const InputText matrix = read_input_file(file, "design matrix");
+    if (!matrix.ok()) {
+      error(at(design["file"]), matrix.error);
       return;
     }
+    if (const auto problem = find_text_problem(matrix.text)) {
+      error(Location{file, problem->line, problem->column}, problem->message);
+      return;
+    }
+    // Spreadsheets save "CSV UTF-8" with a byte-order mark, and in locales with a decimal comma
+    // separate fields with ';' (and may write 0,5): both are read as the user meant them.
+    std::istringstream in(strip_utf8_bom(matrix.text));
     std::string line;
     int line_no = 0;
     bool skip_first = false;  // a leading "point" column (as in DIR/design.csv) is ignored
+    char separator = ',';
     std::vector<Location> key_at;
     while (std::getline(in, line)) {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.empty()) continue;
-      const auto fields = split_csv(line);
+      if (s_.keys.empty() && !skip_first) separator = detect_separator(line);
+      const auto fields = split_csv_line(line, separator);
       if (s_.keys.empty()) {
         for (std::size_t j = 0; j < fields.size(); ++j) {
           if (j == 0 && fields[j].first == "point") {
@@ -385,9 +487,11 @@ class SweepDecoder {
               fmt::format("row has {} values, the header names {} columns", fields.size(), s_.keys.size() + offset));
         continue;
       }
+      if (!within_run_limit(static_cast<double>(s_.points.size() + 1), Location{file, line_no, 1})) return;
       DesignPoint p;
       for (std::size_t j = 0; j < s_.keys.size(); ++j) {
-        const auto& [text, column] = fields[j + offset];
+        const auto& [cell, column] = fields[j + offset];
+        const std::string text = separator == ';' ? decimal_point(cell) : cell;
         if (text.empty())
           p.values.emplace_back();  // empty cell: the base scenario's value
         else
@@ -397,54 +501,18 @@ class SweepDecoder {
     }
     if (s_.points.empty() && diags.empty()) error(at(design["file"]), fmt::format("'{}' has no design rows", file));
   }
-
-  /// Fields of one CSV line with their 1-based columns ("..." quoting with "" escapes).
-  static std::vector<std::pair<std::string, int>> split_csv(const std::string& line) {
-    std::vector<std::pair<std::string, int>> out;
-    std::size_t i = 0;
-    while (true) {
-      const int column = static_cast<int>(i) + 1;
-      std::string field;
-      if (i < line.size() && line[i] == '"') {
-        ++i;
-        while (i < line.size()) {
-          if (line[i] == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
-            i += 2;
-          } else if (line[i] == '"') {
-            ++i;
-            break;
-          } else {
-            field += line[i++];
-          }
-        }
-        while (i < line.size() && line[i] != ',') ++i;
-      } else {
-        const std::size_t comma = line.find(',', i);
-        field = line.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
-        i = comma == std::string::npos ? line.size() : comma;
-        while (!field.empty() && field.back() == ' ') field.pop_back();
-        while (!field.empty() && field.front() == ' ') field.erase(field.begin());
-      }
-      out.emplace_back(field, column);
-      if (i >= line.size()) break;
-      ++i;  // the comma
-    }
-    return out;
-  }
 };
 
 }  // namespace
 
 SweepSpec load_sweep_file(const std::string& path) {
   SweepSpec spec;
-  spec.path = path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path))
-    throw ScenarioError({Diagnostic{Location{path, 1, 1}, fmt::format("cannot read sweep file '{}'", path)}});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  spec.text = buffer.str();
+  spec.path = path == kStdinName ? kStdinDisplayName : path;
+  InputText in = read_input_file(path, "sweep file");
+  if (!in.ok()) throw ScenarioError({Diagnostic{Location{spec.path, 1, 1}, in.error}});
+  if (const auto problem = find_text_problem(in.text))
+    throw ScenarioError({Diagnostic{Location{spec.path, problem->line, problem->column}, problem->message}});
+  spec.text = std::move(in.text);
   SweepDecoder d(spec);
   d.decode();
   if (!d.diags.empty()) throw ScenarioError(d.diags);

@@ -57,6 +57,8 @@ duplicate_field_name          | duplicate_field_name.yaml          | - | =   | 1
 duplicate_key                 | duplicate_key.yaml                 | - | =   | 4  | 1  | duplicate key 'seed' (first given at line 3, column 1)
 shares_institutes_not_summing | shares_institutes_not_summing.yaml | - | =   | 5  | 25 | agents.institutes.share_university + share_national_lab + share_new_rd_institute must sum to 1, but sum to 1.2
 shares_regions_not_summing    | shares_regions_not_summing.yaml    | - | =   | 5  | 5  | the regions' enterprise_share values must sum to 1, but sum to 1.1
+nul_in_string                 | nul_in_string.yaml                 | - | =   | 3  | 10 | NUL byte
+invalid_utf8_in_string        | invalid_utf8_in_string.yaml        | - | =   | 3  | 17 | invalid UTF-8 (byte 0xE9)
 set_unknown_key               | GOOD | chain.basic_research.budget_elastcity=0.3              | SET | 1 | 1  | unknown key 'chain.basic_research.budget_elastcity' (did you mean 'chain.basic_research.budget_elasticity'?)
 set_bad_value                 | GOOD | chain.basic_research.budget_elasticity=high            | SET | 1 | 40 | chain.basic_research.budget_elasticity must be a number, got 'high'
 set_out_of_range              | GOOD | chain.breakthrough.contract_research_probability=1.3   | SET | 1 | 50 | chain.breakthrough.contract_research_probability = 1.3 is out of range [0, 1]

@@ -28,13 +28,27 @@ contains "table explains the interval" out.txt "Student t"
 
 "$bin" compare base policy --metric compute_spending --metric startups --format csv >out.csv 2>err.txt
 expect_code "csv format" 0 $?
-contains "csv header" out.csv "metric,units,pairs,baseline_mean,policy_mean,mean_difference,ci95_low,ci95_high"
+contains "csv header" out.csv "metric,units,pairs,baseline_mean,policy_mean,mean_difference,sd_difference,ci_low,ci_high"
 contains "csv row with 3 pairs" out.csv "compute_spending,yuan,3,"
 [ "$(wc -l <out.csv)" -eq 3 ] && ok "csv has one row per metric" || fail "csv rows: $(cat out.csv)"
 
 "$bin" compare base policy --metric startups --format markdown >out.md 2>err.txt
 expect_code "markdown format" 0 $?
 contains "markdown table" out.md "| metric | units | pairs |"
+
+# Costs: a Fieller interval or the n.s. mark in every format; province, per-year and discounted figures.
+for f in table csv markdown; do
+  "$bin" compare base policy --metric transfers --metric products_launched --format $f >out.txt 2>err.txt
+  expect_code "costs in $f" 0 $?
+  contains "cost interval columns in $f" out.txt "cost_ci_low"
+done
+"$bin" compare base policy --metric transfers --province --per-year --discount 0.03 >out.txt 2>err.txt
+expect_code "province, per year, discounted" 0 $?
+contains "province-equivalent labelled" out.txt "province-equivalent (x 100)"
+contains "flows per year labelled" out.txt "transfers/year"
+contains "discounted cost shown" out.txt "policy_spending_pv"
+"$bin" compare base policy --discount 2 >out.txt 2>err.txt
+expect_code "a discount rate above 1 refused" 2 $?
 
 # Two single files: a difference without an interval, and why.
 "$bin" compare base/runs/r0.h5 policy/r0.h5 >out.txt 2>err.txt

@@ -12,7 +12,7 @@ for f in "$scenarios"/sweeps/*.yaml; do
     echo "$out" | sed 's/^/    /'
   fi
 done
-for kind in grid lhs sobol morris saltelli list csv; do
+for kind in grid lhs sobol morris saltelli list csv oat; do
   grep -lq "kind: $kind\$" "$scenarios"/sweeps/*.yaml && ok "an example of kind $kind" || fail "no example of kind $kind"
 done
 finish

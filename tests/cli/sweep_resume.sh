@@ -66,13 +66,13 @@ mkdir "killed/runs/${ids[7]}.h5"
 "$bin" sweep "$sweep" -o killed "${long[@]}" --resume >out.txt 2>err.txt
 expect_code "a failed run makes exit code 1" 1 $?
 contains "failure reported" err.txt "run ${ids[7]} (point 3, replication 1) failed"
-grep -q "^${ids[7]},3,1,[0-9]*,failed,[0-9.]*,cannot rename" killed/index.csv && ok "index records the failure" ||
+grep -q "^${ids[7]},3,1,[0-9]*,failed,[0-9.]*,\"output file '.*' is a directory" killed/index.csv && ok "index records the failure" ||
   fail "index row: $(grep "^${ids[7]}" killed/index.csv | cut -c1-200)"
 [ "$(grep -c ',complete,' killed/index.csv)" -eq 11 ] && ok "the other 11 runs complete" || fail "not 11 complete"
 [ -s "killed/runs/${ids[7]}.error" ] && ok "error file written" || fail "no error file"
 "$bin" inspect killed >inspect.txt 2>&1
-contains "inspect counts the runs" inspect.txt "12 (11 complete, 1 failed, 0 pending)"
-contains "inspect shows the error" inspect.txt "failed ${ids[7]}: cannot rename"
+contains "inspect counts the runs" inspect.txt "12 (11 complete, 1 failed, 0 cancelled, 0 pending)"
+contains "inspect shows the error" inspect.txt "failed ${ids[7]}: output file"
 rmdir "killed/runs/${ids[7]}.h5"
 "$bin" sweep "$sweep" -o killed "${long[@]}" --resume -q >out.txt 2>err.txt
 expect_code "resume reruns the failed run" 0 $?

@@ -93,3 +93,44 @@ TEST_CASE("public cost per additional unit", "[compare]") {
   CHECK_FALSE(cost_per_additional_unit(1.0e9, -3.0));  // fewer units: not a cost per extra unit
   CHECK_FALSE(cost_per_additional_unit(0.0, 5.0));     // no spending
 }
+
+TEST_CASE("Fieller's interval for a ratio of paired means", "[compare]") {
+  // A constant numerator: the set is numerator / (the t interval of the denominator).
+  const std::vector<double> num = {6.0, 6.0, 6.0, 6.0}, den = {1.0, 2.0, 2.0, 3.0};
+  const RatioInterval r = fieller_interval(num, den);
+  REQUIRE(r.bounded);
+  const double half = 3.1824463053 * 0.8164965809 / 2.0;
+  CHECK(r.low == Approx(6.0 / (2.0 + half)));
+  CHECK(r.high == Approx(6.0 / (2.0 - half)));
+  // Proportional data (numerator = 3 x denominator) give exactly the ratio 3, with no width.
+  const std::vector<double> three = {3.0, 6.0, 6.0, 9.0};
+  const RatioInterval exact = fieller_interval(three, den);
+  REQUIRE(exact.bounded);
+  CHECK(exact.low == Approx(3.0));
+  CHECK(exact.high == Approx(3.0));
+  // A denominator whose interval covers 0: unbounded.
+  const std::vector<double> around_zero = {-1.0, 1.0, -0.5, 0.7};
+  CHECK_FALSE(fieller_interval(num, around_zero).bounded);
+  // One pair: no interval.
+  CHECK_FALSE(fieller_interval(std::vector<double>{1.0}, std::vector<double>{2.0}).bounded);
+  CHECK_THROWS_AS(fieller_interval(num, std::vector<double>{1.0}), std::invalid_argument);
+}
+
+TEST_CASE("Fieller's interval covers the true ratio 95 % of the time", "[compare]") {
+  // Spending about 5 (sd 1), extra units about 2 (sd 0.5), correlated through a shared shock.
+  int covered = 0;
+  const int trials = 2000;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<double> num(20), den(20);
+    for (std::size_t k = 0; k < num.size(); ++k) {
+      Rng rng(RunKey{7, static_cast<std::uint32_t>(t)}, Stream::init_institutes, static_cast<std::uint32_t>(k), 1);
+      const double shock = rng.normal(0.0, 1.0);
+      num[k] = 5.0 + 0.8 * shock + rng.normal(0.0, 0.6);
+      den[k] = 2.0 + 0.3 * shock + rng.normal(0.0, 0.4);
+    }
+    const RatioInterval r = fieller_interval(num, den);
+    covered += r.bounded && r.low <= 2.5 && 2.5 <= r.high;
+  }
+  CHECK(covered > 0.93 * trials);
+  CHECK(covered < 0.97 * trials);
+}

@@ -85,7 +85,10 @@ const double hopeless_quality = std::exp(-10.0);  // believed about -5: clears n
 /// Start-ups with a product on the market (venture stage 3: no technical risk left), so that a
 /// fund's score is its belief alone: with equal prior and signal noise (0.6), half the signal.
 void with_products(State& st) {
-  for (std::size_t e = 0; e < st.enterprises.size(); ++e) st.enterprises.product_quality[e] = 1.0;
+  for (std::size_t e = 0; e < st.enterprises.size(); ++e) {
+    st.enterprises.product_quality[e] = 1.0;
+    st.enterprises.milestone_stage[e] = 3;  // the launch is old news: no public result this month
+  }
 }
 
 }  // namespace
@@ -355,9 +358,12 @@ TEST_CASE("a grant-funded milestone raises valuation and the chance of a round",
   }
   SECTION("the chance of a round: a selective fund funds more good firms past the milestone") {
     // Firms better than investors' prior (log quality 0.5 against 0): the milestone's public
-    // test result shows it. About one firm in three is funded without the grant.
+    // test result shows it. One fund sees each deal. Without the milestone its belief is half
+    // its own signal, 0.25 + 0.3 Z, and a threshold of 0.4 takes about 31 %; with it the belief
+    // is 0.36 + 0.27 Z (prior, public result with precision 4, own signal): about 43 %.
+    s.chain.finance.candidates_per_deal = 1;
     const Context c(s, RunKey{25, 0});
-    State with = world(c, true, -0.1), without = world(c, false, -0.1);
+    State with = world(c, true, 0.4), without = world(c, false, 0.4);
     for (State* st : {&with, &without})
       for (int e = 0; e < n; ++e) st->enterprises.pipeline_quality[e] = st->projects.quality[e] = std::exp(0.5);
     month(c, with);
@@ -365,7 +371,8 @@ TEST_CASE("a grant-funded milestone raises valuation and the chance of a round",
     const double funded_with = static_cast<double>(with.investments.size()) / n,
                  funded_without = static_cast<double>(without.investments.size()) / n;
     INFO("funded with the grant " << funded_with << ", without " << funded_without);
-    CHECK(funded_without > 0.02);
+    CHECK(funded_without > 0.2);
+    CHECK(funded_without < 0.5);
     CHECK(funded_with > funded_without + 4.0 * sd_binomial(n, funded_without) / n);
   }
 }

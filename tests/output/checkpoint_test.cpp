@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 using namespace innochain;
@@ -169,5 +170,89 @@ TEST_CASE("resuming refuses a checkpoint of another scenario or replication", "[
   other.seed += 1;
   CHECK_THROWS_WITH(c.check_resume(to_yaml(other), 0), Catch::Contains("seed"));
   CHECK_THROWS_AS(Checkpoint((dir / "none").string()), IoError);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+/// Writes `value` into row `row` of dataset PATH of an HDF5 file (HDF5 converts the type).
+/// False when the dataset has no such row.
+bool damage(const std::string& file, const std::string& path, std::size_t row, double value) {
+  h5::Handle f(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+  std::vector<hsize_t> dims;
+  std::vector<double> values = h5::read_doubles(f.id(), path, &dims);
+  if (row >= values.size()) return false;
+  values[row] = value;
+  h5::Handle ds = h5::open_dataset(f.id(), path);
+  return H5Dwrite(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
+}
+
+/// Every column of every agent table that refers to something, with its table's group name.
+std::vector<std::string> id_columns() {
+  std::vector<std::string> out;
+  State s;
+  const auto collect = [&](const std::string& group, auto& table) {
+    table.for_each_column([&](auto&, const ColumnInfo& info) {
+      if (column_ref(info.flags) != Ref::none) out.push_back(group + "/" + info.name);
+    });
+  };
+  collect("institutes", s.institutes);
+  collect("institute_levers", s.institutes.levers);
+  collect("enterprises", s.enterprises);
+  collect("enterprise_levers", s.enterprises.levers);
+  collect("financiers", s.financiers);
+  collect("talent", s.talent);
+  collect("projects", s.projects);
+  collect("investments", s.investments);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a damaged checkpoint is refused, naming the dataset, and the run's state is left as it was",
+          "[checkpoint]") {
+  const fs::path dir = fresh_dir("damaged");
+  const Scenario s = reliability_scenario(8);
+  const std::string path = (dir / "run.h5").string();
+  RunRequest request{path, false, 0, 1};
+  request.checkpoint_every = 8;
+  execute_run(s, request);
+  const std::string intact = path + ".checkpoint", copy = (dir / "damaged.ckpt").string();
+  const RunKey key{static_cast<std::uint64_t>(s.seed), 0};
+
+  SECTION("an id out of range") {
+    fs::copy_file(intact, copy);
+    REQUIRE(damage(copy, "checkpoint_state/investments/enterprise", 0, 1e6));
+    Simulation sim(s, key, State{});
+    CHECK_THROWS_WITH(Checkpoint(copy).load_state(sim.state(), s),
+                      Catch::Contains("/checkpoint_state/investments/enterprise holds 1000000 at row 0"));
+    CHECK(sim.state().talent.size() == 0);  // nothing loaded
+    CHECK(sim.state().instruments.size() == s.policies.size());
+  }
+  SECTION("a value that must be finite") {
+    fs::copy_file(intact, copy);
+    REQUIRE(damage(copy, "checkpoint_state/institutes/cash_yuan", 1, std::numeric_limits<double>::quiet_NaN()));
+    Simulation sim(s, key, State{});
+    CHECK_THROWS_WITH(Checkpoint(copy).load_state(sim.state(), s),
+                      Catch::Contains("institutes/cash_yuan holds nan at row 1: values must be finite"));
+  }
+  SECTION("every id column of every table, from the column lists") {
+    const auto columns = id_columns();
+    CHECK(columns.size() >= 15);
+    for (const auto& column : columns) {
+      INFO(column);
+      fs::remove(copy);
+      fs::copy_file(intact, copy);
+      if (!damage(copy, "checkpoint_state/" + column, 0, 60000)) continue;  // an empty table
+      Simulation sim(s, key, State{});
+      CHECK_THROWS_WITH(Checkpoint(copy).load_state(sim.state(), s),
+                        Catch::Contains("/checkpoint_state/" + column + " holds 60000 at row 0"));
+    }
+  }
+  SECTION("the undamaged checkpoint loads") {
+    Simulation sim(s, key, State{});
+    CHECK_NOTHROW(Checkpoint(intact).load_state(sim.state(), s));
+    CHECK(sim.months_completed() == 8);
+  }
   fs::remove_all(dir);
 }

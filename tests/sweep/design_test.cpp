@@ -99,3 +99,16 @@ TEST_CASE("saltelli: A, AB^1..AB^k, B from a 2k-dimensional Sobol row", "[sweep]
     CHECK(row[3] == b);
   }
 }
+
+TEST_CASE("oat: the base row, then each key alone over its levels", "[sweep][design]") {
+  const UnitDesign d = oat_unit(2, 3);
+  REQUIRE(d.size() == 7);
+  CHECK(std::isnan(d[0][0]));
+  CHECK(std::isnan(d[0][1]));
+  CHECK(d[1][0] == 0.0);
+  CHECK(d[2][0] == 0.5);
+  CHECK(d[3][0] == 1.0);
+  for (std::size_t r = 1; r <= 3; ++r) CHECK(std::isnan(d[r][1]));
+  CHECK(d[6][1] == 1.0);
+  CHECK(std::isnan(d[6][0]));
+}

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <map>
 #include <thread>
@@ -62,6 +64,45 @@ TEST_CASE("local pool: every run once, a failing and a crashing run recorded, th
   }
 }
 
+TEST_CASE("a cancelled run travels with the signal that stopped it", "[sweep][executor]") {
+  const RunRecord r = cancelled_record(SIGTERM, "stopped after month 3 of 12", 1.25);
+  const RunRecord back = deserialize(serialize(r));
+  CHECK(back.status == RunStatus::cancelled);
+  CHECK(back.stop_signal == SIGTERM);
+  CHECK(back.error == "cancelled by SIGTERM: stopped after month 3 of 12");
+  CHECK(std::string(status_name(back.status)) == "cancelled");
+  CHECK_THROWS(deserialize("9\n0\n0x0p+0\n0\n"));  // no such status
+}
+
+TEST_CASE("local pool: a run cancelled by a signal stops the sweep; the runs in flight are cancelled, not failed",
+          "[sweep][executor]") {
+  std::size_t next_run = 0;
+  std::map<std::size_t, RunRecord> done;
+  const int sig = run_local(
+      2,
+      [](std::size_t i) {
+        // Run 1 is stopped as by a Slurm scancel reaching its worker; run 0, started beside it,
+        // would take 10 s: the coordinator's SIGTERM finds it in flight.
+        if (i == 1) return cancelled_record(SIGTERM, "stopped after month 1 of 12", 0.0);
+        for (int k = 0; k < 2000 && g_run_stop == 0; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (g_run_stop != 0) return cancelled_record(g_run_stop, "stopped after month 5 of 12", 0.0);
+        RunRecord r;
+        r.status = RunStatus::complete;
+        return r;
+      },
+      [&]() -> std::optional<std::size_t> {
+        if (next_run == 9) return std::nullopt;
+        return next_run++;
+      },
+      [&](std::size_t i, RunRecord r) { done[i] = std::move(r); });
+  CHECK(sig == SIGTERM);
+  CHECK(next_run == 2);  // nothing handed out after the cancellation
+  REQUIRE(done.size() == 2);
+  CHECK(done[0].status == RunStatus::cancelled);
+  CHECK(done[0].error == "cancelled by SIGTERM: stopped after month 5 of 12");
+  CHECK(done[1].status == RunStatus::cancelled);
+}
+
 TEST_CASE("slurm: array tasks split the runs into contiguous blocks that cover them once", "[sweep][slurm]") {
   for (std::size_t runs : {0u, 1u, 7u, 12u, 100u}) {
     for (std::int64_t count : {1, 3, 8}) {
@@ -116,6 +157,14 @@ TEST_CASE("slurm: the job script asks for the array and runs the sweep's tasks",
   CHECK_THAT(s, Catch::Contains("#SBATCH --time=02:00:00\n"));
   CHECK_THAT(s, Catch::Contains("#SBATCH --array=0-19\n"));
   CHECK_THAT(s, Catch::Contains("#SBATCH --cpus-per-task=4\n"));
-  CHECK_THAT(s, Catch::Contains("/opt/innochain/bin/innochain sweep /home/me/sweeps/grid.yaml -o '/scratch/me/grid "
-                                "run' --slurm-array --threads 2 --jobs 2\n"));
+  CHECK_THAT(s, Catch::Contains("exec /opt/innochain/bin/innochain sweep /home/me/sweeps/grid.yaml -o "
+                                "'/scratch/me/grid run' --slurm-array --threads 2 --jobs 2\n"));
+  CHECK_THAT(s, !Catch::Contains("--signal") && !Catch::Contains("--mem") && !Catch::Contains("--qos"));
+  o.signal_seconds = 300;
+  o.mem_mib = 8192;
+  o.qos = "long";
+  const std::string t = sbatch_script(o);
+  CHECK_THAT(t, Catch::Contains("#SBATCH --signal=B:TERM@300\n"));
+  CHECK_THAT(t, Catch::Contains("#SBATCH --mem=8192M\n"));
+  CHECK_THAT(t, Catch::Contains("#SBATCH --qos=long\n"));
 }

@@ -75,6 +75,8 @@ void check_index_lists_parameters(const SweepPlan& plan, const std::string& name
   CHECK(ids.size() == plan.runs.size());
 }
 
+std::string fmt_base(double v) { return format_number(v); }
+
 double value(const SweepPlan& plan, std::size_t point, std::size_t key) {
   return std::stod(point_value(plan, static_cast<std::int64_t>(point), key));
 }
@@ -221,4 +223,104 @@ TEST_CASE("design errors name the place: ranges, levels, CSV rows", "[sweep][pla
   std::ofstream(dir / "csv2.yaml") << base << "design: {kind: csv, file: m2.csv}\n";
   CHECK_THROWS_WITH(make_plan(load_sweep_file((dir / "csv2.yaml").string())),
                     Catch::Contains("m2.csv:3:1: error: world.scale = 70 is out of range"));
+}
+
+TEST_CASE("factor ranges are relative to the base scenario's value", "[sweep][plan]") {
+  const fs::path dir = fresh_dir("relative");
+  const std::string base = std::string("base: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\n";
+  // The base scenario's sanction probability is 0.3, its sanction size 1030000 yuan.
+  std::ofstream(dir / "grid.yaml") << base << "set: {agents.institutes.risk_aversion: 4}\n"
+                                   << "design:\n  kind: grid\n  keys:\n"
+                                   << "    agents.institutes.sanction_probability: {factor: [0.5, 1, 2]}\n"
+                                   << "    agents.institutes.risk_aversion: {factor: [0.5]}\n";
+  const SweepPlan grid = make_plan(load_sweep_file((dir / "grid.yaml").string()));
+  REQUIRE(grid.spec.points.size() == 3);
+  CHECK(point_value(grid, 0, 0) == "0.15");
+  CHECK(point_value(grid, 1, 0) == "0.3");
+  CHECK(point_value(grid, 2, 0) == "0.6");
+  CHECK(point_value(grid, 0, 1) == "2");  // relative to the sweep's `set` (4), not the file's 2
+  CHECK(grid.scenarios[2].agents.institutes.sanction_probability == Approx(0.6));
+  // Sampled designs: the factor range maps onto [0.5, 2] x base.
+  std::ofstream(dir / "lhs.yaml") << base << "design:\n  kind: lhs\n  samples: 8\n  keys:\n"
+                                  << "    chain.transfer.sanction_size_yuan: {factor: [0.5, 2], log: true}\n";
+  const SweepPlan lhs = make_plan(load_sweep_file((dir / "lhs.yaml").string()));
+  for (std::size_t p = 0; p < lhs.spec.points.size(); ++p) {
+    CHECK(value(lhs, p, 0) >= 0.5 * 1030000.0);
+    CHECK(value(lhs, p, 0) <= 2.0 * 1030000.0);
+  }
+  // A key the base scenario has no number for is refused where the range is written.
+  std::ofstream(dir / "bad.yaml") << base << "design:\n  kind: lhs\n  samples: 2\n  keys:\n"
+                                  << "    policies.none.coverage: {factor: [0.5, 2]}\n";
+  CHECK_THROWS_WITH(make_plan(load_sweep_file((dir / "bad.yaml").string())),
+                    Catch::Contains("bad.yaml:6:29: error: factor range: policies.none.coverage has no numeric value"));
+}
+
+TEST_CASE("a composite axis moves its keys together: their product by the factor", "[sweep][plan]") {
+  const fs::path dir = fresh_dir("composite");
+  std::ofstream(dir / "dont_dare.yaml")
+      << "base: " << INNOCHAIN_SOURCE_DIR << "/scenarios/guangdong_small.yaml\n"
+      << "design:\n  kind: grid\n  keys:\n"
+      << "    dont_dare: {factor: [0.5, 1, 8], composite: [agents.institutes.risk_aversion, "
+         "agents.institutes.sanction_probability, chain.transfer.sanction_size_yuan]}\n";
+  const SweepPlan plan = make_plan(load_sweep_file((dir / "dont_dare.yaml").string()));
+  REQUIRE(plan.spec.keys == std::vector<std::string>{"dont_dare"});
+  const auto& s0 = plan.scenarios[1].agents.institutes;  // factor 1: the base scenario
+  const double obstacle =
+      s0.risk_aversion * s0.sanction_probability * plan.scenarios[1].chain.transfer.sanction_size_yuan;
+  for (std::size_t p = 0; p < 3; ++p) {
+    const auto& sc = plan.scenarios[p];
+    const double f = value(plan, p, 0);
+    CHECK(sc.agents.institutes.risk_aversion * sc.agents.institutes.sanction_probability *
+              sc.chain.transfer.sanction_size_yuan ==
+          Approx(f * obstacle));
+  }
+  CHECK(plan.scenarios[2].agents.institutes.risk_aversion == Approx(2.0 * s0.risk_aversion));  // 8^(1/3) = 2
+  check_index_lists_parameters(plan, "composite");
+}
+
+TEST_CASE("oat sweep: the base point, then one key at a time over its range", "[sweep][plan]") {
+  const fs::path dir = fresh_dir("oat");
+  std::ofstream(dir / "oat.yaml") << "base: " << INNOCHAIN_SOURCE_DIR << "/scenarios/guangdong_small.yaml\n"
+                                  << "design:\n  kind: oat\n  levels: 3\n  keys:\n"
+                                  << "    agents.institutes.sanction_probability: {factor: [0.5, 1.5]}\n"
+                                  << "    agents.institutes.transfer_office_skill: [0.2, 0.8]\n";
+  const SweepPlan plan = make_plan(load_sweep_file((dir / "oat.yaml").string()));
+  REQUIRE(plan.spec.points.size() == 1 + 2 * 3);
+  // Point 0 has every key at its base value, written out.
+  CHECK(point_value(plan, 0, 0) == "0.3");
+  CHECK(point_value(plan, 0, 1) == fmt_base(plan.scenarios[0].agents.institutes.transfer_office_skill));
+  CHECK(point_value(plan, 1, 0) == "0.15");
+  CHECK(point_value(plan, 2, 0) == "0.3");
+  CHECK(point_value(plan, 3, 0) == "0.45");
+  CHECK(point_value(plan, 3, 1) == point_value(plan, 0, 1));
+  CHECK(point_value(plan, 4, 1) == "0.2");
+  CHECK(point_value(plan, 6, 1) == "0.8");
+  CHECK(point_value(plan, 6, 0) == "0.3");
+  check_index_lists_parameters(plan, "oat");
+}
+
+TEST_CASE("design matrices saved by a spreadsheet: byte-order mark, semicolons, decimal commas", "[sweep][plan]") {
+  const fs::path dir = fresh_dir("spreadsheet");
+  const std::string base = std::string("base: ") + INNOCHAIN_SOURCE_DIR + "/scenarios/guangdong_small.yaml\n";
+  std::ofstream(dir / "bom.csv", std::ios::binary)
+      << "\xEF\xBB\xBF"
+      << "agents.institutes.transfer_office_skill,agents.institutes.inventor_share\r\n"
+      << "0.2,0.5\r\n0.8,\r\n";
+  std::ofstream(dir / "bom.yaml") << base << "design: {kind: csv, file: bom.csv}\n";
+  const SweepPlan bom = make_plan(load_sweep_file((dir / "bom.yaml").string()));
+  REQUIRE(bom.spec.keys.size() == 2);
+  CHECK(bom.spec.keys[0] == "agents.institutes.transfer_office_skill");  // no BOM glued to the key
+  CHECK(point_value(bom, 1, 0) == "0.8");
+  CHECK(point_value(bom, 1, 1).empty());
+  std::ofstream(dir / "semi.csv", std::ios::binary)
+      << "\xEF\xBB\xBF"
+      << "point;agents.institutes.transfer_office_skill;agents.institutes.inventor_share\n"
+      << "0;0,2;0.5\n1;0,8;\n";
+  std::ofstream(dir / "semi.yaml") << base << "design: {kind: csv, file: semi.csv}\n";
+  const SweepPlan semi = make_plan(load_sweep_file((dir / "semi.yaml").string()));
+  REQUIRE(semi.spec.keys.size() == 2);
+  CHECK(point_value(semi, 0, 0) == "0.2");
+  CHECK(point_value(semi, 0, 1) == "0.5");
+  CHECK(point_value(semi, 1, 0) == "0.8");
+  CHECK(semi.scenarios[1].agents.institutes.transfer_office_skill == 0.8);
 }

@@ -1,6 +1,6 @@
 """Rerunnable calibration of the Guangdong baseline (docs/validation.md, "Calibration").
 
-Objective: the weighted sum, over the calibrated targets of analysis.validation.targets, of the
+Objective: the weighted sum, over the calibrated targets of innochain.validation.targets, of the
 squared log deviation of the model's mean moment (over replications) from the target,
 
     J(theta) = sum_t w_t * (ln m_t(theta) - ln target_t)^2,
@@ -128,7 +128,7 @@ def main(argv=None) -> int:
     ap.add_argument("--step", type=float, default=0.15, help="nelder-mead: initial simplex step")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--params", default=",".join(PARAMETERS), help="comma-separated names of PARAMETERS to search")
-    ap.add_argument("--out", default="analysis/validation/calibration_result.json")
+    ap.add_argument("--out", default="analysis/innochain/validation/calibration_result.json")
     a = ap.parse_args(argv)
 
     names = [n for n in a.params.split(",") if n]
@@ -176,7 +176,7 @@ def main(argv=None) -> int:
         message = str(res.message)
     best = min(history, key=lambda h: h["J"])
     result = {
-        "objective": "sum_t w_t (ln mean_t - ln target_t)^2 over calibrated targets (analysis/validation/targets.py)",
+        "objective": "sum_t w_t (ln mean_t - ln target_t)^2 over calibrated targets (analysis/innochain/validation/targets.py)",
         "method": a.method, "message": message,
         "scale": a.scale, "replications": a.replications, "months": a.months, "evaluations": len(history),
         "targets": {t.moment: {"value": t.value, "weight": t.weight} for t in TARGETS if t.calibrated},

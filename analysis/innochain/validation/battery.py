@@ -267,7 +267,7 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, stat: 
     L = []
     w = L.append
     w("# Validation\n")
-    w("The model's values beside the empirical targets of SPEC section 10, the emergent distributions an")
+    w("The model's values beside the public Guangdong targets, the emergent distributions an")
     w("economist checks first, and the stationarity and ergodicity of the baseline. Everything above the")
     w("Dutch-lottery section is written by the validation battery from real runs:\n")
     w("```sh\n" + command + "\n```\n")
@@ -391,10 +391,10 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", type=int, default=3, help="replications kept for the distributions (0..keep-1)")
     ap.add_argument("--doc", default="docs/validation.md")
     ap.add_argument("--figures", default="docs/figures")
-    ap.add_argument("--results", default="analysis/validation/validation_results.json")
-    ap.add_argument("--calibration", default="analysis/validation/calibration.md",
+    ap.add_argument("--results", default="analysis/innochain/validation/validation_results.json")
+    ap.add_argument("--calibration", default="analysis/innochain/validation/calibration.md",
                     help="markdown text of the calibration section, included verbatim")
-    ap.add_argument("--notes", default="analysis/validation/notes.json",
+    ap.add_argument("--notes", default="analysis/innochain/validation/notes.json",
                     help="interpretation sentences (JSON) written after looking at the figures")
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "innochain-validation-cache.pkl"),
                     help="where the runs' moments and the kept runs' details are saved")

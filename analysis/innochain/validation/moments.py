@@ -1,7 +1,7 @@
 """Moments of one run file, in province-equivalent units.
 
 Counts and yuan of a scaled run (world.scale < 1) are divided by world.scale, so a 1/100 run
-reports province figures (SPEC 1: per-agent quantities are unscaled, aggregate flows scale with
+reports province figures (docs/model.md: per-agent quantities are unscaled, aggregate flows scale with
 world.scale). Annual flows are averages over the *measurement window*: simulated years 4-6
 (months 36-71), after a burn-in of three years: the run starts with empty project pipelines, and a
 discovery needs about 18 months of BASIC and 12 of BREAKTHROUGH before it can be transferred.
@@ -43,7 +43,7 @@ def _col(f: h5py.File, path: str) -> np.ndarray:
 
 
 def run_moments(path: str, window=WINDOW) -> dict:
-    """Every moment of analysis.validation.targets plus a few diagnostics, for one run file."""
+    """Every moment of innochain.validation.targets plus a few diagnostics, for one run file."""
     with h5py.File(path, "r") as f:
         if f.attrs["status"] != "complete" and f.attrs["status"] != b"complete":
             raise ValueError(f"{path}: run not complete")

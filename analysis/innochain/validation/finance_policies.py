@@ -3,13 +3,15 @@ firms in both runs (docs/validation.md, section "Science finance by behaviour").
 
 A policy scenario and its baseline are run with the same seed and replication (common random
 numbers), so the two runs are identical until the policy starts and the firms present then carry
-the same ids in both. Two experiments:
+the same ids in both. Three experiments:
 
 * ``grant``: a start-up R&D grant (scenarios/policies/startup_grant*.yaml). Recipients are the
   firms present at the policy start that held a grant (snapshot column ``first_grant_month``);
   the outcome is whether the firm raised a venture round (a deal led by a venture fund) within
   ``window`` months of the start, and within the grant year. The effect is the ratio of the
   recipients' chance in the policy run to the same firms' chance in the baseline.
+* ``rounds``: the baseline's equity rounds by the start-up's venture stage: rounds a year
+  (province-equivalent), median round size, pre-money valuation and dilution.
 * ``crowdin``: a guidance fund (scenarios/policies/guidance_fund*.yaml). Crowd-in is the change
   in private capital invested in start-ups per yuan of change in public capital invested
   (series ``invested_private`` and ``invested_public``), from the policy start to the end of the
@@ -18,9 +20,9 @@ the same ids in both. Two experiments:
 Intervals are 95 % percentile intervals of a bootstrap over replication pairs (the pair is the
 unit: both runs share its random numbers). Commands (the figures of docs/validation.md):
 
-    PYTHONPATH=. /usr/bin/python3 -m analysis.validation.finance_policies grant \\
+    PYTHONPATH=analysis /usr/bin/python3 -m innochain.validation.finance_policies grant \\
         --policy scenarios/policies/startup_grant.yaml --pairs 30 --scale 0.05
-    PYTHONPATH=. /usr/bin/python3 -m analysis.validation.finance_policies crowdin \\
+    PYTHONPATH=analysis /usr/bin/python3 -m innochain.validation.finance_policies crowdin \\
         --policy scenarios/policies/guidance_fund.yaml --pairs 30 --scale 0.05
 """
 
@@ -39,7 +41,7 @@ import h5py
 import numpy as np
 import yaml
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+REPO = pathlib.Path(__file__).resolve().parents[3]
 BASELINE = str(REPO / "scenarios" / "guangdong_baseline.yaml")
 
 
@@ -210,10 +212,56 @@ def crowdin(args) -> dict:
     return res
 
 
+# ---- the baseline's rounds: deals by stage, sizes, valuations, dilution -----------------------------
+
+STAGES = ("breakthrough", "proof_of_concept", "pilot", "market")
+
+
+def rounds_rep(binary: str, scenario: str, rep: int, scale: float, months: int, tmp: str) -> dict:
+    path = run(binary, scenario, rep, scale, months, os.path.join(tmp, f"rounds{rep}.h5"))
+    with h5py.File(path, "r") as f:
+        d = f["events/deals"]
+        month, ent, kind = d["month"][()], d["enterprise"][()], d["financier_kind"][()]
+        amount, pre, stage = d["amount"][()], d["pre_money"][()], d["venture_stage"][()]
+    os.remove(path)
+    rounds: dict = {}  # (enterprise, month) -> [amount, pre-money, stage, led by a guidance fund]
+    for m, e, k, a, v, s in zip(month, ent, kind, amount, pre, stage):
+        r = rounds.setdefault((int(e), int(m)), [0.0, float(v), int(s), True])
+        r[0] += float(a)
+        r[3] = r[3] and int(k) == 1
+    out = {"rep": rep, "years": months / 12.0, "by_stage": {}}
+    for s, name in enumerate(STAGES):
+        rs = [r for r in rounds.values() if r[2] == s]
+        out["by_stage"][name] = {"rounds": len(rs), "amount": [r[0] for r in rs], "pre_money": [r[1] for r in rs]}
+    return out
+
+
+def rounds(args) -> dict:
+    tmp = tempfile.mkdtemp(prefix="innochain-rounds-")
+    scenario = args.policy or BASELINE
+    with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        futs = [ex.submit(rounds_rep, args.binary, scenario, k, args.scale, args.months, tmp)
+                for k in range(args.first, args.first + args.pairs)]
+        reps = [f.result() for f in futs]
+    res = {"scenario": scenario, "scale": args.scale, "replications": len(reps), "months": args.months,
+           "by_stage": {}, "per_pair": reps}
+    for name in STAGES:
+        amount = np.concatenate([np.asarray(r["by_stage"][name]["amount"]) for r in reps])
+        pre = np.concatenate([np.asarray(r["by_stage"][name]["pre_money"]) for r in reps])
+        n = sum(r["by_stage"][name]["rounds"] for r in reps)
+        res["by_stage"][name] = {
+            "rounds_per_year_province": n / len(reps) / (args.months / 12.0) / args.scale,
+            "median_round_yuan": float(np.median(amount)) if n else float("nan"),
+            "median_pre_money_yuan": float(np.median(pre)) if n else float("nan"),
+            "median_dilution": float(np.median(amount / (pre + amount))) if n else float("nan"),
+        }
+    return res
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("experiment", choices=["grant", "crowdin"])
-    ap.add_argument("--policy", required=True, help="policy scenario (extends the baseline)")
+    ap.add_argument("experiment", choices=["grant", "crowdin", "rounds"])
+    ap.add_argument("--policy", help="policy scenario (extends the baseline); rounds: the scenario (default: baseline)")
     ap.add_argument("--binary", default=os.environ.get("INNOCHAIN_BIN", str(REPO / "build" / "innochain")))
     ap.add_argument("--pairs", type=int, default=30)
     ap.add_argument("--first", type=int, default=0, help="first replication")
@@ -223,7 +271,9 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", help="write the result here")
     args = ap.parse_args(argv)
-    res = grant(args) if args.experiment == "grant" else crowdin(args)
+    if args.experiment != "rounds" and not args.policy:
+        ap.error("--policy is required for grant and crowdin")
+    res = {"grant": grant, "crowdin": crowdin, "rounds": rounds}[args.experiment](args)
     summary = {k: v for k, v in res.items() if k != "per_pair"}
     print(json.dumps(summary, indent=1))
     if args.json:
