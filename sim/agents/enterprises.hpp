@@ -32,25 +32,36 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(std::int32_t, acquired_by, -1, kSnapshot | ref(Ref::enterprise) | kNoneAllowed, "after an acquisition: the acquirer, else -1") \
   X(double, absorptive_base, 0.0, 0, "absorptive capacity before industry ties") \
   X(double, funding_gap_yuan, 0.0, 0, "this month's unfunded project cost, yuan (progress -> finance)") \
+  X(double, rd_own_cost_yuan, 0.0, 0, "this month's project cost the firm pays itself at full speed, after subsidies and platforms, yuan (progress -> finance)") \
   X(double, pipeline_quality, 0.0, 0, "best latent quality among its active projects (progress -> finance)") \
   X(double, rd_spent_yuan, 0.0, 0, "this month's R&D project spending, yuan") \
   X(double, compute_bill_yuan, 0.0, 0, "this month's compute bill: GPU-hours bought x price, yuan (progress)") \
+  X(double, rd_subsidised_yuan, 0.0, 0, "the part of it paid by subsidies and platforms, yuan (progress -> market)") \
   X(double, rd_share, 0.0, 0, "share of revenue spent on R&D projects") \
   X(double, absorptive_capacity, 0.0, 0, "absorptive capacity, in [0, 1]") \
   X(std::int32_t, age_months, 0, kSnapshot, "age, months") \
   X(std::uint8_t, alive, 0, kSnapshot | values_below(2), "1 while in business") \
   X(std::int32_t, rd_staff, 0, kSnapshot, "engineers and industry scientists employed (from the talent table)") \
   X(double, rd_staff_skill_mean, 0.0, 0, "their mean skill") \
-  X(std::int32_t, industry_ties, 0, 0, "industry scientists with a tie to an institute")
+  X(std::int32_t, industry_ties, 0, 0, "industry scientists with a tie to an institute") \
+  X(std::int32_t, venture_stage, -1, kSnapshot, "start-ups: stage investors see (finance): -1 no project, 0 breakthrough, 1 proof of concept, 2 pilot, 3 a product on the market") \
+  X(std::int32_t, milestone_stage, -1, 0, "highest venture stage investors have seen the firm reach (a milestone is a rise above it)") \
+  X(std::int32_t, round_stage, -1, 0, "venture stage at its last equity round, -1 before the first") \
+  X(double, shares_outstanding, 1.0, 0, "shares in issue; the founders hold 1 at founding, each round issues new ones") \
+  X(double, post_money_yuan, 0.0, kSnapshot, "post-money valuation of its last equity round, yuan (0 before the first)") \
+  X(double, public_precision, 0.0, 0, "precision of what investors have learnt publicly about its log quality (certificates, milestone results), 1/log points^2") \
+  X(double, public_evidence, 0.0, 0, "precision-weighted sum of those public observations of its log quality") \
+  X(std::int32_t, first_grant_month, -1, kSnapshot, "first month it held an R&D grant (lever rd_policy), -1 never")
 
 /// Policy levers on enterprises. Progress: a compute subsidy pays `rate` of the firm's compute
 /// bill, an R&D subsidy `rate` of the rest of its R&D cost, each at most `allowance` yuan this
 /// month (the firm's cap left) and within the paying instance's pool (WorldLevers), charged to
 /// policy instance `policy` (-1: none); a skill multiplier scales its R&D
 /// team's effective skill (mentoring). Market: an overhead subsidy pays a share of its fixed
-/// costs (subsidised space). Finance: a bonus on the quality signal investors see (a
-/// certification, an incubator's admission). Reset every month by the policy phase (reset()),
-/// then set by the active instruments.
+/// costs (subsidised space). Finance: a bonus on the quality signal investors see (an
+/// incubator's admission), and a certificate: an awarding agency's own assessment of the firm's
+/// log quality with the precision of its review, set in the month of the award and read once by
+/// finance. Reset every month by the policy phase (reset()), then set by the active instruments.
 #define INNOCHAIN_ENTERPRISE_LEVER_COLUMNS(X) \
   X(double, compute_subsidy_rate, 0.0, 0, "share of the compute bill a compute subsidy pays") \
   X(double, compute_allowance_yuan, 0.0, 0, "most the compute subsidy pays this month, yuan (drawn down as it pays)") \
@@ -62,7 +73,9 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(double, overhead_allowance_yuan, 0.0, 0, "most the overhead subsidy pays this month, yuan (drawn down as it pays)") \
   X(std::int32_t, overhead_policy, -1, ref(Ref::policy) | kNoneAllowed, "the paying policy instance, -1: none") \
   X(double, skill_multiplier, 1.0, 0, "multiplier on the R&D team's effective skill in the progress rate") \
-  X(double, investor_signal_bonus, 0.0, 0, "added to the log-quality signal investors see, log points")
+  X(double, investor_signal_bonus, 0.0, 0, "added to the log-quality signal investors see, log points") \
+  X(double, certificate_precision, 0.0, 0, "precision of an award's assessment investors read this month, 1/log points^2 (0: none)") \
+  X(double, certificate_log_quality, 0.0, 0, "the awarding agency's assessment of the firm's log quality")
 // clang-format on
 
 struct EnterpriseLevers {

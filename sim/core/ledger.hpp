@@ -19,11 +19,12 @@ enum LedgerFlow : int {
   lf_listing_proceeds,  ///< public-market buyers paying investors at a listing
   lf_policy_spending,   ///< public money paid out by policy instruments
   // Sinks: money leaving it.
-  lf_research_spending,  ///< institutes' research spending (wages, compute, inputs)
-  lf_operating_costs,    ///< enterprises' non-R&D operating costs
-  lf_enterprise_rd,      ///< enterprises' R&D project spending
-  lf_inventor_income,    ///< inventors' share of licence fees
-  lf_owners_payout,      ///< exiting firms' remaining cash, founders' share of acquisition prices
+  lf_research_spending,   ///< institutes' research spending (wages, compute, inputs)
+  lf_operating_costs,     ///< enterprises' non-R&D operating costs
+  lf_enterprise_rd,       ///< enterprises' R&D project spending
+  lf_inventor_income,     ///< inventors' share of licence fees
+  lf_owners_payout,       ///< exiting firms' remaining cash, founders' share of acquisition prices
+  lf_fund_distributions,  ///< closed-end funds' capital paid out to their limited partners at the end of their life
   kLedgerFlows
 };
 

@@ -78,7 +78,13 @@ struct MetricDef {
   X(deals_series_a, "deals/month", "finance", field, flow, "Series A rounds closed by venture funds") \
   X(deals_series_b, "deals/month", "finance", field, flow, "Series B and later rounds closed by venture funds") \
   X(invested_venture, "yuan/month", "finance", field, flow, "Equity invested by venture-capital funds") \
-  X(invested_guidance, "yuan/month", "finance", field, flow, "Equity invested by government guidance funds (co-investments)") \
+  X(invested_guidance, "yuan/month", "finance", field, flow, "Equity invested by government guidance funds (co-investments and rounds they lead)") \
+  X(invested_private, "yuan/month", "finance", field, flow, "Private capital invested in start-ups: venture funds' investments less the share of public limited partners") \
+  X(invested_public, "yuan/month", "finance", field, flow, "Public capital invested in start-ups: guidance funds' investments plus the public limited partners' share of sub-funds' investments") \
+  X(deals_guidance_led, "deals/month", "finance", field, flow, "Rounds led by a guidance fund (direct investor) that no private fund would lead") \
+  X(guidance_lp_committed, "yuan/month", "finance", none, flow, "Public capital committed by guidance funds of funds to sub-funds that closed this month") \
+  X(private_lp_matched, "yuan/month", "finance", none, flow, "Private limited partners' capital committed beside it to those sub-funds") \
+  X(fund_distributions, "yuan/month", "finance", none, flow, "Capital closed-end funds distributed to their limited partners at the end of their life") \
   X(deal_applications, "deals/month", "finance", none, flow, "Funding-gap deals shown to funds") \
   X(credit_new, "yuan/month", "finance", region, flow, "New bank loans") \
   X(credit_outstanding, "yuan", "finance", none, stock, "Bank loans outstanding") \

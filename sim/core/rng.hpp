@@ -42,6 +42,7 @@ enum class Stream : std::uint32_t {
   line_shock,          ///< per product line: the month's demand shock
   line_takeover,       ///< per launched project: the product line it takes over
   founding,            ///< per new start-up or spin-off: its founders' money and founding idea
+  milestone,           ///< per enterprise: what investors learn when it reaches a milestone
   sweep_design = 900,  ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
   policy = 1000,       ///< policy instance k draws from stream policy + k (see policy_rng)
 };

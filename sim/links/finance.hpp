@@ -1,24 +1,55 @@
-// Link 4, science-and-technology finance. Start-ups with a funding gap form the
-// month's deal flow; venture funds see a noisy signal of the best project's
-// quality and invest when it clears their threshold for the round; guidance
-// funds co-invest beside them at a set ratio with a lower threshold; banks lend
-// to enterprises short of cash up to Lambda x max(net worth, annual revenue).
-// Deals are handled in enterprise id order, so matching is deterministic.
+// Link 4, science-and-technology finance (docs/model.md 3.3.6).
+//
+// Start-ups raise equity to reach their next milestone: a round carries the lead project
+// through its current stage plus a buffer, and a start-up seeks one when its runway is short
+// or when it has just passed a milestone. Investors hold a normal belief about a start-up's
+// log quality: a prior, the public record (awards' certificates, milestone results) and
+// each fund's own due diligence, weighted by their precisions. A fund leads a round when its
+// belief plus the log chance that the lead project reaches the market clears its threshold for
+// the round; guidance funds may join as co-investors and, when a policy lets them, lead in
+// their fields. Rounds are priced by stage, belief and traction; investors buy shares, and
+// exits pay them by ownership. Closed-end sub-funds with public limited partners invest in
+// their fields, keep to a local-investment share and distribute their capital at the end of
+// their life. Banks lend to enterprises short of cash up to Lambda x max(net worth, annual
+// revenue). Deals are handled in enterprise id order, so matching is deterministic.
 #pragma once
 
 #include "core/metrics.hpp"
 #include "model/state.hpp"
 
+#include <span>
+
 namespace innochain {
 
-/// Signal a fund needs for a round: its threshold plus a step per later round.
+/// Score a fund needs for a round: its threshold plus a step per later round.
 double round_threshold(const FinanceParams& p, double fund_threshold, FundingRound round);
 
 /// A bank's credit limit for an enterprise: Lambda x max(cash - debt, 12 x monthly revenue).
 double credit_limit(const FinanceParams& p, double cash, double debt, double revenue_per_month);
 
-/// Reads: enterprises' funding gaps, pipeline quality, cash, debt and revenue; funds.
-/// Writes: funds' capital, enterprises' cash, equity and debt; the investments table.
+/// A fund's posterior mean of a firm's log quality (normal-normal): the prior, the public
+/// record (its precision and precision-weighted sum) and the fund's own signal, each
+/// weighted by its precision.
+double believed_log_quality(const FinanceParams& p, double public_precision, double public_evidence, double own_signal);
+
+/// Chance that a project of quality q in venture stage `stage` (0 breakthrough, 1 proof of
+/// concept, 2 pilot), `progress` through it, survives every remaining stage's monthly failure
+/// hazard over the stages' durations at full speed; 1 for stage 3 (a product on the market).
+double chance_to_market(const Context& c, int stage, double progress, std::size_t field, double quality);
+
+/// Pre-money valuation of a start-up at venture stage `stage` (0-3) believed to have log
+/// quality `log_quality`: the stage's valuation x exp(elasticity x (belief - prior mean)),
+/// at least the revenue multiple x annual revenue.
+double pre_money_valuation(const FinanceParams& p, int stage, double log_quality, double revenue_per_month);
+
+/// Pays every stake in `stakes` (all in firm e) its ownership share, shares / the firm's shares
+/// outstanding, of `equity_value`, and closes them. Returns the total paid to investors.
+double pay_by_ownership(State& s, std::span<const std::int32_t> stakes, std::size_t e, double equity_value);
+
+/// Reads: enterprises' project costs, pipeline quality, cash, debt, revenue and levers (grants,
+/// certificates, signal bonuses); projects (each start-up's lead project); funds.
+/// Writes: funds' capital; enterprises' cash, equity, shares, valuation, stage record, public
+/// record and debt; the investments table.
 void finance(const Context& c, State& s, MonthMetrics& m);
 
 }  // namespace innochain

@@ -1,6 +1,7 @@
 #include "links/market.hpp"
 
 #include "core/parallel.hpp"
+#include "links/finance.hpp"
 #include "model/population.hpp"
 
 #include <algorithm>
@@ -63,24 +64,11 @@ Stakes active_stakes(const State& s) {
   return out;
 }
 
-/// What each active stake in a firm would be paid at an exit: multiple x amount.
-std::vector<double> exit_proceeds(const Context& c, const State& s, Rng& rng, std::span<const std::int32_t> stakes) {
-  std::vector<double> proceeds;
-  for (const std::int32_t k : stakes)
-    proceeds.push_back(s.investments.amount_yuan[k] * exit_multiple(c.scenario.chain.finance, rng.uniform()));
-  return proceeds;
-}
-
-/// Pays the stakes their proceeds (listing: from public-market buyers; acquisition: from
-/// the acquirer) and closes them. Returns the total paid.
-double pay_investors(State& s, std::span<const std::int32_t> stakes, const std::vector<double>& proceeds) {
-  double paid = 0.0;
-  for (std::size_t j = 0; j < stakes.size(); ++j) {
-    s.financiers.capital_yuan[s.investments.financier[stakes[j]]] += proceeds[j];
-    s.investments.status[stakes[j]] = InvestmentStatus::exited;
-    paid += proceeds[j];
-  }
-  return paid;
+/// What investors ask for a funded firm's whole equity at an exit: its last post-money
+/// valuation times a Pareto exit multiple (0 for a firm no investor holds).
+double equity_ask(const Context& c, const State& s, std::size_t e, std::span<const std::int32_t> stakes, Rng& rng) {
+  if (stakes.empty()) return 0.0;
+  return s.enterprises.post_money_yuan[e] * exit_multiple(c.scenario.chain.finance, rng.uniform());
 }
 
 }  // namespace
@@ -314,7 +302,8 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
       } else {
         // Sustained losses: a loss-making month while cash would not cover three more months
         // of the burn (overhead and R&D), or negative cash.
-        const double burn = overhead - fl.overhead_subsidy + en.rd_spent_yuan[e];
+        // (R&D paid by subsidies and platforms is not the firm's burn.)
+        const double burn = overhead - fl.overhead_subsidy + en.rd_spent_yuan[e] - en.rd_subsidised_yuan[e];
         const bool losing = margin * revenue < burn && en.cash_yuan[e] < 3.0 * burn;
         en.loss_months[e] = (losing || en.cash_yuan[e] < 0.0) ? en.loss_months[e] + 1 : 0;
         fl.exits = en.loss_months[e] >= ep.exit_after_loss_months;
@@ -405,14 +394,13 @@ void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, Mark
     const std::int32_t buyer = launched && !leaders[f].empty() && rng.bernoulli(p.acquisition_probability)
                                    ? leaders[f][rng.below(static_cast<std::uint32_t>(leaders[f].size()))]
                                    : -1;
-    // The price is the larger of a revenue multiple and what the investors' exit multiples
-    // ask; the buyer must be able to pay it and the start-up's debt.
-    const std::vector<double> asks = buyer >= 0 ? exit_proceeds(c, s, rng, w.stakes.of(e)) : std::vector<double>{};
-    double asked = 0.0;
-    for (double a : asks) asked += a;
+    // The price is the larger of a revenue multiple and what the investors ask for the equity;
+    // the buyer must be able to pay it and the start-up's debt. Investors are paid by
+    // ownership (finance: pay_by_ownership).
+    const double asked = buyer >= 0 ? equity_ask(c, s, e, w.stakes.of(e), rng) : 0.0;
     const double price = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e], asked);
     if (buyer >= 0 && en.cash_yuan[buyer] >= price + en.debt_yuan[e]) {
-      const double investors = pay_investors(s, w.stakes.of(e), asks);
+      const double investors = pay_by_ownership(s, w.stakes.of(e), e, price);
       en.cash_yuan[buyer] -= price;
       s.ledger.month[lf_owners_payout] += price - investors;  // the founders' share
       // The buyer takes over the product lines and repays the start-up's bank; the start-up's
@@ -436,7 +424,10 @@ void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, Mark
         m.at(m_exit_proceeds) += investors;
       }
     } else if (en.equity_raised_yuan[e] > 0.0 && en.revenue_yuan_per_month[e] > fp.ipo_revenue_yuan_per_month) {
-      const double investors = pay_investors(s, w.stakes.of(e), exit_proceeds(c, s, rng, w.stakes.of(e)));
+      // Public-market buyers pay the larger of the revenue multiple and the investors' ask.
+      const double value = std::max(p.acquisition_revenue_months * en.revenue_yuan_per_month[e],
+                                    equity_ask(c, s, e, w.stakes.of(e), rng));
+      const double investors = pay_by_ownership(s, w.stakes.of(e), e, value);
       s.ledger.month[lf_listing_proceeds] += investors;
       en.kind[e] = EnterpriseKind::sme;  // listed: no longer a start-up
       m.at(m_exits_listing, f) += 1.0;

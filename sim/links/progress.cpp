@@ -294,6 +294,7 @@ void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       en.funding_gap_yuan[e] = 0.0;
+      en.rd_own_cost_yuan[e] = 0.0;
       en.pipeline_quality[e] = 0.0;
       en.rd_spent_yuan[e] = 0.0;
       en.compute_bill_yuan[e] = 0.0;
@@ -306,6 +307,7 @@ void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
       const double compute_paid = std::min(l.compute_subsidy_rate[e] * bill, w.compute_grant[e]);
       const double own = cost - compute_paid - std::min(l.rd_subsidy_rate[e] * (cost - compute_paid), w.rd_grant[e]);
       en.funding_gap_yuan[e] = std::max(0.0, own - budget);
+      en.rd_own_cost_yuan[e] = own;  // finance: the start-up's burn when it plans a round
       w.constrained[e] = budget < cost;  // without any subsidy its money would not buy its whole plan
       w.firm_scale[e] = funded_scale(cost, bill, budget, l.compute_subsidy_rate[e], w.compute_grant[e],
                                      l.rd_subsidy_rate[e], w.rd_grant[e]);
@@ -553,6 +555,7 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
   w.rd_paid = filled_array(en.size(), 0.0);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
+      en.rd_subsidised_yuan[e] = 0.0;
       if (!(en.rd_spent_yuan[e] > 0.0)) continue;
       const double bill =
           w.firm_scale[e] * compute_price(c, s, en.region[e]) * w.firm_gpu[e] * compute_served_share(s, en.region[e]);
@@ -564,7 +567,8 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
         lev.compute_allowance_yuan[e] -= w.compute_paid[e];  // what is left tells the instrument what was used
         lev.rd_allowance_yuan[e] -= w.rd_paid[e];
       }
-      en.cash_yuan[e] -= en.rd_spent_yuan[e] - w.compute_paid[e] - w.rd_paid[e] - w.platform_paid[e];
+      en.rd_subsidised_yuan[e] = w.compute_paid[e] + w.rd_paid[e] + w.platform_paid[e];
+      en.cash_yuan[e] -= en.rd_spent_yuan[e] - en.rd_subsidised_yuan[e];
     }
   });
   // The subsidies are public money, summed and recorded serially in firm order.

@@ -35,6 +35,7 @@ namespace innochain {
   X(overhead_subsidy_rate, "market.overhead_subsidy_rate", "share of a firm's fixed costs a policy pays (Enterprises::levers)") \
   X(overhead_allowance, "market.overhead_allowance", "most an overhead subsidy pays a firm this month (Enterprises::levers)") \
   X(investor_signal_bonus, "finance.investor_signal_bonus", "added to the quality signal investors see of a firm (Enterprises::levers)") \
+  X(investor_certificate, "finance.investor_certificate", "an award's assessment of a firm's quality, with its precision, that investors read (Enterprises::levers)") \
   X(platform_cost_share, "progress.platform_cost_share", "share of a served project's stage cost a platform pays, per field x region cell") \
   X(platform_hazard_multiplier, "progress.platform_hazard_multiplier", "multiplier on a served project's failure hazard, per cell") \
   X(platform_speed_multiplier, "progress.platform_speed_multiplier", "multiplier on a served project's progress rate, per cell") \
@@ -49,7 +50,7 @@ namespace innochain {
   X(outflow_multiplier, "talent.outflow_multiplier", "multiplier on the chance of leaving the province, per region") \
   X(wage_subsidy_rate, "talent.wage_subsidy_rate", "share of engineers' wage a policy pays, per region") \
   X(wage_subsidy_allowance, "talent.wage_subsidy_allowance", "most an instance pays in wage subsidies this month") \
-  X(guidance_fund, "finance.guidance_fund", "adds guidance funds to the financiers (an action, not a column)") \
+  X(guidance_fund, "finance.guidance_fund", "adds guidance funds, or sub-funds it is a limited partner of, to the financiers (an action, not a column)") \
   X(voucher_contract_research, "breakthrough.voucher_contract_research", "creates contract-research projects bought with vouchers (an action)")
 // clang-format on
 

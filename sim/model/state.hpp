@@ -26,9 +26,11 @@ struct EventLog {
     std::vector<std::int32_t> month, project, institute, route, counterpart;  ///< route: 0 licence, 1 spin-off
     std::vector<double> value, quality;
   } transfers;
+  /// Equity deals: one row per investor in a round, with the round's pre-money valuation and
+  /// the start-up's venture stage (0 breakthrough, 1 proof of concept, 2 pilot, 3 product).
   struct Deals {
-    std::vector<std::int32_t> month, enterprise, financier, financier_kind, round;
-    std::vector<double> amount;
+    std::vector<std::int32_t> month, enterprise, financier, financier_kind, round, venture_stage;
+    std::vector<double> amount, pre_money;
   } deals;
   /// Products launched (PILOT finished): the holder enterprise and when the project was created.
   struct Launches {

@@ -31,7 +31,7 @@ namespace {
 // but not to persist_state below.
 constexpr std::size_t kTables = sizeof(Institutes) + sizeof(Enterprises) + sizeof(Financiers) + sizeof(Talent) +
                                 sizeof(Projects) + sizeof(Investments) + sizeof(ProductLines);
-static_assert(sizeof(State) - kTables == 1488, "State changed: list the new member in persist_state (checkpoint.cpp)");
+static_assert(sizeof(State) - kTables == 1544, "State changed: list the new member in persist_state (checkpoint.cpp)");
 
 /// Every column of a table, in its list's order, in group `name`, with the table's row count
 /// ("rows"): loading checks each column against it as it is read (per-field columns, whose
@@ -504,8 +504,22 @@ void write_checkpoint(const std::string& path, const CheckpointIdentity& id, Sta
     h5::write_attr(f, "status", std::string("complete"));
     if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || !file.reset())
       throw IoError("cannot write checkpoint '" + partial + "' (disk full?)");
-  } catch (...) {
+  } catch (const std::exception& e) {
     file.release();  // see h5::Handle::release
+    // The estimate above leaves out HDF5's own overhead: a write that failed with the disk
+    // below the reserve failed for lack of room, and is reported as such.
+    bool full = false;
+    try {
+      ensure_room(partial, 0);
+    } catch (const IoError&) {
+      full = true;
+    }
+    std::error_code ec;
+    fs::remove(partial, ec);
+    if (full) throw IoError(fmt::format("disk full while writing checkpoint '{}': {}", partial, e.what()));
+    throw;
+  } catch (...) {
+    file.release();
     std::error_code ec;
     fs::remove(partial, ec);
     throw;

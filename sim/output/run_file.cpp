@@ -185,6 +185,8 @@ void event_columns(Log& ev, F&& f) {
   f("events/deals", "financier_kind", d.financier_kind);
   f("events/deals", "round", d.round);
   f("events/deals", "amount", d.amount);
+  f("events/deals", "pre_money", d.pre_money);
+  f("events/deals", "venture_stage", d.venture_stage);
   auto& l = ev.launches;
   f("events/launches", "month", l.month);
   f("events/launches", "project", l.project);

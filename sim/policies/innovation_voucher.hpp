@@ -11,7 +11,9 @@
 namespace innochain {
 
 /// What one innovation_voucher instance did. Counts are firms: each applicant buys at
-/// most one project from the instance, so firms and projects coincide.
+/// most one project from the instance, so firms and projects coincide. Applicants chose to
+/// apply; winners chose to redeem; every applicant's purchase without a voucher follows from
+/// the same decision rule (docs/model.md 3.3.0).
 struct VoucherTrial {
   std::int32_t allocation_month = -1;     ///< month the lottery was drawn; -1: not yet
   std::int32_t vouchers = 0;              ///< vouchers on offer, after world.scale
@@ -24,10 +26,17 @@ struct VoucherTrial {
   std::int32_t deadweight_projects = 0;   ///< of which the winner would have bought anyway (in-silico truth)
   std::int32_t winners_own_projects = 0;  ///< winners who did not redeem and bought on their own
   std::int32_t losers_own_projects = 0;   ///< losers who bought on their own
-  std::int32_t unused_vouchers = 0;       ///< winners who did not redeem (chose not to, exited, or lacked their share)
-  std::int32_t pending = 0;               ///< purchases not yet due (all resolved `redemption_months` after allocation)
-  std::vector<std::int32_t> projects;     ///< ids of every project the instance created
-  double spending_yuan = 0.0;             ///< voucher money paid to institutes
+  std::int32_t unused_vouchers = 0;  ///< winners who did not redeem (the service was not worth its net price, the firm
+                                     ///< lacked the cash for its share, or it exited)
+  std::int32_t pending = 0;          ///< purchases not yet due (all resolved `redemption_months` after allocation)
+  std::vector<std::int32_t> projects;  ///< ids of every project the instance created
+  double spending_yuan = 0.0;          ///< voucher money paid to institutes
+  /// Per winner (in `winners` order) and per loser: free cash at the lottery (cash less the
+  /// reserve the firm keeps, yuan), and what happened at its purchase decision: 1 if it bought a
+  /// project (with the voucher or on its own), and whether it would have bought without a
+  /// voucher (the counterfactual the model knows).
+  std::vector<double> winners_free_cash, losers_free_cash;
+  std::vector<std::uint8_t> winners_bought, losers_bought, winners_would_buy;
 
   std::int32_t applicants() const { return static_cast<std::int32_t>(winners.size() + losers.size()); }
   /// Share of winners with a contract-research project (with the voucher or on their own).
@@ -47,5 +56,8 @@ struct VoucherTrial {
 /// The trial of policy instance `index`, which must be an innovation_voucher
 /// (std::invalid_argument otherwise).
 VoucherTrial trial_outcome(const State& s, int index);
+
+/// The trial of an innovation_voucher instance (std::invalid_argument for another type).
+VoucherTrial trial_outcome(const Instrument& instance);
 
 }  // namespace innochain

@@ -9,6 +9,7 @@
 #include "policies/eligible.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace innochain {
 
@@ -41,6 +42,7 @@ class RdSubsidy final : public Instrument {
     s.levers.subsidy_pool_yuan[index] = budget_left_;
     for (std::size_t e = 0; e < en.size(); ++e) {
       if (!enterprise_eligible(en, e, eligible)) continue;
+      if (!passes_review(c, s, e, index)) continue;
       const double left = cap - used_this_year_[e];
       if (!(left > 0.0)) continue;
       en.levers.rd_subsidy_rate[e] = rate;
@@ -58,6 +60,7 @@ class RdSubsidy final : public Instrument {
   double budget_left() const override { return budget_left_; }
 
   void persist(StateIo& io) override {
+    io.column("review", review_);
     io.scalar("year", year_);
     io.column("used_this_year", used_this_year_);
     allowances_.persist(io, Ref::enterprise);
@@ -67,6 +70,31 @@ class RdSubsidy final : public Instrument {
   }
 
  private:
+  // ---- Review and certificate (read by finance; docs/model.md 3.3.6). With `review: expert`
+  // the agency assesses each eligible firm's proposal once, when it first has a project: its
+  // assessment of the best project's log quality, ln q + sigma_a Z, must clear
+  // `review_threshold`; a firm that passes is funded from then on and, in the month it passes,
+  // investors read the assessment with precision 1 / sigma_a^2 (lever investor_certificate).
+  // With `review: none` every eligible firm is funded and the grant says nothing about quality.
+  bool passes_review(const Context& c, State& s, std::size_t e, int index) {
+    if (config().choice("review") == "none") return true;
+    review_.resize(s.enterprises.size(), 0);
+    if (review_[e] == 0) {
+      const double quality = s.enterprises.pipeline_quality[e];
+      if (quality <= 0.0) return false;  // no proposal yet
+      const double noise = config().value("review_noise");
+      Rng rng = policy_rng(c, index, static_cast<std::uint32_t>(e), s.month);
+      const double assessed = std::log(quality) + noise * rng.normal();
+      review_[e] = assessed > config().value("review_threshold") ? 1 : 2;
+      if (review_[e] == 1) {
+        s.enterprises.levers.certificate_precision[e] = 1.0 / (noise * noise);
+        s.enterprises.levers.certificate_log_quality[e] = assessed;
+      }
+    }
+    return review_[e] == 1;
+  }
+  std::vector<std::uint8_t> review_;  ///< per firm id: 0 not reviewed, 1 passed, 2 rejected
+
   std::int64_t year_ = -1;              ///< programme year of the last act
   std::vector<double> used_this_year_;  ///< per firm id, yuan paid in the current programme year
   AllowanceBook allowances_;            ///< this month's allowances
@@ -83,13 +111,18 @@ InstrumentType describe() {
       "cut in the same proportion when the month's costs would exceed it (no firm reserves its cap). Relaxes "
       "subsidised firms' budgets in the progress phase, so their projects advance faster and their R&D spending "
       "rises; start-ups founded where it is open expect the rate (entry). Units served: firms whose subsidy paid "
-      "part of their R&D cost that month. Every payment is a row of /policy_recipients.",
+      "part of their R&D cost that month. Every payment is a row of /policy_recipients. With `review: expert` only "
+      "firms whose proposal passes the agency's review are funded: the agency assesses the firm's best project "
+      "once, when it first has one, as its log quality plus noise `review_noise`, against `review_threshold`, and "
+      "investors read the assessment of a firm that passes as a certificate with precision 1 / `review_noise`^2 "
+      "(finance).",
       "Guangdong's enterprise R&D subsidy programmes (研发费用补助) and the national R&D super-deduction "
       "(研发费用加计扣除: 100 % extra deduction for all enterprises since 2023, worth about 15 % of R&D cost to a "
       "high-tech enterprise taxed at 15 %, 25 % at the standard rate). Quasi-experimental studies of Chinese R&D "
       "subsidies find positive input additionality on average, with crowding-out for large firms; no evaluation "
       "fixes this model's response, so parameters are priors, to be used with a sensitivity sweep.",
-      {Lever::rd_subsidy_rate, Lever::rd_allowance, Lever::subsidy_pool, Lever::entry_rd_subsidy_rate},
+      {Lever::rd_subsidy_rate, Lever::rd_allowance, Lever::subsidy_pool, Lever::entry_rd_subsidy_rate,
+       Lever::investor_certificate},
       {"chain_leader", "sme", "startup"},
       {
           {"rate", "share", 0.0, 1.0, 0.2,
@@ -99,8 +132,16 @@ InstrumentType describe() {
            "Most the subsidy pays one firm in one programme year (prior)."},
           {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8,
            "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
+          {"review_noise", "log points", 0.01, 5.0, 0.5,
+           "With `review: expert`: noise of the agency's assessment of a proposal's log quality (prior)."},
+          {"review_threshold", "log quality", -10.0, 10.0, 0.0,
+           "With `review: expert`: the assessment a proposal needs to be funded (prior)."},
       },
-      {},
+      {{"review",
+        {"none", "expert"},
+        "none",
+        "none: every eligible firm is funded while the budget lasts; expert: only firms whose proposal passes a "
+        "noisy review, whose assessment investors then read."}},
       [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<RdSubsidy>(p, s); },
   };
 }

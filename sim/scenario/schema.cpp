@@ -468,21 +468,81 @@ std::vector<Param> build_schema() {
            "must raise a seed round."),
 
       // ---- chain: link 4
-      real("chain.finance.round_runway_months", AT(chain.finance.round_runway_months), "months", 1.0, 120.0,
-           "A round covers this many months of the start-up's unfunded project cost (its funding gap).",
-           "prior default; the baseline sets it by hand (32 months) for the incubator funnel, docs/validation.md"),
+      real(
+          "chain.finance.round_runway_months", AT(chain.finance.round_runway_months), "months", 1.0, 120.0,
+          "A start-up spreads its cash over this many months when it sets its staff target (talent market). Rounds are "
+          "sized by the next milestone, not by this (chain.finance.milestone_buffer_months).",
+          "prior default; the baseline sets it by hand (32 months), docs/validation.md"),
       real("chain.finance.venture_threshold", AT(chain.finance.venture_threshold), "log quality", -10.0, 10.0,
-           "Log-quality signal a median venture fund needs to invest at seed.",
-           "prior (the calibration tried it for the incubator funnel and dropped it, docs/validation.md)"),
+           "Score a median venture fund needs to invest at seed: its posterior mean of the firm's log quality plus the "
+           "log of the chance that the lead project reaches the market from its stage (docs/model.md 3.3.6).",
+           "prior default; the baseline calibrates it to the incubator funnel, docs/validation.md"),
       real("chain.finance.threshold_step_per_round", AT(chain.finance.threshold_step_per_round), "log quality", 0.0,
-           5.0, "Added signal needed per later round (series A, B).",
+           5.0, "Added score needed per later round (series A, B).",
            "prior default; the baseline calibrates it to the venture funnel, docs/validation.md"),
-      real("chain.finance.signal_noise", AT(chain.finance.signal_noise), "log points", 0.0, 5.0,
-           "Log standard deviation of the quality signal financiers see."),
+      real(
+          "chain.finance.signal_noise", AT(chain.finance.signal_noise), "log points", 0.01, 5.0,
+          "Log standard deviation of a fund's own due-diligence signal of a firm's log pipeline quality (its weight in "
+          "the fund's belief is its precision, 1 / this^2)."),
+      real("chain.finance.prior_log_quality_mean", AT(chain.finance.prior_log_quality_mean), "log quality", -10.0, 10.0,
+           "Investors' prior mean of a start-up's log pipeline quality (normal prior).",
+           "prior: the log of quality 1, the reference quality of projects"),
+      real("chain.finance.prior_log_quality_sd", AT(chain.finance.prior_log_quality_sd), "log points", 0.01, 5.0,
+           "Investors' prior standard deviation of a start-up's log pipeline quality.",
+           "prior: chain.basic_research.quality_log_sd, the spread of projects' quality"),
+      real("chain.finance.milestone_signal_noise", AT(chain.finance.milestone_signal_noise), "log points", 0.01, 5.0,
+           "When a start-up's lead project passes a stage gate (a prototype, a pilot, a launch) investors observe its "
+           "log quality with this noise; the observation is public and adds 1 / this^2 to their precision.",
+           "prior: a stage result is about as informative as a fund's own due diligence"),
+      real("chain.finance.raise_trigger_months", AT(chain.finance.raise_trigger_months), "months", 0.0, 120.0,
+           "A start-up seeks a round when its cash covers fewer than this many months of its net burn (own project "
+           "cost and overhead less its operating margin), besides raising on a milestone.",
+           "prior anchored to venture practice: founders start raising with about six months of runway left, because "
+           "a round takes three to six months to close"),
+      real("chain.finance.milestone_buffer_months", AT(chain.finance.milestone_buffer_months), "months", 0.0, 120.0,
+           "A round is sized to carry the start-up through its lead project's current stage (at full speed) plus this "
+           "many months of net burn, less its cash.",
+           "prior anchored to venture practice: rounds fund the next milestone with about six months to spare "
+           "(18-24 months of runway; Carta data put the median time from seed to series A near two years)"),
+      real("chain.finance.pre_money_breakthrough_yuan", AT(chain.finance.pre_money_breakthrough_yuan), "yuan", 0.0,
+           1e13, "Pre-money valuation of a start-up whose lead project is at BREAKTHROUGH, at the prior belief.",
+           "prior anchored to dilution: with the model's seed rounds (median about 2.6 million yuan) the median round "
+           "sells about 20 % of the firm, as seed rounds do (Carta, US 2023: 20.5 %); absolute valuations are below "
+           "Chinese angel rounds (10-50 million yuan) because the model's start-ups burn less, docs/validation.md"),
+      real("chain.finance.pre_money_proof_of_concept_yuan", AT(chain.finance.pre_money_proof_of_concept_yuan), "yuan",
+           0.0, 1e13, "Pre-money valuation at PROOF_OF_CONCEPT, at the prior belief.",
+           "prior anchored to dilution: about 20 % per round at the model's round sizes (Carta, US 2023: series A "
+           "19.5 %)"),
+      real("chain.finance.pre_money_pilot_yuan", AT(chain.finance.pre_money_pilot_yuan), "yuan", 0.0, 1e13,
+           "Pre-money valuation at PILOT, at the prior belief.",
+           "prior anchored to dilution: about 18 % per round at the model's round sizes (Carta, US 2023: series B "
+           "17.2 %)"),
+      real("chain.finance.pre_money_market_yuan", AT(chain.finance.pre_money_market_yuan), "yuan", 0.0, 1e13,
+           "Pre-money valuation of a start-up with a product on the market, at the prior belief (or the revenue "
+           "multiple, whichever is larger).",
+           "prior anchored to dilution: about 17 % per round at the model's round sizes (Carta, US 2023: later rounds "
+           "10-17 %)"),
+      real("chain.finance.valuation_quality_elasticity", AT(chain.finance.valuation_quality_elasticity), "1", 0.0, 10.0,
+           "The pre-money valuation rises as exp(this x (the lead investor's posterior mean log quality - the prior "
+           "mean)).",
+           "prior: valuation proportional to believed quality"),
+      real("chain.finance.valuation_revenue_multiple", AT(chain.finance.valuation_revenue_multiple), "years", 0.0,
+           100.0, "The pre-money valuation is at least this many years of the start-up's current revenue (traction).",
+           "prior: about ten years of earnings at the model's 10 % operating margin, what an established small "
+           "business is worth (a start-up's growth story is in its stage valuation)"),
+      real("chain.finance.lp_prior_multiple", AT(chain.finance.lp_prior_multiple), "1", 0.0, 100.0,
+           "Gross multiple private limited partners expect of a sub-fund whose manager has no track record yet (a "
+           "track record is the manager's stakes valued at proceeds if exited, at cost if active).",
+           "prior"),
+      real("chain.finance.lp_hurdle_per_year", AT(chain.finance.lp_hurdle_per_year), "1/year", 0.0, 1.0,
+           "Return private limited partners require before committing to a sub-fund beside a guidance fund.",
+           "prior anchored to the customary 8 % preferred return of fund agreements (Metrick and Yasuda 2010)"),
       real("chain.finance.guidance_threshold_discount", AT(chain.finance.guidance_threshold_discount), "log quality",
            0.0, 5.0, "Guidance funds accept a signal this much lower than venture funds."),
       real("chain.finance.guidance_coinvest_ratio", AT(chain.finance.guidance_coinvest_ratio), "1", 0.0, 10.0,
-           "Guidance-fund yuan invested beside each venture yuan (guidance funds only co-invest)."),
+           "Guidance-fund yuan per lead-fund yuan when a guidance fund joins a round; the round's size is set by the "
+           "start-up's need, so the co-investor takes this / (1 + this) of it (the initial guidance funds only "
+           "co-invest)."),
       integer("chain.finance.deals_per_month", AT(chain.finance.deals_per_month), "deals/month", 0, 1000,
               "Deals a venture or guidance fund can close a month."),
       integer("chain.finance.candidates_per_deal", AT(chain.finance.candidates_per_deal), "financiers", 1, 100,

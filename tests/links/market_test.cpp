@@ -531,8 +531,12 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   const std::int32_t vc = add_financier(st, FinancierKind::venture_capital, 1e9);
   const std::int32_t gf = add_financier(st, FinancierKind::guidance_fund, 1e9);
   const std::int32_t bank = add_financier(st, FinancierKind::bank, 1e9);
-  st.investments.push(vc, target, 1.0e6, FundingRound::seed, 0);
-  st.investments.push(gf, target, 5.0e5, FundingRound::seed, 0);
+  // A seed round at 6 M pre-money: the two investors hold 1/6 and 1/12 of the shares, 20 % of
+  // the firm after the round, worth 7.5 M post-money.
+  st.investments.push(vc, target, 1.0e6, FundingRound::seed, 0, 1.0 / 6.0);
+  st.investments.push(gf, target, 5.0e5, FundingRound::seed, 0, 1.0 / 12.0);
+  st.enterprises.shares_outstanding[target] = 1.25;
+  st.enterprises.post_money_yuan[target] = 7.5e6;
   st.enterprises.equity_raised_yuan[target] = 1.5e6;
   st.enterprises.debt_yuan[target] = 2.0e5;
   st.enterprises.lender[target] = bank;
@@ -565,7 +569,8 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   CHECK(st.talent.employer[worker] == leader);
   CHECK(st.talent.employer_kind[worker] == EmployerKind::enterprise);
 
-  // Investors are paid a Pareto multiple of their stakes.
+  // Investors are paid their ownership share of the price, at least a Pareto multiple of the
+  // post-money valuation: each at least its stake x the multiple's minimum.
   const double proceeds = st.financiers.capital_yuan[vc] + st.financiers.capital_yuan[gf] - capital_before;
   CHECK(st.investments.status[0] == InvestmentStatus::exited);
   CHECK(st.investments.status[1] == InvestmentStatus::exited);
@@ -574,8 +579,11 @@ TEST_CASE("a start-up with a product is acquired by a chain leader of its field"
   CHECK(m.at(m_exit_proceeds) == Approx(proceeds));
   CHECK(m.at(m_exits_acquisition, 0) == 1.0);
 
-  // The buyer pays max(revenue months x revenue, investors' proceeds), and the debt.
-  const double price = std::max(mp.acquisition_revenue_months * en.revenue_yuan_per_month[target], proceeds);
+  // The buyer pays the price and the debt; the investors' 20 % of the price is their proceeds,
+  // and the price is at least the revenue months x revenue.
+  const double price = proceeds / 0.2;
+  CHECK(st.financiers.capital_yuan[vc] - 1e9 == Approx(2.0 * (st.financiers.capital_yuan[gf] - 1e9)));
+  CHECK(price >= mp.acquisition_revenue_months * en.revenue_yuan_per_month[target] * (1.0 - 1e-9));
   const double leader_cash = 1e8 + ep.operating_margin * en.revenue_yuan_per_month[leader];
   REQUIRE(leader_cash < ep.cash_cap_months * en.revenue_yuan_per_month[leader]);  // no payout of its own
   CHECK(en.cash_yuan[leader] == Approx(leader_cash - price - 2.0e5));
@@ -640,15 +648,22 @@ TEST_CASE("a funded start-up with enough revenue lists; investors are paid by pu
   State st = empty_world(c, {1.0e8});
   const std::int32_t big = firm(c, st, EnterpriseKind::startup, 0, 1e8, 1e6);
   const std::int32_t vc = add_financier(st, FinancierKind::venture_capital, 1e9);
-  st.investments.push(vc, big, 2.0e6, FundingRound::series_a, 0);
+  // A series A at 8 M pre-money: the fund holds 0.25 shares, 20 % of the firm, worth 10 M post-money.
+  st.investments.push(vc, big, 2.0e6, FundingRound::series_a, 0, 0.25);
+  st.enterprises.shares_outstanding[big] = 1.25;
+  st.enterprises.post_money_yuan[big] = 1.0e7;
   st.enterprises.equity_raised_yuan[big] = 2.0e6;
   MonthMetrics m(1, 1);
   market_balanced(c, st, m);
   CHECK(st.enterprises.kind[big] == EnterpriseKind::sme);
   CHECK(st.enterprises.alive[big] == 1);
   CHECK(st.investments.status[0] == InvestmentStatus::exited);
+  // Public buyers value the equity at least at the revenue multiple and at the post-money x the
+  // multiple's minimum; the fund gets its 20 %.
   const double proceeds = st.financiers.capital_yuan[vc] - 1e9;
-  CHECK(proceeds >= 2.0e6 * s.chain.finance.exit_multiple_min);
+  CHECK(proceeds >= 0.2 * 1.0e7 * s.chain.finance.exit_multiple_min);
+  CHECK(proceeds >=
+        0.2 * s.chain.market.acquisition_revenue_months * st.enterprises.revenue_yuan_per_month[big] * (1.0 - 1e-9));
   CHECK(st.ledger.month[lf_listing_proceeds] == Approx(proceeds));
   CHECK(m.at(m_exits_listing) == 1.0);
 }

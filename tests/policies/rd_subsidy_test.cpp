@@ -1,9 +1,11 @@
 #include "support/policy_pair.hpp"
 
 #include "policies/policy.hpp"
+#include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -99,4 +101,64 @@ TEST_CASE("the R&D subsidy's per-firm cap binds in every programme year and rene
     bound += cap * capped.firms[y];
   }
   CHECK(total <= bound * (1.0 + 1e-12));
+}
+
+TEST_CASE("with an expert review only proposals that pass are funded, and investors read the assessment once",
+          "[policies]") {
+  // Start-ups with a project of log quality -1 or +1 and one without a project. The agency
+  // assesses log quality with noise 0.5 against a threshold of 0: nearly every good proposal
+  // passes and nearly every poor one fails; the firm without a project is not reviewed yet.
+  const Scenario s = test::tiny_scenario();
+  const Context c(s, RunKey{71, 0});
+  const int n = 400;
+  State st;
+  st.institutes.resize(0, c.fields);
+  st.enterprises.resize(n + 1);
+  for (int e = 0; e <= n; ++e) {
+    st.enterprises.kind[e] = EnterpriseKind::startup;
+    st.enterprises.alive[e] = 1;
+    st.enterprises.pipeline_quality[e] = e == n ? 0.0 : std::exp(e % 2 == 0 ? 1.0 : -1.0);
+  }
+  st.policy_spending.assign(1, 0.0);
+  st.policy_units.assign(1, 0.0);
+  const InstrumentType* type = find_instrument_type("rd_subsidy");
+  REQUIRE(type != nullptr);
+  PolicyConfig p;
+  p.type = "rd_subsidy";
+  p.name = "grant";
+  for (const InstrumentParam& q : type->params) p.values.emplace_back(q.key, q.default_value);
+  p.choices = {{"review", "expert"}};
+  for (auto& [k, v] : p.values)
+    if (k == "budget_yuan") v = 1e12;
+  auto grant = type->make(p, s);
+  const Eligibility eligible = resolve_eligibility(s, p);
+  grant->act(c, st, eligible, 0);
+  const EnterpriseLevers& l = st.enterprises.levers;
+  int good_funded = 0, poor_funded = 0;
+  for (int e = 0; e < n; ++e) {
+    const bool funded = l.rd_policy[e] == 0;
+    (e % 2 == 0 ? good_funded : poor_funded) += funded ? 1 : 0;
+    // A funded firm carries the agency's assessment, with the review's precision; others nothing.
+    CHECK(l.certificate_precision[e] == (funded ? Approx(1.0 / (0.5 * 0.5)) : Approx(0.0)));
+    if (funded) CHECK(l.certificate_log_quality[e] > 0.0);
+  }
+  CHECK(good_funded > 0.95 * n / 2);
+  CHECK(poor_funded < 0.05 * n / 2);
+  CHECK(l.rd_policy[n] == -1);  // no project, no proposal: not reviewed
+  // Next month the same firms are funded, and the certificate is not read again.
+  std::vector<std::int32_t> funded_before(l.rd_policy.begin(), l.rd_policy.end());
+  st.enterprises.levers.reset();
+  st.month = 1;
+  grant->act(c, st, eligible, 0);
+  for (int e = 0; e < n; ++e) {
+    CHECK(l.rd_policy[e] == funded_before[e]);
+    CHECK(l.certificate_precision[e] == 0.0);
+  }
+  // The firm that now has a project is reviewed.
+  st.enterprises.pipeline_quality[n] = std::exp(3.0);
+  st.enterprises.levers.reset();
+  st.month = 2;
+  grant->act(c, st, eligible, 0);
+  CHECK(l.rd_policy[n] == 0);
+  CHECK(l.certificate_precision[n] > 0.0);
 }
