@@ -145,6 +145,7 @@ struct LeadProjects {
   std::vector<std::int8_t> stage;
   std::vector<double> progress;
   std::vector<std::uint16_t> field;
+  std::vector<double> product_quality;  ///< best quality of a line launched from its own projects, 0: none
 };
 
 LeadProjects lead_projects(const State& s) {
@@ -154,6 +155,15 @@ LeadProjects lead_projects(const State& s) {
   lead.stage.assign(en.size(), -1);
   lead.progress.assign(en.size(), 0.0);
   lead.field.assign(en.size(), 0);
+  lead.product_quality.assign(en.size(), 0.0);
+  // A start-up on the market sells a line launched from one of its projects (lines it took up
+  // otherwise carry no project).
+  const ProductLines& ln = s.lines;
+  for (std::size_t l = 0; l < ln.size(); ++l) {
+    if (ln.status[l] != LineStatus::active || ln.project[l] < 0 || ln.owner[l] < 0) continue;
+    double& q = lead.product_quality[static_cast<std::size_t>(ln.owner[l])];
+    q = std::max(q, s.projects.quality[ln.project[l]]);
+  }
   for (const std::int32_t id : pr.active) {
     if (pr.holder_kind[id] != HolderKind::enterprise || pr.status[id] != ProjectStatus::active) continue;
     const auto h = static_cast<std::size_t>(pr.holder[id]);
@@ -190,12 +200,12 @@ Ask plan_firm(const Context& c, State& s, const LeadProjects& lead, std::size_t 
     en.public_evidence[e] += l.certificate_precision[e] * l.certificate_log_quality[e];
   }
   if (en.kind[e] != EnterpriseKind::startup) return ask;
-  const int stage = en.product_quality[e] > 0.0 ? 3 : lead.stage[e];
+  const int stage = lead.product_quality[e] > 0.0 ? 3 : lead.stage[e];
   en.venture_stage[e] = stage;
   if (stage > en.milestone_stage[e]) {
     // A stage passed (a prototype, a pilot, a transferred breakthrough, a launch) is a test
     // result investors see: an observation of the firm's log quality with noise sigma_m.
-    const double quality = en.pipeline_quality[e] > 0.0 ? en.pipeline_quality[e] : en.product_quality[e];
+    const double quality = en.pipeline_quality[e] > 0.0 ? en.pipeline_quality[e] : lead.product_quality[e];
     if (stage >= 1 && quality > 0.0) {
       Rng rng(c.key, Stream::milestone, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(s.month));
       const double precision = 1.0 / (p.milestone_signal_noise * p.milestone_signal_noise);

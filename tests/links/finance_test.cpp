@@ -86,7 +86,13 @@ const double hopeless_quality = std::exp(-10.0);  // believed about -5: clears n
 /// fund's score is its belief alone: with equal prior and signal noise (0.6), half the signal.
 void with_products(State& st) {
   for (std::size_t e = 0; e < st.enterprises.size(); ++e) {
-    st.enterprises.product_quality[e] = 1.0;
+    // A line on the market launched from a project of quality 1 of its own.
+    const std::size_t id = st.projects.size();
+    st.projects.resize(id + 1);
+    st.projects.quality[id] = 1.0;
+    st.projects.holder[id] = static_cast<std::int32_t>(e);
+    st.lines.add(static_cast<std::int32_t>(e), st.enterprises.field[e], 1.0, 1.0, 0, static_cast<std::int32_t>(id));
+    st.enterprises.product_lines[e] = 1;
     st.enterprises.milestone_stage[e] = 3;  // the launch is old news: no public result this month
   }
 }
