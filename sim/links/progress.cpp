@@ -307,7 +307,7 @@ void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
       const double compute_paid = std::min(l.compute_subsidy_rate[e] * bill, w.compute_grant[e]);
       const double own = cost - compute_paid - std::min(l.rd_subsidy_rate[e] * (cost - compute_paid), w.rd_grant[e]);
       en.funding_gap_yuan[e] = std::max(0.0, own - budget);
-      en.rd_own_cost_yuan[e] = own;  // finance: the start-up's burn when it plans a round
+      en.rd_own_cost_yuan[e] = own;      // finance: the start-up's burn when it plans a round
       w.constrained[e] = budget < cost;  // without any subsidy its money would not buy its whole plan
       w.firm_scale[e] = funded_scale(cost, bill, budget, l.compute_subsidy_rate[e], w.compute_grant[e],
                                      l.rd_subsidy_rate[e], w.rd_grant[e]);

@@ -35,12 +35,12 @@ struct RegionSpec {
 /// A technology field, which is also an industrial sector.
 struct FieldSpec {
   std::string name;
-  double compute_gpu_hours_per_month = 3000.0;   ///< GPU-hours a project uses a month in BREAKTHROUGH, at full speed
-  double cost_multiplier = 1.0;                  ///< scales every stage's monthly cost other than compute
-  double speed_multiplier = 1.0;                 ///< scales every stage's progress rate
-  double institute_weight = 1.0;                 ///< relative weight in institutes' research portfolios
-  double enterprise_share = 0.2;                 ///< share of enterprises whose sector this is
-  double market_growth_per_year = 0.05;          ///< growth of the sector's outside final demand
+  double compute_gpu_hours_per_month = 3000.0;  ///< GPU-hours a project uses a month in BREAKTHROUGH, at full speed
+  double cost_multiplier = 1.0;                 ///< scales every stage's monthly cost other than compute
+  double speed_multiplier = 1.0;                ///< scales every stage's progress rate
+  double institute_weight = 1.0;                ///< relative weight in institutes' research portfolios
+  double enterprise_share = 0.2;                ///< share of enterprises whose sector this is
+  double market_growth_per_year = 0.05;         ///< growth of the sector's outside final demand
 };
 
 struct StageParams {

@@ -325,7 +325,7 @@ TEST_CASE("a grant-funded milestone raises valuation and the chance of a round",
     for (int e = 0; e < n; ++e) {
       st.enterprises.rd_staff[e] = 1;
       st.enterprises.rd_staff_skill_mean[e] = 1.0;
-      st.projects.progress[e] = 0.95;
+      st.projects.progress[e] = stage_units(c, Stage::breakthrough, st.projects.field[e]) * 95 / 100;
       if (grant) {
         st.enterprises.levers.rd_subsidy_rate[e] = 1.0;
         st.enterprises.levers.rd_allowance_yuan[e] = 1e9;
