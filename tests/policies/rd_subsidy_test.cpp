@@ -122,6 +122,7 @@ TEST_CASE("with an expert review only proposals that pass are funded, and invest
   }
   st.policy_spending.assign(1, 0.0);
   st.policy_units.assign(1, 0.0);
+  st.levers.reset(Eigen::MatrixXd::Ones(c.regions, c.regions), c.fields, c.regions, 1);  // the world's levers
   const InstrumentType* type = find_instrument_type("rd_subsidy");
   REQUIRE(type != nullptr);
   PolicyConfig p;
