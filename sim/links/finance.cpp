@@ -143,12 +143,12 @@ void funds_month(const Context& c, State& s, MonthMetrics& m) {
 /// the furthest through it), as venture stage 0-2, with its progress and field.
 struct LeadProjects {
   std::vector<std::int8_t> stage;
-  std::vector<double> progress;
+  std::vector<double> progress;  ///< share of the lead project's stage done, [0, 1)
   std::vector<std::uint16_t> field;
   std::vector<double> product_quality;  ///< best quality of a line launched from its own projects, 0: none
 };
 
-LeadProjects lead_projects(const State& s) {
+LeadProjects lead_projects(const Context& c, const State& s) {
   const Projects& pr = s.projects;
   const Enterprises& en = s.enterprises;
   LeadProjects lead;
@@ -171,9 +171,12 @@ LeadProjects lead_projects(const State& s) {
         pr.stage[id] > Stage::pilot)
       continue;
     const int st = static_cast<int>(pr.stage[id]) - static_cast<int>(Stage::breakthrough);
-    if (st > lead.stage[h] || (st == lead.stage[h] && pr.progress[id] > lead.progress[h])) {
+    // Progress is kept in integer units (progress.hpp); investors read the share of the stage done.
+    const double done =
+        static_cast<double>(pr.progress[id]) / static_cast<double>(stage_units(c, pr.stage[id], pr.field[id]));
+    if (st > lead.stage[h] || (st == lead.stage[h] && done > lead.progress[h])) {
       lead.stage[h] = static_cast<std::int8_t>(st);
-      lead.progress[h] = pr.progress[id];
+      lead.progress[h] = done;
       lead.field[h] = pr.field[id];
     }
   }
@@ -382,7 +385,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
   book.venture_in = by_cell(c, fi, book.venture);
   book.policy_guidance_in = by_cell(c, fi, book.policy_guidance);
   book.leading_guidance_in = by_cell(c, fi, book.leading_guidance);
-  book.lead = lead_projects(s);
+  book.lead = lead_projects(c, s);
 
   // Each firm's plan in parallel (it writes only its own row); the firms that seek equity or
   // are short of cash are listed per block, in id order, and served serially in id order.
