@@ -9,9 +9,6 @@ bin=$1
 scenarios=$2
 small=$scenarios/guangdong_small.yaml
 enter_workdir
-lacks() {  # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then fail "$1: '$3' in output:"; sed 's/^/    /' "$2"; else ok "$1"; fi
-}
 
 # --seed -1: refused under --seed, not as a wrapped value of `--set seed=...`.
 "$bin" run "$small" --seed -1 -o seed.h5 -q >out.txt 2>err.txt

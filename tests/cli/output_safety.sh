@@ -12,11 +12,6 @@ bin=$1
 data=$2
 scenario=$data/reliability/all_instruments.yaml
 enter_workdir
-no_partial() {  # NAME PATH: no PATH.partial, PATH.checkpoint or PATH.checkpoint.partial left
-  if [ ! -e "$2.partial" ] && [ ! -e "$2.checkpoint" ] && [ ! -e "$2.checkpoint.partial" ]; then ok "$1"; else
-    fail "$1: left $(ls -d "$2".* 2>/dev/null)"
-  fi
-}
 
 # 1. --force never replaces what is not a regular file: exit 2 before the run, the node kept.
 mkfifo fifo
@@ -24,14 +19,14 @@ mkfifo fifo
 expect_code "FIFO as output with --force" 2 $?
 contains "says it is a FIFO" err.txt "is a FIFO (named pipe): innochain only ever replaces regular files"
 [ -p fifo ] && ok "the FIFO is still a FIFO" || fail "the FIFO was replaced: $(ls -l fifo)"
-no_partial "no partial file next to the FIFO" fifo
+no_output "no partial file next to the FIFO" fifo kept
 
 mkdir adir && touch adir/inside
 "$bin" run "$scenario" -o adir --force --months 3 -q >err.txt 2>&1
 expect_code "directory as output with --force" 2 $?
 contains "says it is a directory" err.txt "is a directory"
 [ -f adir/inside ] && ok "the directory and its contents are kept" || fail "directory changed"
-no_partial "no partial file next to the directory" adir
+no_output "no partial file next to the directory" adir kept
 
 ln -s elsewhere.h5 link.h5
 "$bin" run "$scenario" -o link.h5 --force --months 3 -q >err.txt 2>&1
@@ -44,7 +39,7 @@ if mknod fake_null c 1 3 2>/dev/null && mknod fake_full c 1 7 2>/dev/null; then
     expect_code "character device ($node) as output with --force" 2 $?
     contains "says it is a character device ($node)" err.txt "is a character device"
     [ -c "$node" ] && ok "$node is still a character device" || fail "$node was replaced: $(ls -l "$node")"
-    no_partial "no partial file next to $node" "$node"
+    no_output "no partial file next to $node" "$node" kept
   done
   # The checkpoint path is held to the same rule.
   "$bin" run "$scenario" -o ok.h5 --checkpoint fake_null --force --months 3 -q >err.txt 2>&1
@@ -101,7 +96,7 @@ expect_code "--checkpoint X -o X" 2 $?
 contains "names both" err.txt "are the same file"
 grep -q '^month 1/' err.txt && fail "--checkpoint X -o X ran months before the refusal" || ok "refused before the run"
 [ $(($(date +%s) - start)) -lt 5 ] && ok "refused at once" || fail "refusal took $(($(date +%s) - start)) s"
-[ ! -e same_path.h5 ] && no_partial "no files for --checkpoint X -o X" same_path.h5
+[ ! -e same_path.h5 ] && no_output "no files for --checkpoint X -o X" same_path.h5 kept
 "$bin" run "$scenario" -o p.h5 --checkpoint p.h5.partial --months 3 -q >err.txt 2>&1
 expect_code "--checkpoint OUTPUT.partial" 2 $?
 mkdir -p sub

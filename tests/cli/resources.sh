@@ -17,9 +17,6 @@ limited() {  # KIB COMMAND...: innochain with KIB of address space and 60 s at m
   shift
   (ulimit -v "$kib" && timeout 60 "$bin" "$@")
 }
-no_files() {  # NAME PATH
-  if [ ! -e "$2" ] && [ ! -e "$2.partial" ]; then ok "$1"; else fail "$1: $(ls -d "$2"*)"; fi
-}
 
 # The estimate is printed by show --estimate.
 "$bin" show --estimate "$small" >out.txt 2>err.txt
@@ -35,13 +32,13 @@ expect_code "talent.count=1e9 x world.scale=10 refused" 2 $?
 contains "says how much it needs" err.txt "the run needs about"
 contains "quotes the estimate" err.txt "talent table"
 [ $((SECONDS - start)) -le 5 ] && ok "refused at once" || fail "refusal took $((SECONDS - start)) s"
-no_files "no output for a run that does not fit" huge.h5
+no_output "no output for a run that does not fit" huge.h5
 
 # --max-memory lowers the limit; --no-memory-check skips the check.
 "$bin" run "$small" --months 3 --max-memory 10M -o capped.h5 -q >out.txt 2>err.txt
 expect_code "--max-memory below the estimate" 2 $?
 contains "names --max-memory" err.txt "(--max-memory)"
-no_files "no output above --max-memory" capped.h5
+no_output "no output above --max-memory" capped.h5
 "$bin" run "$small" --months 3 --max-memory 10M --no-memory-check -o unchecked.h5 -q >out.txt 2>err.txt
 expect_code "--no-memory-check runs anyway" 0 $?
 "$bin" run "$small" --months 3 --max-memory lots -o bad.h5 -q >out.txt 2>err.txt
@@ -57,7 +54,7 @@ limited 1500000 run "$small" --set agents.talent.count=100000000 --set world.sca
   --no-memory-check >out.txt 2>err.txt
 expect_code "std::bad_alloc while running" 4 $?
 contains "says it ran out of memory" err.txt "out of memory (std::bad_alloc)"
-no_files "no output after running out of memory" oom.h5
+no_output "no output after running out of memory" oom.h5
 
 # Sweeps: a design of 10^12 runs is refused at once, also under --dry-run, in bounded memory.
 cat >huge_lhs.yaml <<EOF
