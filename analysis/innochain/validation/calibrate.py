@@ -65,15 +65,16 @@ PARAMETERS = {
     "transfer_value": (["chain.transfer.transfer_value_yuan_median", "chain.transfer.sanction_size_yuan"],
                        "transfer_contract_value_bn", 0.8),
     "rd_staff_zeta": (["chain.breakthrough.rd_staff_zeta"], "rd_spending_bn", 1.2),
-    "sme_entry": (["chain.entry.sme_entry_per_year"], "high_tech_enterprises", 4.0),
-    # Start-ups founded by talent (with little seed money of their own, chain.entry.founder_seed_yuan)
-    # are the new firms that fail young; spin-offs raise a seed round and fail later. Their rate sets
-    # the mix of new firms, hence first-year survival.
-    "talent_founding": (["chain.entry.talent_founding_per_year"], "first_year_survival", -4.0),
-    "threshold_step": (["chain.finance.threshold_step_per_round"], "venture_second_round", -0.35),
-    # A round covers this many months of a start-up's funding gap: longer runways mean fewer rounds
-    # per firm-year (the incubator funnel). The seed threshold is no lever for it (docs/validation.md).
-    "round_runway": (["chain.finance.round_runway_months"], "incubator_financing_ratio", -1.0),
+    # New firms without a product live on their founders' money until a round, a grant or a
+    # launch: the median of that money sets how long the runway of most of them is, hence the
+    # share that survives the first year. Searched within the range that evidence on founders'
+    # own equity in new technology firms allows (BOUNDS; docs/model.md, chain.entry).
+    "founder_seed": (["chain.entry.founder_seed_yuan"], "first_year_survival", 2.5),
+    # Venture investors' bar: the seed threshold sets how many start-ups a fund backs (the
+    # incubator funnel, financing events per incubated firm); the added bar per later round sets
+    # how many seeded firms raise a series A (the venture funnel). Both additive (log quality).
+    "venture_threshold": (["chain.finance.venture_threshold"], "incubator_financing_ratio", -0.5),
+    "threshold_step": (["chain.finance.threshold_step_per_round"], "venture_second_round", -0.5),
     # Dongguan's enterprises spend a larger share of revenue on R&D than the province's (its
     # industrial specialisation, which the five fields do not capture).
     "dongguan_rd": (["world.regions.dongguan.rd_share_multiplier"], "rd_intensity_dongguan", 1.3),
@@ -81,7 +82,10 @@ PARAMETERS = {
     "hazard_proof_of_concept": (["chain.progress.stages.proof_of_concept.hazard_per_month"], "pass_proof_of_concept", None),
     "hazard_pilot": (["chain.progress.stages.pilot.hazard_per_month"], "pass_pilot", None),
 }
-ADDITIVE = {"chain.finance.threshold_step_per_round"}
+ADDITIVE = {"chain.finance.venture_threshold", "chain.finance.threshold_step_per_round"}
+# Scenario keys searched only within an evidence-based interval (the search clips to it).
+BOUNDS = {"chain.entry.founder_seed_yuan": (50_000.0, 2_000_000.0),
+          "chain.finance.threshold_step_per_round": (0.0, 5.0)}  # the scenario's range
 INTEGER: set[str] = set()
 TARGET_VALUE = {t.moment: t.value for t in TARGETS}
 
@@ -137,9 +141,12 @@ def main(argv=None) -> int:
     history: list[dict] = []
     t0 = time.time()
 
+    def value(k, v):
+        lo, hi = BOUNDS.get(k, (-math.inf, math.inf))
+        return min(hi, max(lo, base[k] + v if k in ADDITIVE else base[k] * math.exp(v)))
+
     def settings(x):
-        return {k: format_value(k, base[k] + v if k in ADDITIVE else base[k] * math.exp(v))
-                for n, v in zip(names, x) for k in PARAMETERS[n][0]}
+        return {k: format_value(k, value(k, v)) for n, v in zip(names, x) for k in PARAMETERS[n][0]}
 
     def evaluate(x):
         st = settings(x)
