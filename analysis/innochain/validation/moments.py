@@ -70,17 +70,28 @@ def run_moments(path: str, window=WINDOW) -> dict:
         m["revenue_tn"] = _annual(revenue, window) * inv / 1e12
         m["rd_intensity_province"] = _annual(rd_total, window) / _annual(revenue, window)
 
-        # Stage pass rates: completions / (completions + failures), pooled after the burn-in.
+        # Stage pass rates, pooled after the burn-in. The technical pass rate is completions /
+        # (completions + failures): the counterpart of the stage hazards, calibrated to the clinical
+        # phase transition rates. The pass rate with abandonment also counts the projects abandoned
+        # in the stage with their holder (a firm's exit) as not passing: the cumulative rate from
+        # BREAKTHROUGH to market is their product (leaving them out would overstate it).
         a = window[0]
-        def pass_rate(done: str, failed: str) -> float:
+        def pass_rate(done: str, stage: str, abandoned: bool) -> float:
             d = _series(f, done)[a:].sum()
-            x = _series(f, failed)[a:].sum()
+            x = _series(f, "failures_" + stage)[a:].sum()
+            if abandoned:
+                x += _series(f, "abandoned_" + stage)[a:].sum()
             return float(d / (d + x)) if d + x > 0 else float("nan")
-        m["pass_basic"] = pass_rate("basic_completed", "failures_basic")
-        m["pass_breakthrough"] = pass_rate("breakthroughs", "failures_breakthrough")
-        m["pass_proof_of_concept"] = pass_rate("proof_of_concept_completed", "failures_proof_of_concept")
-        m["pass_pilot"] = pass_rate("products_launched", "failures_pilot")
-        m["pass_breakthrough_to_market"] = m["pass_breakthrough"] * m["pass_proof_of_concept"] * m["pass_pilot"]
+        stages = (("basic", "basic_completed"), ("breakthrough", "breakthroughs"),
+                  ("proof_of_concept", "proof_of_concept_completed"), ("pilot", "products_launched"))
+        for stage, done in stages:
+            m["pass_" + stage] = pass_rate(done, stage, False)
+            m["pass_" + stage + "_with_abandoned"] = pass_rate(done, stage, True)
+        m["pass_breakthrough_to_market"] = (m["pass_breakthrough_with_abandoned"] *
+                                            m["pass_proof_of_concept_with_abandoned"] *
+                                            m["pass_pilot_with_abandoned"])
+        m["pass_breakthrough_to_market_technical"] = (m["pass_breakthrough"] * m["pass_proof_of_concept"] *
+                                                      m["pass_pilot"])
 
         deals_total = _series(f, "deals_seed") + _series(f, "deals_series_a") + _series(f, "deals_series_b")
         m["venture_deals_per_year"] = _annual(deals_total, window) * inv
