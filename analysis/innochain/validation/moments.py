@@ -217,6 +217,13 @@ def run_moments(path: str, window=WINDOW) -> dict:
     return m
 
 
+def _first_valid(x: np.ndarray) -> np.ndarray:
+    """Per column of a [snapshot, firm] table, the first value that is not the padding -1."""
+    ok = x >= 0
+    first = np.argmax(ok, axis=0)
+    return np.where(ok.any(axis=0), x[first, np.arange(x.shape[1])], -1)
+
+
 def run_details(path: str) -> dict:
     """Raw material for the emergent distributions (one run): firm sizes and growth rates by
     yearly snapshot, ages at exit, discovery-to-market times, deals by round."""
@@ -236,6 +243,9 @@ def run_details(path: str) -> dict:
             "kind_last": g["kind"][-1],
             "origin_last": g["origin_institute"][-1],
             "product_lines": g["product_lines"][()] if "product_lines" in g else None,
+            # The kind at the first snapshot that has the firm (a start-up that lists becomes an
+            # SME; the padding of firms not yet founded is -1).
+            "kind_first": _first_valid(g["kind"][()]),
             "deal_round": _col(f, "events/deals/round"),
             "deal_enterprise": _col(f, "events/deals/enterprise"),
             "deal_kind": _col(f, "events/deals/financier_kind"),
