@@ -251,6 +251,11 @@ def growth_panel(details: list[dict], first_month: int = GROWTH_FROM, last_month
     return {"g": np.concatenate(G), "logsize": np.concatenate(S), "lines": np.concatenate(L)}
 
 
+def _myuan(x: float) -> str:
+    """Millions of yuan with three significant digits and no exponent: 0.0323, 15.7, 165, 82,044."""
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+
+
 LINE_EDGES = np.array([1, 2, 3, 4, 6, 10, 20, 10**9]) - 0.5  # classes 1, 2, 3, 4-5, 6-9, 10-19, 20+
 
 
@@ -279,7 +284,7 @@ def growth_by_size(runs: dict[str, list[dict]], figdir: str) -> dict:
             lo = np.exp(x[cls == i].min()) / 1e6
             hi = np.exp(x[cls == i].max()) / 1e6
             ax[0].semilogy(c[h > 0], h[h > 0], ".", color=qcol[i],
-                           label=f"Q{i + 1}: {lo:,.3g}-{hi:,.4g} M yuan (sd {fit['normal_scale']:.2f})")
+                           label=f"Q{i + 1}: {_myuan(lo)}-{_myuan(hi)} M yuan (sd {fit['normal_scale']:.2f})")
             ax[0].semilogy(c, stats.laplace.pdf(c, fit["laplace_loc"], fit["laplace_scale"]), "-", color=qcol[i], lw=0.8)
             qs.append({"class": f"Q{i + 1}", "revenue_myuan": (float(lo), float(hi)), **fit})
         out["quartiles"] = qs
