@@ -171,6 +171,9 @@ def size_distribution(runs: dict[str, list[dict]], figdir: str) -> dict:
         for d in details:
             size, initial = _sizes(d, SIZE_MONTH)
             t = pareto_tail(size, HILL_SHARE)
+            k1 = max(2, int(0.01 * len(size)))  # the top 1 %: shows whether the very top is thinner
+            t["hill_1"], t["hill_1_k"] = hill(size, k1), k1
+            t["hill_1_se"] = t["hill_1"] / np.sqrt(k1)
             top = size >= np.quantile(size, 1 - HILL_SHARE) if len(size) else np.zeros(0, bool)
             t["top5_initial_share"] = float(initial[top].mean()) if top.any() else float("nan")
             per.append(t)
@@ -201,7 +204,7 @@ def size_distribution(runs: dict[str, list[dict]], figdir: str) -> dict:
                              for s_ in (_sizes(d, int(mo))[0] for mo in months)] for d in details])
         ax[2].plot((months + 1) / 12, np.nanmean(by_year, 0), "o-", color=c, label=labels[key])
         arr = {k2: np.array([p[k2] for p in per], dtype=float) for k2 in
-               ("hill", "hill_se", "alpha_mle", "mle_se", "xmin", "ks", "n_tail", "n", "top5_initial_share")}
+               ("hill", "hill_se", "hill_1", "alpha_mle", "mle_se", "xmin", "ks", "n_tail", "n", "top5_initial_share")}
         out[key] = {"replications": len(details), "first": t0,
                     "mean": {k2: float(np.nanmean(v)) for k2, v in arr.items()},
                     "min": {k2: float(np.nanmin(v)) for k2, v in arr.items()},
