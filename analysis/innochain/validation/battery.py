@@ -41,6 +41,7 @@ from .runner import run_replications  # noqa: E402
 from .targets import TARGETS  # noqa: E402
 
 DUTCH_HEADING = "## Dutch innovation-voucher lottery"
+NOTES_DEFAULT = "analysis/innochain/validation/notes.json"
 STATIONARY = [  # (moment of run_details series, label) for the stationarity figure
     ("rd_total", "R&D spending / revenue"),
     ("transfers", "transfers a year (province)"),
@@ -511,7 +512,7 @@ def main(argv=None) -> int:
     ap.add_argument("--results", default="analysis/innochain/validation/validation_results.json")
     ap.add_argument("--calibration", default="analysis/innochain/validation/calibration.md",
                     help="markdown text of the calibration section, included verbatim")
-    ap.add_argument("--notes", default="analysis/innochain/validation/notes.json",
+    ap.add_argument("--notes", default=NOTES_DEFAULT,
                     help="interpretation sentences (JSON) written after looking at the figures")
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "innochain-validation-cache.pkl"),
                     help="where the runs' moments and the kept runs' details are saved")
@@ -583,7 +584,9 @@ def main(argv=None) -> int:
     sha = cache.get("sha", "unknown") if a.from_cache else git_sha()
     cmd = (f"bash scripts/validate.sh --scale {a.scale:g} -n {a.replications}"
            + (f" --months {a.months or 0}" if a.months != 132 else "")
-           + (f" --equal-size-reps {len(details_eq)}" if len(details_eq) != 2 else ""))
+           + (f" --equal-size-reps {len(details_eq)}" if len(details_eq) != 2 else "")
+           + (f" --keep {len(details)}" if len(details) != 3 else "")
+           + (f" --notes {a.notes}" if a.notes != NOTES_DEFAULT else ""))
     write_doc(a.doc, rows, a.replications, a.scale, dist, dyn, calib, diag, cmd, sha,
               months=int(details[0]["months"]) if details else MEASURE_MONTHS)
     res = {"scale": a.scale, "replications": a.replications,
