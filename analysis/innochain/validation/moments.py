@@ -19,11 +19,37 @@ import numpy as np
 import yaml
 
 WINDOW = (36, 72)  # months [start, end): simulated years 4-6
+# Moments are measured on months [0, MEASURE_MONTHS) whatever the run's horizon, so a longer run
+# (the battery's --months, to follow a cohort for ten years) gives the same moments as the
+# baseline's 120 months (the first 120 months of a longer run are the same run).
+MEASURE_MONTHS = 120
 OUTPUT_SETTINGS = [
     "output.events_transfers=true",
     "output.events_deals=true",
     "output.events_launches=true",
     "output.snapshot_interval_months=12",
+]
+
+
+# The yearly stocks and flows of the stationarity table: (key, series summed, stock or flow).
+YEARLY_LEVELS = [
+    ("alive", ["enterprises_alive"], "stock"),
+    ("startups_alive", ["startups_alive"], "stock"),
+    ("startups_founded", ["startups_founded", "spinoffs_founded"], "flow"),
+    ("sme_entries", ["sme_entries"], "flow"),
+    ("firm_exits", ["firm_exits"], "flow"),
+    ("exits_runway", ["exits_runway"], "flow"),
+    ("acquisitions", ["acquisitions"], "flow"),
+    ("vacancies", ["vacancies"], "stock"),
+    ("employment", ["researchers", "enterprise_rd_staff"], "stock"),
+    ("unemployed", ["unemployed"], "stock"),
+    ("people", ["people_in_province"], "stock"),
+    ("deals", ["deals_seed", "deals_series_a", "deals_series_b"], "flow"),
+    ("transfers", ["transfers_licence", "transfers_spinoff"], "flow"),
+    ("products_launched", ["products_launched"], "flow"),
+    ("product_lines", ["product_lines"], "stock"),
+    ("revenue", ["revenue"], "flow"),
+    ("rd_enterprises", ["rd_spending_enterprises"], "flow"),
 ]
 
 
@@ -49,9 +75,9 @@ def run_moments(path: str, window=WINDOW) -> dict:
             raise ValueError(f"{path}: run not complete")
         scen = yaml.safe_load(f["scenario"].asstr()[()])
         scale = float(scen["world"]["scale"])
-        T = int(f.attrs["months_completed"])
+        T = min(int(f.attrs["months_completed"]), MEASURE_MONTHS)
         regions = list(f["region"].asstr()[()])
-        m: dict = {"scale": scale, "months": T}
+        m: dict = {"scale": scale, "months": T, "months_run": int(f.attrs["months_completed"])}
         inv = 1.0 / scale
 
         rd_basic = _series(f, "basic_research_spending")
@@ -77,10 +103,10 @@ def run_moments(path: str, window=WINDOW) -> dict:
         # BREAKTHROUGH to market is their product (leaving them out would overstate it).
         a = window[0]
         def pass_rate(done: str, stage: str, abandoned: bool) -> float:
-            d = _series(f, done)[a:].sum()
-            x = _series(f, "failures_" + stage)[a:].sum()
+            d = _series(f, done)[a:T].sum()
+            x = _series(f, "failures_" + stage)[a:T].sum()
             if abandoned:
-                x += _series(f, "abandoned_" + stage)[a:].sum()
+                x += _series(f, "abandoned_" + stage)[a:T].sum()
             return float(d / (d + x)) if d + x > 0 else float("nan")
         stages = (("basic", "basic_completed"), ("breakthrough", "breakthroughs"),
                   ("proof_of_concept", "proof_of_concept_completed"), ("pilot", "products_launched"))
@@ -100,7 +126,7 @@ def run_moments(path: str, window=WINDOW) -> dict:
         m["sme_entries_per_year"] = _annual(_series(f, "sme_entries"), window) * inv
         m["products_per_year"] = _annual(_series(f, "products_launched"), window) * inv
         m["vacancies_start"] = float(_series(f, "vacancies")[:12].mean()) * inv
-        m["vacancies_end"] = float(_series(f, "vacancies")[-12:].mean()) * inv
+        m["vacancies_end"] = float(_series(f, "vacancies")[T - 12:T].mean()) * inv
 
         # Yearly key ratios, for stationarity and the spread across seeds.
         Y = T // 12
@@ -117,6 +143,12 @@ def run_moments(path: str, window=WINDOW) -> dict:
             "vacancy_rate": (yr_mean(_series(f, "vacancies")) / people).tolist(),
             "unemployment": (yr_mean(_series(f, "unemployed")) / people).tolist(),
         }
+        # Every stock and flow of the stationarity table (issue 16), province-equivalent: stocks
+        # as the year's monthly mean, flows as the year's sum. A series the file lacks is skipped.
+        for key, names, how in YEARLY_LEVELS:
+            if all("series/" + nm in f for nm in names):
+                x = sum(_series(f, nm) for nm in names)
+                m["yearly"][key] = ((yr_mean(x) if how == "stock" else yr_sum(x)) * inv).tolist()
 
         # Venture funnel from the deal events (venture funds lead every round).
         ev_e = _col(f, "events/deals/enterprise")
@@ -159,7 +191,7 @@ def run_moments(path: str, window=WINDOW) -> dict:
             rd_dg = _annual(rd_inst[:, dg] + rd_ent[:, dg], window)
             m["rd_intensity_dongguan"] = float(rd_dg / rev_dg) if rev_dg > 0 else float("nan")
 
-        last = -1
+        last = int(np.nonzero(snap_months < T)[0][-1])  # the last snapshot within the measured months
         founded = g["founded_month"][last]
         age = g["age_months"][last]
         alive_l = g["alive"][last]
@@ -196,6 +228,13 @@ def run_moments(path: str, window=WINDOW) -> dict:
     return m
 
 
+def _first_valid(x: np.ndarray) -> np.ndarray:
+    """Per column of a [snapshot, firm] table, the first value that is not the padding -1."""
+    ok = x >= 0
+    first = np.argmax(ok, axis=0)
+    return np.where(ok.any(axis=0), x[first, np.arange(x.shape[1])], -1)
+
+
 def run_details(path: str) -> dict:
     """Raw material for the emergent distributions (one run): firm sizes and growth rates by
     yearly snapshot, ages at exit, discovery-to-market times, deals by round."""
@@ -214,6 +253,10 @@ def run_details(path: str) -> dict:
             "acquired_last": g["acquired_by"][-1],
             "kind_last": g["kind"][-1],
             "origin_last": g["origin_institute"][-1],
+            "product_lines": g["product_lines"][()] if "product_lines" in g else None,
+            # The kind at the first snapshot that has the firm (a start-up that lists becomes an
+            # SME; the padding of firms not yet founded is -1).
+            "kind_first": _first_valid(g["kind"][()]),
             "deal_round": _col(f, "events/deals/round"),
             "deal_enterprise": _col(f, "events/deals/enterprise"),
             "deal_kind": _col(f, "events/deals/financier_kind"),
