@@ -448,9 +448,9 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
       f" {reps} replications. Drift: for each replication, the OLS slope of the series on the year over years 4-10,"
       " divided by that replication's mean over years 4-10 (a share of the level per year); the table gives the mean"
       " over replications and its 95 % confidence interval (t with replications - 1 degrees of freedom). Per person:"
-      " the same for the series divided by the people in the province, the reading issue 16 allows where an"
-      " exogenous trend of the population is part of the scenario. Flag: |mean drift| > 1 % a year (issue 16's"
-      " limit); * marks the stocks and flows issue 16 requires to be stationary. CV across seeds: the coefficient"
+      " the same for the series divided by the people in the province, the reading that applies where an"
+      " exogenous trend of the population is part of the scenario. Flag: |mean drift| > 1 % a year (the"
+      " stationarity criterion); * marks the stocks and flows the criterion covers. CV across seeds: the coefficient"
       " of variation, across replications, of each replication's mean over years 4-10 (ergodicity: a small value"
       " means one run tells the same story as another).\n")
     w("| stock or flow | mean, years 4-10 | drift per year [95 % CI] | > 1 %? | per person: drift [95 % CI] | > 1 %? |"
@@ -472,7 +472,7 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
     listed = [r for r in st.values() if r["listed"]]
     bad = [r["label"] for r in listed if r["flag"]]
     bad_pc = [r["label"] for r in listed if r.get("per_capita") and r["flag_per_capita"]]
-    w(f"Issue 16's criterion, |mean drift| at most 1 % a year: in level {len(listed) - len(bad)} of {len(listed)} met"
+    w(f"The stationarity criterion, |mean drift| at most 1 % a year: in level {len(listed) - len(bad)} of {len(listed)} met"
       + (" (not met: " + "; ".join(bad) + ")" if bad else "")
       + f"; per person {len(listed) - len(bad_pc)} of {len(listed)}" + (" (not met: " + "; ".join(bad_pc) + ")" if bad_pc else "")
       + ". A drift whose confidence interval includes zero is not distinguishable from noise at this number of"

@@ -409,7 +409,7 @@ def stationarity_table(ms: list[dict], figdir: str, first: int = 4, last: int = 
     for ax in axes.ravel()[len(present):]:
         ax.set_visible(False)
     fig.suptitle("Every stock and flow by simulated year, relative to its years 4-10 mean: each replication (grey)"
-                 " and their mean (black)\nshaded: burn-in (years 1-3); * a stock or flow of issue 16's criterion",
+                 " and their mean (black)\nshaded: burn-in (years 1-3); * a stock or flow of the stationarity criterion",
                  fontsize=9)
     fig.tight_layout()
     save(fig, figdir, "stationarity_levels")
