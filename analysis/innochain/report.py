@@ -5,7 +5,7 @@ Usage (Debian's interpreter, from the repository root; or ``innochain-report`` o
     PYTHONPATH=analysis /usr/bin/python3 -m innochain.report [BASELINE POLICY] -o OUTDIR \\
         [--format markdown|html] [--metric M]... [--series S]... [--title TEXT] \\
         [--province] [--per-year] [--discount RATE] \\
-        [--sweep DIR]... [--sweep-metric M]... [--point P]
+        [--sweep DIR]... [--sweep-metric M]... [--point P] [--treated [--treated-by kind|field|region]...]
 
 BASELINE and POLICY are datasets as for ``innochain compare`` (a run file, a directory of run
 files, or a sweep directory); without them the report has only the sweep sections (a
@@ -214,13 +214,16 @@ def build_report(
     province: bool = False,
     per_year: bool = False,
     discount: float | None = None,
+    treated_by: Sequence[str] | None = None,
 ) -> pathlib.Path:
     """Writes the report and returns its path (see the module docstring).
 
     ``point`` restricts a side that is a multi-point sweep to that design point. Without it, a
     multi-point comparison gets a table and a forest plot per point and no time series (they
     need one point). ``province``, ``per_year`` and ``discount`` are those of
-    :func:`innochain.datasets.compare`.
+    :func:`innochain.datasets.compare`. ``treated_by`` (a list; "" for no split, or "kind",
+    "field", "region") adds the effects on the treated (per-firm pairing, :mod:`innochain.treated`;
+    the runs need monthly snapshots), one table per entry.
     """
     if dpi < 200:
         raise ValueError(f"figures need at least 200 dpi (got {dpi})")
@@ -270,6 +273,8 @@ def build_report(
         w.text("Time series need a single design point: rerun with `--point P`.")
         sweep_sections(w, sweeps, sweep_metrics)
         return w.write()
+    if treated_by is not None:
+        treated_section(w, baseline, policy, treated_by, per_year=per_year, province=province)
     names = list(series or DEFAULT_SERIES)
     bs = _runs_at_point(datasets.open_runs(baseline, names), point)
     ps = _runs_at_point(datasets.open_runs(policy, names), point)
@@ -282,6 +287,45 @@ def build_report(
                  f"95 % confidence interval (dark) and the 10-90 % range of the replications' differences (light).")
     sweep_sections(w, sweeps, sweep_metrics)
     return w.write()
+
+
+def treated_markdown(table: pd.DataFrame) -> str:
+    """The treated table as Markdown, with the interval and a mark where it includes 0."""
+    split = (table["subgroup"].fillna("") != "").any()
+    lines = [("| group | " + ("subgroup | " if split else "") + "outcome | units | firms | baseline mean | "
+              "policy mean | mean difference | 95 % interval | change | |"),
+             "| --- | " + ("--- | " if split else "") + "--- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for _, r in table.iterrows():
+        interval = "-" if math.isnan(r["ci_low"]) else f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]"
+        change = "-" if math.isnan(r["relative_change"]) else f"{100 * r['relative_change']:+.2f} %"
+        mark = "" if math.isnan(r["ci_low"]) or r["ci_low"] > 0 or r["ci_high"] < 0 else "n.s."
+        if r["mean_difference"] == 0 and r["sd_difference"] == 0:
+            mark = "none"
+        lines.append(f"| {r['group']} | " + (f"{r['subgroup']} | " if split else "") +
+                     f"{r['metric']} | {r['units']} | {_fmt(r['agents'], 4)} | {_fmt(r['baseline_mean'])} | "
+                     f"{_fmt(r['policy_mean'])} | {_fmt(r['mean_difference'])} | {interval} | {change} | {mark} |")
+    return "\n".join(lines)
+
+
+def treated_section(w: "ReportWriter", baseline: str, policy: str, by: Sequence[str], per_year: bool = False,
+                    province: bool = False) -> None:
+    """Effects on the treated: per-firm paired effects by group (and by each split in ``by``)."""
+    from . import treated
+
+    w.text("## Effects where they happen: per-firm pairing")
+    w.text("Every firm alive when the policy starts has the same id in both runs of a replication (common random "
+           "numbers; checked), so its outcome under the policy minus its own outcome in the baseline is its "
+           "effect. Rows of recipients, eligible non-recipients and others are means per firm of these effects "
+           "in each replication, with a 95 % Student t interval over replications; entrants (founded after the "
+           "start) are cohort totals per run. n.s.: the interval includes 0; none: exactly 0 in every "
+           "replication. docs/analysis.md, \"Effects on the treated\", states the assumptions.")
+    for split in by:
+        table = treated.treated_effects(baseline, policy, by=split or None, per_year=per_year, province=province)
+        if split:
+            w.text(f"### By {split}")
+        else:
+            w.text("\n".join(f"- {n}" for n in table.attrs["notes"]))
+        w.text(treated_markdown(table))
 
 
 def _at_point(table: pd.DataFrame, point: int | None) -> pd.DataFrame:
@@ -392,10 +436,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="outcome for the sweep sections (any outcome, e.g. transfers; repeatable)")
     ap.add_argument("--dpi", type=int, default=plots.DPI, help="PNG resolution (at least 200)")
     ap.add_argument("--point", type=int, help="design point of a multi-point sweep to report on")
+    ap.add_argument("--treated", action="store_true",
+                    help="add the effects on the treated (per-firm pairing; runs with monthly snapshots)")
+    ap.add_argument("--treated-by", action="append", choices=("kind", "field", "region"), default=[],
+                    help="with --treated: also split the groups by kind, field or region (repeatable)")
     a = ap.parse_args(argv)
     try:
         path = build_report(a.baseline, a.policy, a.output, a.format, a.metric, a.series, a.title, a.sweep,
-                            a.sweep_metric, a.dpi, a.point, a.province, a.per_year, a.discount)
+                            a.sweep_metric, a.dpi, a.point, a.province, a.per_year, a.discount,
+                            ["", *a.treated_by] if a.treated else None)
     except (datasets.MismatchError, IncompleteRunError, KeyError, ValueError) as e:
         print(f"innochain.report: error: {e}", file=sys.stderr)
         return 2

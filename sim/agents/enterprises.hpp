@@ -26,7 +26,7 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(std::int32_t, loss_months, 0, 0, "consecutive months of losses") \
   X(std::int32_t, origin_institute, -1, kSnapshot | ref(Ref::institute) | kNoneAllowed, "spin-offs: the institute; else -1") \
   X(std::int32_t, founded_month, -1, kSnapshot, "entrants: month founded; initial firms: -1") \
-  X(double, equity_raised_yuan, 0.0, 0, "cumulative outside equity, yuan") \
+  X(double, equity_raised_yuan, 0.0, kSnapshot, "cumulative outside equity, yuan") \
   X(std::int32_t, rounds_raised, 0, kSnapshot, "equity rounds closed so far") \
   X(std::int32_t, lender, -1, ref(Ref::financier) | kNoneAllowed, "the bank holding its debt, or -1") \
   X(std::int32_t, acquired_by, -1, kSnapshot | ref(Ref::enterprise) | kNoneAllowed, "after an acquisition: the acquirer, else -1") \
@@ -34,9 +34,9 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(double, funding_gap_yuan, 0.0, 0, "this month's unfunded project cost, yuan (progress -> finance)") \
   X(double, rd_own_cost_yuan, 0.0, 0, "this month's project cost the firm pays itself at full speed, after subsidies and platforms, yuan (progress -> finance)") \
   X(double, pipeline_quality, 0.0, 0, "best latent quality among its active projects (progress -> finance)") \
-  X(double, rd_spent_yuan, 0.0, 0, "this month's R&D project spending, yuan") \
-  X(double, compute_bill_yuan, 0.0, 0, "this month's compute bill: GPU-hours bought x price, yuan (progress)") \
-  X(double, rd_subsidised_yuan, 0.0, 0, "the part of it paid by subsidies and platforms, yuan (progress -> market)") \
+  X(double, rd_spent_yuan, 0.0, kSnapshot, "this month's R&D project spending, yuan") \
+  X(double, compute_bill_yuan, 0.0, kSnapshot, "this month's compute bill: GPU-hours bought x price, yuan (progress)") \
+  X(double, rd_subsidised_yuan, 0.0, kSnapshot, "the part of it paid by subsidies and platforms, yuan (progress -> market)") \
   X(double, rd_share, 0.0, 0, "share of revenue spent on R&D projects") \
   X(double, absorptive_capacity, 0.0, 0, "absorptive capacity, in [0, 1]") \
   X(std::int32_t, age_months, 0, kSnapshot, "age, months") \

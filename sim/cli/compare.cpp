@@ -3,6 +3,7 @@
 // directory: its runs/ subdirectory). Mismatched or unfinished inputs exit 2.
 #include "cli/commands.hpp"
 #include "compare/datasets.hpp"
+#include "compare/treated.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -16,6 +17,9 @@ struct Options {
   std::vector<std::string> metrics;
   CompareOptions compare;
   double discount = 0.0;
+  bool treated = false;
+  std::string by;
+  std::int64_t start_month = 0;
 };
 
 }  // namespace
@@ -42,12 +46,36 @@ Subcommand add_compare(CLI::App& app) {
       "--discount", o->discount,
       "Annual rate (e.g. 0.03) for discounting public cost to month 0; costs per unit then use its present value");
   discount->check(CLI::Range(0.0, 1.0));
-  return {sub, [o, discount]() {
+  sub->add_flag("--treated", o->treated,
+                "Effects where they happen: per-firm paired differences for the policy's recipients, eligible "
+                "non-recipients, the other firms (spill-overs) and the entrants' cohort (needs monthly snapshots)");
+  sub->add_option("--by", o->by, "With --treated: rows per firm kind, field or region")
+      ->check(CLI::IsMember({"kind", "field", "region"}));
+  CLI::Option* start = sub->add_option(
+      "--start-month", o->start_month,
+      "With --treated: first month of the window (default: the earliest start_month of the policy's instances)");
+  start->check(CLI::NonNegativeNumber);
+  return {sub, [o, discount, start]() {
             try {
               if (discount->count() > 0) o->compare.discount = o->discount;
+              if (!o->treated && (!o->by.empty() || start->count() > 0))
+                throw CompareInputError("--by and --start-month go with --treated");
               const Dataset baseline = load_dataset(o->baseline);
               const Dataset policy = load_dataset(o->policy);
               const auto groups = pair_runs(baseline, policy);
+              if (o->treated) {
+                if (o->compare.discount) throw CompareInputError("--discount does not apply to --treated");
+                TreatedOptions t;
+                t.confidence = o->compare.confidence;
+                t.province = o->compare.province;
+                t.per_year = o->compare.per_year;
+                t.by = o->by;
+                if (start->count() > 0) t.start_month = o->start_month;
+                const TreatedComparison c =
+                    compare_treated(groups, o->metrics.empty() ? std::vector<std::string>{"all"} : o->metrics, t);
+                std::fputs(format_treated(c, o->format, o->baseline, o->policy).c_str(), stdout);
+                return kExitOk;
+              }
               const auto metrics = o->metrics.empty() ? default_compare_metrics() : o->metrics;
               const Comparison c = compare_datasets(groups, metrics, o->compare);
               std::fputs(format_comparison(c, o->format, o->baseline, o->policy).c_str(), stdout);

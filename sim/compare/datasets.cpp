@@ -1,5 +1,7 @@
 #include "compare/datasets.hpp"
 
+#include "compare/table.hpp"
+
 #include "output/inspect.hpp"
 
 #include <fmt/format.h>
@@ -384,22 +386,6 @@ const std::vector<std::string>& comparison_columns() {
   return c;
 }
 
-namespace {
-
-/// Exact (shortest round-trip) for CSV, four significant digits for people.
-std::string num(double v, bool exact) { return exact ? fmt::format("{}", v) : fmt::format("{:.4g}", v); }
-
-std::string opt(const std::optional<double>& v, bool exact, const std::string& missing) {
-  return v ? num(*v, exact) : missing;
-}
-
-std::string percent(const std::optional<double>& v, bool exact) {
-  if (!v) return exact ? "" : "n/a";
-  return exact ? fmt::format("{}", *v) : fmt::format("{:+.2f} %", *v * 100.0);
-}
-
-}  // namespace
-
 std::string format_comparison(const Comparison& c, const std::string& format, const std::string& baseline_source,
                               const std::string& policy_source) {
   const bool points =
@@ -426,6 +412,24 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
     row.insert(row.end(), {opt(r.cost_ci_low, exact, ci_missing), opt(r.cost_ci_high, exact, ci_missing), r.cost_mark});
     cells.push_back(std::move(row));
   }
+  TableText t;
+  t.header = std::move(header);
+  t.cells = std::move(cells);
+  t.text_columns = points ? 3 : 2;
+  t.left_columns = {"cost_mark"};
+  t.heading = c.heading;
+  t.notes = c.notes;
+  return render_table(t, format, baseline_source, policy_source);
+}
+
+std::string render_table(const TableText& t, const std::string& format, const std::string& baseline_source,
+                         const std::string& policy_source) {
+  const auto& header = t.header;
+  const auto& cells = t.cells;
+  const auto left = [&](std::size_t i) {
+    return i < t.text_columns ||
+           std::find(t.left_columns.begin(), t.left_columns.end(), header[i]) != t.left_columns.end();
+  };
   std::string out;
   if (format == "csv") {
     const auto quote = [](const std::string& s) {
@@ -444,12 +448,11 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
   }
   if (format == "markdown") {
     out += fmt::format("Baseline `{}` against policy `{}`", baseline_source, policy_source);
-    out += c.heading.empty() ? ".\n\n" : "; " + c.heading + ".\n\n";
+    out += t.heading.empty() ? ".\n\n" : "; " + t.heading + ".\n\n";
     out += "|";
     for (const auto& h : header) out += " " + h + " |";
     out += "\n|";
-    for (std::size_t i = 0; i < header.size(); ++i)
-      out += (i < (points ? 3u : 2u) || header[i] == "cost_mark" ? " --- |" : " ---: |");
+    for (std::size_t i = 0; i < header.size(); ++i) out += left(i) ? " --- |" : " ---: |";
     out += "\n";
     for (const auto& row : cells) {
       out += "|";
@@ -457,7 +460,7 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
       out += "\n";
     }
     out += "\n";
-    for (const auto& n : c.notes) out += "- " + n + "\n";
+    for (const auto& n : t.notes) out += "- " + n + "\n";
     return out;
   }
   if (format != "table") throw CompareInputError(fmt::format("unknown format '{}' (table, csv or markdown)", format));
@@ -466,15 +469,13 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
   for (const auto& row : cells)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   out += fmt::format("baseline: {}\npolicy:   {}\n", baseline_source, policy_source);
-  if (!c.heading.empty()) out += "values:   " + c.heading + "\n";
+  if (!t.heading.empty()) out += "values:   " + t.heading + "\n";
   out += "\n";
-  const std::size_t text_cols = points ? 3 : 2;
   const auto line = [&](const std::vector<std::string>& row) {
     std::string l;
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) l += "  ";
-      l += i < text_cols || header[i] == "cost_mark" ? fmt::format("{:<{}}", row[i], width[i])
-                                                     : fmt::format("{:>{}}", row[i], width[i]);
+      l += left(i) ? fmt::format("{:<{}}", row[i], width[i]) : fmt::format("{:>{}}", row[i], width[i]);
     }
     while (!l.empty() && l.back() == ' ') l.pop_back();
     return l + "\n";
@@ -482,7 +483,7 @@ std::string format_comparison(const Comparison& c, const std::string& format, co
   out += line(header);
   for (const auto& row : cells) out += line(row);
   out += "\n";
-  for (const auto& n : c.notes) out += "note: " + n + "\n";
+  for (const auto& n : t.notes) out += "note: " + n + "\n";
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -83,6 +84,29 @@ std::string RunFile::summary_units(const std::string& name) const {
   h5::Handle g = h5::open_group(file_.id(), "summary");
   h5::Handle ds = h5::open_dataset(g.id(), name);
   return h5::read_string_attr(ds.id(), "units");
+}
+
+bool RunFile::has(const std::string& path) const {
+  // H5Lexists needs every link on the way to exist: test them one by one.
+  std::string prefix;
+  for (std::size_t from = 0; from <= path.size();) {
+    const std::size_t to = std::min(path.find('/', from), path.size());
+    prefix = path.substr(0, to);
+    if (H5Lexists(file_.id(), prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    from = to + 1;
+  }
+  return true;
+}
+
+std::vector<double> RunFile::values(const std::string& path, std::vector<hsize_t>* dims) const {
+  return h5::read_doubles(file_.id(), path, dims);
+}
+
+std::vector<std::string> RunFile::strings(const std::string& path) const { return h5::read_strings(file_.id(), path); }
+
+std::vector<std::string> RunFile::members(const std::string& path) const {
+  h5::Handle g = h5::open_group(file_.id(), path);
+  return h5::list_group(g.id());
 }
 
 std::string describe_run_file(const std::string& path) {

@@ -28,6 +28,14 @@ class RunFile {
   std::vector<std::string> summary_names() const;
   double summary(const std::string& name) const;
   std::string summary_units(const std::string& name) const;
+  /// Whether an object (group or dataset) exists at `path` ("snapshots/enterprises/alive").
+  bool has(const std::string& path) const;
+  /// Any numeric dataset, converted to double (row-major; dims set when given).
+  std::vector<double> values(const std::string& path, std::vector<hsize_t>* dims = nullptr) const;
+  /// A dataset of strings (the /field and /region scales).
+  std::vector<std::string> strings(const std::string& path) const;
+  /// The members of a group.
+  std::vector<std::string> members(const std::string& path) const;
 
  private:
   std::string path_;

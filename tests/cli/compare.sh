@@ -99,6 +99,41 @@ PY
 expect_code "incomplete run refused" 2 $?
 contains "incomplete run named" err.txt "r1.h5: status is 'partial', not 'complete'"
 
+# Effects on the treated: per-firm pairing needs monthly snapshots; a voucher programme with no
+# budget changes nothing, so every per-firm difference is exactly 0; with its budget there is a
+# recipients group; a world that differs before the policy starts is refused.
+snap="--set output.snapshot_interval_months=1"
+mkdir tb tz tp
+for k in 0 1; do
+  "$bin" run "$small" --quiet --months $months --replication $k $snap -o tb/r$k.h5 >/dev/null 2>&1 || fail "snapshot baseline $k"
+  "$bin" run "$vouchers" --quiet --months $months --replication $k --set world.scale=0.01 $snap \
+    --set policies.ai_compute_vouchers.budget_yuan=0 -o tz/r$k.h5 >/dev/null 2>&1 || fail "zero-budget run $k"
+  "$bin" run "$vouchers" --quiet --months $months --replication $k --set world.scale=0.01 $snap \
+    -o tp/r$k.h5 >/dev/null 2>&1 || fail "voucher run $k"
+done
+"$bin" compare tb tz --treated --format csv >out.csv 2>err.txt
+expect_code "treated, zero budget" 0 $?
+contains "treated csv header" out.csv "group,subgroup,metric,units,pairs,agents,baseline_mean,policy_mean,mean_difference"
+nonzero=$(awk -F, 'NR > 1 && ($9 != "0" || $10 != "0") {print}' out.csv | wc -l)
+[ "$nonzero" -eq 0 ] && ok "zero budget: every per-firm difference and sd is exactly 0" || fail "zero budget: $nonzero rows differ"
+contains "zero budget: eligible firms" out.csv "eligible_non_recipients,,rd_spending"
+"$bin" compare tb tp --treated --by kind >out.txt 2>err.txt
+expect_code "treated by kind" 0 $?
+contains "recipients group" out.txt "recipients "
+contains "spill-over group" out.txt "others "
+contains "entrants cohort" out.txt "entrants "
+contains "subgroups by kind" out.txt "startup"
+"$bin" compare base policy --treated >out.txt 2>err.txt
+expect_code "treated without snapshots refused" 2 $?
+contains "snapshot setting named" err.txt "output.snapshot_interval_months: 1"
+"$bin" run "$small" --quiet --months $months --replication 0 $snap --set chain.entry.talent_founding_per_year=0.2 \
+  -o other.h5 >/dev/null 2>&1
+"$bin" compare other.h5 tp/r0.h5 --treated >out.txt 2>err.txt
+expect_code "different world before the policy refused" 2 $?
+contains "not the same world named" err.txt "not the same world before the policy"
+"$bin" compare tb tp --by kind >out.txt 2>err.txt
+expect_code "--by without --treated refused" 2 $?
+
 # No run files at all; a missing path.
 mkdir empty
 "$bin" compare base empty >out.txt 2>err.txt
