@@ -33,6 +33,7 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(double, absorptive_base, 0.0, 0, "absorptive capacity before industry ties") \
   X(double, funding_gap_yuan, 0.0, 0, "this month's unfunded project cost, yuan (progress -> finance)") \
   X(double, rd_own_cost_yuan, 0.0, 0, "this month's project cost the firm pays itself at full speed, after subsidies and platforms, yuan (progress -> finance)") \
+  X(double, rd_grant_full_yuan, 0.0, 0, "this month's R&D grant (rd_subsidy) at full speed, yuan: part of the cost it would pay once the grant ends (progress -> finance)") \
   X(double, pipeline_quality, 0.0, 0, "best latent quality among its active projects (progress -> finance)") \
   X(double, rd_spent_yuan, 0.0, kSnapshot, "this month's R&D project spending, yuan") \
   X(double, compute_bill_yuan, 0.0, kSnapshot, "this month's compute bill: GPU-hours bought x price, yuan (progress)") \

@@ -218,20 +218,30 @@ Ask plan_firm(const Context& c, State& s, const LeadProjects& lead, std::size_t 
     en.milestone_stage[e] = stage;
   }
   if (lead.stage[e] < 0 || en.pipeline_quality[e] <= 0.0) return ask;  // nothing to fund
-  // Net burn: the projects' own cost at full speed, overhead, less the operating margin.
-  const double burn = en.rd_own_cost_yuan[e] +
+  // Net burn without an R&D grant: the projects' cost at full speed after other subsidies and
+  // platforms, overhead, less the operating margin. A grant pays `grant` of it a month only
+  // until its award left this programme year (`award`) is spent: the firm counts on what it was
+  // awarded, not on the grant lasting (docs/model.md 3.3.6).
+  const double grant = en.rd_grant_full_yuan[e];
+  const double burn = en.rd_own_cost_yuan[e] + grant +
                       c.scenario.agents.enterprises.overhead_yuan_per_staff_month * en.rd_staff[e] -
                       c.scenario.agents.enterprises.operating_margin * en.revenue_yuan_per_month[e];
   if (burn <= 0.0) return ask;
+  const double award = grant > 0.0 ? std::max(0.0, l.rd_allowance_yuan[e]) : 0.0;
   const int st = lead.stage[e];
   const double to_milestone =
       (1.0 - lead.progress[e]) *
       c.scenario.chain.progress.stages[static_cast<int>(Stage::breakthrough) + st].duration_months /
       c.scenario.world.fields[lead.field[e]].speed_multiplier;
-  const double runway = std::max(0.0, en.cash_yuan[e]) / burn;
-  // Raise when the runway is short, or after a milestone when the cash does not reach the next.
+  const double cash = std::max(0.0, en.cash_yuan[e]);
+  // Months the cash lasts: at burn - grant while the award lasts, at burn after it is spent.
+  const double runway = burn > grant ? std::min(cash / (burn - grant), (cash + award) / burn) : (cash + award) / burn;
+  // Raise when the runway is short, or after a milestone when the cash does not reach the next;
+  // the round buys the months to the milestone plus the buffer, less the cash and what the
+  // award will still pay over them.
+  const double horizon = to_milestone + p.milestone_buffer_months;
   ask.equity = runway < p.raise_trigger_months || (stage > en.round_stage[e] && runway < to_milestone);
-  ask.amount = burn * (to_milestone + p.milestone_buffer_months) - std::max(0.0, en.cash_yuan[e]);
+  ask.amount = burn * horizon - cash - std::min(award, grant * horizon);
   ask.equity = ask.equity && ask.amount > 0.0;
   return ask;
 }

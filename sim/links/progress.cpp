@@ -295,6 +295,7 @@ void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
     for (std::size_t e = begin; e < end; ++e) {
       en.funding_gap_yuan[e] = 0.0;
       en.rd_own_cost_yuan[e] = 0.0;
+      en.rd_grant_full_yuan[e] = 0.0;
       en.pipeline_quality[e] = 0.0;
       en.rd_spent_yuan[e] = 0.0;
       en.compute_bill_yuan[e] = 0.0;
@@ -305,10 +306,12 @@ void holders_coverage(const Context& c, State& s, ProgressMonth& w) {
       if (cost <= 0.0) continue;
       const double budget = enterprise_project_budget(c, en, e);
       const double compute_paid = std::min(l.compute_subsidy_rate[e] * bill, w.compute_grant[e]);
-      const double own = cost - compute_paid - std::min(l.rd_subsidy_rate[e] * (cost - compute_paid), w.rd_grant[e]);
+      const double rd_paid = std::min(l.rd_subsidy_rate[e] * (cost - compute_paid), w.rd_grant[e]);
+      const double own = cost - compute_paid - rd_paid;
       en.funding_gap_yuan[e] = std::max(0.0, own - budget);
-      en.rd_own_cost_yuan[e] = own;      // finance: the start-up's burn when it plans a round
-      w.constrained[e] = budget < cost;  // without any subsidy its money would not buy its whole plan
+      en.rd_own_cost_yuan[e] = own;        // finance: the start-up's burn when it plans a round
+      en.rd_grant_full_yuan[e] = rd_paid;  // finance: the part a grant pays only until its award is spent
+      w.constrained[e] = budget < cost;    // without any subsidy its money would not buy its whole plan
       w.firm_scale[e] = funded_scale(cost, bill, budget, l.compute_subsidy_rate[e], w.compute_grant[e],
                                      l.rd_subsidy_rate[e], w.rd_grant[e]);
     }

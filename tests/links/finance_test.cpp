@@ -264,6 +264,66 @@ TEST_CASE("a start-up raises to reach its next milestone, not only when its cash
   CHECK(m2.at(m_deal_applications) == 0.0);
 }
 
+TEST_CASE("a start-up counts a grant only until its award is spent when it plans a round", "[finance]") {
+  const Scenario s = test::tiny_scenario();
+  const Context c(s, RunKey{23, 0});
+  const auto& p = s.chain.finance;
+  const double burn = 1e5;  // full cost a month, at the start of a 12-month BREAKTHROUGH stage
+  const double horizon = round_at_start(p, 1.0);
+  REQUIRE(p.raise_trigger_months > 4.5);
+  REQUIRE(p.raise_trigger_months < 8.0);
+  // Two funds that always accept (a fund closes at most deals_per_month deals a month).
+  State st =
+      finance_world(c, {{FinancierKind::venture_capital, 1e12, -100.0}, {FinancierKind::venture_capital, 1e12, -100.0}},
+                    4, burn, 1.0);
+  Enterprises& en = st.enterprises;
+  EnterpriseLevers& l = en.levers;
+  for (int e = 0; e < 4; ++e) {  // funded at this stage already: only the runway triggers a round
+    en.round_stage[e] = 0;
+    en.milestone_stage[e] = 0;
+    en.rounds_raised[e] = 1;
+  }
+  // 0: no grant, two months of cash.
+  en.cash_yuan[0] = 2 * burn;
+  // 1: a grant pays half the cost, with only two more months of it left in its award.
+  // 2: the same grant with an award that outlasts the round's horizon: as a lasting subsidy.
+  // 3: the grant of 1 and eight months of cash at the subsidised burn: the award ends after one
+  //    month, so the cash lasts 4.5 months, not eight, and the firm raises.
+  for (int e = 1; e < 4; ++e) {
+    en.rd_own_cost_yuan[e] = 0.5 * burn;
+    en.rd_grant_full_yuan[e] = 0.5 * burn;
+    l.rd_policy[e] = 0;
+  }
+  en.cash_yuan[1] = 2 * burn;
+  l.rd_allowance_yuan[1] = 1.0 * burn;
+  en.cash_yuan[2] = 2 * burn;
+  l.rd_allowance_yuan[2] = 100.0 * burn;
+  en.cash_yuan[3] = 4 * burn;
+  l.rd_allowance_yuan[3] = 0.5 * burn;
+  MonthMetrics m(1, 1);
+  finance(c, st, m);
+  REQUIRE(st.investments.size() == 4);
+  CHECK(st.investments.amount_yuan[0] == Approx(burn * horizon - 2 * burn));
+  // The award left is money in hand; the months after it are paid at the full cost.
+  CHECK(st.investments.amount_yuan[1] == Approx(burn * horizon - 2 * burn - 1.0 * burn));
+  // A grant that lasts the horizon: the round is the subsidised burn over it.
+  CHECK(st.investments.amount_yuan[2] == Approx(0.5 * burn * horizon - 2 * burn));
+  CHECK(st.investments.amount_yuan[3] == Approx(burn * horizon - 4 * burn - 0.5 * burn));
+  // Without the award's end (the rule before), firm 3's eight months at half the cost would not ask.
+  State late = finance_world(c, {{FinancierKind::venture_capital, 1e12, -100.0}}, 1, burn, 1.0);
+  late.enterprises.rd_own_cost_yuan[0] = 0.5 * burn;
+  late.enterprises.rd_grant_full_yuan[0] = 0.5 * burn;
+  late.enterprises.levers.rd_policy[0] = 0;
+  late.enterprises.levers.rd_allowance_yuan[0] = 100.0 * burn;
+  late.enterprises.cash_yuan[0] = 4 * burn;
+  late.enterprises.round_stage[0] = 0;
+  late.enterprises.milestone_stage[0] = 0;
+  late.enterprises.rounds_raised[0] = 1;
+  MonthMetrics m2(1, 1);
+  finance(c, late, m2);
+  CHECK(m2.at(m_deal_applications) == 0.0);
+}
+
 TEST_CASE("each round issues shares at its price; exits pay investors by ownership", "[finance]") {
   const Scenario s = test::tiny_scenario();
   const Context c(s, RunKey{23, 0});
