@@ -1,6 +1,6 @@
 """Compute vouchers: dose-response to the budget, additionality, and incidence in the compute price
-against a public compute centre of equal cost (issue 17; docs/analysis.md, "Compute vouchers:
-dose-response and incidence").
+against a public compute centre of equal cost (issue 17; docs/analysis.md, "Dose-response of the
+voucher budget and incidence against a compute centre").
 
 Paired replications (common random numbers): replication k of the baseline
 (scenarios/guangdong_baseline.yaml) and replication k of every policy arm share every random draw
@@ -35,7 +35,8 @@ paid to cash-constrained firms. Derived per pair:
 
 Intervals are 95 % Student t intervals over the pairs (n - 1 degrees of freedom) of the paired
 differences, and of the per-pair ratios for additionality and incidence (their denominators, the
-money paid, hardly vary between pairs). Command (the figures of docs/analysis.md):
+money paid, hardly vary between pairs). Each voucher is also paired against the centre of the same
+cost (voucher minus centre, replication by replication), where the baseline drops out. Command (the figures of docs/analysis.md):
 
     PYTHONPATH=analysis nice -n 10 /usr/bin/python3 -m innochain.experiments.compute_voucher_dose \\
         --binary build/innochain --scale 0.05 --pairs 16 --months 120 --jobs 2 \\
@@ -239,6 +240,18 @@ def run(args) -> dict:
                                      "utilisation_mean", "rationed_gpu_hours")},
             "effects": [summarise(base, [results[(case, arm["arm"], k)] for k in reps], arm, start, base_price)
                         for arm in arm_list if arm["kind"] != "baseline"],
+            # Voucher against the centre of the same public cost, pair by pair (the two arms share
+            # replication k; the baseline drops out).
+            "voucher_vs_centre": [
+                {"budget": float(b), **{"d_" + key: _effect([results[(case, f"centre {b:g}", k)] for k in reps],
+                                                            [results[(case, f"voucher {b:g}", k)] for k in reps], key)
+                                        for key in ("ai_launches", "ai_startups", "ai_gpu_hours", "all_gpu_hours",
+                                                    "price_mean")}}
+                for b in args.budgets if b in args.centre_budgets],
+            "per_pair": {arm["arm"]: {key: [results[(case, arm["arm"], k)][key] for k in reps]
+                                      for key in ("ai_launches", "ai_startups", "ai_gpu_hours", "all_gpu_hours",
+                                                  "price_mean", "paid", "public_cost")}
+                         for arm in arm_list},
         }
     return out
 
@@ -303,6 +316,16 @@ def markdown(res: dict) -> str:
                     _ci(e["d_all_gpu_hours"], 1e-6, 0), _ci(e["d_price_mean"], 1, 2),
                     _ci(e["ai_gpu_hours_per_yuan"], 1, 3), _ci(e["all_gpu_hours_per_yuan"], 1, 3),
                     _ci(e["incidence_share"], 1, 2)]) + " |")
+            lines.append("")
+        if block["voucher_vs_centre"]:
+            lines += ["Voucher minus the centre of the same public cost (paired by replication):", "",
+                      "| budget (yuan) | Δ AI launches | Δ AI start-ups | Δ AI GPU-hours (M) | Δ all GPU-hours (M) | "
+                      "Δ mean price (yuan/GPU-h) |", "|---|---|---|---|---|---|"]
+            for e in block["voucher_vs_centre"]:
+                lines.append("| " + " | ".join([
+                    _budget(e["budget"]), _ci(e["d_ai_launches"]), _ci(e["d_ai_startups"]),
+                    _ci(e["d_ai_gpu_hours"], 1e-6, 0), _ci(e["d_all_gpu_hours"], 1e-6, 0),
+                    _ci(e["d_price_mean"], 1, 2)]) + " |")
             lines.append("")
         same = all(e["identical_before_start"] for e in block["effects"])
         lines += [f"Runs identical before month {res['start_month']} in every pair: {'yes' if same else 'NO'}.", ""]
