@@ -170,6 +170,20 @@ def test_python_and_innochain_compare_agree(real_runs):
     assert py.loc["policy_spending", "mean_difference"] > 0
 
 
+def test_default_outcomes_are_the_same_in_python_and_innochain(real_runs):
+    """Without --metric both compare the same default outcomes (metrics.DEFAULT_METRICS and
+    default_compare_metrics() in sim/compare/outcomes.cpp), derived ones included, with the same
+    values: the two lists cannot drift apart unnoticed."""
+    binary, base, policy = real_runs
+    proc = subprocess.run([binary, "compare", str(base), str(policy), "--format", "csv"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    cpp = pd.read_csv(io.StringIO(proc.stdout), keep_default_na=False, na_values=[""]).set_index("metric")
+    py = datasets.compare(base, policy).set_index("metric")
+    assert list(cpp.index) == list(datasets.DEFAULT_METRICS)
+    assert_same_table(cpp, py)
+
+
 def assert_same_table(cpp: pd.DataFrame, py: pd.DataFrame) -> None:
     """The two tables have the same columns (one naming) and the same values to 1e-9."""
     assert ["metric", *cpp.columns] == list(datasets.COMPARISON_COLUMNS)

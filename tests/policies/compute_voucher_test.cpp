@@ -29,26 +29,8 @@ PolicyConfig voucher_config(std::vector<std::pair<std::string, double>> values, 
 /// `firms` rich SMEs, each holding one BREAKTHROUGH project that never finishes or fails, and
 /// the voucher instance of `p` in the state.
 State voucher_world(const Context& c, std::size_t firms, const PolicyConfig& p) {
-  State st;
-  st.institutes.resize(0, c.fields);
-  st.enterprises.resize(firms);
-  st.projects.resize(firms);
-  for (std::size_t e = 0; e < firms; ++e) {
-    st.enterprises.alive[e] = 1;
-    st.enterprises.kind[e] = EnterpriseKind::sme;
-    st.enterprises.revenue_yuan_per_month[e] = 1e12;
-    st.enterprises.rd_share[e] = 1.0;
-    st.enterprises.cash_yuan[e] = 1e15;
-    st.enterprises.rd_staff[e] = 10;
-    st.enterprises.rd_staff_skill_mean[e] = 1.0;
-    st.projects.stage[e] = Stage::breakthrough;
-    st.projects.status[e] = ProjectStatus::active;
-    st.projects.holder_kind[e] = HolderKind::enterprise;
-    st.projects.holder[e] = static_cast<std::int32_t>(e);
-    st.projects.origin_institute[e] = -1;
-    st.projects.quality[e] = 1.0;
-    st.projects.active.push_back(static_cast<std::int32_t>(e));
-  }
+  State st = test::rich_firms_with_projects(c, firms);
+  for (std::size_t e = 0; e < firms; ++e) st.enterprises.kind[e] = EnterpriseKind::sme;
   st.instruments.push_back(find_instrument_type(p.type)->make(p, c.scenario));
   st.eligibility.push_back(std::make_shared<const Eligibility>(resolve_eligibility(c.scenario, p)));
   return st;

@@ -36,6 +36,32 @@ inline Scenario tiny_scenario(std::size_t fields = 1) {
   return s;
 }
 
+/// `firms` enterprises with ample money and revenue, ten staff of skill 1, each holding one
+/// active BREAKTHROUGH project of quality 1 (no institutes; levers and instruments are the
+/// caller's).
+inline State rich_firms_with_projects(const Context& c, std::size_t firms) {
+  State st;
+  st.institutes.resize(0, c.fields);
+  st.enterprises.resize(firms);
+  st.projects.resize(firms);
+  for (std::size_t e = 0; e < firms; ++e) {
+    st.enterprises.alive[e] = 1;
+    st.enterprises.revenue_yuan_per_month[e] = 1e12;
+    st.enterprises.rd_share[e] = 1.0;
+    st.enterprises.cash_yuan[e] = 1e15;
+    st.enterprises.rd_staff[e] = 10;
+    st.enterprises.rd_staff_skill_mean[e] = 1.0;
+    st.projects.stage[e] = Stage::breakthrough;
+    st.projects.status[e] = ProjectStatus::active;
+    st.projects.holder_kind[e] = HolderKind::enterprise;
+    st.projects.holder[e] = static_cast<std::int32_t>(e);
+    st.projects.origin_institute[e] = -1;
+    st.projects.quality[e] = 1.0;
+    st.projects.active.push_back(static_cast<std::int32_t>(e));
+  }
+  return st;
+}
+
 /// Serial-order bitwise comparison helper for doubles.
 inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](double x, double y) {

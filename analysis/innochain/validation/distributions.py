@@ -62,17 +62,12 @@ def laplace_vs_normal(g: np.ndarray) -> dict:
 
 def kaplan_meier(duration: np.ndarray, event: np.ndarray, horizon: int) -> np.ndarray:
     """Kaplan-Meier survival S(a) for a = 0..horizon months: duration = age at exit or at
-    censoring, event = 1 for a failure exit (0: censored — still alive at the end or acquired)."""
-    duration = np.asarray(duration, dtype=int)
-    event = np.asarray(event, dtype=bool)
-    s = np.ones(horizon + 1)
-    cur = 1.0
-    for a in range(1, horizon + 1):
-        at_risk = np.sum(duration >= a)
-        d = np.sum((duration == a) & event)
-        if at_risk > 0:
-            cur *= 1.0 - d / at_risk
-        s[a] = cur
+    censoring, event = 1 for a failure exit (0: censored — still alive at the end or acquired).
+    The curve of kaplan_meier_greenwood, held at its last value where nobody is at risk any more."""
+    s = kaplan_meier_greenwood(duration, event, horizon)["S"]
+    unobserved = np.isnan(s)
+    if unobserved.any():
+        s[unobserved] = s[np.argmax(unobserved) - 1]
     return s
 
 
