@@ -19,6 +19,7 @@ INNOCHAIN_ENUM_COUNT(FinancierKind, kFinancierKinds)
   X(FinancierKind, kind, FinancierKind::venture_capital, 0, "sub-kind: venture capital, guidance fund or bank") \
   X(std::uint16_t, region, 0, ref(Ref::region), "region") \
   X(double, capital_yuan, 0.0, 0, "money available to invest or lend, yuan") \
+  X(double, target_capital_yuan, 0.0, 0, "evergreen funds: the size its capital adjusts toward (raising below it, distributing above it), yuan; 0: no adjustment") \
   X(double, threshold, 0.0, 0, "screening threshold on the log-quality signal") \
   X(std::int32_t, deals_left, 0, 0, "deals it can still do this month") \
   X(double, coinvest_ratio, 0.0, 0, "guidance funds: yuan co-invested per venture yuan (0 for other kinds)") \

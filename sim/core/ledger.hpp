@@ -24,7 +24,8 @@ enum LedgerFlow : int {
   lf_enterprise_rd,       ///< enterprises' R&D project spending
   lf_inventor_income,     ///< inventors' share of licence fees
   lf_owners_payout,       ///< exiting firms' remaining cash, founders' share of acquisition prices
-  lf_fund_distributions,  ///< closed-end funds' capital paid out to their limited partners at the end of their life
+  lf_fund_distributions,  ///< funds' capital paid out to their limited partners (closed-end funds at the end of their
+                          ///< life, evergreen funds above their target size)
   kLedgerFlows
 };
 

@@ -68,6 +68,7 @@ struct MetricDef {
   X(shelved_no_route, "projects/month", "transfer", field, flow, "Cases shelved because the office found no viable route ('don't know how')") \
   X(shelved_not_approved, "projects/month", "transfer", field, flow, "Cases shelved because officials did not approve ('don't dare' or screening)") \
   X(shelved_no_buyer, "projects/month", "transfer", field, flow, "Approved licence cases shelved because no enterprise would pay the fee") \
+  X(shelved_expired, "projects/month", "transfer", field, flow, "Cases that lapsed waiting for their transfer office (chain.transfer.case_expiry_months)") \
   X(bad_transfers, "transfers/month", "transfer", field, flow, "Transfers of projects whose latent quality is below chain.transfer.bad_quality_threshold") \
   X(licence_fees, "yuan/month", "transfer", field, flow, "Licence fees paid by enterprises") \
   X(transfer_contract_value, "yuan/month", "transfer", field, flow, "Value of transfer contracts: licence fees plus the valuation of spin-off equity") \
@@ -84,7 +85,7 @@ struct MetricDef {
   X(deals_guidance_led, "deals/month", "finance", field, flow, "Rounds led by a guidance fund (direct investor) that no private fund would lead") \
   X(guidance_lp_committed, "yuan/month", "finance", none, flow, "Public capital committed by guidance funds of funds to sub-funds that closed this month") \
   X(private_lp_matched, "yuan/month", "finance", none, flow, "Private limited partners' capital committed beside it to those sub-funds") \
-  X(fund_distributions, "yuan/month", "finance", none, flow, "Capital closed-end funds distributed to their limited partners at the end of their life") \
+  X(fund_distributions, "yuan/month", "finance", none, flow, "Capital funds distributed to their limited partners: closed-end funds at the end of their life, evergreen funds above their target size") \
   X(deal_applications, "deals/month", "finance", none, flow, "Funding-gap deals shown to funds") \
   X(credit_new, "yuan/month", "finance", region, flow, "New bank loans") \
   X(credit_outstanding, "yuan", "finance", none, stock, "Bank loans outstanding") \
@@ -117,6 +118,7 @@ struct MetricDef {
   X(unemployed, "people", "talent", region, stock, "Talent in the province without an employer") \
   X(hires, "people/month", "talent", none, flow, "Matches made in the talent market") \
   X(researchers_to_industry, "people/month", "talent", none, flow, "Researchers who moved to enterprises (becoming industry scientists)") \
+  X(researchers_recruited, "people/month", "talent", none, flow, "Researchers institutes recruited from outside the province into positions the province's job seekers left open (included in talent_inflow)") \
   X(talent_inflow, "people/month", "talent", none, flow, "Arrivals from outside the province") \
   X(talent_outflow, "people/month", "talent", none, flow, "Departures from the province") \
   X(vacancies, "jobs", "talent", none, stock, "Open R&D positions at institutes and enterprises after matching") \

@@ -43,6 +43,8 @@ enum class Stream : std::uint32_t {
   line_takeover,       ///< per launched project: the product line it takes over
   founding,            ///< per new start-up or spin-off: its founders' money and founding idea
   milestone,           ///< per enterprise: what investors learn when it reaches a milestone
+  talent_recruit,      ///< per institute: researchers recruited from outside the province
+  init_pipeline,       ///< per initial enterprise: the projects it holds at the start
   sweep_design = 900,  ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
   policy = 1000,       ///< policy instance k draws from stream policy + k (see policy_rng)
 };

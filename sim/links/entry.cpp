@@ -5,6 +5,7 @@
 #include "links/progress.hpp"
 #include "model/population.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace innochain {
@@ -38,6 +39,19 @@ double founding_multiplier(const Context& c, const State& s, std::size_t field, 
   // Expected revenue per product does not move in this version: the return per yuan moves
   // inversely with the cost of developing one.
   return std::pow(development_cost_ratio(c, field, pi, rd_subsidy), -c.scenario.chain.entry.profit_elasticity);
+}
+
+std::vector<double> sme_entry_response(const Context& c, const State& s) {
+  const double eps = c.scenario.chain.entry.profit_elasticity;
+  const std::vector<double> now = revenue_per_selling_firm(s, c.fields);
+  std::vector<double> response(c.fields, 1.0);
+  for (std::size_t f = 0; f < c.fields; ++f) {
+    const double before = f < s.reference_revenue_per_firm.size() ? s.reference_revenue_per_firm[f] : 0.0;
+    if (before <= 0.0) continue;  // nothing sold there at the start: the base rate
+    response[f] = now[f] > 0.0 ? std::clamp(std::pow(now[f] / before, eps), kLeastEntryResponse, kMostEntryResponse)
+                               : kMostEntryResponse;
+  }
+  return response;
 }
 
 void entry(const Context& c, State& s, MonthMetrics& m) {
@@ -86,13 +100,20 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
       m.at(m_startups_founded, t.field[i]) += 1.0;
     }
 
-  // New SMEs at a base rate, with their owners' money as cash.
+  // New SMEs at a base rate times the free-entry response of each field, with their owners'
+  // money as cash.
   const double initial_firms = static_cast<double>(Scenario::scaled(ep.count, c.scenario.world.scale));
-  Rng rng(c.key, Stream::entry, 0xFFFFFFFFu, month);
-  const std::uint32_t smes = rng.poisson(initial_firms * p.sme_entry_per_year / 12.0);
   std::vector<double> rw, fw;
   for (const auto& r : c.scenario.world.regions) rw.push_back(r.enterprise_share);
   for (const auto& f : c.scenario.world.fields) fw.push_back(f.enterprise_share);
+  const std::vector<double> response = sme_entry_response(c, s);
+  double weight = 0.0;
+  for (std::size_t f = 0; f < c.fields; ++f) {
+    fw[f] *= response[f];
+    weight += fw[f];
+  }
+  Rng rng(c.key, Stream::entry, 0xFFFFFFFFu, month);
+  const std::uint32_t smes = rng.poisson(initial_firms * p.sme_entry_per_year / 12.0 * weight);
   // Goods per field for the entering SMEs to take up: vacant goods (their producer exited) first,
   // then lines on the market.
   std::vector<std::vector<std::int32_t>> vacant(smes > 0 ? c.fields : 0), on_market(smes > 0 ? c.fields : 0);

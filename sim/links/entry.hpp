@@ -6,6 +6,8 @@
 #include "core/metrics.hpp"
 #include "model/state.hpp"
 
+#include <vector>
+
 namespace innochain {
 
 /// Monthly founding probability of a person with the given entrepreneurial propensity.
@@ -22,6 +24,16 @@ double development_cost_ratio(const Context& c, std::size_t field, double relati
 /// price in the region net of the compute and R&D subsidies open to new firms there
 /// (levers entry.expected_*_subsidy_rate). Exactly 1 at the base price without subsidies.
 double founding_multiplier(const Context& c, const State& s, std::size_t field, std::size_t region);
+
+/// Bounds of the free-entry response of SME entry (a field where no firm sells any more gets the
+/// upper bound).
+inline constexpr double kLeastEntryResponse = 0.1;
+inline constexpr double kMostEntryResponse = 10.0;
+
+/// Free entry of SMEs, per field: (revenue per selling firm now / at the start)^profit_elasticity,
+/// clamped to [kLeastEntryResponse, kMostEntryResponse]; 1 in a field where nothing sold at the
+/// start. The base entry rate multiplies it (docs/model.md, Entry).
+std::vector<double> sme_entry_response(const Context& c, const State& s);
 
 /// Reads: talent (propensity, region, field), the compute price, the entry levers. Writes: new enterprises, founders'
 /// employer, the per-field index of alive enterprises.

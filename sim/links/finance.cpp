@@ -110,20 +110,27 @@ std::int32_t draw_fund(const Context& c, const State& s, const std::vector<std::
 
 bool in_mask(std::uint64_t mask, std::size_t k) { return k < 64 ? ((mask >> k) & 1u) != 0 : mask == ~std::uint64_t{0}; }
 
-/// Step 1. Funds raise capital (evergreen funds) and reset their deal capacity; closed-end
-/// funds stop investing after their investment period and distribute their capital to their
-/// limited partners once their life has ended: the public partner its pro-rata share until it
-/// has received its return cap, the private partners the rest.
+/// Step 1. Evergreen funds move their capital toward their target size (raising below it,
+/// distributing above it) and reset their deal capacity; closed-end funds stop investing after
+/// their investment period and distribute their capital to their limited partners once their
+/// life has ended: the public partner its pro-rata share until it has received its return cap,
+/// the private partners the rest.
 void funds_month(const Context& c, State& s, MonthMetrics& m) {
   const auto& p = c.scenario.chain.finance;
   Financiers& fi = s.financiers;
-  const double inflow = std::pow(1.0 + p.capital_inflow_per_year, 1.0 / 12.0) - 1.0;  // compounds to the yearly rate
+  // The monthly share of the gap closed: compounds to capital_adjustment_per_year a year.
+  const double adjust = 1.0 - std::pow(1.0 - p.capital_adjustment_per_year, 1.0 / 12.0);
   for (std::size_t f = 0; f < fi.size(); ++f) {
     if (fi.kind[f] == FinancierKind::bank) continue;
-    if (fi.committed_yuan[f] <= 0.0) {
-      const double raised = fi.capital_yuan[f] * inflow;
-      fi.capital_yuan[f] += raised;
-      s.ledger.month[lf_new_fund_capital] += raised;
+    if (fi.committed_yuan[f] <= 0.0 && fi.target_capital_yuan[f] > 0.0) {
+      const double change = adjust * (fi.target_capital_yuan[f] - fi.capital_yuan[f]);
+      fi.capital_yuan[f] += change;
+      if (change > 0.0) {
+        s.ledger.month[lf_new_fund_capital] += change;
+      } else {
+        s.ledger.month[lf_fund_distributions] -= change;
+        m.at(m_fund_distributions) -= change;
+      }
     }
     const bool investing = fi.invest_until_month[f] < 0 || s.month <= fi.invest_until_month[f];
     fi.deals_left[f] = investing ? static_cast<std::int32_t>(p.deals_per_month) : 0;

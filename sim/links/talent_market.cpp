@@ -307,6 +307,51 @@ void arrivals(const Context& c, State& s, MonthMetrics& m, const TalentMonth& w)
   m.at(m_talent_inflow) = inflow;
 }
 
+/// Step 4b. National recruitment by institutes: each position still open after the matching is
+/// filled with probability chain.talent.institute_recruitment_per_month by a researcher from
+/// outside the province, a new person employed at once (rows after the month's arrivals, in
+/// institute order; the count is drawn per institute, the person's traits per row). Institutes' head counts thus answer
+/// to their vacancies.
+std::int64_t recruitment(const Context& c, State& s, TalentMonth& w) {
+  const auto& p = c.scenario.chain.talent;
+  Talent& t = s.talent;
+  const Institutes& in = s.institutes;
+  const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+  const auto& tp = c.scenario.agents.talent;
+  std::vector<std::uint32_t> hires(in.size(), 0);
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (w.inst_open[i] <= 0) continue;
+    Rng rng(c.key, Stream::talent_recruit, static_cast<std::uint32_t>(i), month);
+    for (std::int64_t k = 0; k < w.inst_open[i]; ++k) hires[i] += rng.bernoulli(p.institute_recruitment_per_month);
+    w.inst_open[i] -= hires[i];
+    total += hires[i];
+  }
+  if (total == 0) return 0;
+  std::size_t row = t.size();
+  t.resize(row + static_cast<std::size_t>(total));
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (hires[i] == 0) continue;
+    const std::span<const double> fields = std::span<const double>(in.field_weight).subspan(i * c.fields, c.fields);
+    for (std::uint32_t k = 0; k < hires[i]; ++k, ++row) {
+      // A new person's draws, keyed by its row (rows after the month's arrivals: no key is shared).
+      Rng rng(c.key, Stream::talent_inflow, static_cast<std::uint32_t>(row), month);
+      const double sigma = tp.skill_log_sd;
+      t.role[row] = Role::researcher;
+      t.region[row] = in.region[i];
+      t.field[row] = static_cast<std::uint16_t>(rng.categorical(fields));
+      t.skill[row] = static_cast<float>(rng.lognormal(-0.5 * sigma * sigma, sigma));
+      t.employer_kind[row] = EmployerKind::institute;
+      t.employer[row] = static_cast<std::int32_t>(i);
+      t.entrepreneurial_propensity[row] =
+          static_cast<float>(std::min(1.0, in.researcher_propensity_mean[i] * rng.exponential(1.0)));
+      t.months_in_job[row] = 0;
+      t.tie_institute[row] = -1;
+    }
+  }
+  return total;
+}
+
 /// Step 5. Employers' aggregates from the talent table, and absorptive capacity (industry
 /// ties raise it).
 void workforce(const Context& c, State& s) {
@@ -350,6 +395,9 @@ void talent_market(const Context& c, State& s, MonthMetrics& m) {
   vacancies(c, s, w);
   matching(c, s, m, w);
   arrivals(c, s, m, w);
+  const std::int64_t recruited = recruitment(c, s, w);
+  m.at(m_researchers_recruited) = static_cast<double>(recruited);
+  m.at(m_talent_inflow) += static_cast<double>(recruited);
   workforce(c, s);
   wage_subsidies(c, s);
   std::int64_t open_total = 0, firm_open = 0;  // integers: the same double as the running sum of the counts

@@ -81,6 +81,13 @@ void transfer(const Context& c, State& s, MonthMetrics& m) {
   for (const std::int32_t id : s.transfer_queue) {
     const auto i = static_cast<std::size_t>(pr.holder[id]);
     if (capacity[i] <= 0) {
+      // A case waits a month more, or lapses (months_in_stage counts its months in the queue).
+      pr.months_in_stage[id] += 1;
+      if (pr.months_in_stage[id] >= p.case_expiry_months) {
+        pr.status[id] = ProjectStatus::shelved;
+        m.at(m_shelved_expired, pr.field[id]) += 1.0;
+        continue;
+      }
       waiting.push_back(id);
       continue;
     }

@@ -1,6 +1,8 @@
 #include "model/population.hpp"
 
 #include "core/parallel.hpp"
+#include "links/breakthrough.hpp"
+#include "links/progress.hpp"
 #include "links/talent_market.hpp"
 
 #include <tbb/blocked_range.h>
@@ -8,6 +10,7 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -78,6 +81,70 @@ std::vector<std::int64_t> apportion(std::span<const double> weights, std::int64_
     previous += counts[i];
   }
   return counts;
+}
+
+std::vector<double> revenue_per_selling_firm(const State& st, std::size_t fields) {
+  const Enterprises& en = st.enterprises;
+  std::vector<double> revenue(fields, 0.0), firms(fields, 0.0);
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e] || en.product_lines[e] <= 0) continue;
+    revenue[en.field[e]] += en.revenue_yuan_per_month[e];
+    firms[en.field[e]] += 1.0;
+  }
+  for (std::size_t f = 0; f < fields; ++f) revenue[f] = firms[f] > 0.0 ? revenue[f] / firms[f] : 0.0;
+  return revenue;
+}
+
+void add_initial_pipeline(const Context& c, State& st) {
+  const auto& bp = c.scenario.chain.breakthrough;
+  const Enterprises& en = st.enterprises;
+  Projects& pr = st.projects;
+  const double sigma = c.scenario.chain.basic_research.quality_log_sd;
+  const std::array<Stage, 3> stages = {Stage::breakthrough, Stage::proof_of_concept, Stage::pilot};
+  // Serial over firms (ids in firm order); each firm's draws come from its own stream.
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e] || en.kind[e] == EnterpriseKind::startup || en.rd_staff[e] == 0) continue;
+    Rng rng(c.key, Stream::init_pipeline, static_cast<std::uint32_t>(e), 0);
+    const double start = own_project_probability(bp.rd_staff_zeta, en.rd_staff[e]);
+    std::array<std::int64_t, 3> months{};
+    std::int64_t total = 0;
+    for (std::size_t k = 0; k < stages.size(); ++k) {
+      months[k] = (stage_units(c, stages[k], en.field[e]) + kProgressUnitsPerMonth - 1) / kProgressUnitsPerMonth;
+      total += months[k];
+    }
+    // A project started `age` months ago (age 1..total - 1) at full speed, if it has not failed.
+    for (std::int64_t age = 1; age < total; ++age) {
+      if (!rng.bernoulli(start)) continue;
+      const double quality = rng.lognormal(
+          bp.enterprise_quality_log_mean + bp.absorptive_quality_gain * en.absorptive_capacity[e] - 0.5 * sigma * sigma,
+          sigma);
+      const double alive = rng.uniform();
+      double survival = 1.0;
+      std::size_t k = 0;
+      std::int64_t into = age;                          // months into stage k
+      while (k < stages.size() && into >= months[k]) {  // stage k done: the next starts at once
+        survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(months[k]));
+        into -= months[k];
+        k += 1;
+      }
+      if (k == stages.size()) continue;  // launched (the firm's lines stand for its products)
+      survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(into));
+      if (alive >= survival) continue;
+      const auto id = static_cast<std::int32_t>(pr.size());
+      pr.resize(pr.size() + 1);
+      pr.field[id] = en.field[e];
+      pr.stage[id] = stages[k];
+      pr.status[id] = ProjectStatus::active;
+      pr.holder_kind[id] = HolderKind::enterprise;
+      pr.holder[id] = static_cast<std::int32_t>(e);
+      pr.origin_institute[id] = -1;
+      pr.progress[id] = into * kProgressUnitsPerMonth;
+      pr.quality[id] = quality;
+      pr.months_in_stage[id] = static_cast<std::int32_t>(into);
+      pr.created_month[id] = static_cast<std::int32_t>(-age);
+      pr.active.push_back(id);
+    }
+  }
 }
 
 State build_population(const Context& c) {
@@ -175,6 +242,7 @@ State build_population(const Context& c) {
           Rng rng(c.key, Stream::init_financiers, static_cast<std::uint32_t>(i), 0);
           fi.region[i] = static_cast<std::uint16_t>(rng.categorical(rw));
           fi.capital_yuan[i] = p.capital_median_yuan * rng.lognormal(0.0, p.capital_log_sd);
+          if (fi.kind[i] != FinancierKind::bank) fi.target_capital_yuan[i] = fi.capital_yuan[i];
           fi.threshold[i] = s.chain.finance.venture_threshold + p.threshold_log_sd * rng.normal();
           if (fi.kind[i] == FinancierKind::guidance_fund)
             fi.threshold[i] -= s.chain.finance.guidance_threshold_discount;
@@ -278,8 +346,10 @@ State build_population(const Context& c) {
   }
 
   update_workforce(st);
+  add_initial_pipeline(c, st);
   index_enterprises_by_field(st, F);
   count_product_lines(st);
+  st.reference_revenue_per_firm = revenue_per_selling_firm(st, F);
   // The labour market starts at its steady state: the wage at which firms' vacancies are the
   // target number per unemployed person (docs/model.md, Talent market).
   st.market_wage_index = st.starting_wage_index = starting_wage_index(c, st);

@@ -80,6 +80,17 @@ double founders_money(const Context& c, std::size_t e, std::int32_t month);
 /// A talent start-up's founding idea: one BREAKTHROUGH project of firm e in its field, drawn
 /// like its own projects (the founding stream's second draw), appended to the active list.
 /// Returns the project's id.
+/// The projects the established firms present at the start hold, at the steady state of the
+/// firm's own project starts: for each of the months a project needs to reach the market at
+/// full speed, a project started that many months ago (own_project_probability) that has not
+/// failed (failure_hazard) sits at its stage, with its months and work done there; created_month
+/// is minus its age (docs/model.md 3.1).
+void add_initial_pipeline(const Context& c, State& state);
+
+/// Per field, the mean revenue of the alive enterprises with a product line, yuan/month (0 where
+/// none sells).
+std::vector<double> revenue_per_selling_firm(const State& state, std::size_t fields);
+
 std::int32_t add_founding_idea(const Context& c, State& state, std::size_t e);
 
 /// Founds a start-up or spin-off: a new firm (add_enterprise) of kind start-up, with no product

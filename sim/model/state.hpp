@@ -82,6 +82,9 @@ struct State {
   /// Mean appeal of a field's product lines at the start: the appeal of a product launched into a
   /// field that has no line left to take over.
   std::vector<double> line_reference_appeal;
+  /// Revenue per selling enterprise of a field at the start, yuan/month (0: none sold): SME entry
+  /// answers to the field's revenue per selling firm relative to it (docs/model.md, Entry).
+  std::vector<double> reference_revenue_per_firm;
   /// Enterprises' R&D wage relative to the scenario's engineer wage: firms' staff targets divide
   /// budgets by it, arrivals rise with it relative to its starting value (docs/model.md, Talent
   /// market).

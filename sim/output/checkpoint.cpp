@@ -31,7 +31,7 @@ namespace {
 // but not to persist_state below.
 constexpr std::size_t kTables = sizeof(Institutes) + sizeof(Enterprises) + sizeof(Financiers) + sizeof(Talent) +
                                 sizeof(Projects) + sizeof(Investments) + sizeof(ProductLines);
-static_assert(sizeof(State) - kTables == 1544, "State changed: list the new member in persist_state (checkpoint.cpp)");
+static_assert(sizeof(State) - kTables == 1568, "State changed: list the new member in persist_state (checkpoint.cpp)");
 
 /// Every column of a table, in its list's order, in group `name`, with the table's row count
 /// ("rows"): loading checks each column against it as it is read (per-field columns, whose
@@ -410,6 +410,7 @@ void persist_state(StateIo& io, State& s) {
   io.column("launched_this_month", s.launched_this_month, ref(Ref::project));
   io.column("base_final_demand", s.base_final_demand);
   io.column("line_reference_appeal", s.line_reference_appeal);
+  io.column("reference_revenue_per_firm", s.reference_revenue_per_firm);
   io.scalar("market_wage_index", s.market_wage_index);
   io.scalar("starting_wage_index", s.starting_wage_index);
   std::vector<double> ledger(s.ledger.month.begin(), s.ledger.month.end());

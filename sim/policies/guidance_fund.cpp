@@ -68,6 +68,7 @@ class GuidanceFund final : public Instrument {
       fi.kind[f] = FinancierKind::guidance_fund;
       fi.region[f] = regions[k % regions.size()];
       fi.capital_yuan[f] = capital / static_cast<double>(n);
+      fi.target_capital_yuan[f] = fi.capital_yuan[f];
       fi.threshold[f] = c.scenario.chain.finance.venture_threshold - config().value("threshold_discount");
       fi.coinvest_ratio[f] = config().value("coinvest_ratio");
       fi.field_mask[f] = mask_of(eligible.field);
@@ -189,7 +190,8 @@ InstrumentType describe() {
       "co-investment ratio `coinvest_ratio`. It takes a co-investor's seat of its own in rounds a private fund "
       "leads (the round, sized by the start-up's need, is split lead : fund = 1 : `coinvest_ratio`); with "
       "`lead_investor` it also leads, alone, rounds no private fund leads in its fields. It lives on after the "
-      "window closes and raises new capital at `chain.finance.capital_inflow_per_year`; its capital is spent once, "
+      "window closes, its capital adjusting toward its size at creation at "
+      "`chain.finance.capital_adjustment_per_year`; its capital is spent once, "
       "at creation. As a fund of funds (`fund_of_funds`) the instance commits the capital as a limited partner to "
       "`sub_funds` private venture funds in equal parts: each month of the window every commitment not yet placed "
       "is offered to a manager (a private venture fund in the eligible regions, drawn at random) and the sub-fund "

@@ -182,6 +182,7 @@ struct TransferParams {
   double licence_fee_share = 0.4;             ///< share of the buyer's valuation paid as the fee
   double licence_reserve_share = 0.3;         ///< the office licenses only if the best valuation exceeds this x its own
   double spinoff_probability = 0.25;          ///< spin-off chance at full inventor effort and propensity 1
+  std::int64_t case_expiry_months = 12;       ///< a case no office has decided within this many months lapses
 };
 
 /// Link 4: venture funds, guidance funds and banks.
@@ -213,7 +214,7 @@ struct FinanceParams {
   double exit_multiple_tail = 1.3;            ///< Pareto tail index of exit multiples
   double exit_multiple_min = 0.4;             ///< scale of the Pareto exit multiple
   double ipo_revenue_yuan_per_month = 1.0e7;  ///< a funded start-up lists when its revenue passes this
-  double capital_inflow_per_year = 0.10;      ///< new fund capital, as a share of current capital a year
+  double capital_adjustment_per_year = 0.25;  ///< share of the gap to its target size an evergreen fund closes a year
 };
 
 /// Link 5: the talent market.
@@ -225,11 +226,12 @@ struct TalentMarketParams {
   double inflow_per_year = 0.07;       ///< arrivals a year as a share of talent, at the reference wage (index 1)
   double outflow_per_year = 0.03;      ///< departures of employed talent, share a year
   double unemployed_outflow_multiplier = 4.0;
-  double researcher_to_industry_share = 0.3;  ///< chance a searching researcher looks at firms, not institutes
-  double tie_absorptive_gain = 0.05;          ///< absorptive capacity added per log industry tie
-  double wage_adjustment_per_year = 0.5;      ///< log wage change a year per log of tightness over its target
-  double target_tightness = 1.0;              ///< vacancies per unemployed person at which the wage is stable
-  double migration_wage_elasticity = 2.0;     ///< elasticity of arrivals with respect to the market wage index
+  double researcher_to_industry_share = 0.3;     ///< chance a searching researcher looks at firms, not institutes
+  double tie_absorptive_gain = 0.05;             ///< absorptive capacity added per log industry tie
+  double wage_adjustment_per_year = 0.5;         ///< log wage change a year per log of tightness over its target
+  double target_tightness = 1.0;                 ///< vacancies per unemployed person at which the wage is stable
+  double migration_wage_elasticity = 2.0;        ///< elasticity of arrivals with respect to the market wage index
+  double institute_recruitment_per_month = 0.1;  ///< share of institutes' open positions filled from outside a month
 };
 
 /// Market: demand, shares, revenue, exits and acquisitions.

@@ -466,6 +466,11 @@ std::vector<Param> build_schema() {
            "propensity relative to the province mean (the institute's researchers' mean x an Exp(1) draw), capped at "
            "1; else licence. The spin-off starts with the founders' seed money (chain.entry.founder_seed_yuan) and "
            "must raise a seed round."),
+      integer("chain.transfer.case_expiry_months", AT(chain.transfer.case_expiry_months), "months", 1, 600,
+              "A case waiting for its transfer office lapses (is shelved) after this many months without a decision: "
+              "the invention is disclosed or published, its priority year runs out, or its team moves on.",
+              "prior: the 12-month priority period of the Paris Convention (Art. 4) within which a first filing "
+              "must be followed up"),
 
       // ---- chain: link 4
       real(
@@ -558,8 +563,13 @@ std::vector<Param> build_schema() {
            "Scale (minimum) of the Pareto exit multiple on invested capital."),
       real("chain.finance.ipo_revenue_yuan_per_month", AT(chain.finance.ipo_revenue_yuan_per_month), "yuan/month", 0.0,
            1e12, "A funded start-up lists (an exit for its investors) when its revenue passes this."),
-      real("chain.finance.capital_inflow_per_year", AT(chain.finance.capital_inflow_per_year), "1/year", 0.0, 10.0,
-           "New capital raised by venture and guidance funds a year, as a share of their current capital."),
+      real("chain.finance.capital_adjustment_per_year", AT(chain.finance.capital_adjustment_per_year), "1/year", 0.0,
+           1.0,
+           "Evergreen venture and guidance funds close this share a year of the gap between their capital and their "
+           "target size (the size they started with): below it they raise new capital from their limited partners, "
+           "above it (exit proceeds not reinvested) they distribute the excess; closed-end funds do not adjust.",
+           "prior: managers raise a new vintage about every three to four years (Gompers and Lerner 1998: "
+           "commitments answer to the capital funds can deploy and their returns)"),
 
       // ---- chain: link 5
       real("chain.talent.researcher_wage_yuan_per_month", AT(chain.talent.researcher_wage_yuan_per_month), "yuan/month",
@@ -595,6 +605,12 @@ std::vector<Param> build_schema() {
            "people x inflow_per_year x index^this): migration answers to wages, so the population settles where "
            "arrivals balance departures.",
            "prior: skilled migration responds to regional wage differences (Harris and Todaro 1970; Borjas 1987)"),
+      share("chain.talent.institute_recruitment_per_month", AT(chain.talent.institute_recruitment_per_month),
+            "Each month every open researcher position of an institute that the province's own job seekers left "
+            "open is filled with this probability by a researcher recruited from outside the province (a new "
+            "person, employed at once): institutes hire on a national academic market, so their head counts answer "
+            "to their vacancies.",
+            "prior: academic searches take six months to a year (a mean vacancy duration of 1/0.1 = 10 months)"),
 
       // ---- chain: market
       real("chain.market.quality_share_elasticity", AT(chain.market.quality_share_elasticity), "1", 0.0, 10.0,

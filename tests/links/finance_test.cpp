@@ -74,8 +74,11 @@ double round_at_start(const FinanceParams& p, double burn, double duration = 12.
   return burn * (duration + p.milestone_buffer_months);
 }
 
-/// Funds' new capital a month, as a share of capital: compounds to capital_inflow_per_year a year.
-double monthly_inflow(const FinanceParams& p) { return std::pow(1.0 + p.capital_inflow_per_year, 1.0 / 12.0) - 1.0; }
+/// The share of the gap to its target size an evergreen fund closes a month: compounds to
+/// capital_adjustment_per_year a year.
+double monthly_adjustment(const FinanceParams& p) {
+  return 1.0 - std::pow(1.0 - p.capital_adjustment_per_year, 1.0 / 12.0);
+}
 
 double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
 
@@ -209,10 +212,10 @@ TEST_CASE("a start-up with a need and a strong pipeline is funded at a price; a 
   CHECK(en.equity_raised_yuan[1] == 0.0);
   CHECK(en.rounds_raised[1] == 0);
   CHECK(en.shares_outstanding[1] == 1.0);
-  // The fund: new capital raised at the monthly inflow rate, less the deal, one deal used.
-  const double raised = capital * monthly_inflow(p);
-  CHECK(st.ledger.month[lf_new_fund_capital] == Approx(raised));
-  CHECK(st.financiers.capital_yuan[0] == Approx(capital + raised - amount));
+  // The fund (no target size in this world: it neither raises nor distributes): less the deal,
+  // one deal used.
+  CHECK(st.ledger.month[lf_new_fund_capital] == 0.0);
+  CHECK(st.financiers.capital_yuan[0] == Approx(capital - amount));
   CHECK(st.financiers.deals_left[0] == p.deals_per_month - 1);
 }
 
@@ -475,27 +478,40 @@ TEST_CASE("an award's certificate enters investors' public record once, and a ce
   CHECK(with.enterprises.public_precision[0] == Approx(4.0));
 }
 
-TEST_CASE("venture and guidance funds raise capital_inflow_per_year a year, banks nothing, all recorded", "[finance]") {
+TEST_CASE("evergreen funds move their capital toward their target size, banks and closed-end funds do not",
+          "[finance]") {
   const Scenario s = test::tiny_scenario();
   const Context c(s, RunKey{21, 1});
   State st = finance_world(c,
                            {{FinancierKind::venture_capital, 1e9, 0.0},
                             {FinancierKind::guidance_fund, 2e9, 0.0},
-                            {FinancierKind::bank, 3e9, 0.0}},
+                            {FinancierKind::bank, 3e9, 0.0},
+                            {FinancierKind::venture_capital, 4e9, 0.0}},
                            0, 0.0, 0.0);
-  double recorded = 0.0;
+  Financiers& fi = st.financiers;
+  fi.target_capital_yuan = {2e9, 1e9, 1e9, 1e9};  // below, above; a bank; a closed-end fund
+  fi.committed_yuan[3] = 4e9;
+  double raised = 0.0, distributed = 0.0, reported = 0.0;
   for (int month = 0; month < 12; ++month) {
     st.month = month;
     st.ledger.clear();
     MonthMetrics m(1, 1);
     finance(c, st, m);
-    recorded += st.ledger.month[lf_new_fund_capital];
-    CHECK(st.financiers.deals_left[0] == s.chain.finance.deals_per_month);
+    raised += st.ledger.month[lf_new_fund_capital];
+    distributed += st.ledger.month[lf_fund_distributions];
+    reported += m.total(m_fund_distributions);
+    CHECK(fi.deals_left[0] == s.chain.finance.deals_per_month);
   }
-  CHECK(st.financiers.capital_yuan[0] == Approx(1e9 * (1 + s.chain.finance.capital_inflow_per_year)));
-  CHECK(st.financiers.capital_yuan[1] == Approx(2e9 * (1 + s.chain.finance.capital_inflow_per_year)));
-  CHECK(st.financiers.capital_yuan[2] == 3e9);
-  CHECK(recorded == Approx(3e9 * s.chain.finance.capital_inflow_per_year));
+  // A year closes capital_adjustment_per_year of the gap (monthly shares compound to it).
+  const double a = s.chain.finance.capital_adjustment_per_year;
+  CHECK(std::pow(1.0 - monthly_adjustment(s.chain.finance), 12.0) == Approx(1.0 - a));
+  CHECK(fi.capital_yuan[0] == Approx(2e9 - 1e9 * (1.0 - a)));
+  CHECK(fi.capital_yuan[1] == Approx(1e9 + 1e9 * (1.0 - a)));
+  CHECK(fi.capital_yuan[2] == 3e9);
+  CHECK(fi.capital_yuan[3] == 4e9);
+  CHECK(raised == Approx(1e9 * a));
+  CHECK(distributed == Approx(1e9 * a));
+  CHECK(reported == Approx(distributed));
 }
 
 TEST_CASE("closed-end funds raise nothing, stop investing after their period and distribute at the end of their life",
@@ -647,8 +663,7 @@ TEST_CASE("guidance funds co-invest beside a venture lead: the round is split at
     CHECK(m.total(m_invested_guidance) == Approx(amount * 0.5 / 1.5));
     CHECK(m.total(m_invested_public) == Approx(amount * 0.5 / 1.5));
     CHECK(m.total(m_invested_private) == Approx(amount / 1.5));
-    const double grown = 1e10 * (1 + monthly_inflow(s.chain.finance));
-    CHECK(st.financiers.capital_yuan[1] == Approx(grown - amount * 0.5 / 1.5));
+    CHECK(st.financiers.capital_yuan[1] == Approx(1e10 - amount * 0.5 / 1.5));
     CHECK(st.financiers.deals_left[1] == s.chain.finance.deals_per_month - 1);
   }
   SECTION("a policy fund takes a seat of its own beside the initial guidance fund") {
@@ -886,6 +901,7 @@ TEST_CASE("finance moves money but creates none beyond the recorded fund inflow"
   for (int f = 0; f < 3; ++f) funds.push_back({FinancierKind::bank, 5e8, 0.0});
   const int firms = 300;
   State st = finance_world(c, funds, firms, 0.0, 0.0);
+  for (int f = 0; f < 9; ++f) st.financiers.target_capital_yuan[f] = 1.5 * funds[f].capital;  // they raise
   for (int e = 0; e < firms; ++e) {
     auto& en = st.enterprises;
     en.field[e] = static_cast<std::uint16_t>(e % 2);

@@ -21,6 +21,7 @@ Scenario quiet(std::size_t fields = 1) {
   s.chain.talent.outflow_per_year = 0.0;
   s.chain.talent.inflow_per_year = 0.0;
   s.chain.talent.search_rate_employed = 0.0;
+  s.chain.talent.institute_recruitment_per_month = 0.0;
   return s;
 }
 
@@ -368,6 +369,51 @@ TEST_CASE("a researcher hired by a firm becomes a tied industry scientist and ra
     talent_market(c, st, m2);
     CHECK(st.enterprises.absorptive_capacity[firm] == 1.0);
   }
+}
+
+TEST_CASE("institutes fill the positions local searchers leave open by recruiting from outside", "[talent]") {
+  Scenario s = quiet();
+  s.chain.talent.institute_recruitment_per_month = 0.25;
+  s.chain.talent.researcher_to_industry_share = 0.0;
+  const Context c(s, RunKey{8, 0});
+  State st = empty_world(c);
+  std::vector<std::int32_t> institutes;
+  for (int k = 0; k < 40; ++k) institutes.push_back(add_institute(c, st, 0, 0, 4.0e6));  // 100 positions each
+  add_people(st, 500, Role::researcher, 0, 0, EmployerKind::none, -1);  // local searchers fill some first
+  const long long before = people_in_province(st);
+  std::int64_t open = 0;
+  for (const std::int32_t i : institutes) open += institute_staff_target(c, st.institutes, i);
+  MonthMetrics m(1, 1);
+  talent_market(c, st, m);
+  const double local = m.at(m_hires), recruited = m.at(m_researchers_recruited);
+  CHECK(local == 500.0);
+  // Each position still open is filled with probability 0.25.
+  const double expected = 0.25 * (static_cast<double>(open) - local);
+  CHECK(recruited == Approx(expected).margin(4 * std::sqrt(expected * 0.75)));
+  CHECK(m.at(m_talent_inflow) == recruited);  // recruits are arrivals (no other arrivals here)
+  CHECK(m.at(m_vacancies) == static_cast<double>(open) - local - recruited);
+  CHECK(people_in_province(st) == before + static_cast<long long>(recruited));
+  // Recruits are new people, researchers employed at once by an institute in its region.
+  std::int64_t staff = 0;
+  for (const std::int32_t i : institutes) staff += st.institutes.researchers[i];
+  CHECK(staff == static_cast<std::int64_t>(local + recruited));
+  for (std::size_t k = 500; k < st.talent.size(); ++k) {
+    CHECK(st.talent.role[k] == Role::researcher);
+    CHECK(st.talent.employer_kind[k] == EmployerKind::institute);
+    CHECK(st.talent.months_in_job[k] == 0);
+    CHECK(st.talent.tie_institute[k] == -1);
+  }
+  // Full institutes recruit nobody.
+  MonthMetrics m2(1, 1);
+  s.chain.talent.institute_recruitment_per_month = 1.0;
+  const Context c2(s, RunKey{8, 0});
+  st.month = 1;
+  talent_market(c2, st, m2);
+  CHECK(m2.at(m_vacancies) == 0.0);
+  MonthMetrics m3(1, 1);
+  st.month = 2;
+  talent_market(c2, st, m3);
+  CHECK(m3.at(m_researchers_recruited) == 0.0);
 }
 
 TEST_CASE("outflow and inflow rates give the expected counts; people are conserved", "[talent]") {

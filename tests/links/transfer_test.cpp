@@ -71,8 +71,8 @@ State queued_world(const Context& c, int n, const Office& o, int firms = 10, dou
     st.projects.holder[id] = 0;
     st.projects.origin_institute[id] = 0;
     st.projects.quality[id] = quality;
-    st.projects.progress[id] = 11 * kProgressUnitsPerMonth;
-    st.projects.months_in_stage[id] = 11;
+    st.projects.progress[id] = 0;  // as the progress phase leaves a finished stage
+    st.projects.months_in_stage[id] = 0;
     st.transfer_queue.push_back(id);
   }
   return st;
@@ -315,6 +315,32 @@ TEST_CASE("less screening care lets more bad projects through", "[transfer]") {
                            (1.0 - p_seen_below(p, 0.3, 0.3 / p.licence_reserve_share));
     CHECK(bad == Approx(n / 2 * through).margin(4 * sd_binomial(n / 2, through)));
   }
+}
+
+TEST_CASE("a case no office decides within case_expiry_months lapses as shelved_expired", "[transfer]") {
+  Scenario s = test::tiny_scenario();
+  s.chain.transfer.case_expiry_months = 3;
+  const Context c(s, RunKey{16, 0});
+  Office o;
+  o.capacity = 2;
+  o.skill = 0.0;  // every decided case is shelved 'no route'
+  State st = queued_world(c, 10, o, 1);
+  double decided = 0.0, expired = 0.0;
+  for (int month = 0; month < 4; ++month) {
+    st.month = month;
+    MonthMetrics m(1, 1);
+    transfer(c, st, m);
+    decided += m.total(m_transfer_cases);
+    expired += m.total(m_shelved_expired);
+    // Waiting cases carry their months in the queue; none has waited 3 months.
+    for (const std::int32_t id : st.transfer_queue) CHECK(st.projects.months_in_stage[id] == month + 1);
+    CHECK(m.at(m_awaiting_transfer) == static_cast<double>(st.transfer_queue.size()));
+  }
+  // Months 0-2 decide 2 cases each; in month 2 the 4 cases still waiting reach 3 months and lapse.
+  CHECK(decided == 6);
+  CHECK(expired == 4);
+  CHECK(st.transfer_queue.empty());
+  for (int id = 0; id < 10; ++id) CHECK(st.projects.status[id] == ProjectStatus::shelved);
 }
 
 TEST_CASE("an office decides at most its capacity a month; the rest keep waiting", "[transfer]") {
