@@ -25,7 +25,10 @@ double development_cost_ratio(const Context& c, std::size_t field, double relati
     at_base += cost;
     now += cost * cost_minimising_mix(c.other_weight[k], relative_compute_price, sigma).unit_cost;
   }
-  return at_base > 0.0 ? (1.0 - rd_subsidy) * now / at_base : 1.0;
+  // A subsidy pays only R&D expense: the share of the founders' cost it does not cover (their own
+  // time and the firm's non-R&D cost) bounds the ratio away from 0 as the rate approaches 1.
+  const double covered = 1.0 - c.scenario.chain.entry.unsubsidised_cost_share;
+  return at_base > 0.0 ? (1.0 - covered * rd_subsidy) * now / at_base : 1.0;
 }
 
 double founding_multiplier(const Context& c, const State& s, std::size_t field, std::size_t region) {

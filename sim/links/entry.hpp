@@ -15,7 +15,8 @@ double founding_probability(const EntryParams& p, double propensity);
 
 /// The expected cost of developing a product in `field` (BREAKTHROUGH to PILOT, each stage its
 /// duration x its monthly cost at the cost-minimising mix) at compute price `relative_compute_price`
-/// x the base price, less an R&D subsidy rate, over the same at the base price without subsidy.
+/// x the base price, less what an R&D subsidy rate pays of it (the rate times the share of the cost
+/// it covers, 1 - chain.entry.unsubsidised_cost_share), over the same at the base price without subsidy.
 double development_cost_ratio(const Context& c, std::size_t field, double relative_compute_price, double rd_subsidy);
 
 /// The founding rate of talent in (field, region) relative to the base rate: the expected return

@@ -249,6 +249,7 @@ struct EntryParams {
   double founder_seed_yuan = 1.0e6;         ///< median founders' own money in a new start-up
   double founder_seed_log_sd = 1.0;         ///< log s.d. of founders' money across start-ups
   double profit_elasticity = 1.0;  ///< elasticity of the founding rate to expected return per yuan of development cost
+  double unsubsidised_cost_share = 0.25;  ///< share of a founder's development cost no R&D subsidy covers
 };
 
 struct Chain {

@@ -647,6 +647,13 @@ std::vector<Param> build_schema() {
            "yuan of developing a product there (its cost at this month's compute price, net of the subsidies open "
            "to new firms), relative to the base price without subsidies (docs/model.md, entry).",
            "prior (unit elasticity); no estimate for Chinese technology start-ups"),
+      real("chain.entry.unsubsidised_cost_share", AT(chain.entry.unsubsidised_cost_share), "share", 0.01, 1.0,
+           "Share of what founding and developing a product costs the founders that no R&D subsidy covers (their "
+           "own time, i.e. the wage they give up, and the non-R&D set-up and running cost of the firm): an expected "
+           "R&D subsidy rate r lowers the development cost a founder weighs by (1 - share) x r, not r, so the "
+           "founding multiplier is at most share^(-profit_elasticity) whatever the rate (docs/model.md, entry).",
+           "prior: R&D subsidy rules pay eligible R&D expense only, not founders' forgone pay or the firm's "
+           "overhead; no estimate of the share for Chinese technology start-ups"),
   };
   for (Param& s : stage_keys()) p.push_back(std::move(s));
   p.push_back(integer("output.compression_level", AT(output.compression_level), "1", 0, 9,

@@ -326,6 +326,7 @@ TEST_CASE("entry answers to expected profit: cheaper compute or subsidies raise 
   Scenario s = two_by_two();
   s.chain.entry.talent_founding_per_year = 0.2;
   s.chain.entry.profit_elasticity = 1.5;
+  s.chain.entry.unsubsidised_cost_share = 0.25;
   s.world.fields[0].compute_gpu_hours_per_month = 20000.0;  // compute-intensive
   s.world.fields[1].compute_gpu_hours_per_month = 0.0;      // no compute at all
   const Context c(s, RunKey{3, 0});
@@ -336,7 +337,8 @@ TEST_CASE("entry answers to expected profit: cheaper compute or subsidies raise 
     CHECK(development_cost_ratio(c, 0, 2.0, 0.0) > 1.0);
     CHECK(development_cost_ratio(c, 0, 0.5, 0.0) < 1.0);
     CHECK(development_cost_ratio(c, 1, 2.0, 0.0) == Approx(1.0));  // a field without compute does not care
-    CHECK(development_cost_ratio(c, 1, 1.0, 0.2) == Approx(0.8));
+    // An R&D subsidy pays its rate of the share of the founders' cost it covers (1 - 0.25).
+    CHECK(development_cost_ratio(c, 1, 1.0, 0.2) == Approx(1.0 - 0.75 * 0.2));
     State st = empty_world(c);
     st.levers.reset(c.friction, c.fields, c.regions, 0);
     CHECK(founding_multiplier(c, st, 0, 0) == 1.0);  // the base price without subsidies: exactly the base rate
@@ -347,7 +349,7 @@ TEST_CASE("entry answers to expected profit: cheaper compute or subsidies raise 
     CHECK(founding_multiplier(c, st, 0, 1) == 1.0);  // the other region's cell has no programme
     CHECK(founding_multiplier(c, st, 1, 0) == 1.0);  // nor the other field's
     st.levers.entry_rd_subsidy_rate[1 * c.regions + 1] = 0.2;
-    CHECK(founding_multiplier(c, st, 1, 1) == Approx(std::pow(0.8, -1.5)));
+    CHECK(founding_multiplier(c, st, 1, 1) == Approx(std::pow(1.0 - 0.75 * 0.2, -1.5)));
     // A scarce market: the price twice the base lowers entry in the compute-intensive field only.
     State dear = empty_world(c);
     dear.levers.reset(c.friction, c.fields, c.regions, 0);
@@ -381,5 +383,48 @@ TEST_CASE("entry answers to expected profit: cheaper compute or subsidies raise 
     CHECK(with[0] > without[0] * 1.1);
     CHECK(with[0] == Approx(20000.0 * monthly * std::pow(development_cost_ratio(c, 0, 0.5, 0.0), -1.5)).epsilon(0.15));
     CHECK(with[1] == without[1]);  // same draws, same rate
+  }
+}
+
+TEST_CASE("entry stays bounded when the expected R&D subsidy rate reaches 1: the founders' unsubsidised cost",
+          "[entry]") {
+  // Before the floor, a rate of 1 made the development cost ratio 0 and the founding multiplier
+  // infinite (every person with propensity 1 founded a start-up). Now the multiplier is at most
+  // share^(-elasticity): 0.25^(-1) = 4 at unit elasticity.
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 0.2;
+  s.chain.entry.profit_elasticity = 1.0;
+  s.chain.entry.unsubsidised_cost_share = 0.25;
+  s.world.fields[0].compute_gpu_hours_per_month = 0.0;  // at the base price the ratio is the subsidy's alone
+  s.world.fields[1].compute_gpu_hours_per_month = 0.0;
+  const Context c(s, RunKey{9, 0});
+  CHECK(development_cost_ratio(c, 0, 1.0, 1.0) == Approx(0.25));
+  CHECK(std::isfinite(development_cost_ratio(c, 0, 1.0, 1.0)));
+  const auto founders = [&](double expected_rate) {
+    State st = empty_world(c);
+    st.levers.reset(c.friction, c.fields, c.regions, 0);
+    st.levers.entry_rd_subsidy_rate[0 * c.regions + 0] = expected_rate;  // field 0, region a
+    CHECK(std::isfinite(founding_multiplier(c, st, 0, 0)));
+    add_people(st, 20000, 1.0f, Role::engineer, 0, 0);
+    MonthMetrics m(2, 2);
+    entry(c, st, m);
+    return static_cast<double>(st.enterprises.size());
+  };
+  const double monthly = founding_probability(s.chain.entry, 1.0);
+  const double without = founders(0.0), full = founders(1.0);
+  INFO("founders a month out of 20 000: without " << without << ", at rate 1 " << full << " (bound "
+                                                  << 20000.0 * monthly * 4.0 << ")");
+  CHECK(without == Approx(20000.0 * monthly).epsilon(0.15));
+  CHECK(full == Approx(20000.0 * monthly * 4.0).epsilon(0.1));  // close to the bound, far below 20 000
+  CHECK(full < 0.2 * 20000.0);
+  // Any rate in between gives a multiplier between 1 and the bound.
+  for (const double rate : {0.2, 0.5, 0.9, 0.999}) {
+    State st = empty_world(c);
+    st.levers.reset(c.friction, c.fields, c.regions, 0);
+    st.levers.entry_rd_subsidy_rate[0] = rate;
+    const double mult = founding_multiplier(c, st, 0, 0);
+    CHECK(mult > 1.0);
+    CHECK(mult <= 4.0 + 1e-12);
+    CHECK(mult == Approx(1.0 / (1.0 - 0.75 * rate)));
   }
 }

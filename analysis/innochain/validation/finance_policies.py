@@ -5,11 +5,13 @@ A policy scenario and its baseline are run with the same seed and replication (c
 numbers), so the two runs are identical until the policy starts and the firms present then carry
 the same ids in both. Three experiments:
 
-* ``grant``: a start-up R&D grant (scenarios/policies/startup_grant*.yaml). Recipients are the
-  firms present at the policy start that held a grant (snapshot column ``first_grant_month``);
-  the outcome is whether the firm raised a venture round (a deal led by a venture fund) within
-  ``window`` months of the start, and within the grant year. The effect is the ratio of the
-  recipients' chance in the policy run to the same firms' chance in the baseline.
+* ``grant``: a start-up R&D grant (scenarios/policies/startup_grant*.yaml) or project award
+  (scenarios/policies/startup_award.yaml, with ``--from-award``). Recipients are the firms
+  present at the policy start that held a grant (snapshot column ``first_grant_month``; with
+  ``--from-award``, an award made in the programme's first year); the outcome is whether the firm
+  raised a venture round (a deal led by a venture fund) within ``window`` months of the start (of
+  its award), and within the first 12 months. The effect is the ratio of the recipients' chance in
+  the policy run to the same firms' chance in the baseline.
 * ``rounds``: the baseline's equity rounds by the start-up's venture stage: rounds a year
   (province-equivalent), median round size, pre-money valuation and dilution.
 * ``crowdin``: a guidance fund (scenarios/policies/guidance_fund*.yaml). Crowd-in is the change
@@ -22,6 +24,8 @@ unit: both runs share its random numbers). Commands (the figures of docs/validat
 
     PYTHONPATH=analysis /usr/bin/python3 -m innochain.validation.finance_policies grant \\
         --policy scenarios/policies/startup_grant.yaml --pairs 30 --scale 0.05
+    PYTHONPATH=analysis /usr/bin/python3 -m innochain.validation.finance_policies grant --from-award \\
+        --policy scenarios/policies/startup_award.yaml --pairs 30 --scale 0.05
     PYTHONPATH=analysis /usr/bin/python3 -m innochain.validation.finance_policies crowdin \\
         --policy scenarios/policies/guidance_fund.yaml --pairs 30 --scale 0.05
 """
@@ -95,20 +99,29 @@ def _venture_months(f: h5py.File) -> dict:
 
 
 def grant_pair(binary: str, policy: str, rep: int, scale: float, months: int, start: int, window: int,
-               tmp: str) -> dict:
+               tmp: str, from_award: bool = False, policy_sets=()) -> dict:
     base = run(binary, BASELINE, rep, scale, months, os.path.join(tmp, f"base{rep}.h5"))
-    pol = run(binary, policy, rep, scale, months, os.path.join(tmp, f"pol{rep}.h5"))
+    pol = run(binary, policy, rep, scale, months, os.path.join(tmp, f"pol{rep}.h5"), policy_sets)
     with h5py.File(pol, "r") as fp, h5py.File(base, "r") as fb:
         g = fp["snapshots/enterprises"]
         grant = g["first_grant_month"][-1]
         founded = g["founded_month"][-1]
         present = founded < start  # ids of firms present at the start are the same in both runs
-        recipients = np.flatnonzero((grant >= 0) & present)
+        held = grant >= 0
+        if from_award:  # awards made in the programme's first year, so that each window fits the run
+            held &= grant < start + 12
+        recipients = np.flatnonzero(held & present)
         # The recipients as they stood at the start (the last snapshot before it).
         months_snap = fp["snapshots/month"][()]
         before = int(np.flatnonzero(months_snap < start)[-1])
         rounds0 = g["rounds_raised"][before]
         stage0 = g["venture_stage"][before]
+        # The recipients at the last snapshot within the window: still alive, and past a stage
+        # (venture stage above the one at the start), in each run.
+        after = int(np.flatnonzero(months_snap < start + window)[-1])
+        gb = fb["snapshots/enterprises"]
+        later = {"policy": (g["alive"][after], g["venture_stage"][after]),
+                 "baseline": (gb["alive"][after], gb["venture_stage"][after])}
         vp, vb = _venture_months(fp), _venture_months(fb)
 
     def raised(v: dict, e: int, a: int, b: int) -> bool:
@@ -122,12 +135,21 @@ def grant_pair(binary: str, policy: str, rep: int, scale: float, months: int, st
     groups = {"all": recipients,
               "unfunded_with_project": np.array([e for e in recipients if at_start(e)[0] == 0 and at_start(e)[1] >= 0],
                                                 dtype=int)}
+    # Windows from the programme's start, or (from_award) from each recipient's award month: the
+    # same firm and the same months in both runs.
+    def begin(e):
+        return int(grant[e]) if from_award else start
+
     out = {"rep": rep}
     for gname, ids in groups.items():
         out[gname] = {"recipients": int(len(ids))}
-        for name, (a, b) in {"window": (start, start + window), "grant_year": (start, start + 12)}.items():
-            out[gname][name + "_policy"] = int(sum(raised(vp, e, a, b) for e in ids))
-            out[gname][name + "_baseline"] = int(sum(raised(vb, e, a, b) for e in ids))
+        for name, length in {"window": window, "grant_year": 12}.items():
+            out[gname][name + "_policy"] = int(sum(raised(vp, e, begin(e), begin(e) + length) for e in ids))
+            out[gname][name + "_baseline"] = int(sum(raised(vb, e, begin(e), begin(e) + length) for e in ids))
+        for run_name, (alive, stage) in later.items():
+            out[gname]["alive_" + run_name] = int(sum(alive[e] for e in ids if e < len(alive)))
+            out[gname]["advanced_" + run_name] = int(
+                sum(stage[e] > at_start(e)[1] for e in ids if e < len(stage)))
     # Before the start the two runs are identical: a check of common random numbers.
     out["before_policy"] = int(sum(raised(vp, e, 0, start) for e in recipients))
     out["before_baseline"] = int(sum(raised(vb, e, 0, start) for e in recipients))
@@ -140,11 +162,12 @@ def grant(args) -> dict:
     start = policy_start(args.policy)
     tmp = tempfile.mkdtemp(prefix="innochain-grant-")
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        futs = [ex.submit(grant_pair, args.binary, args.policy, k, args.scale, args.months, start, args.window, tmp)
+        futs = [ex.submit(grant_pair, args.binary, args.policy, k, args.scale, args.months, start, args.window, tmp,
+                          args.from_award, args.policy_set)
                 for k in range(args.first, args.first + args.pairs)]
         pairs = [f.result() for f in futs]
     res = {"policy": args.policy, "scale": args.scale, "pairs": len(pairs), "start": start, "window": args.window,
-           "per_pair": pairs}
+           "from_award": args.from_award, "policy_set": args.policy_set, "per_pair": pairs}
     for gname in ("all", "unfunded_with_project"):
         res[gname] = {"recipients_per_pair": float(np.mean([p[gname]["recipients"] for p in pairs]))}
         for name in ("window", "grant_year"):
@@ -158,6 +181,10 @@ def grant(args) -> dict:
                 "share_policy": sum(p[gname][name + "_policy"] for p in pairs) / n,
                 "share_baseline": sum(p[gname][name + "_baseline"] for p in pairs) / n,
             }
+    for gname in ("all", "unfunded_with_project"):
+        n = max(1, sum(p[gname]["recipients"] for p in pairs))
+        for what in ("alive", "advanced"):
+            res[gname][what] = {r: sum(p[gname][f"{what}_{r}"] for p in pairs) / n for r in ("policy", "baseline")}
     res["identical_before_start"] = all(p["before_policy"] == p["before_baseline"] for p in pairs)
     return res
 
@@ -268,6 +295,11 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", type=float, default=0.05)
     ap.add_argument("--months", type=int, default=84)
     ap.add_argument("--window", type=int, default=36, help="grant: months after the start in which a round counts")
+    ap.add_argument("--from-award", action="store_true",
+                    help="grant: windows start at each recipient's award month (first_grant_month), recipients "
+                         "awarded in the programme's first year (a project award made in rounds)")
+    ap.add_argument("--policy-set", action="append", default=[], metavar="KEY=VALUE",
+                    help="grant: a --set for the policy run only (e.g. policies.startup_award.review=lottery)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", help="write the result here")
     args = ap.parse_args(argv)
