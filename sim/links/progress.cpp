@@ -3,7 +3,11 @@
 #include "core/parallel.hpp"
 #include "links/compute_market.hpp"
 
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -33,10 +37,12 @@ std::int64_t progress_units(double effort) {
   return std::llround(std::min(effort, 1e6) * static_cast<double>(kProgressUnitsPerMonth));
 }
 
+double quality_hazard_factor(const Context& c, double quality) {
+  return std::pow(quality, -c.scenario.chain.progress.quality_hazard_elasticity);
+}
+
 double failure_hazard(const Context& c, Stage stage, double quality) {
-  const auto& p = c.scenario.chain.progress;
-  return std::min(1.0,
-                  p.stages[static_cast<int>(stage)].hazard_per_month * std::pow(quality, -p.quality_hazard_elasticity));
+  return hazard_from_factor(c, stage, quality_hazard_factor(c, quality));
 }
 
 double institute_project_budget(const Context& c, const Institutes& in, std::size_t i) {
@@ -71,6 +77,10 @@ double funded_scale(double cost, double bill, double budget, double compute_rate
 
 namespace {
 
+/// Whether two doubles are the same value bit for bit: a value looked up instead of recomputed
+/// is used only for the very argument it was computed from.
+bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
 /// The month's working data of the progress phase, passed from step to step. Per active
 /// project (index j into the active list) and per holder.
 struct ProgressMonth {
@@ -84,6 +94,13 @@ struct ProgressMonth {
   // cost-minimising inputs relative to full speed (other inputs, compute).
   std::unique_ptr<std::int32_t[]> holder_of;
   std::unique_ptr<double[]> mix_other, mix_compute;
+  // The mix per input index k at the reference relative price (the market's price over the base
+  // price: every holder without a compute subsidy), and per project whether its mix is that one.
+  double pi_ref = 1.0;
+  std::vector<InputMix> mix_ref;
+  std::unique_ptr<std::uint8_t[]> mix_is_ref;
+  // per firm, whether it holds an active project (its factors below are computed only then).
+  std::unique_ptr<std::uint8_t[]> firm_has_projects;
   // per holder, the holder's own share of its projects at full speed: other inputs (yuan) and
   // compute (GPU-hours) at its mix; firms also at the base mix (for the subsidy they expect).
   std::vector<double> inst_other, inst_gpu;
@@ -94,10 +111,38 @@ struct ProgressMonth {
   std::vector<double> inst_scale;
   std::unique_ptr<double[]> firm_scale, compute_grant, rd_grant, compute_paid, rd_paid, platform_paid;
   std::unique_ptr<std::uint8_t[]> constrained;
+  // factors: per holder, skill^skill_elasticity, and X^funding_elasticity for the input index X
+  // of its projects that neither a platform serves nor rationing cuts (X = 0 + z); per input
+  // index, the rationed index of the reference mix (served < 1 only). Computed once per holder
+  // instead of once per project (the same pow of the same value, so the same results).
+  std::vector<double> inst_skill_term, inst_plain_inputs, inst_plain_term;
+  std::unique_ptr<double[]> firm_skill_term, firm_plain_inputs, firm_plain_term;
+  std::vector<double> rationed_ref;
   // advance: what each project paid, its quality (-inf if it failed), the platforms' payments.
   std::unique_ptr<double[]> paid, quality_of;
   std::vector<double> platform_pays;
 };
+
+/// Calls body(j, code) for every active project j (its holder's code: institute h as ~h, firm h as
+/// h), in parallel over parts of the holders, one per thread (part 0: the institutes and the
+/// first range of firm ids; part p: the p-th range). Each part scans the whole list and takes its
+/// own holders' projects in list order, so every holder's sums are added in the order of a
+/// serial pass over the list whatever the number of parts, and no two parts write the same
+/// holder. With one thread it is that serial pass.
+template <class Body>
+void for_projects_by_holder(const ProgressMonth& w, std::size_t firms, Body&& body) {
+  const std::size_t threads = std::min(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+                                       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  const std::size_t parts = std::clamp<std::size_t>(threads, 1, 64);
+  tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t part) {
+    const auto lo = static_cast<std::int32_t>(firms * part / parts);
+    const auto hi = static_cast<std::int32_t>(firms * (part + 1) / parts);
+    for (std::size_t j = 0; j < w.n; ++j) {
+      const std::int32_t code = w.holder_of[j];
+      if (code < 0 ? part == 0 : code >= lo && code < hi) body(j, code);
+    }
+  });
+}
 
 /// Per block of the active list: the month's metric sums and counts, and the projects that
 /// stay active, go to transfer or launched, in id order.
@@ -152,8 +197,8 @@ void serve_platforms(const Context& c, State& s, ProgressMonth& w) {
 
 /// Step 2. Holders' demand at their own prices (the compute market's price, less the compute
 /// subsidy a firm expects; docs/model.md, compute market): per project, in parallel, the
-/// cost-minimising mix of compute and other inputs; per holder, serially in project order (the
-/// same sums for any number of threads), what its projects need at full speed. A firm's demand
+/// cost-minimising mix of compute and other inputs; per holder, in project order (parallel over
+/// holders, the same sums for any number of threads), what its projects need at full speed. A firm's demand
 /// leaves out what platforms provide.
 void holders_demand(const Context& c, const State& s, ProgressMonth& w) {
   const Projects& pr = s.projects;
@@ -180,12 +225,11 @@ void holders_demand(const Context& c, const State& s, ProgressMonth& w) {
   w.firm_relative_price = scratch_array<double>(en.size());
   if (w.subsidies) {
     w.firm_gpu_base = filled_array(en.size(), 0.0);
-    for (std::size_t j = 0; j < w.n; ++j) {
-      const std::int32_t code = w.holder_of[j];
-      if (code < 0 || !(l.compute_subsidy_rate[code] > 0.0)) continue;
+    for_projects_by_holder(w, en.size(), [&](std::size_t j, std::int32_t code) {
+      if (code < 0 || !(l.compute_subsidy_rate[code] > 0.0)) return;
       const std::int32_t id = pr.active[j];
       w.firm_gpu_base[code] += own_share(j) * c.compute_gpu_hours[c.input_index(pr.field[id], pr.stage[id])];
-    }
+    });
   }
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
@@ -200,37 +244,48 @@ void holders_demand(const Context& c, const State& s, ProgressMonth& w) {
       w.firm_relative_price[e] = std::max(kLowestRelativeComputePrice, price * (1.0 - share) / base_price);
     }
   });
+  // Most holders plan at one relative price (the market's, no subsidy): their mixes are looked
+  // up per input index instead of computed per project (a pure function of (weight, pi, sigma)).
+  w.pi_ref = compute_price(c, s, 0) / base_price;
+  w.mix_ref.resize(c.other_weight.size());
+  for (std::size_t k = 0; k < w.mix_ref.size(); ++k)
+    w.mix_ref[k] = cost_minimising_mix(c.other_weight[k], w.pi_ref, sigma);
   w.mix_other = scratch_array<double>(w.n);
   w.mix_compute = scratch_array<double>(w.n);
+  w.mix_is_ref = scratch_array<std::uint8_t>(w.n);
   for_blocks(w.n, [&](std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) {
       const std::int32_t id = pr.active[j];
       const std::int32_t code = w.holder_of[j];
       const double pi = code < 0 ? compute_price(c, s, in.region[~code]) / base_price : w.firm_relative_price[code];
-      const InputMix mix = cost_minimising_mix(c.other_weight[c.input_index(pr.field[id], pr.stage[id])], pi, sigma);
+      const std::size_t k = c.input_index(pr.field[id], pr.stage[id]);
+      const bool ref = same_bits(pi, w.pi_ref);
+      const InputMix mix = ref ? w.mix_ref[k] : cost_minimising_mix(c.other_weight[k], pi, sigma);
       w.mix_other[j] = mix.other;
       w.mix_compute[j] = mix.compute;
+      w.mix_is_ref[j] = ref;
     }
   });
   w.inst_other.assign(in.size(), 0.0);
   w.inst_gpu.assign(in.size(), 0.0);
   w.firm_other = filled_array(en.size(), 0.0);
   w.firm_gpu = filled_array(en.size(), 0.0);
-  for (std::size_t j = 0; j < w.n; ++j) {
+  w.firm_has_projects = filled_array<std::uint8_t>(en.size(), 0);
+  for_projects_by_holder(w, en.size(), [&](std::size_t j, std::int32_t code) {
     const std::int32_t id = pr.active[j];
     const std::size_t k = c.input_index(pr.field[id], pr.stage[id]);
     const double own = own_share(j);
     const double other = own * c.other_cost_yuan[k] * w.mix_other[j];
     const double gpu = own * c.compute_gpu_hours[k] * w.mix_compute[j];
-    const std::int32_t code = w.holder_of[j];
     if (code < 0) {
       w.inst_other[static_cast<std::size_t>(~code)] += other;
       w.inst_gpu[static_cast<std::size_t>(~code)] += gpu;
     } else {
       w.firm_other[code] += other;
       w.firm_gpu[code] += gpu;
+      w.firm_has_projects[code] = 1;
     }
-  }
+  });
 }
 
 /// Step 3. The policy subsidies' allowances for the month (levers compute_* and rd_*): a firm
@@ -334,7 +389,46 @@ void clear_market(const Context& c, State& s, MonthMetrics& m, const ProgressMon
   }
 }
 
-/// Step 6. One parallel pass over fixed blocks of the active list: draws, progress and stage
+/// Step 6. What is the same for every project of a holder (progress_effort's skill term, and its
+/// input term where the index is the holder's scale z alone) or of an input index (the rationed
+/// index of the reference mix), computed once here instead of once per project.
+void holder_factors(const Context& c, const State& s, ProgressMonth& w) {
+  const Institutes& in = s.institutes;
+  const Enterprises& en = s.enterprises;
+  const auto& p = c.scenario.chain.progress;
+  const double sigma = c.scenario.chain.compute.substitution_elasticity;
+  // The input index of a project without platform or rationing, as advance_projects computes it.
+  const auto plain_inputs = [](double z) {
+    const double sigma_p = 0.0, rationed_index = 1.0;
+    return sigma_p + (1.0 - sigma_p) * z * rationed_index;
+  };
+  w.inst_skill_term.resize(in.size());
+  w.inst_plain_inputs.resize(in.size());
+  w.inst_plain_term.resize(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    w.inst_skill_term[i] = std::pow(in.researcher_skill_mean[i], p.skill_elasticity);
+    w.inst_plain_inputs[i] = plain_inputs(w.inst_scale[i]);
+    w.inst_plain_term[i] = std::pow(w.inst_plain_inputs[i], p.funding_elasticity);
+  }
+  w.firm_skill_term = scratch_array<double>(en.size());
+  w.firm_plain_inputs = scratch_array<double>(en.size());
+  w.firm_plain_term = scratch_array<double>(en.size());
+  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) {
+      if (!w.firm_has_projects[e]) continue;  // never read
+      w.firm_skill_term[e] = std::pow(en.rd_staff_skill_mean[e] * en.levers.skill_multiplier[e], p.skill_elasticity);
+      w.firm_plain_inputs[e] = plain_inputs(w.firm_scale[e]);
+      w.firm_plain_term[e] = std::pow(w.firm_plain_inputs[e], p.funding_elasticity);
+    }
+  });
+  const double served = compute_served_share(s, 0);
+  w.rationed_ref.assign(w.mix_ref.size(), 1.0);
+  if (served < 1.0)
+    for (std::size_t k = 0; k < w.mix_ref.size(); ++k)
+      w.rationed_ref[k] = input_index(c.other_weight[k], w.mix_ref[k].other, w.mix_ref[k].compute * served, sigma);
+}
+
+/// Step 7. One parallel pass over fixed blocks of the active list: draws, progress and stage
 /// moves (each project writes only its own columns), and per block the month's metric sums
 /// and counts, the projects that stay active, and those sent to transfer or launched, in id
 /// order. Block partials are combined in block order by the next step, so the result is the
@@ -353,6 +447,20 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
   w.paid = scratch_array<double>(w.n);
   w.quality_of = scratch_array<double>(w.n);
   w.platform_pays.assign(w.platforms ? w.n : 0, 0.0);
+  // Each project's quality term of the hazard, kept from month to month (State::hazard_cache);
+  // an entry is used only when it was computed from the project's current quality.
+  State::HazardCache& hc = s.hazard_cache;
+  const double elasticity = c.scenario.chain.progress.quality_hazard_elasticity;
+  if (!same_bits(hc.elasticity, elasticity)) {
+    hc.elasticity = elasticity;
+    hc.quality.clear();
+    hc.factor.clear();
+  }
+  // New entries hold a NaN no quality is drawn as (a payload of our own), so they are computed.
+  hc.quality.resize(pr.size(), std::bit_cast<double>(std::uint64_t{0x7FF4'1A2B'3C4D'5E6FULL}));
+  hc.factor.resize(pr.size(), 0.0);
+  const double funding_elasticity = c.scenario.chain.progress.funding_elasticity;
+  const double served_ref = compute_served_share(s, 0);
   for_blocks(w.n, [&](std::size_t begin, std::size_t end) {
     AdvanceBlock& blk = blocks[begin / kBlock];
     blk.rd_institutes.assign(R, 0.0);
@@ -378,13 +486,18 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
       const double own = (1.0 - sigma_p) * z;
       const double gpu = own * c.compute_gpu_hours[k] * w.mix_compute[j] * served;
       const double bought = own * c.other_cost_yuan[k] * w.mix_other[j] + price * gpu;
-      const double rationed_index =
-          served < 1.0 ? input_index(c.other_weight[k], w.mix_other[j], w.mix_compute[j] * served, sigma) : 1.0;
+      // Rationed: the CES index of the mix with the compute served (looked up for the reference mix).
+      double rationed_index = 1.0;
+      if (served < 1.0)
+        rationed_index = w.mix_is_ref[j] && same_bits(served, served_ref)
+                             ? w.rationed_ref[k]
+                             : input_index(c.other_weight[k], w.mix_other[j], w.mix_compute[j] * served, sigma);
       const double inputs = sigma_p + own * rationed_index;
       if (cell >= 0) w.platform_pays[j] = sigma_p * cost_at_base_price(c, st, f);
-      // A policy's mentoring (lever skill_multiplier, 1 without policy) raises a firm team's effective skill.
-      const double skill = kind == HolderKind::institute ? in.researcher_skill_mean[h]
-                                                         : en.rd_staff_skill_mean[h] * en.levers.skill_multiplier[h];
+      // A policy's mentoring (lever skill_multiplier, 1 without policy) raises a firm team's effective
+      // skill: skill_term is pow(skill, skill_elasticity), computed per holder (holder_factors).
+      const double skill_term = kind == HolderKind::institute ? w.inst_skill_term[h] : w.firm_skill_term[h];
+      const double plain_inputs = kind == HolderKind::institute ? w.inst_plain_inputs[h] : w.firm_plain_inputs[h];
       const double pays = bought + (cell >= 0 ? w.platform_pays[j] : 0.0);
       w.paid[j] = pays;
       blk.coverage += sigma_p + (1.0 - sigma_p) * z;
@@ -397,7 +510,12 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
         blk.enterprise_rd += pays;
       }
       Rng rng(c.key, Stream::progress, static_cast<std::uint32_t>(id), month);
-      const double hazard = failure_hazard(c, st, pr.quality[id]);
+      const double quality = pr.quality[id];
+      if (!same_bits(hc.quality[id], quality)) {
+        hc.quality[id] = quality;
+        hc.factor[id] = quality_hazard_factor(c, quality);
+      }
+      const double hazard = hazard_from_factor(c, st, hc.factor[id]);
       if (rng.bernoulli(cell >= 0 ? std::min(1.0, hazard * l.platform_hazard_multiplier[cell]) : hazard)) {
         pr.status[id] = ProjectStatus::failed;
         w.quality_of[j] = -std::numeric_limits<double>::infinity();
@@ -407,7 +525,11 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
       w.quality_of[j] = pr.quality[id];
       // Work done in integer units (a month at full speed is exactly kProgressUnitsPerMonth), so a
       // stage of a whole number of months at full speed takes exactly that many months.
-      const double effort = progress_effort(c, skill, inputs);
+      // progress_effort(c, skill, inputs), its terms looked up where they are the holder's.
+      const double input_term = same_bits(inputs, plain_inputs)
+                                    ? (kind == HolderKind::institute ? w.inst_plain_term[h] : w.firm_plain_term[h])
+                                    : std::pow(inputs, funding_elasticity);
+      const double effort = skill_term * input_term;
       pr.progress[id] += progress_units(cell >= 0 ? effort * l.platform_speed_multiplier[cell] : effort);
       pr.months_in_stage[id] += 1;
       if (pr.progress[id] >= stage_units(c, st, f)) {  // the stage is finished
@@ -448,8 +570,8 @@ std::vector<AdvanceBlock> advance_projects(const Context& c, State& s, ProgressM
   return blocks;
 }
 
-/// Step 7. What is summed per holder, serially in id order: payments (and the platforms'
-/// public money) and the firms' pipeline quality; then the blocks' partials in block order
+/// Step 8. What is summed per holder, in project order (parallel over holders): payments and the
+/// firms' pipeline quality; serially, the platforms' public money; then the blocks' partials in block order
 /// (metrics, the next active list, the transfer queue, the launches); then the holders pay:
 /// the subsidies pay their rates of the bills actually run up, within the month's grants, and
 /// each payment is recorded per recipient.
@@ -462,16 +584,15 @@ void merge_and_pay(const Context& c, State& s, MonthMetrics& m, ProgressMonth& w
   const std::size_t F = c.fields, R = c.regions;
   const std::size_t n = w.n;
   std::vector<double> inst_spent(in.size(), 0.0);
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::int32_t code = w.holder_of[j];
+  for_projects_by_holder(w, en.size(), [&](std::size_t j, std::int32_t code) {
     if (code < 0) {
       inst_spent[static_cast<std::size_t>(~code)] += w.paid[j];
-      continue;
+      return;
     }
     const auto h = static_cast<std::size_t>(code);
     en.rd_spent_yuan[h] += w.paid[j];
     en.pipeline_quality[h] = std::max(en.pipeline_quality[h], w.quality_of[j]);
-  }
+  });
   w.platform_paid = filled_array(en.size(), 0.0);
   if (w.platforms) {
     // Per (firm, instance): the platforms' payments, for the recipients record.
@@ -613,6 +734,7 @@ void progress(const Context& c, State& s, MonthMetrics& m) {
   subsidy_grants(c, s, w);
   holders_coverage(c, s, w);
   clear_market(c, s, m, w);
+  holder_factors(c, s, w);
   const std::vector<AdvanceBlock> blocks = advance_projects(c, s, w);
   merge_and_pay(c, s, m, w, blocks);
 }

@@ -9,6 +9,8 @@
 #include "core/metrics.hpp"
 #include "model/state.hpp"
 
+#include <algorithm>
+
 namespace innochain {
 
 /// Effective months of work a project does in a month given its holder's mean skill and its input
@@ -40,8 +42,19 @@ std::int64_t stage_units(const Context& c, Stage stage, std::size_t field);
 /// kProgressUnitsPerMonth.
 std::int64_t progress_units(double effort);
 
-/// Monthly failure probability of a project of the given quality in the stage.
+/// Monthly failure probability of a project of the given quality in the stage:
+/// hazard_from_factor(stage, quality_hazard_factor(quality)).
 double failure_hazard(const Context& c, Stage stage, double quality);
+
+/// The quality term of the failure hazard, quality^(-quality_hazard_elasticity): fixed for a
+/// project once its quality is drawn, so the progress phase keeps it from month to month.
+double quality_hazard_factor(const Context& c, double quality);
+
+/// The stage's hazard times the quality term, at most 1 (inline: the same arithmetic as
+/// failure_hazard, which calls it).
+inline double hazard_from_factor(const Context& c, Stage stage, double factor) {
+  return std::min(1.0, c.scenario.chain.progress.stages[static_cast<int>(stage)].hazard_per_month * factor);
+}
 
 /// Monthly project budgets: an institute's public project budget plus a twelfth of its retained
 /// transfer income; an established enterprise's R&D share of revenue, never more than its cash;

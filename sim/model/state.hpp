@@ -15,6 +15,7 @@
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -109,6 +110,16 @@ struct State {
   WorldLevers levers;
   /// Regional compute capacity, price and rationing.
   ComputeMarket compute;
+  /// Derived per-project values the progress phase keeps from month to month instead of
+  /// recomputing them (docs/performance.md): each project's quality term of the failure hazard
+  /// (quality_hazard_factor) and the quality and elasticity it was computed from. Not part of
+  /// the run's state: checkpoints leave it out, and an entry that does not match its project's
+  /// quality bit for bit (a new, restored or changed project) is recomputed, so results never
+  /// depend on it.
+  struct HazardCache {
+    double elasticity = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> quality, factor;
+  } hazard_cache;
 };
 
 /// Read-only for the whole run: the scenario and what is derived from it once.

@@ -232,6 +232,38 @@ TEST_CASE("higher quality projects fail less often", "[progress]") {
   CHECK(low.projects.active.size() == 20000 - static_cast<std::size_t>(ml.total(m_failures_breakthrough)));
 }
 
+TEST_CASE("the hazard cache changes nothing: kept, cleared or stale, the same months", "[progress]") {
+  Scenario s = test::tiny_scenario();
+  for (auto& st : s.chain.progress.stages) st.hazard_per_month = 0.05;
+  const Context c(s, RunKey{7, 0});
+  State kept = one_firm(c, 3000, Stage::breakthrough, 2e8);
+  for (std::size_t id = 0; id < kept.projects.size(); ++id)
+    kept.projects.quality[id] = 0.3 + 0.001 * static_cast<double>(id);
+  State cleared = kept;
+  for (int month = 0; month < 6; ++month) {
+    if (month == 3)  // a policy changes some qualities: their cached terms are stale
+      for (State* st : {&kept, &cleared})
+        for (std::size_t id = 0; id < st->projects.size(); id += 7) st->projects.quality[id] *= 1.5;
+    cleared.hazard_cache = State::HazardCache{};
+    MonthMetrics mk(1, 1), mc(1, 1);
+    progress(c, kept, mk);
+    progress(c, cleared, mc);
+    CHECK(kept.hazard_cache.quality.size() == kept.projects.size());
+    CHECK(mk.total(m_failures_breakthrough) == mc.total(m_failures_breakthrough));
+    CHECK(kept.projects.status == cleared.projects.status);
+    CHECK(kept.projects.progress == cleared.projects.progress);
+    CHECK(kept.projects.active == cleared.projects.active);
+    kept.month += 1;
+    cleared.month += 1;
+  }
+  // Failure draws actually happened (the hazard was used).
+  CHECK(kept.projects.active.size() < kept.projects.size());
+  // Each cached term is the one failure_hazard computes.
+  for (const std::int32_t id : kept.projects.active)
+    CHECK(hazard_from_factor(c, Stage::breakthrough, kept.hazard_cache.factor[id]) ==
+          failure_hazard(c, Stage::breakthrough, kept.projects.quality[id]));
+}
+
 TEST_CASE("institute breakthroughs queue for transfer; pilots launch products", "[progress]") {
   Scenario s = no_hazard();
   s.chain.progress.stages[1].duration_months = 1.0;
