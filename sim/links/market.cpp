@@ -14,6 +14,11 @@ double line_weight(const MarketParams& p, double appeal) {
   return p.quality_share_elasticity == 1.0 ? appeal : std::pow(appeal, p.quality_share_elasticity);
 }
 
+double launch_base_appeal(double weight_sum, std::int64_t lines, double theta) {
+  const double mean_weight = weight_sum / static_cast<double>(lines);
+  return theta == 1.0 ? mean_weight : std::pow(mean_weight, 1.0 / theta);
+}
+
 Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_demand) {
   return c.leontief * final_demand;
 }
@@ -104,17 +109,30 @@ struct MarketMonth {
 /// takes over a product line of its field drawn uniformly among the lines on the market at
 /// the start of the step (Klette and Kortum 2004: an innovation improves on a random good and
 /// its innovator takes the good's market); the old line is displaced and the launcher gets a
-/// new line whose appeal is the old one's times the product's quality. A field without a line
-/// gets a new one at the field's reference appeal times the quality.
+/// new line of appeal q times the field's typical line (launch_base_appeal), whatever the size
+/// of the line it displaced. A field without a line gets a new one at the field's reference
+/// appeal times the quality.
 void launches(const Context& c, State& s, MonthMetrics& m) {
   ProductLines& ln = s.lines;
   Enterprises& en = s.enterprises;
   const Projects& pr = s.projects;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   if (s.launched_this_month.empty()) return;
+  const double theta = c.scenario.chain.market.quality_share_elasticity;
   std::vector<std::vector<std::int32_t>> on_market(c.fields);
-  for (std::size_t l = 0; l < ln.size(); ++l)
+  std::vector<double> weight(c.fields, 0.0);  // per field: the active lines' weights at the start of the step
+  std::vector<std::int64_t> active(c.fields, 0);
+  for (std::size_t l = 0; l < ln.size(); ++l) {
     if (takeable(ln.status[l])) on_market[ln.field[l]].push_back(static_cast<std::int32_t>(l));
+    if (ln.status[l] == LineStatus::active) {
+      weight[ln.field[l]] += line_weight(c.scenario.chain.market, ln.appeal[l]);
+      active[ln.field[l]] += 1;
+    }
+  }
+  std::vector<double> base(c.fields);
+  for (std::size_t f = 0; f < c.fields; ++f)
+    base[f] = active[f] > 0 ? launch_base_appeal(weight[f], active[f], theta)
+                            : (f < s.line_reference_appeal.size() ? s.line_reference_appeal[f] : 1.0);
   for (const std::int32_t id : s.launched_this_month) {
     const std::int32_t e = pr.holder[id];
     const std::size_t f = pr.field[id];
@@ -130,9 +148,8 @@ void launches(const Context& c, State& s, MonthMetrics& m) {
         break;
       }
     }
-    double appeal = q * (f < s.line_reference_appeal.size() ? s.line_reference_appeal[f] : 1.0);
+    const double appeal = q * base[f];
     if (target >= 0) {
-      appeal = q * ln.appeal[target];
       if (ln.status[target] == LineStatus::active) {
         ln.status[target] = LineStatus::displaced;
         ln.ended_month[target] = s.month;

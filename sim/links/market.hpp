@@ -19,6 +19,11 @@ namespace innochain {
 /// A product line's market weight: appeal^theta (theta = chain.market.quality_share_elasticity).
 double line_weight(const MarketParams& p, double appeal);
 
+/// The appeal of a launched product of quality 1: that of the field's typical line, whose weight is
+/// the mean weight of the field's `lines` active lines (weight_sum / lines)^(1/theta). A launch of
+/// quality q gets q times it, whatever the size of the good it takes over (docs/model.md, Market).
+double launch_base_appeal(double weight_sum, std::int64_t lines, double theta);
+
 /// Sector output X = (I - A)^-1 D for final demand D (yuan/month per field).
 Eigen::VectorXd sector_output(const Context& c, const Eigen::VectorXd& final_demand);
 

@@ -96,7 +96,7 @@ struct EnterpriseParams {
   double cash_cap_months = 6.0;                    ///< established firms pay out cash above this many months of revenue
   double sme_exit_per_year = 0.0;                  ///< SMEs closing or leaving for reasons outside the model, a year
   double revenue_per_line_yuan_per_month = 6.0e6;  ///< revenue of a one-line firm at the start (sets initial lines)
-  double lines_size_elasticity = 0.5;              ///< initial lines = (revenue / revenue per line)^this, at least 1
+  double lines_size_elasticity = 1.0;              ///< initial lines = (revenue / revenue per line)^this, at least 1
   bool equal_initial_size = false;                 ///< every initial firm of a kind starts at its kind's median
   double contract_work_share_of_revenue = 5.0e-4;  ///< share of revenue firms that sell spend on contract work
   double startup_runway_months = 18.0;  ///< a firm without product revenue spreads its cash over this many months

@@ -299,8 +299,10 @@ std::vector<Param> build_schema() {
       real("agents.enterprises.lines_size_elasticity", AT(agents.enterprises.lines_size_elasticity), "1", 0.0, 1.0,
            "Elasticity of the number of initial product lines with respect to revenue (1: lines of equal size, as "
            "in Klette and Kortum 2004; 0: one line per firm).",
-           "prior: the number of products rises less than proportionally with firm size (Bernard, Redding and "
-           "Schott 2010; Hottman, Redding and Weinstein 2016)"),
+           "prior 1 (issue 16): a firm's size is its number of goods of bounded size, as in Klette and Kortum "
+           "(2004) and the proportional growth model of Riccaboni et al. (2008), so that large firms are "
+           "many-line firms and growth volatility falls with size; at the barcode level sales per product rise "
+           "with firm size (Hottman, Redding and Weinstein 2016: an elasticity below 1), docs/model.md 3.1"),
       Param{"agents.enterprises.equal_initial_size",
             "",
             "Every firm present at the start gets its kind's median revenue (chain leader, SME or start-up), so that "

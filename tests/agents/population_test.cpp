@@ -67,6 +67,39 @@ TEST_CASE("larger firms employ more R&D staff", "[population]") {
   CHECK(en.rd_staff[big] > en.rd_staff[small]);
 }
 
+TEST_CASE("initial product lines are proportional to revenue, of bounded size", "[population]") {
+  Scenario s = test::tiny_scenario();
+  const double y = s.agents.enterprises.revenue_per_line_yuan_per_month;
+  // The default elasticity 1: round(revenue / y) lines, at least one.
+  CHECK(s.agents.enterprises.lines_size_elasticity == 1.0);
+  CHECK(initial_line_count(s, 0.2 * y) == 1);
+  CHECK(initial_line_count(s, 1.4 * y) == 1);
+  CHECK(initial_line_count(s, 50.0 * y) == 50);
+  CHECK(initial_line_count(s, 1000.0 * y) == 1000);
+  s.agents.enterprises.lines_size_elasticity = 0.5;
+  CHECK(initial_line_count(s, 49.0 * y) == 7);
+  // In a built world every selling firm's lines sum to its revenue, and a line of a firm with at
+  // least half a line's revenue earns between 1/2 and 3/2 lines' revenue: large firms are many-line firms.
+  Scenario s2 = test::tiny_scenario();
+  s2.agents.enterprises.count = 300;
+  s2.agents.talent.count = 3000;
+  const Context c(s2, RunKey{5, 0});
+  const State st = build_population(c);
+  const auto& en = st.enterprises;
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (en.kind[e] == EnterpriseKind::startup) {
+      CHECK(en.product_lines[e] == 0);
+      continue;
+    }
+    const double r = en.revenue_yuan_per_month[e];
+    REQUIRE(en.product_lines[e] == initial_line_count(s2, r));
+    if (r >= 0.5 * y) {
+      CHECK(r / en.product_lines[e] >= 0.5 * y * (1 - 1e-12));
+      CHECK(r / en.product_lines[e] <= 1.5 * y * (1 + 1e-12));
+    }
+  }
+}
+
 TEST_CASE("the index of enterprises by field lists alive firms of that field", "[population]") {
   Scenario s = test::tiny_scenario(2);
   s.agents.enterprises.count = 50;

@@ -228,7 +228,8 @@ TEST_CASE("revenue is output split by line weights; a launch takes over a line o
   const ProductLines& ln = st.lines;
   CHECK(st.launched_this_month.empty());
   // It took over one of the three lines: the old line is displaced, the launcher's new line has
-  // the old appeal x the quality, and the field still has three lines.
+  // the field's typical appeal (mean of 1e6, 1e6, 2e6) x the quality, and the field still has
+  // three lines.
   REQUIRE(ln.size() == 4);
   CHECK(ln.owner[3] == launcher);
   CHECK(ln.project[3] == id);
@@ -240,7 +241,7 @@ TEST_CASE("revenue is output split by line weights; a launch takes over a line o
     if (ln.status[l] == LineStatus::displaced) displaced = l;
   REQUIRE(displaced >= 0);
   CHECK(ln.ended_month[displaced] == st.month);
-  CHECK(ln.appeal[3] == Approx(1.5 * ln.appeal[displaced]));
+  CHECK(ln.appeal[3] == Approx(1.5 * 4e6 / 3.0));
   CHECK(en.product_lines[one] + en.product_lines[two] == 2);
   CHECK(m.at(m_line_takeovers) == 1.0);
   // Output is split by the active lines' appeal (theta = 1).
@@ -270,6 +271,38 @@ TEST_CASE("revenue is output split by line weights; a launch takes over a line o
     market_balanced(c2, st2, m2);
     CHECK(st2.enterprises.revenue_yuan_per_month[1] / m2.at(m_output) == Approx(4.0 / 5.0));
   }
+}
+
+TEST_CASE("a launch starts at the field's typical line, whatever the good it takes over", "[market]") {
+  CHECK(launch_base_appeal(30.0, 3, 1.0) == Approx(10.0));
+  CHECK(launch_base_appeal(30.0, 3, 2.0) == Approx(std::sqrt(10.0)));  // weight a^2 = the mean weight
+  Scenario s = test::tiny_scenario(1);
+  const Context c(s, RunKey{21, 0});
+  // One dominant good (appeal 1e9) and 99 small ones (appeal 1): the mean weight is about 1e7.
+  State st = empty_world(c, {1.0e8});
+  firm(c, st, EnterpriseKind::chain_leader, 0, 1e9, 1e12);
+  for (int k = 1; k < 100; ++k) firm(c, st, EnterpriseKind::sme, 0, 1.0, 1e12);
+  const double typical = (1e9 + 99.0) / 100.0;
+  // Twenty launches of quality 1 to 2 by twenty firms without lines: whichever good each takes over
+  // (the dominant one or a small one), its new line has appeal q x the typical line's.
+  std::vector<std::int32_t> launchers;
+  for (int k = 0; k < 20; ++k) {
+    const std::int32_t e = firm(c, st, EnterpriseKind::sme, 0, 0.0, 1e12);
+    const std::int32_t id = add_project(st, e, 0);
+    st.projects.quality[id] = 1.0 + k / 19.0;
+    st.projects.status[id] = ProjectStatus::launched;
+    st.launched_this_month.push_back(id);
+    launchers.push_back(e);
+  }
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  const ProductLines& ln = st.lines;
+  REQUIRE(ln.size() == 120);
+  for (std::size_t l = 100; l < 120; ++l) {
+    CHECK(ln.owner[l] == launchers[l - 100]);
+    CHECK(ln.appeal[l] == Approx(st.projects.quality[ln.project[l]] * typical));
+  }
+  CHECK(m.at(m_line_takeovers) == 20.0);
 }
 
 TEST_CASE("volatility falls with the number of lines: each line has its own shock", "[market]") {
@@ -383,7 +416,8 @@ TEST_CASE("an exiting firm leaves its goods vacant; a launch takes a vacant good
   CHECK(st.lines.ended_month[0] == 0);
   CHECK(st.enterprises.product_lines[doomed] == 0);
   CHECK(m.at(m_lines_closed) == 1.0);
-  // The only good of the field is vacant: the launch takes it up, with its appeal x quality.
+  // The only good of the field is vacant: the launch takes it up; with no line on the market its
+  // appeal is the field's reference appeal (1 here) x the quality.
   const std::int32_t id = add_project(st, launcher, 0);
   st.projects.quality[id] = 2.0;
   st.projects.status[id] = ProjectStatus::launched;
@@ -392,7 +426,7 @@ TEST_CASE("an exiting firm leaves its goods vacant; a launch takes a vacant good
   market_balanced(c, st, m);
   CHECK(st.lines.status[0] == LineStatus::closed);
   REQUIRE(st.lines.size() == 2);
-  CHECK(st.lines.appeal[1] == Approx(1e7));
+  CHECK(st.lines.appeal[1] == Approx(2.0));
   CHECK(st.enterprises.revenue_yuan_per_month[launcher] == Approx(m.at(m_output)));
   CHECK(m.at(m_line_takeovers) == 0.0);  // nobody was displaced
 }

@@ -72,9 +72,12 @@ TEST_CASE("a talent programme's levers follow its roles and regions", "[policies
   CHECK(sim.metrics().at(m_policy_spending, 1) == 0.0);
 }
 
-TEST_CASE("a wage subsidy means more R&D staff and open positions, within budget", "[policies]") {
+TEST_CASE("a wage subsidy means more R&D staff and positions (staff + vacancies), within budget", "[policies]") {
   // Hires are not checked: in the calibrated baseline positions are plentiful and hires are set by
   // the searchers and their acceptance draws, so more positions change who hires, not how many.
+  // The subsidy raises firms' staff targets; whether the extra positions show as open ones or as
+  // staff depends on how fast they are filled (since issue 16 they are mostly filled: open
+  // positions at the end fell slightly while staff rose), so the test checks their sum.
   const double budget = 5.0e11;  // yuan at the run's 1/20 scale: 1.0e13 province-wide
   const auto r = test::run_pair(R"(  - type: talent_programme
     name: wage_subsidy_only
@@ -91,7 +94,7 @@ TEST_CASE("a wage subsidy means more R&D staff and open positions, within budget
                                          << hires << "; vacancies difference "
                                          << test::mean_difference(r, m_vacancies));
   CHECK(staff > 0.0);
-  CHECK(test::mean_difference(r, m_vacancies) > 0.0);
+  CHECK(staff + test::mean_difference(r, m_vacancies) > 0.0);
   for (std::size_t k = 0; k < r.policy.size(); ++k) {
     INFO("replication " << k);
     CHECK(r.policy[k][m_policy_spending] > 0.0);
