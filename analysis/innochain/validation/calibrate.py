@@ -35,6 +35,7 @@ import argparse
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -65,6 +66,9 @@ PARAMETERS = {
     "transfer_value": (["chain.transfer.transfer_value_yuan_median", "chain.transfer.sanction_size_yuan"],
                        "transfer_contract_value_bn", 0.8),
     "rd_staff_zeta": (["chain.breakthrough.rd_staff_zeta"], "rd_spending_bn", 1.2),
+    # Free entry (docs/model.md, Entry): the base SME entry rate sets the level at which the count
+    # of established firms settles (entry answers to revenue per firm, elasticity 1).
+    "sme_entry": (["chain.entry.sme_entry_per_year"], "high_tech_enterprises", 2.0),
     # New firms without a product live on their founders' money until a round, a grant or a
     # launch: the median of that money sets how long the runway of most of them is, hence the
     # share that survives the first year. Searched within the range that evidence on founders'
@@ -118,6 +122,38 @@ def get_key(d: dict, key: str):
     return d
 
 
+def apply_to_scenario(path: str, params: dict) -> None:
+    """Writes parameter values into a scenario file in place, keeping its layout and comments.
+
+    Each dotted key is found by its last component on the line that sets it; a stage hazard
+    (``...stages.NAME.hazard_per_month``) on the line of its stage. Every key must match exactly
+    one line.
+    """
+    lines = open(path).read().split("\n")
+    for key, v in params.items():
+        parts = key.split(".")
+        last = parts[-1]
+        # A stage hazard is set on its stage's line; a world list entry (world.regions.NAME.key) on
+        # the lines of the entry named NAME (up to the next entry).
+        anchor = parts[-2] if last == "hazard_per_month" or parts[0] == "world" else None
+        done, inside = 0, False
+        for i, line in enumerate(lines):
+            if parts[0] == "world":
+                if re.search(r"-\s*\{?\s*name:", line):
+                    inside = re.search(rf"name:\s*{anchor}\b", line) is not None
+                if not inside:
+                    continue
+            elif anchor and not re.search(rf"\b{anchor}\b", line):
+                continue
+            m = re.search(rf"(\b{last}:\s*)([-0-9.e+]+)", line)
+            if m:
+                lines[i] = line[:m.start(2)] + f"{v:.6g}" + line[m.end(2):]
+                done += 1
+        if done != 1:
+            raise ValueError(f"{path}: {key} set on {done} lines, expected exactly one")
+    open(path, "w").write("\n".join(lines))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default="build/innochain")
@@ -128,6 +164,10 @@ def main(argv=None) -> int:
                     help="months simulated per run (the window ends at 72; seeds are followed 36 months)")
     ap.add_argument("--method", choices=["coordinate", "nelder-mead"], default="coordinate")
     ap.add_argument("--rounds", type=int, default=8, help="coordinate: rounds")
+    ap.add_argument("--damping", type=float, default=1.0,
+                    help="coordinate: multiplies every step (below 1 when noisy targets make it oscillate)")
+    ap.add_argument("--apply", action="store_true",
+                    help="write the best point's parameters into --scenario (its comments are kept)")
     ap.add_argument("--maxfev", type=int, default=100, help="nelder-mead: evaluations")
     ap.add_argument("--step", type=float, default=0.15, help="nelder-mead: initial simplex step")
     ap.add_argument("--jobs", type=int, default=2)
@@ -173,7 +213,7 @@ def main(argv=None) -> int:
                 if gain is None:  # a stage hazard: ln(pass) is about -hazard x duration
                     gain = 1.0 / math.log(min(max(mom[target], 1e-6), 0.999))
                 step[i] = gain * dev
-            x = x + np.clip(step, -0.7, 0.7)
+            x = x + np.clip(a.damping * step, -0.7, 0.7)
         evaluate(x)
         message = f"{a.rounds} coordinate rounds"
     else:
@@ -193,6 +233,9 @@ def main(argv=None) -> int:
     with open(a.out, "w") as fh:
         json.dump(result, fh, indent=1)
     print(json.dumps({"J": best["J"], "params": best["params"], "moments": best["moments"]}, indent=1))
+    if a.apply:
+        apply_to_scenario(a.scenario, best["params"])
+        print(f"calibrate: wrote the best point into {a.scenario}")
     return 0
 
 
