@@ -71,7 +71,10 @@ def test_launch_events_and_entrant_columns(tmp_path):
         month = f["events/launches/month"][()]
         created = f["events/launches/created_month"][()]
         assert len(month) == f["summary/products_launched"][()] > 0
-        assert np.all(created <= month) and np.all(created >= 0)
+        # Projects of the initial pipeline were started before month 0 (created_month = -age,
+        # within the months a project needs to reach the market: docs/model.md 3.1).
+        assert np.all(created <= month) and np.all(created > -120)
+        assert np.any(created < 0) and np.any(created >= 0)
         assert f["series/proof_of_concept_completed"][()].sum() > 0
         g = f["snapshots/enterprises"]
         founded, alive, age = g["founded_month"][-1], g["alive"][-1], g["age_months"][-1]

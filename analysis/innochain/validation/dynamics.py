@@ -406,6 +406,10 @@ def stationarity_table(ms: list[dict], figdir: str, first: int = 4, last: int = 
         ax.set_ylabel("relative to its years 4-10 mean", fontsize=6.5)
         ax.set_xlabel("simulated year", fontsize=7)
         ax.tick_params(labelsize=7)
+        # A series constant by design (revenue in constant prices) would get an offset label.
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+        if np.nanmax(np.abs(rel - 1.0)) < 1e-3:
+            ax.set_ylim(0.99, 1.01)
     for ax in axes.ravel()[len(present):]:
         ax.set_visible(False)
     fig.suptitle("Every stock and flow by simulated year, relative to its years 4-10 mean: each replication (grey)"
