@@ -106,6 +106,7 @@ struct MetricDef {
   X(enterprises_alive, "enterprises", "market", field, stock, "Alive enterprises") \
   X(firm_exits, "enterprises/month", "market", field, flow, "Enterprises that exited (runway ended, sustained losses, no sales, or reasons outside the model; acquisitions not included)") \
   X(exits_runway, "enterprises/month", "market", field, flow, "Start-ups without a product line that exited because their cash ran out (part of firm_exits)") \
+  X(exits_no_team, "enterprises/month", "market", field, flow, "Start-ups without a product line closed because their founders and staff had all left (part of firm_exits)") \
   X(startups_alive, "enterprises", "market", none, stock, "Alive start-ups") \
   X(firms_pre_revenue, "enterprises", "market", none, stock, "Alive enterprises without a product line") \
   X(acquisitions, "enterprises/month", "market", field, flow, "Start-ups acquired by chain leaders") \

@@ -29,24 +29,25 @@ enum class Stream : std::uint32_t {
   breakthrough_contract,
   enterprise_rd,
   progress,
-  talent_move,         ///< outflow and on-the-job search, per person
-  talent_match,        ///< the person's draws in the matching pass
-  talent_inflow,       ///< arrivals, per new person
-  transfer,            ///< per project decided
-  transfer_office,     ///< per institute: the month's capacity
-  licensing,           ///< per project: candidate buyers
-  finance,             ///< per enterprise: candidate funds and signals
-  market,              ///< per enterprise: acquisitions, exit multiples
-  entry,               ///< per creator: founders and new SMEs
-  sme_exit,            ///< per SME: the month's exogenous exit draw
-  line_shock,          ///< per product line: the month's demand shock
-  line_takeover,       ///< per launched project: the product line it takes over
-  founding,            ///< per new start-up or spin-off: its founders' money and founding idea
-  milestone,           ///< per enterprise: what investors learn when it reaches a milestone
-  talent_recruit,      ///< per institute: researchers recruited from outside the province
-  init_pipeline,       ///< per initial enterprise: the projects it holds at the start
-  sweep_design = 900,  ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
-  policy = 1000,       ///< policy instance k draws from stream policy + k (see policy_rng)
+  talent_move,              ///< outflow and on-the-job search, per person
+  talent_match,             ///< the person's draws in the matching pass
+  talent_inflow,            ///< arrivals, per new person
+  transfer,                 ///< per project decided
+  transfer_office,          ///< per institute: the month's capacity
+  licensing,                ///< per project: candidate buyers
+  finance,                  ///< per enterprise: candidate funds and signals
+  market,                   ///< per enterprise: acquisitions, exit multiples
+  entry,                    ///< per creator: founders and new SMEs
+  sme_exit,                 ///< per SME: the month's exogenous exit draw
+  line_shock,               ///< per product line: the month's demand shock
+  line_takeover,            ///< per launched project: the product line it takes over
+  founding,                 ///< per new start-up or spin-off: its founders' money and founding idea
+  milestone,                ///< per enterprise: what investors learn when it reaches a milestone
+  talent_recruit,           ///< per institute: researchers recruited from outside the province
+  init_pipeline,            ///< per initial enterprise: the projects it holds at the start
+  init_institute_pipeline,  ///< per institute: the BASIC and BREAKTHROUGH projects it holds at the start
+  sweep_design = 900,       ///< sweep designs (LHS permutations, Morris trajectories), keyed by the design seed
+  policy = 1000,            ///< policy instance k draws from stream policy + k (see policy_rng)
 };
 
 /// The run's key: (seed, replication) mixed into Philox's two key words.

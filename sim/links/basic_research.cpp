@@ -1,7 +1,12 @@
 #include "links/basic_research.hpp"
 
 #include "core/parallel.hpp"
+#include "links/breakthrough.hpp"
+#include "links/progress.hpp"
 
+#include <boost/math/distributions/normal.hpp>
+
+#include <array>
 #include <cmath>
 
 namespace innochain {
@@ -15,6 +20,121 @@ double discovery_rate(const Context& c, const Institutes& in, std::size_t i, con
   return p.discoveries_per_month * std::pow(basic_budget / kReferenceBasicBudget, p.budget_elasticity) *
          std::pow(in.researchers[i] / kReferenceResearchers, p.researcher_elasticity) *
          (1.0 + p.spillover_strength * std::log1p(exposure / kReferenceKnowledge));
+}
+
+Eigen::VectorXd knowledge_spillover(const Context& c, const Institutes& in) {
+  const std::size_t F = c.fields;
+  const std::size_t n = in.size();
+  Eigen::VectorXd mean_knowledge = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(F));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t f = 0; f < F; ++f) mean_knowledge[static_cast<Eigen::Index>(f)] += in.knowledge[i * F + f];
+  if (n > 0) mean_knowledge /= static_cast<double>(n);
+  return c.proximity * mean_knowledge;
+}
+
+namespace {
+
+constexpr std::array<Stage, 2> kInstituteStages = {Stage::basic, Stage::breakthrough};
+
+/// The mean-one log-normal quality draw at equal-probability nodes.
+constexpr int kNodes = 16;
+std::array<double, kNodes> quality_nodes(double sigma) {
+  const boost::math::normal_distribution<double> normal;
+  std::array<double, kNodes> draw{};
+  for (int k = 0; k < kNodes; ++k)
+    draw[static_cast<std::size_t>(k)] =
+        std::exp(-0.5 * sigma * sigma + sigma * boost::math::quantile(normal, (k + 0.5) / kNodes));
+  return draw;
+}
+
+}  // namespace
+
+InstituteSteadyState institute_steady_state(const Context& c, const State& st, const ContractMarket& contracts,
+                                            std::size_t i, const Eigen::VectorXd& spill,
+                                            std::span<const double> signed_share) {
+  const auto& p = c.scenario.chain.basic_research;
+  const Institutes& in = st.institutes;
+  const std::size_t F = c.fields;
+  InstituteSteadyState out;
+  out.signed_share.assign(F, 0.0);
+  out.completed_quality.assign(F, 0.0);
+  const double rate = discovery_rate(c, in, i, spill);
+  // The speed: BASIC and BREAKTHROUGH projects of every field, the hazard at the mean quality
+  // factor E[q^-e] = (1 + K)^(-e kappa) x exp(e (1 + e) sigma^2 / 2), the project budget with a
+  // twelfth of the cash (at the steady state, the month's income).
+  const double e = c.scenario.chain.progress.quality_hazard_elasticity;
+  const double sigma = p.quality_log_sd;
+  const double draw_factor = std::exp(0.5 * e * (1.0 + e) * sigma * sigma);
+  std::vector<SteadyPipeline> lines(F);
+  for (std::size_t f = 0; f < F; ++f) {
+    SteadyPipeline& line = lines[f];
+    line.field = f;
+    line.starts = rate * in.field_weight[i * F + f];
+    line.stages = kInstituteStages;
+    line.continuing[0] = 1.0 - signed_share[f];  // contract research leaves for a firm
+    const double factor = std::pow(1.0 + in.knowledge[i * F + f], -e * p.knowledge_quality_elasticity) * draw_factor;
+    for (std::size_t k = 0; k < kInstituteStages.size(); ++k)
+      line.hazard[k] = hazard_from_factor(c, kInstituteStages[k], factor);
+  }
+  const double skill_term = std::pow(in.researcher_skill_mean[i], c.scenario.chain.progress.skill_elasticity);
+  out.speed = steady_state_speed(c, lines, skill_term, institute_project_budget(c, in, i));
+  if (!(out.speed > 0.0)) return out;
+  // Per field: E[S(q)] and E[q S(q)] over the nodes, S(q) = (1 - hazard(q))^months of BASIC.
+  static const std::array<double, kNodes> draw = quality_nodes(sigma);
+  const double value = c.scenario.chain.breakthrough.contract_value_yuan_median;
+  for (std::size_t f = 0; f < F; ++f) {
+    const double months = static_cast<double>(stage_months_at(c, Stage::basic, f, out.speed));
+    const double scale = std::pow(1.0 + in.knowledge[i * F + f], p.knowledge_quality_elasticity);
+    double finished = 0.0, quality = 0.0;
+    for (const double d : draw) {
+      const double survival = std::pow(1.0 - failure_hazard(c, Stage::basic, scale * d), months);
+      finished += survival;
+      quality += scale * d * survival;
+    }
+    finished /= kNodes;
+    quality /= kNodes;
+    const double starts = rate * in.field_weight[i * F + f];
+    out.completed_quality[f] = starts * quality;
+    out.signed_share[f] =
+        finished > 0.0 ? contracts.signing_probability(in.region[i], f, value * quality / finished) : 0.0;
+    out.income += out.signed_share[f] * value * starts * quality;  // V_c x q per signed contract
+  }
+  return out;
+}
+
+std::vector<InstituteSteadyState> set_institutes_steady_state(const Context& c, State& st) {
+  const auto& p = c.scenario.chain.basic_research;
+  Institutes& in = st.institutes;
+  const std::size_t F = c.fields;
+  const std::size_t n = in.size();
+  std::vector<InstituteSteadyState> steady(n);
+  if (n == 0) return steady;
+  const ContractMarket contracts(c, st);
+  const double outflow = 1.0 - std::pow(1.0 - p.knowledge_depreciation_per_year, 1.0 / 12.0);
+  std::vector<double> signed_share(n * F, 0.0);
+  std::vector<double> knowledge(n * F), cash(n), change(n);
+  // Jacobi sweeps: every institute's update reads the state of the previous sweep (so the sweep is
+  // parallel and its result does not depend on the thread count).
+  for (int sweep = 0; sweep < 200; ++sweep) {
+    const Eigen::VectorXd spill = knowledge_spillover(c, in);
+    for_each_index(n, [&](std::size_t i) {
+      steady[i] =
+          institute_steady_state(c, st, contracts, i, spill, std::span<const double>(signed_share.data() + i * F, F));
+      const InstituteSteadyState& ss = steady[i];
+      change[i] = std::abs(12.0 * ss.income - in.cash_yuan[i]) / (1.0 + std::abs(in.cash_yuan[i]));
+      cash[i] = 12.0 * ss.income;  // spent at a twelfth a month: holds at a year of income
+      for (std::size_t f = 0; f < F; ++f) {
+        knowledge[i * F + f] = ss.completed_quality[f] / outflow;
+        change[i] = std::max(
+            change[i], std::abs(knowledge[i * F + f] - in.knowledge[i * F + f]) / (1.0 + in.knowledge[i * F + f]));
+      }
+      for (std::size_t f = 0; f < F; ++f) signed_share[i * F + f] = ss.signed_share[f];
+    });
+    for (std::size_t k = 0; k < n * F; ++k) in.knowledge[k] = knowledge[k];
+    for (std::size_t i = 0; i < n; ++i) in.cash_yuan[i] = cash[i];
+    if (*std::max_element(change.begin(), change.end()) < 1e-9) break;
+  }
+  return steady;
 }
 
 void basic_research(const Context& c, State& s, MonthMetrics& m) {
@@ -41,11 +161,7 @@ void basic_research(const Context& c, State& s, MonthMetrics& m) {
   }
 
   // Spill-over: province mean knowledge per field, weighted by field proximity.
-  Eigen::VectorXd mean_knowledge = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(F));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t f = 0; f < F; ++f) mean_knowledge[static_cast<Eigen::Index>(f)] += in.knowledge[i * F + f];
-  mean_knowledge /= static_cast<double>(n);
-  const Eigen::VectorXd spill = c.proximity * mean_knowledge;
+  const Eigen::VectorXd spill = knowledge_spillover(c, in);
 
   // Poisson discoveries per institute; new ids by prefix sum in institute order.
   std::vector<std::int64_t> offset(n);

@@ -1,12 +1,45 @@
 #include "links/breakthrough.hpp"
 
 #include "core/parallel.hpp"
+#include "links/progress.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace innochain {
 
 double own_project_probability(double zeta, std::int32_t rd_staff) { return 1.0 - std::exp(-zeta * rd_staff); }
+
+ContractMarket::ContractMarket(const Context& c, const State& s)
+    : c_(c), s_(s), cash_(c.fields * c.regions), capacity_(c.fields * c.regions), firms_(c.fields, 0.0) {
+  const Enterprises& en = s.enterprises;
+  std::vector<std::vector<std::pair<double, double>>> cell(c.fields * c.regions);
+  for (std::size_t e = 0; e < en.size(); ++e) {
+    if (!en.alive[e]) continue;
+    cell[en.field[e] * c.regions + en.region[e]].emplace_back(en.cash_yuan[e], en.absorptive_capacity[e]);
+    firms_[en.field[e]] += 1.0;
+  }
+  for (std::size_t k = 0; k < cell.size(); ++k) {
+    std::sort(cell[k].begin(), cell[k].end());
+    cash_[k].resize(cell[k].size());
+    capacity_[k].assign(cell[k].size() + 1, 0.0);
+    for (std::size_t j = cell[k].size(); j-- > 0;) {
+      cash_[k][j] = cell[k][j].first;
+      capacity_[k][j] = capacity_[k][j + 1] + cell[k][j].second;
+    }
+  }
+}
+
+double ContractMarket::signing_probability(std::size_t region, std::size_t field, double value) const {
+  if (firms_[field] == 0.0) return 0.0;
+  double sum = 0.0;
+  for (std::size_t r = 0; r < c_.regions; ++r) {
+    const std::size_t k = field * c_.regions + r;
+    const auto from = std::lower_bound(cash_[k].begin(), cash_[k].end(), value) - cash_[k].begin();
+    sum += friction(c_, s_, region, r) * capacity_[k][static_cast<std::size_t>(from)];
+  }
+  return c_.scenario.chain.breakthrough.contract_research_probability * sum / firms_[field];
+}
 
 void breakthrough(const Context& c, State& s, MonthMetrics& m) {
   const auto& p = c.scenario.chain.breakthrough;
@@ -66,7 +99,12 @@ void breakthrough(const Context& c, State& s, MonthMetrics& m) {
     offset[e] = 0;
     if (!en.alive[e] || en.rd_staff[e] == 0) return;
     Rng rng(c.key, Stream::enterprise_rd, static_cast<std::uint32_t>(e), month);
-    offset[e] = rng.bernoulli(own_project_probability(p.rd_staff_zeta, en.rd_staff[e])) ? 1 : 0;
+    // A firm starts a project only when its budget covers its projects under way (last month's
+    // plan at full speed, its own share) and the new one's first month: R&D spending, not the
+    // team alone, sets how many projects a firm runs (docs/model.md 3.3.3).
+    const bool affordable = enterprise_project_budget(c, en, e) >=
+                            en.rd_own_cost_yuan[e] + cost_at_base_price(c, Stage::breakthrough, en.field[e]);
+    offset[e] = rng.bernoulli(own_project_probability(p.rd_staff_zeta, en.rd_staff[e])) && affordable ? 1 : 0;
   });
   const std::int64_t added = exclusive_scan_in_place(offset);
   const std::size_t first = pr.size();

@@ -96,13 +96,14 @@ namespace {
 
 /// The month's working data of the market phase, passed from step to step.
 struct MarketMonth {
-  std::vector<double> weight_sum;    ///< per field: sum of the active lines' weights
-  Eigen::VectorXd output;            ///< sector output, per field
-  LinesByOwner lines;                ///< active lines by owner (after the launches)
-  std::vector<std::int32_t> exited;  ///< firms exiting this month, ascending
-  std::vector<std::uint8_t> runway;  ///< per exiting firm (same order): 1 if its runway ended
-  Stakes stakes;                     ///< active equity stakes by firm
-  bool moved = false;                ///< some firm exited or was acquired
+  std::vector<double> weight_sum;     ///< per field: sum of the active lines' weights
+  Eigen::VectorXd output;             ///< sector output, per field
+  LinesByOwner lines;                 ///< active lines by owner (after the launches)
+  std::vector<std::int32_t> exited;   ///< firms exiting this month, ascending
+  std::vector<std::uint8_t> runway;   ///< per exiting firm (same order): 1 if its runway ended
+  std::vector<std::uint8_t> no_team;  ///< per exiting firm (same order): 1 if its team had left
+  Stakes stakes;                      ///< active equity stakes by firm
+  bool moved = false;                 ///< some firm exited or was acquired
 };
 
 /// Step 2. Launches (PILOT finished this month), in project id order: each launched product
@@ -259,14 +260,14 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
   }
   struct Flows {
     double operating_costs, interest, repay, payout, overhead_subsidy, contract_work, contract_bought;
-    bool had_debt, repaid, exits, runway;
+    bool had_debt, repaid, exits, runway, no_team;
   };
   std::unique_ptr<Flows[]> flows(new Flows[en.size()]);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       if (!en.alive[e]) continue;
       Flows& fl = flows[e];
-      fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false, false, false, false};
+      fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false, false, false, false, false};
       const double revenue = en.revenue_yuan_per_month[e];
       const bool selling = en.product_lines[e] > 0;
       const double overhead = ep.overhead_yuan_per_staff_month * en.rd_staff[e];
@@ -311,6 +312,9 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
         // bills. It cannot borrow without revenue, and any round came in this month's finance.
         en.loss_months[e] = en.cash_yuan[e] < 0.0 ? en.loss_months[e] + 1 : 0;
         fl.runway = fl.exits = en.cash_yuan[e] < 0.0;
+        // A start-up is its team: one whose founders and staff have all left is closed.
+        fl.no_team = !fl.exits && en.rd_staff[e] == 0;
+        fl.exits = fl.exits || fl.no_team;
       } else if (!selling) {
         // An established firm whose products have all gone: its owners close it after
         // exit_after_loss_months months without sales, whatever its cash.
@@ -355,6 +359,7 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
     if (fl.exits) {
       w.exited.push_back(static_cast<std::int32_t>(e));
       w.runway.push_back(fl.runway ? 1 : 0);
+      w.no_team.push_back(fl.no_team ? 1 : 0);
     }
   }
 }
@@ -384,6 +389,7 @@ void exits(State& s, MonthMetrics& m, const MarketMonth& w) {
     en.product_lines[e] = 0;
     m.at(m_firm_exits, en.field[e]) += 1.0;
     if (w.runway[k]) m.at(m_exits_runway, en.field[e]) += 1.0;
+    if (w.no_team[k]) m.at(m_exits_no_team, en.field[e]) += 1.0;
   }
 }
 

@@ -37,6 +37,48 @@ std::int64_t progress_units(double effort) {
   return std::llround(std::min(effort, 1e6) * static_cast<double>(kProgressUnitsPerMonth));
 }
 
+std::int64_t stage_months_at(const Context& c, Stage stage, std::size_t field, double speed) {
+  const std::int64_t per_month = std::max<std::int64_t>(1, progress_units(speed));
+  return (stage_units(c, stage, field) + per_month - 1) / per_month;
+}
+
+double steady_pipeline_cost(const Context& c, const SteadyPipeline& line, double speed) {
+  double total = 0.0;
+  double reach = line.starts;
+  for (std::size_t k = 0; k < line.stages.size(); ++k) {
+    const Stage st = line.stages[k];
+    const double months =
+        static_cast<double>(stage_units(c, st, line.field)) / (speed * static_cast<double>(kProgressUnitsPerMonth));
+    const double h = line.hazard[k];
+    const double pass = std::pow(1.0 - h, months);
+    total += reach * (h > 0.0 ? (1.0 - pass) / h : months) * cost_at_base_price(c, st, line.field);
+    reach *= pass * line.continuing[k];
+  }
+  return total;
+}
+
+double steady_state_speed(const Context& c, std::span<const SteadyPipeline> lines, double skill_term, double budget) {
+  if (!(skill_term > 0.0)) return 0.0;
+  const double elasticity = c.scenario.chain.progress.funding_elasticity;
+  const auto cost = [&](double speed) {
+    double total = 0.0;
+    for (const SteadyPipeline& line : lines) total += steady_pipeline_cost(c, line, speed);
+    return total;
+  };
+  const auto excess = [&](double speed) {  // > 0: the budget buys more than speed
+    const double need = cost(speed);
+    const double z = need > budget ? budget / need : 1.0;
+    return skill_term * std::pow(z, elasticity) - speed;
+  };
+  if (excess(skill_term) >= 0.0) return skill_term;
+  double lo = std::log(skill_term) - 12.0, hi = std::log(skill_term);
+  for (int step = 0; step < 40; ++step) {
+    const double mid = 0.5 * (lo + hi);
+    (excess(std::exp(mid)) > 0.0 ? lo : hi) = mid;
+  }
+  return std::exp(0.5 * (lo + hi));
+}
+
 double quality_hazard_factor(const Context& c, double quality) {
   return std::pow(quality, -c.scenario.chain.progress.quality_hazard_elasticity);
 }

@@ -10,6 +10,8 @@
 #include "model/state.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 namespace innochain {
 
@@ -61,6 +63,33 @@ inline double hazard_from_factor(const Context& c, Stage stage, double factor) {
 /// a start-up's cash spread over agents.enterprises.startup_runway_months.
 double institute_project_budget(const Context& c, const Institutes& in, std::size_t i);
 double enterprise_project_budget(const Context& c, const Enterprises& en, std::size_t e);
+
+/// One field of a holder's steady-state pipeline: projects start at `starts` a month and pass
+/// `stages` in order, failing with the monthly hazard `hazard` of each; a share `continuing` of
+/// those finishing a stage stays with the holder for the next (initialisation, 3.1).
+struct SteadyPipeline {
+  std::size_t field = 0;
+  double starts = 0.0;
+  std::span<const Stage> stages;
+  std::array<double, kCostlyStages> hazard{};
+  std::array<double, kCostlyStages> continuing{1.0, 1.0, 1.0, 1.0};  ///< share of stage k's finishers going on
+};
+
+/// Months a stage takes at speed v (effort per month, 1 at full speed), as progress counts them
+/// (whole months of progress_units(v) units).
+std::int64_t stage_months_at(const Context& c, Stage stage, std::size_t field, double speed);
+
+/// A steady-state pipeline's monthly cost at full speed and the base compute price when every
+/// stage takes its months at speed v: sum over stages of starts x chance to reach the stage x
+/// (1 - (1 - h)^T) / h (expected months in it, T its months at speed v) x its monthly cost; the
+/// chance to reach stage k+1 is that of stage k x (1 - h)^T x continuing[k].
+double steady_pipeline_cost(const Context& c, const SteadyPipeline& line, double speed);
+
+/// The speed in (0, skill_term] at which a holder's steady-state pipeline costs what its budget
+/// buys: v = skill_term x min(1, budget / cost(v))^funding_elasticity, cost(v) the sum of the
+/// fields' steady_pipeline_cost at speed v. Found by
+/// bisection on log v (the right side falls as v rises); 0 without skill.
+double steady_state_speed(const Context& c, std::span<const SteadyPipeline> lines, double skill_term, double budget);
 
 /// Reads: projects, holders' budgets and staff skill, the compute market's prices and capacity,
 /// the subsidy levers. Writes: projects' progress, stage and status; holders' cash; enterprises'

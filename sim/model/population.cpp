@@ -1,6 +1,7 @@
 #include "model/population.hpp"
 
 #include "core/parallel.hpp"
+#include "links/basic_research.hpp"
 #include "links/breakthrough.hpp"
 #include "links/progress.hpp"
 #include "links/talent_market.hpp"
@@ -95,25 +96,55 @@ std::vector<double> revenue_per_selling_firm(const State& st, std::size_t fields
   return revenue;
 }
 
+/// The oldest project an initial pipeline holds, months: a holder whose budget buys almost no
+/// progress would otherwise hold projects that never finish from any age.
+constexpr std::int64_t kMaxPipelineAge = 240;
+
 void add_initial_pipeline(const Context& c, State& st) {
   const auto& bp = c.scenario.chain.breakthrough;
   const Enterprises& en = st.enterprises;
   Projects& pr = st.projects;
   const double sigma = c.scenario.chain.basic_research.quality_log_sd;
-  const std::array<Stage, 3> stages = {Stage::breakthrough, Stage::proof_of_concept, Stage::pilot};
+  const double e_q = c.scenario.chain.progress.quality_hazard_elasticity;
+  static constexpr std::array<Stage, 3> stages = {Stage::breakthrough, Stage::proof_of_concept, Stage::pilot};
+  const auto holds = [&](std::size_t e) {
+    return en.alive[e] && en.kind[e] != EnterpriseKind::startup && en.rd_staff[e] > 0;
+  };
+  // Each firm's steady-state speed and starts (deterministic, per firm: parallel).
+  std::vector<double> speed(en.size(), 0.0), starts(en.size(), 0.0);
+  for_each_index(en.size(), [&](std::size_t e) {
+    if (!holds(e)) return;
+    SteadyPipeline line;
+    line.field = en.field[e];
+    line.starts = own_project_probability(bp.rd_staff_zeta, en.rd_staff[e]);
+    line.stages = stages;
+    // The hazard of the mean quality factor, E[q^-e] of the firm's log-normal quality.
+    const double mu =
+        bp.enterprise_quality_log_mean + bp.absorptive_quality_gain * en.absorptive_capacity[e] - 0.5 * sigma * sigma;
+    const double factor = std::exp(-e_q * mu + 0.5 * e_q * e_q * sigma * sigma);
+    for (std::size_t k = 0; k < stages.size(); ++k) line.hazard[k] = hazard_from_factor(c, stages[k], factor);
+    // A firm starts a project only when its budget covers the projects under way and the new one
+    // (3.3.3), so its projects run at the speed of its team's skill and its starts are thinned
+    // to what its budget pays for: rate min(q_e, B_e / cost per start).
+    speed[e] = std::pow(en.rd_staff_skill_mean[e], c.scenario.chain.progress.skill_elasticity);
+    if (!(speed[e] > 0.0)) return;
+    const double per_start = steady_pipeline_cost(c, line, speed[e]) / line.starts;
+    starts[e] = std::min(line.starts, enterprise_project_budget(c, en, e) / per_start);
+  });
   // Serial over firms (ids in firm order); each firm's draws come from its own stream.
   for (std::size_t e = 0; e < en.size(); ++e) {
-    if (!en.alive[e] || en.kind[e] == EnterpriseKind::startup || en.rd_staff[e] == 0) continue;
+    if (!holds(e) || !(speed[e] > 0.0)) continue;
     Rng rng(c.key, Stream::init_pipeline, static_cast<std::uint32_t>(e), 0);
-    const double start = own_project_probability(bp.rd_staff_zeta, en.rd_staff[e]);
+    const double start = starts[e];
+    const std::int64_t per_month = std::max<std::int64_t>(1, progress_units(speed[e]));
     std::array<std::int64_t, 3> months{};
     std::int64_t total = 0;
     for (std::size_t k = 0; k < stages.size(); ++k) {
-      months[k] = (stage_units(c, stages[k], en.field[e]) + kProgressUnitsPerMonth - 1) / kProgressUnitsPerMonth;
+      months[k] = stage_months_at(c, stages[k], en.field[e], speed[e]);
       total += months[k];
     }
-    // A project started `age` months ago (age 1..total - 1) at full speed, if it has not failed.
-    for (std::int64_t age = 1; age < total; ++age) {
+    // A project started `age` months ago (age 1..total - 1) at the steady-state speed, if it has not failed.
+    for (std::int64_t age = 1; age < std::min(total, kMaxPipelineAge); ++age) {
       if (!rng.bernoulli(start)) continue;
       const double quality = rng.lognormal(
           bp.enterprise_quality_log_mean + bp.absorptive_quality_gain * en.absorptive_capacity[e] - 0.5 * sigma * sigma,
@@ -138,11 +169,72 @@ void add_initial_pipeline(const Context& c, State& st) {
       pr.holder_kind[id] = HolderKind::enterprise;
       pr.holder[id] = static_cast<std::int32_t>(e);
       pr.origin_institute[id] = -1;
-      pr.progress[id] = into * kProgressUnitsPerMonth;
+      pr.progress[id] = into * per_month;
       pr.quality[id] = quality;
       pr.months_in_stage[id] = static_cast<std::int32_t>(into);
       pr.created_month[id] = static_cast<std::int32_t>(-age);
       pr.active.push_back(id);
+    }
+  }
+}
+
+void add_institute_pipeline(const Context& c, State& st, std::span<const InstituteSteadyState> steady) {
+  const Institutes& in = st.institutes;
+  Projects& pr = st.projects;
+  const std::size_t F = c.fields;
+  const auto& p = c.scenario.chain.basic_research;
+  const double sigma = p.quality_log_sd;
+  const std::array<Stage, 2> stages = {Stage::basic, Stage::breakthrough};
+  const Eigen::VectorXd spill = knowledge_spillover(c, in);
+  // Serial over institutes (ids in institute order); each institute's draws come from its own stream.
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const double speed = steady[i].speed;
+    if (!(speed > 0.0)) continue;
+    Rng rng(c.key, Stream::init_institute_pipeline, static_cast<std::uint32_t>(i), 0);
+    const double rate = discovery_rate(c, in, i, spill);
+    const std::span<const double> weights(in.field_weight.data() + i * F, F);
+    const std::int64_t per_month = std::max<std::int64_t>(1, progress_units(speed));
+    std::vector<std::array<std::int64_t, 2>> months(F);
+    std::int64_t longest = 0;
+    for (std::size_t f = 0; f < F; ++f) {
+      for (std::size_t k = 0; k < stages.size(); ++k) months[f][k] = stage_months_at(c, stages[k], f, speed);
+      longest = std::max(longest, months[f][0] + months[f][1]);
+    }
+    // Discoveries made `age` months ago (age 1..longest - 1), progressing at the steady-state speed since.
+    for (std::int64_t age = 1; age < std::min(longest, kMaxPipelineAge); ++age) {
+      const std::int64_t found = rng.poisson(rate);
+      for (std::int64_t d = 0; d < found; ++d) {
+        const std::size_t f = rng.categorical(weights);
+        const double quality = std::pow(1.0 + in.knowledge[i * F + f], p.knowledge_quality_elasticity) *
+                               rng.lognormal(-0.5 * sigma * sigma, sigma);
+        const double alive = rng.uniform();
+        const bool contracted = rng.bernoulli(steady[i].signed_share[f]);  // if it finishes BASIC
+        double survival = 1.0;
+        std::size_t k = 0;
+        std::int64_t into = age;
+        while (k < stages.size() && into >= months[f][k]) {
+          survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(months[f][k]));
+          into -= months[f][k];
+          k += 1;
+        }
+        if (k == stages.size()) continue;   // already before the transfer office
+        if (k > 0 && contracted) continue;  // gone to a firm as contract research
+        survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(into));
+        if (alive >= survival) continue;
+        const auto id = static_cast<std::int32_t>(pr.size());
+        pr.resize(pr.size() + 1);
+        pr.field[id] = static_cast<std::uint16_t>(f);
+        pr.stage[id] = stages[k];
+        pr.status[id] = ProjectStatus::active;
+        pr.holder_kind[id] = HolderKind::institute;
+        pr.holder[id] = static_cast<std::int32_t>(i);
+        pr.origin_institute[id] = static_cast<std::int32_t>(i);
+        pr.progress[id] = into * per_month;
+        pr.quality[id] = quality;
+        pr.months_in_stage[id] = static_cast<std::int32_t>(into);
+        pr.created_month[id] = static_cast<std::int32_t>(-age);
+        pr.active.push_back(id);
+      }
     }
   }
 }
@@ -174,10 +266,7 @@ State build_population(const Context& c) {
             in.field_weight[i * F + f] = w;
             total += w;
           }
-          for (std::size_t f = 0; f < F; ++f) {
-            in.field_weight[i * F + f] /= total;
-            in.knowledge[i * F + f] = p.initial_knowledge * in.field_weight[i * F + f] * static_cast<double>(F);
-          }
+          for (std::size_t f = 0; f < F; ++f) in.field_weight[i * F + f] /= total;
           in.transfer_office_capacity[i] = p.transfer_office_capacity;
           in.transfer_office_skill[i] = p.transfer_office_skill;
           in.risk_aversion[i] = p.risk_aversion;
@@ -346,6 +435,9 @@ State build_population(const Context& c) {
   }
 
   update_workforce(st);
+  // Institutes' knowledge and projects, then firms' projects, at the steady state of their own flows.
+  const std::vector<InstituteSteadyState> steady = set_institutes_steady_state(c, st);
+  add_institute_pipeline(c, st, steady);
   add_initial_pipeline(c, st);
   index_enterprises_by_field(st, F);
   count_product_lines(st);

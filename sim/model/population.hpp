@@ -1,6 +1,7 @@
 // Builds the initial population from the scenario (all draws from the init_* streams).
 #pragma once
 
+#include "links/basic_research.hpp"
 #include "model/state.hpp"
 
 #include <tbb/enumerable_thread_specific.h>
@@ -77,15 +78,19 @@ std::int32_t add_enterprise(const Context& c, State& state, EnterpriseKind kind,
 /// founder_seed_log_sd), the first draw of stream founding (entity e, that month).
 double founders_money(const Context& c, std::size_t e, std::int32_t month);
 
-/// A talent start-up's founding idea: one BREAKTHROUGH project of firm e in its field, drawn
-/// like its own projects (the founding stream's second draw), appended to the active list.
-/// Returns the project's id.
 /// The projects the established firms present at the start hold, at the steady state of the
 /// firm's own project starts: for each of the months a project needs to reach the market at
 /// full speed, a project started that many months ago (own_project_probability) that has not
 /// failed (failure_hazard) sits at its stage, with its months and work done there; created_month
 /// is minus its age (docs/model.md 3.1).
 void add_initial_pipeline(const Context& c, State& state);
+
+/// The BASIC and BREAKTHROUGH projects each institute holds at the start, at the steady state of
+/// its own discoveries (`steady`, from set_institutes_steady_state): for each month a discovery
+/// needs to pass both stages at the institute's steady-state speed, Poisson(discovery_rate)
+/// discoveries made that many months ago that have not failed sit at their stage (docs/model.md
+/// 3.1). Those past both stages (at the transfer office) or signed as contract research are left out.
+void add_institute_pipeline(const Context& c, State& state, std::span<const InstituteSteadyState> steady);
 
 /// Per field, the mean revenue of the alive enterprises with a product line, yuan/month (0 where
 /// none sells).

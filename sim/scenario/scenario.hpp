@@ -76,7 +76,6 @@ struct InstituteParams {
   double risk_aversion = 2.0;
   double sanction_probability = 0.3;
   double inventor_share = 0.5;
-  double initial_knowledge = 5.0;
 };
 
 struct EnterpriseParams {

@@ -247,8 +247,6 @@ std::vector<Param> build_schema() {
       share("agents.institutes.inventor_share", AT(agents.institutes.inventor_share),
             "Inventor's share of transfer income ('don't want'; link 3).",
             "prior; Guangdong rules allow at least 70 % after ownership reform"),
-      real("agents.institutes.initial_knowledge", AT(agents.institutes.initial_knowledge), "knowledge units", 0.0, 1e6,
-           "Initial knowledge stock per field of the institute's portfolio (quality-weighted completed projects)."),
 
       // ---- agents: enterprises
       integer("agents.enterprises.count", AT(agents.enterprises.count), "enterprises", 0, 1e8,

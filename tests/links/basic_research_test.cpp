@@ -1,11 +1,15 @@
 #include "links/basic_research.hpp"
 
 #include "model/population.hpp"
+#include "model/simulation.hpp"
+#include "scenario/decode.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
+#include <string>
 
 using namespace innochain;
 
@@ -103,4 +107,59 @@ TEST_CASE("knowledge depreciates and finished basic projects add their quality",
   // Twelve months of depreciation take 20 % off the initial stock; the 2.5 added
   // after month 0's depreciation lost eleven months' worth.
   CHECK(st.institutes.knowledge[0] == Approx(10.0 * 0.8 + 2.5 * std::pow(0.8, 11.0 / 12.0)).epsilon(1e-9));
+}
+
+TEST_CASE("institutes start at the fixed point of their own knowledge, cash and contract flows", "[basic_research]") {
+  Scenario s = test::tiny_scenario(2);
+  s.agents.institutes.count = 8;
+  s.agents.enterprises.count = 200;
+  s.agents.talent.count = 4000;
+  s.chain.breakthrough.contract_value_yuan_median = 1e5;  // firms can pay for contract research
+  const Context c(s, RunKey{21, 0});
+  State st = build_population(c);
+  const Institutes before = st.institutes;
+  double total = 0.0, cash = 0.0;
+  for (const double k : before.knowledge) total += k;
+  for (const double m : before.cash_yuan) cash += m;
+  CHECK(total > 0.0);
+  CHECK(cash > 0.0);  // a year of contract income
+  // Solving again from the built state changes nothing: it is the fixed point.
+  const std::vector<InstituteSteadyState> steady = set_institutes_steady_state(c, st);
+  for (std::size_t k = 0; k < before.knowledge.size(); ++k)
+    CHECK(st.institutes.knowledge[k] == Approx(before.knowledge[k]).epsilon(1e-6));
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    CHECK(st.institutes.cash_yuan[i] == Approx(before.cash_yuan[i]).epsilon(1e-6));
+    CHECK(steady[i].speed > 0.0);
+    CHECK(steady[i].speed <=
+          std::pow(before.researcher_skill_mean[i], s.chain.progress.skill_elasticity) * (1 + 1e-12));
+  }
+  // Knowledge is the inflow over the depreciation rate: halving the rate about doubles it.
+  Scenario slow = s;
+  slow.chain.basic_research.knowledge_depreciation_per_year = 0.05;
+  const Context cs(slow, RunKey{21, 0});
+  State st_slow = build_population(cs);
+  double total_slow = 0.0;
+  for (const double k : st_slow.institutes.knowledge) total_slow += k;
+  CHECK(total_slow > 1.8 * total);
+}
+
+TEST_CASE("a small province keeps its knowledge, discoveries and project stocks from the start", "[basic_research]") {
+  Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  s.world.scale = 0.05;
+  s.horizon_months = 96;
+  Simulation sim(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
+  const std::array<Metric, 5> stocks = {m_knowledge_stock, m_discoveries, m_projects_basic, m_projects_breakthrough,
+                                        m_projects_pilot};
+  std::array<double, 5> first{}, last{};
+  for (int month = 0; month < s.horizon_months; ++month) {
+    sim.step();
+    for (std::size_t k = 0; k < stocks.size(); ++k) {
+      if (month < 12) first[k] += sim.metrics().total(stocks[k]);
+      if (month >= 84) last[k] += sim.metrics().total(stocks[k]);
+    }
+  }
+  for (std::size_t k = 0; k < stocks.size(); ++k) {
+    INFO("metric " << kMetrics[stocks[k]].name << ": year 1 " << first[k] / 12 << ", year 8 " << last[k] / 12);
+    CHECK(last[k] == Approx(first[k]).epsilon(0.2));
+  }
 }

@@ -1,10 +1,12 @@
 #include "links/breakthrough.hpp"
 
+#include "links/progress.hpp"
 #include "model/population.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 
 using namespace innochain;
@@ -98,7 +100,11 @@ TEST_CASE("enterprises start own projects with the K+S probability", "[breakthro
   s.chain.breakthrough.rd_staff_zeta = 0.01;
   const Context c(s, RunKey{3, 0});
   State st = world_with_finished_basics(c, 0, 5000, 0.5);
-  for (int e = 0; e < 5000; ++e) st.enterprises.rd_staff[e] = e < 2500 ? 10 : 100;
+  for (int e = 0; e < 5000; ++e) {
+    st.enterprises.rd_staff[e] = e < 2500 ? 10 : 100;
+    st.enterprises.revenue_yuan_per_month[e] = 1e9;  // a budget that covers a new project
+    st.enterprises.rd_share[e] = 0.1;
+  }
   MonthMetrics m(1, 1);
   breakthrough(c, st, m);
   int small = 0, large = 0;
@@ -110,4 +116,32 @@ TEST_CASE("enterprises start own projects with the K+S probability", "[breakthro
   CHECK(small == Approx(2500 * own_project_probability(0.01, 10)).margin(60));
   CHECK(large == Approx(2500 * own_project_probability(0.01, 100)).margin(80));
   CHECK(m.total(m_enterprise_projects_started) == small + large);
+}
+
+TEST_CASE("a firm starts a project only when its budget covers its projects under way and the new one",
+          "[breakthrough]") {
+  Scenario s = test::tiny_scenario();
+  s.chain.breakthrough.rd_staff_zeta = 1.0;  // a start every month if the budget allows
+  const Context c(s, RunKey{4, 0});
+  State st = world_with_finished_basics(c, 0, 3, 0.5);
+  const double next = cost_at_base_price(c, Stage::breakthrough, 0);
+  for (int e = 0; e < 3; ++e) {
+    st.enterprises.kind[e] = EnterpriseKind::sme;
+    st.enterprises.rd_staff[e] = 50;
+    st.enterprises.rd_share[e] = 1.0;
+    st.enterprises.revenue_yuan_per_month[e] = 10.0 * next;  // its project budget
+  }
+  st.enterprises.rd_own_cost_yuan[0] = 0.0;               // nothing under way: starts
+  st.enterprises.rd_own_cost_yuan[1] = 9.0 * next;        // exactly room for one more: starts
+  st.enterprises.rd_own_cost_yuan[2] = 9.0 * next + 1.0;  // no room: does not start
+  for (int month = 0; month < 12; ++month) {
+    st.month = month;
+    MonthMetrics m(1, 1);
+    breakthrough(c, st, m);
+  }
+  std::array<int, 3> started{};
+  for (std::size_t id = 0; id < st.projects.size(); ++id) started[st.projects.holder[id]] += 1;
+  CHECK(started[0] == 12);
+  CHECK(started[1] == 12);
+  CHECK(started[2] == 0);
 }

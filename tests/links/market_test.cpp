@@ -383,6 +383,27 @@ TEST_CASE("a start-up without products lives on its cash and contract work; it e
   CHECK(st.enterprises.alive[seller] == 1);
 }
 
+TEST_CASE("a start-up without products whose team has left is closed; one with its team stays", "[market]") {
+  Scenario s = test::tiny_scenario(1);
+  const Context c(s, RunKey{14, 0});
+  State st = empty_world(c, {1.0e8});
+  firm(c, st, EnterpriseKind::sme, 0, 1e6, 1e8);
+  const std::int32_t shell = firm(c, st, EnterpriseKind::startup, 0, 0.0, 1.0e6);
+  const std::int32_t team = firm(c, st, EnterpriseKind::startup, 0, 0.0, 1.0e6);
+  const std::int32_t project = add_project(st, shell, 0);
+  st.enterprises.rd_staff[shell] = 0;  // founders and staff have left
+  st.enterprises.rd_staff[team] = 1;
+  add_employee(st, team);
+  MonthMetrics m(1, 1);
+  market_balanced(c, st, m);
+  CHECK(st.enterprises.alive[shell] == 0);
+  CHECK(st.enterprises.alive[team] == 1);
+  CHECK(m.at(m_firm_exits) == 1.0);
+  CHECK(m.at(m_exits_no_team) == 1.0);
+  CHECK(m.at(m_exits_runway) == 0.0);  // it still had cash
+  CHECK(st.projects.status[project] == ProjectStatus::abandoned);
+}
+
 TEST_CASE("an established firm whose lines have all gone exits after exit_after_loss_months", "[market]") {
   Scenario s = test::tiny_scenario(1);
   s.agents.enterprises.exit_after_loss_months = 3;

@@ -86,7 +86,11 @@ def run_moments(path: str, window=WINDOW) -> dict:
         rd_total = rd_basic + rd_inst.sum(1) + rd_ent.sum(1)
         m["rd_spending_bn"] = _annual(rd_total, window) * inv / 1e9
         m["rd_enterprises_bn"] = _annual(rd_ent.sum(1), window) * inv / 1e9
-        m["enterprises_alive"] = float(_series(f, "enterprises_alive")[window[0]:window[1]].mean()) * inv
+        alive_series = _series(f, "enterprises_alive")
+        m["enterprises_alive"] = float(alive_series[window[0]:window[1]].mean()) * inv
+        # Stationarity of the firm count: its mean in the window's last year over its first.
+        first_year = alive_series[window[0]:window[0] + 12].mean()
+        m["firm_count_ratio"] = float(alive_series[window[1] - 12:window[1]].mean() / first_year) if first_year > 0 else float("nan")
         m["transfer_income_bn"] = _annual(_series(f, "transfer_income"), window) * inv / 1e9
         m["university_contract_value_bn"] = _annual(_series(f, "transfer_income_universities"), window) * inv / 1e9
         transfers = _series(f, "transfers_licence") + _series(f, "transfers_spinoff")
