@@ -40,12 +40,44 @@ double chance_to_market(const Context& c, int stage, double progress, std::size_
   return std::exp(log_chance);
 }
 
-double pre_money_valuation(const FinanceParams& p, int stage, double log_quality, double revenue_per_month) {
-  const std::array<double, 4> by_stage = {p.pre_money_breakthrough_yuan, p.pre_money_proof_of_concept_yuan,
-                                          p.pre_money_pilot_yuan, p.pre_money_market_yuan};
-  const double belief = by_stage[static_cast<std::size_t>(std::clamp(stage, 0, 3))] *
-                        std::exp(p.valuation_quality_elasticity * (log_quality - p.prior_log_quality_mean));
-  return std::max(belief, p.valuation_revenue_multiple * 12.0 * revenue_per_month);
+double market_value(const FinanceParams& p, double log_quality, double revenue_per_month) {
+  return std::max(
+      p.pre_money_market_yuan * std::exp(p.valuation_quality_elasticity * (log_quality - p.prior_log_quality_mean)),
+      p.valuation_revenue_multiple * 12.0 * revenue_per_month);
+}
+
+double road_value(const Context& c, int stage, double progress, std::size_t field, double log_quality, double burn,
+                  double revenue_per_month) {
+  const auto& p = c.scenario.chain.finance;
+  double value = market_value(p, log_quality, revenue_per_month);
+  if (stage >= 3) return value;
+  const auto& ps = c.scenario.chain.progress;
+  const double speed = c.scenario.world.fields[field].speed_multiplier;
+  const double quality = std::exp(log_quality);
+  const int first = std::max(stage, 0);
+  const Stage current = static_cast<Stage>(static_cast<int>(Stage::breakthrough) + first);
+  const double current_cost = cost_at_base_price(c, current, field);
+  // Backwards from the market: the value at the start of stage k is the value at its end, times
+  // the chance of surviving the stage, discounted over its months, less the stage's cost.
+  for (int k = 2; k >= first; --k) {
+    const Stage st = static_cast<Stage>(static_cast<int>(Stage::breakthrough) + k);
+    const double months = (k == first ? 1.0 - progress : 1.0) * ps.stages[static_cast<int>(st)].duration_months / speed;
+    const double hazard = failure_hazard(c, st, quality);
+    const double survive = hazard >= 1.0 ? 0.0 : std::exp(months * std::log1p(-hazard));
+    const double discount = std::pow(1.0 + p.valuation_discount_per_year, -months / 12.0);
+    const double cost = current_cost > 0.0 ? burn * cost_at_base_price(c, st, field) / current_cost * months : 0.0;
+    value = survive * discount * value - cost;
+  }
+  return value;
+}
+
+double pre_money_valuation(const Context& c, int stage, double progress, std::size_t field, double log_quality,
+                           double burn, double cash, double revenue_per_month, double amount) {
+  const auto& p = c.scenario.chain.finance;
+  const double value =
+      road_value(c, stage, progress, field, log_quality, burn, revenue_per_month) + std::max(0.0, cash);
+  const double floor = amount * (1.0 - p.max_round_share) / p.max_round_share;
+  return std::max({value, p.valuation_revenue_multiple * 12.0 * revenue_per_month, floor});
 }
 
 double pay_by_ownership(State& s, std::span<const std::int32_t> stakes, std::size_t e, double equity_value) {
@@ -194,6 +226,7 @@ LeadProjects lead_projects(const Context& c, const State& s) {
 struct Ask {
   bool equity = false;
   double amount = 0.0;  ///< the round: the next milestone plus the buffer, less cash
+  double burn = 0.0;    ///< net burn at full speed without a grant, yuan a month (investors value the road with it)
 };
 
 /// Step 2 for one firm (each firm writes only its own row): records a first grant; reads an
@@ -249,6 +282,7 @@ Ask plan_firm(const Context& c, State& s, const LeadProjects& lead, std::size_t 
   const double horizon = to_milestone + p.milestone_buffer_months;
   ask.equity = runway < p.raise_trigger_months || (stage > en.round_stage[e] && runway < to_milestone);
   ask.amount = burn * horizon - cash - std::min(award, grant * horizon);
+  ask.burn = burn;
   ask.equity = ask.equity && ask.amount > 0.0;
   return ask;
 }
@@ -283,7 +317,7 @@ void log_deal(const Context& c, State& s, std::size_t e, std::int32_t fund, Fund
 /// may lead in the firm's field screens the deal itself. Every investor buys shares at the
 /// round's price, pre-money / shares outstanding.
 void equity_round(const Context& c, State& s, MonthMetrics& m, const DealBook& book, std::size_t e, double amount,
-                  Rng& rng) {
+                  double burn, Rng& rng) {
   const auto& p = c.scenario.chain.finance;
   Financiers& fi = s.financiers;
   Enterprises& en = s.enterprises;
@@ -304,6 +338,11 @@ void equity_round(const Context& c, State& s, MonthMetrics& m, const DealBook& b
     const double chance =
         stage >= 3 ? 1.0 : chance_to_market(c, lead_stage, book.lead.progress[e], book.lead.field[e], std::exp(belief));
     return View{belief, chance > 0.0 ? belief + std::log(chance) : -std::numeric_limits<double>::infinity()};
+  };
+  // The lead's price: the value of the road to market at its belief (pre_money_valuation).
+  const auto price_round = [&](double belief) {
+    return pre_money_valuation(c, stage, stage >= 3 ? 0.0 : book.lead.progress[e], book.lead.field[e], belief, burn,
+                               en.cash_yuan[e], en.revenue_yuan_per_month[e], amount);
   };
   // Room left outside its local regions (closed-end funds with a local-investment share).
   const auto local_room = [&](std::int32_t f, double yuan) {
@@ -326,7 +365,7 @@ void equity_round(const Context& c, State& s, MonthMetrics& m, const DealBook& b
     const View lead = view();
     if (!can_take(v, amount) || lead.score <= round_threshold(p, fi.threshold[v], round)) continue;
     seats.push_back({v, 1.0});
-    pre_money = pre_money_valuation(p, stage, lead.belief, en.revenue_yuan_per_month[e]);
+    pre_money = price_round(lead.belief);
     // Guidance co-investors, each at its own ratio and threshold (a fresh signal, drawn only
     // if it could take its provisional share).
     for (const auto* list :
@@ -345,7 +384,7 @@ void equity_round(const Context& c, State& s, MonthMetrics& m, const DealBook& b
       const View lead = view();
       if (lead.score > round_threshold(p, fi.threshold[g], round)) {
         seats.push_back({g, 1.0});
-        pre_money = pre_money_valuation(p, stage, lead.belief, en.revenue_yuan_per_month[e]);
+        pre_money = price_round(lead.belief);
         guidance_led = true;
       }
     }
@@ -407,12 +446,13 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
   // Each firm's plan in parallel (it writes only its own row); the firms that seek equity or
   // are short of cash are listed per block, in id order, and served serially in id order.
   std::vector<std::vector<std::int32_t>> acting_of(block_count(en.size()));
-  std::vector<double> asked(en.size(), 0.0);
+  std::vector<double> asked(en.size(), 0.0), burns(en.size(), 0.0);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       if (!en.alive[e]) continue;
       const Ask ask = plan_firm(c, s, book.lead, e);
       asked[e] = ask.equity ? ask.amount : 0.0;
+      burns[e] = ask.burn;
       const bool credit = en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0;
       if (ask.equity || credit) acting_of[begin / kBlock].push_back(static_cast<std::int32_t>(e));
     }
@@ -424,7 +464,7 @@ void finance(const Context& c, State& s, MonthMetrics& m) {
       Rng rng(c.key, Stream::finance, static_cast<std::uint32_t>(e), month);
       if (asked[e] > 0.0) {
         applications += 1.0;
-        equity_round(c, s, m, book, e, asked[e], rng);
+        equity_round(c, s, m, book, e, asked[e], burns[e], rng);
       }
       // Credit: enterprises with revenue that are short of cash borrow up to their limit.
       if (en.cash_yuan[e] < 0.0 && en.revenue_yuan_per_month[e] > 0.0) {

@@ -7,7 +7,9 @@
 // each fund's own due diligence, weighted by their precisions. A fund leads a round when its
 // belief plus the log chance that the lead project reaches the market clears its threshold for
 // the round; guidance funds may join as co-investors and, when a policy lets them, lead in
-// their fields. Rounds are priced by stage, belief and traction; investors buy shares, and
+// their fields. Rounds are priced at the risk-adjusted value of the road to market (the market
+// value at the believed quality, the remaining stages' survival chances, discount and costs) plus
+// cash, or traction; investors buy shares, and
 // exits pay them by ownership. Closed-end sub-funds with public limited partners invest in
 // their fields, keep to a local-investment share and distribute their capital at the end of
 // their life. Banks lend to enterprises short of cash up to Lambda x max(net worth, annual
@@ -37,10 +39,26 @@ double believed_log_quality(const FinanceParams& p, double public_precision, dou
 /// hazard over the stages' durations at full speed; 1 for stage 3 (a product on the market).
 double chance_to_market(const Context& c, int stage, double progress, std::size_t field, double quality);
 
-/// Pre-money valuation of a start-up at venture stage `stage` (0-3) believed to have log
-/// quality `log_quality`: the stage's valuation x exp(elasticity x (belief - prior mean)),
-/// at least the revenue multiple x annual revenue.
-double pre_money_valuation(const FinanceParams& p, int stage, double log_quality, double revenue_per_month);
+/// Value of a start-up with a product on the market believed to have log quality `log_quality`:
+/// pre_money_market_yuan x exp(elasticity x (belief - prior mean)), at least the revenue multiple
+/// x annual revenue.
+double market_value(const FinanceParams& p, double log_quality, double revenue_per_month);
+
+/// Risk-adjusted value of a start-up's road to market (its value without cash) at venture stage
+/// `stage` (0-2), `progress` through it, in `field`, believed to have log quality `log_quality`
+/// and burning `burn` a month at full speed: from the market value backwards, the value at the
+/// start of each remaining stage is the value at its end x the chance of surviving the stage's
+/// failure hazard at the believed quality x the discount over its months, less the stage's cost
+/// (the burn scaled by the stage's cost relative to the current stage's, over its months). The
+/// market value for stage 3. May be negative.
+double road_value(const Context& c, int stage, double progress, std::size_t field, double log_quality, double burn,
+                  double revenue_per_month);
+
+/// Pre-money valuation of a start-up raising `amount`: the value of its road to market plus its
+/// cash, at least the revenue multiple x annual revenue, and never so low that the round sells
+/// more than max_round_share of the firm.
+double pre_money_valuation(const Context& c, int stage, double progress, std::size_t field, double log_quality,
+                           double burn, double cash, double revenue_per_month, double amount);
 
 /// Pays every stake in `stakes` (all in firm e) its ownership share, shares / the firm's shares
 /// outstanding, of `equity_value`, and closes them. Returns the total paid to investors.

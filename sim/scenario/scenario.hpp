@@ -189,17 +189,16 @@ struct FinanceParams {
   double round_runway_months = 18.0;  ///< months over which a start-up spreads its cash when hiring
   double venture_threshold =
       0.0;  ///< investors' score (believed log quality + log chance of reaching market) needed at seed
-  double threshold_step_per_round = 0.1;           ///< later rounds need a higher score
-  double signal_noise = 0.6;                       ///< log sd of a fund's own due-diligence signal
-  double prior_log_quality_mean = 0.0;             ///< investors' prior mean of a start-up's log pipeline quality
-  double prior_log_quality_sd = 0.6;               ///< and its standard deviation
-  double milestone_signal_noise = 0.5;             ///< log sd of what a milestone (a stage passed, a launch) reveals
-  double raise_trigger_months = 6.0;               ///< a start-up raises when its cash covers fewer months of net burn
-  double milestone_buffer_months = 6.0;            ///< a round funds the next milestone plus this many months
-  double pre_money_breakthrough_yuan = 5.0e6;      ///< pre-money valuation at the prior belief: technology stage
-  double pre_money_proof_of_concept_yuan = 5.5e6;  ///< prototype stage
-  double pre_money_pilot_yuan = 1.0e7;             ///< pilot stage
-  double pre_money_market_yuan = 1.5e7;            ///< a product on the market
+  double threshold_step_per_round = 0.1;      ///< later rounds need a higher score
+  double signal_noise = 0.6;                  ///< log sd of a fund's own due-diligence signal
+  double prior_log_quality_mean = 0.0;        ///< investors' prior mean of a start-up's log pipeline quality
+  double prior_log_quality_sd = 0.6;          ///< and its standard deviation
+  double milestone_signal_noise = 0.5;        ///< log sd of what a milestone (a stage passed, a launch) reveals
+  double raise_trigger_months = 6.0;          ///< a start-up raises when its cash covers fewer months of net burn
+  double milestone_buffer_months = 6.0;       ///< a round funds the next milestone plus this many months
+  double pre_money_market_yuan = 3.0e7;       ///< value of a start-up with a product on the market at the prior belief
+  double valuation_discount_per_year = 0.25;  ///< investors discount the road to market at this rate a year
+  double max_round_share = 0.5;               ///< a round never sells more of the firm than this
   double valuation_quality_elasticity = 1.0;  ///< pre-money rises as exp(this x (believed log quality - prior mean))
   double valuation_revenue_multiple = 1.0;    ///< pre-money is at least this many years of revenue
   double lp_prior_multiple = 1.5;            ///< limited partners' expected gross multiple where no track record exists

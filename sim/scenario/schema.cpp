@@ -509,28 +509,29 @@ std::vector<Param> build_schema() {
            "many months of net burn, less its cash.",
            "prior anchored to venture practice: rounds fund the next milestone with about six months to spare "
            "(18-24 months of runway; Carta data put the median time from seed to series A near two years)"),
-      real("chain.finance.pre_money_breakthrough_yuan", AT(chain.finance.pre_money_breakthrough_yuan), "yuan", 0.0,
-           1e13, "Pre-money valuation of a start-up whose lead project is at BREAKTHROUGH, at the prior belief.",
-           "prior anchored to dilution: with the model's seed rounds (median about 2.6 million yuan) the median round "
-           "sells about 20 % of the firm, as seed rounds do (Carta, US 2023: 20.5 %); absolute valuations are below "
-           "Chinese angel rounds (10-50 million yuan) because the model's start-ups burn less, docs/validation.md"),
-      real("chain.finance.pre_money_proof_of_concept_yuan", AT(chain.finance.pre_money_proof_of_concept_yuan), "yuan",
-           0.0, 1e13, "Pre-money valuation at PROOF_OF_CONCEPT, at the prior belief.",
-           "prior anchored to dilution: about 20 % per round at the model's round sizes (Carta, US 2023: series A "
-           "19.5 %)"),
-      real("chain.finance.pre_money_pilot_yuan", AT(chain.finance.pre_money_pilot_yuan), "yuan", 0.0, 1e13,
-           "Pre-money valuation at PILOT, at the prior belief.",
-           "prior anchored to dilution: about 18 % per round at the model's round sizes (Carta, US 2023: series B "
-           "17.2 %)"),
       real("chain.finance.pre_money_market_yuan", AT(chain.finance.pre_money_market_yuan), "yuan", 0.0, 1e13,
-           "Pre-money valuation of a start-up with a product on the market, at the prior belief (or the revenue "
-           "multiple, whichever is larger).",
-           "prior anchored to dilution: about 17 % per round at the model's round sizes (Carta, US 2023: later rounds "
-           "10-17 %)"),
+           "Value of a start-up with a product on the market (without its cash), at the prior belief (or the revenue "
+           "multiple, whichever is larger). Earlier stages are valued from it: the chance of surviving each remaining "
+           "stage, the discount over its months and its cost (chain.finance.valuation_discount_per_year).",
+           "prior anchored to the level of dilution: with the stage costs of chain.progress and the beliefs investors "
+           "hold of the start-ups they fund, the baseline's seed rounds sell about a fifth of the firm (Carta, US "
+           "2023: 20.5 %)"),
+      real("chain.finance.valuation_discount_per_year", AT(chain.finance.valuation_discount_per_year), "1/year", 0.0,
+           5.0,
+           "Investors discount the value a start-up will have at its next milestones at this rate a year (beside the "
+           "chance of failing on the way, which they count separately).",
+           "prior: venture investors' target returns of 25-70 % a year by stage include the risk of failure "
+           "(Metrick and Yasuda 2010, ch. 12); with failure counted explicitly, as in the risk-adjusted valuation of "
+           "R&D (Stewart, Allison and Johnson 2001), a rate near the later-stage target"),
+      real("chain.finance.max_round_share", AT(chain.finance.max_round_share), "1", 0.01, 1.0,
+           "A round never sells more of the firm than this: when the value of the road to market plus cash is below "
+           "the round's (1 - this) / this, investors price at that floor.",
+           "prior: founders keep control of a venture-backed firm through its early rounds (Kaplan and Stromberg "
+           "2003)"),
       real("chain.finance.valuation_quality_elasticity", AT(chain.finance.valuation_quality_elasticity), "1", 0.0, 10.0,
-           "The pre-money valuation rises as exp(this x (the lead investor's posterior mean log quality - the prior "
-           "mean)).",
-           "prior: valuation proportional to believed quality"),
+           "The market value of a start-up (chain.finance.pre_money_market_yuan) rises as exp(this x (the lead "
+           "investor's posterior mean log quality - the prior mean)).",
+           "prior: value proportional to believed quality"),
       real("chain.finance.valuation_revenue_multiple", AT(chain.finance.valuation_revenue_multiple), "years", 0.0,
            100.0, "The pre-money valuation is at least this many years of the start-up's current revenue (traction).",
            "prior: about ten years of earnings at the model's 10 % operating margin, what an established small "
