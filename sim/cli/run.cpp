@@ -113,6 +113,12 @@ void print_timings(const RunResult& r) {
   std::fprintf(stderr, "%-16s %10s %7s\n", "part", "seconds", "share");
   for (const auto& [name, seconds] : r.timings)
     std::fprintf(stderr, "%-16s %10.3f %6.1f%%\n", name.c_str(), seconds, 100.0 * seconds / r.wall_seconds);
+  // The run file's fixed cost: creating it (part of "output") and finishing it (after the
+  // run file's wall_seconds, so in no line above).
+  std::fprintf(stderr, "%-16s %10.3f %6.1f%%\n", " file create", r.create_seconds,
+               100.0 * r.create_seconds / r.wall_seconds);
+  std::fprintf(stderr, "%-16s %10.3f %6.1f%%\n", " file finish", r.finish_seconds,
+               100.0 * r.finish_seconds / r.wall_seconds);
   std::fprintf(stderr, "%-16s %10.3f\n", "wall", r.wall_seconds);
 }
 

@@ -81,6 +81,7 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
   auto t_out = std::chrono::steady_clock::now();
   RunFileWriter writer(request.path, request.force, info);
   double output_seconds = since(t_out);
+  const double create_seconds = output_seconds;
   t_setup = std::chrono::steady_clock::now();
   if (from) {
     from->restore_output(writer);
@@ -123,7 +124,10 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
   output_seconds += since(t_out);
   result.timings.emplace_back("output", output_seconds);
   writer.set_timings(result.timings);
+  t_out = std::chrono::steady_clock::now();
   writer.finish(elapsed());
+  result.create_seconds = create_seconds;
+  result.finish_seconds = since(t_out);
   result.summary = writer.summary();
   result.wall_seconds = elapsed();
   result.months_completed = s.horizon_months;

@@ -50,6 +50,11 @@ struct RunResult {
   /// the month pipeline, "output" (writing the run file). Also in the run file's root
   /// attributes seconds_NAME (benchmarks/run.py reads them).
   std::vector<std::pair<std::string, double>> timings;
+  /// Parts of the run file's fixed cost (not in the file: `innochain run --timings` prints
+  /// them): creating it (included in "output") and finishing it (the summary, the final
+  /// attributes, closing and renaming; after the file's own wall_seconds).
+  double create_seconds = 0.0;
+  double finish_seconds = 0.0;
   bool interrupted = false;  ///< stopped by `stop`: checkpoint written, file left partial
   std::int64_t months_completed = 0;
   std::int64_t start_month = 0;  ///< month the run started from (a checkpoint's, else 0)

@@ -96,7 +96,8 @@ class RunFileWriter {
   std::vector<std::int32_t> month_buffer_;
   hsize_t written_ = 0;
   hsize_t snapshots_ = 0;
-  hsize_t chunk_months_ = 12;
+  hsize_t chunk_months_ = 120;  ///< months per HDF5 chunk of /month and /series
+  hsize_t flush_months_ = 120;  ///< months buffered before they are written
   std::vector<double> summary_;
   bool finished_ = false;
   std::vector<std::pair<std::string, double>> timings_;

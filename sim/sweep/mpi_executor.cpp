@@ -5,9 +5,15 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #ifdef INNOCHAIN_HAVE_MPI
-#include <mpi.h>
+#include "sweep/mpi_module.hpp"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <filesystem>
 #endif
 
 namespace innochain::sweep {
@@ -20,12 +26,52 @@ int env_int(const char* name, int fallback) {
 }
 
 #ifdef INNOCHAIN_HAVE_MPI
-constexpr int kTagReport = 1;  ///< worker -> rank 0: "ready" (empty) or a serialized RunRecord
-constexpr int kTagWork = 2;    ///< rank 0 -> worker: run index, or kNoMoreWork / kStopped
-constexpr int kTagStop = 3;    ///< rank 0 -> a busy worker: the signal number; stop the run in flight
 constexpr long long kNoMoreWork = -1;
 /// No more work, and a kTagStop message was sent to this worker (receive it before leaving).
 constexpr long long kStopped = -2;
+
+/// The MPI module (sweep/mpi_module.hpp), loaded on first use: INNOCHAIN_MPI_MODULE if set,
+/// else libinnochain_mpi.so beside the executable, else in the build directory it was built in.
+const MpiModule& mpi() {
+  static const MpiModule* module = [] {
+    namespace fs = std::filesystem;
+    std::vector<std::string> candidates;
+    if (const char* v = std::getenv("INNOCHAIN_MPI_MODULE"); v && *v) {
+      candidates.emplace_back(v);
+    } else {
+      std::error_code ec;
+      const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+      if (!ec) candidates.push_back((exe.parent_path() / "libinnochain_mpi.so").string());
+#ifdef INNOCHAIN_MPI_MODULE_DIR
+      candidates.push_back(std::string(INNOCHAIN_MPI_MODULE_DIR) + "/libinnochain_mpi.so");
+#endif
+    }
+    std::string errors;
+    for (const auto& path : candidates) {
+      if (access(path.c_str(), R_OK) != 0) {
+        errors += "\n  " + path + ": not found";
+        continue;
+      }
+      // RTLD_GLOBAL: OpenMPI loads its components with dlopen, and they need libmpi's symbols.
+      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+      if (!handle) {
+        errors += "\n  " + path + ": " + dlerror();
+        continue;
+      }
+      using Entry = const MpiModule* (*)();
+      const auto entry = reinterpret_cast<Entry>(dlsym(handle, "innochain_mpi_module"));
+      const MpiModule* m = entry ? entry() : nullptr;
+      if (!m || m->version != kMpiModuleVersion) {
+        errors += "\n  " + path + ": not an innochain MPI module of this version";
+        continue;
+      }
+      return m;
+    }
+    throw std::runtime_error("cannot load the MPI module of this innochain (set INNOCHAIN_MPI_MODULE to its path):" +
+                             errors);
+  }();
+  return *module;
+}
 #endif
 
 }  // namespace
@@ -41,22 +87,17 @@ int launcher_rank() { return env_int("OMPI_COMM_WORLD_RANK", env_int("PMI_RANK",
 bool mpi_built_in() { return true; }
 
 MpiWorld mpi_start() {
-  int provided = 0;
-  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);  // TBB threads never call MPI
   MpiWorld w;
-  MPI_Comm_rank(MPI_COMM_WORLD, &w.rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &w.size);
+  mpi().start(&w.rank, &w.size);
   return w;
 }
 
-void mpi_stop() { MPI_Finalize(); }
+void mpi_stop() { mpi().stop(); }
 
-int mpi_broadcast(int value) {
-  MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  return value;
-}
+int mpi_broadcast(int value) { return mpi().broadcast(value); }
 
 int mpi_coordinate(int size, const NextRun& next, const RunDone& done) {
+  const MpiModule& m = mpi();
   install_run_stop_handlers();
   std::vector<long long> running(static_cast<std::size_t>(size), -1);  // run index per rank
   std::vector<char> stop_sent(static_cast<std::size_t>(size), 0);
@@ -66,25 +107,21 @@ int mpi_coordinate(int size, const NextRun& next, const RunDone& done) {
     stop = signal;
     for (int w = 1; w < size; ++w)
       if (running[static_cast<std::size_t>(w)] >= 0) {
-        MPI_Send(&stop, 1, MPI_INT, w, kTagStop, MPI_COMM_WORLD);
+        m.send_int(w, kMpiTagStop, stop);
         stop_sent[static_cast<std::size_t>(w)] = 1;
       }
   };
   while (active > 0) {
     if (stop == 0 && g_run_stop != 0) stop_workers(g_run_stop);
     // Polled, not a blocking probe: a signal must be noticed while the workers are busy.
-    int arrived = 0;
-    MPI_Status status;
-    MPI_Iprobe(MPI_ANY_SOURCE, kTagReport, MPI_COMM_WORLD, &arrived, &status);
-    if (!arrived) {
+    int source = 0, length = 0;
+    if (!m.probe(-1, kMpiTagReport, &source, &length)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
       continue;
     }
-    int length = 0;
-    MPI_Get_count(&status, MPI_CHAR, &length);
     std::string report(static_cast<std::size_t>(length), '\0');
-    MPI_Recv(report.data(), length, MPI_CHAR, status.MPI_SOURCE, kTagReport, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    const auto worker = static_cast<std::size_t>(status.MPI_SOURCE);
+    m.recv_bytes(source, kMpiTagReport, report.data(), length);
+    const auto worker = static_cast<std::size_t>(source);
     if (running[worker] >= 0) {
       RunRecord r;
       try {
@@ -103,34 +140,30 @@ int mpi_coordinate(int size, const NextRun& next, const RunDone& done) {
     const auto i = stop == 0 ? next() : std::nullopt;
     long long work = i ? static_cast<long long>(*i) : (stop_sent[worker] ? kStopped : kNoMoreWork);
     running[worker] = i ? work : -1;
-    MPI_Send(&work, 1, MPI_LONG_LONG, status.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
+    m.send_long(source, kMpiTagWork, work);
     if (work < 0) --active;
   }
   return stop;
 }
 
 int mpi_work(const std::function<RunRecord(std::size_t, const MonthCallback&)>& run) {
+  const MpiModule& m = mpi();
   install_run_stop_handlers();
   bool stop_received = false;
   // After every month: has rank 0 asked to stop? (Its message sets the same flag as a signal.)
   const MonthCallback poll_stop = [&](std::int64_t, double) {
-    int arrived = 0;
-    MPI_Iprobe(0, kTagStop, MPI_COMM_WORLD, &arrived, MPI_STATUS_IGNORE);
-    if (!arrived) return;
-    int signal = 0;
-    MPI_Recv(&signal, 1, MPI_INT, 0, kTagStop, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (!m.probe(0, kMpiTagStop, nullptr, nullptr)) return;
+    const int signal = m.recv_int(0, kMpiTagStop);
     stop_received = true;
     if (g_run_stop == 0) g_run_stop = signal;
   };
   std::string report;  // empty: "ready for a first run"
   while (true) {
-    MPI_Send(report.data(), static_cast<int>(report.size()), MPI_CHAR, 0, kTagReport, MPI_COMM_WORLD);
-    long long work = kNoMoreWork;
-    MPI_Recv(&work, 1, MPI_LONG_LONG, 0, kTagWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    m.send_bytes(0, kMpiTagReport, report.data(), static_cast<int>(report.size()));
+    const long long work = m.recv_long(0, kMpiTagWork);
     if (work < 0) {
       if (work == kStopped && !stop_received) {  // sent while the last run was finishing: take it
-        int signal = 0;
-        MPI_Recv(&signal, 1, MPI_INT, 0, kTagStop, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        const int signal = m.recv_int(0, kMpiTagStop);
         if (g_run_stop == 0) g_run_stop = signal;
       }
       return g_run_stop;
