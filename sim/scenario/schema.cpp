@@ -266,7 +266,8 @@ std::vector<Param> build_schema() {
       share(
           "agents.enterprises.rd_share_of_revenue", AT(agents.enterprises.rd_share_of_revenue),
           "Share of revenue spent on R&D projects.",
-          "prior anchored to the high-tech enterprise certification rule (R&D at least 3-5 % of revenue by firm size)"),
+          "prior anchored to the high-tech enterprise certification rule (R&D at least 3-5 % of revenue by firm size); "
+          "the baseline calibrates it to R&D spending, docs/validation.md"),
       share("agents.enterprises.absorptive_capacity_mean", AT(agents.enterprises.absorptive_capacity_mean),
             "Mean absorptive capacity (beta-like, in [0, 1]): raises own-project quality and contract research."),
       share("agents.enterprises.operating_margin", AT(agents.enterprises.operating_margin),
@@ -389,9 +390,9 @@ std::vector<Param> build_schema() {
            "docs/validation.md"),
       real("chain.breakthrough.rd_staff_zeta", AT(chain.breakthrough.rd_staff_zeta), "1/person/month", 0.0, 10.0,
            "K+S hazard: an enterprise starts an own breakthrough project with probability 1 - exp(-zeta * R&D "
-           "staff) per month.",
-           "prior default; functional form from Klette and Kortum (2004); the baseline calibrates it to R&D "
-           "spending, docs/validation.md"),
+           "staff) per month, when its budget covers the projects under way and the new one.",
+           "prior default; functional form from Klette and Kortum (2004); the baseline keeps the value last "
+           "calibrated to R&D spending (with the start rule budgets bind), docs/validation.md"),
       real("chain.breakthrough.enterprise_quality_log_mean", AT(chain.breakthrough.enterprise_quality_log_mean),
            "log points", -10.0, 10.0,
            "Log mean quality of enterprise-originated projects at zero absorptive capacity."),
@@ -631,7 +632,7 @@ std::vector<Param> build_schema() {
       // ---- chain: entry
       real("chain.entry.sme_entry_per_year", AT(chain.entry.sme_entry_per_year), "1/year", 0.0, 1.0,
            "New SMEs a year, as a share of the enterprises at the start.",
-           "prior default; the baseline calibrates it to the high-tech enterprise count, docs/validation.md"),
+           "prior default; the baseline calibrates it so that the count of firms holds, docs/validation.md"),
       real("chain.entry.talent_founding_per_year", AT(chain.entry.talent_founding_per_year), "1/year", 0.0, 1.0,
            "Yearly probability that a person of entrepreneurial propensity 1 founds a start-up.",
            "prior default; the baseline sets it by hand for first-year survival (0.1), docs/validation.md"),
