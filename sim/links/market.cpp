@@ -312,8 +312,9 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
         // bills. It cannot borrow without revenue, and any round came in this month's finance.
         en.loss_months[e] = en.cash_yuan[e] < 0.0 ? en.loss_months[e] + 1 : 0;
         fl.runway = fl.exits = en.cash_yuan[e] < 0.0;
-        // A start-up is its team: one whose founders and staff have all left is closed.
-        fl.no_team = !fl.exits && en.rd_staff[e] == 0;
+        // A start-up is its team: one without staff (its founders and staff have left, or it never
+        // assembled a team) past its first exit_after_loss_months months is closed.
+        fl.no_team = !fl.exits && en.rd_staff[e] == 0 && en.age_months[e] > ep.exit_after_loss_months;
         fl.exits = fl.exits || fl.no_team;
       } else if (!selling) {
         // An established firm whose products have all gone: its owners close it after

@@ -379,6 +379,13 @@ State build_population(const Context& c) {
     std::vector<double> fw;
     for (const auto& f : s.world.fields) fw.push_back(f.enterprise_share);
     const double sigma = p.skill_log_sd;
+    // An industry scientist is a former researcher tied to the institute it came from (3.3.1); at
+    // the steady state every one has a tie, so the initial ones carry one too, to an institute
+    // drawn in proportion to its budget (its researchers) x its weight in the firm's field.
+    std::vector<std::vector<double>> tie_weight(c.fields, std::vector<double>(st.institutes.size()));
+    for (std::size_t f = 0; f < c.fields; ++f)
+      for (std::size_t i = 0; i < st.institutes.size(); ++i)
+        tie_weight[f][i] = st.institutes.budget_yuan_per_month[i] * st.institutes.field_weight[i * c.fields + f];
     for_each_index(static_cast<std::size_t>(n), [&](std::size_t i) {
       Rng rng(c.key, Stream::init_talent, static_cast<std::uint32_t>(i), 0);
       t.skill[i] = static_cast<float>(rng.lognormal(-0.5 * sigma * sigma, sigma));
@@ -400,6 +407,8 @@ State build_population(const Context& c) {
         const auto e = static_cast<std::size_t>(t.employer[i]);
         t.region[i] = st.enterprises.region[e];
         t.field[i] = st.enterprises.field[e];
+        if (t.role[i] == Role::industry_scientist && st.institutes.size() > 0)
+          t.tie_institute[i] = static_cast<std::int32_t>(rng.categorical(tie_weight[t.field[i]]));
       }
     });
   }

@@ -383,7 +383,7 @@ TEST_CASE("a start-up without products lives on its cash and contract work; it e
   CHECK(st.enterprises.alive[seller] == 1);
 }
 
-TEST_CASE("a start-up without products whose team has left is closed; one with its team stays", "[market]") {
+TEST_CASE("a start-up without products and without a team past its first months is closed", "[market]") {
   Scenario s = test::tiny_scenario(1);
   const Context c(s, RunKey{14, 0});
   State st = empty_world(c, {1.0e8});
@@ -391,11 +391,15 @@ TEST_CASE("a start-up without products whose team has left is closed; one with i
   const std::int32_t shell = firm(c, st, EnterpriseKind::startup, 0, 0.0, 1.0e6);
   const std::int32_t team = firm(c, st, EnterpriseKind::startup, 0, 0.0, 1.0e6);
   const std::int32_t project = add_project(st, shell, 0);
+  const std::int32_t newborn = firm(c, st, EnterpriseKind::startup, 0, 0.0, 1.0e6);
   st.enterprises.rd_staff[shell] = 0;  // founders and staff have left
+  st.enterprises.age_months[shell] = static_cast<std::int32_t>(s.agents.enterprises.exit_after_loss_months);
+  st.enterprises.rd_staff[newborn] = 0;  // a spin-off founded this month: it hires from next month
   st.enterprises.rd_staff[team] = 1;
   add_employee(st, team);
   MonthMetrics m(1, 1);
   market_balanced(c, st, m);
+  CHECK(st.enterprises.alive[newborn] == 1);
   CHECK(st.enterprises.alive[shell] == 0);
   CHECK(st.enterprises.alive[team] == 1);
   CHECK(m.at(m_firm_exits) == 1.0);
