@@ -15,9 +15,10 @@ the same ``--set world.scale``:
   (``build_months = 0``) with ``gpus`` chosen so that its public cost over the rest of the run,
   gpus x cost_yuan_per_gpu_month x months open, equals B: a capacity expansion of equal public cost.
 
-Each arm runs in every *case*: ``calibrated`` (the baseline's capacity, growing 10 % a year: scarce
-in years 2-6, slack later) and ``scarce`` (``chain.compute.capacity_growth_per_year = 0``: the 2024
-capacity all run, full from year 3 on). The case's overrides go to its baseline too.
+Each arm runs in every *case*: ``build_out`` (``chain.compute.capacity_growth_per_year = 0.1``: the
+province's capacity growing 10 % a year, as its intelligent compute did: scarce in the first years,
+slack later) and ``scarce`` (the stationary baseline as it is, no capacity growth: the 2024 capacity
+all run). The case's overrides go to its baseline too.
 
 Outcomes, summed over the months from the policy start to the end of the run and divided by
 world.scale (province-equivalent): AI-field launches (products_launched), AI start-ups
@@ -71,8 +72,8 @@ CENTRE = REPO / "scenarios" / "policies" / "compute_centre.yaml"
 AI_FIELD = "artificial_intelligence"
 BUDGETS = (1e8, 5e8, 1e9, 3e9, 1e10)
 CASES = {
-    "calibrated": (),
-    "scarce": ("chain.compute.capacity_growth_per_year=0",),
+    "build_out": ("chain.compute.capacity_growth_per_year=0.1",),
+    "scarce": (),
 }
 
 

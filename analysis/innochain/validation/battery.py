@@ -241,9 +241,9 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
     w(f"This version: {reps} replications of `scenarios/guangdong_baseline.yaml` at world.scale = {scale:g}"
       f" (counts and yuan divided by world.scale: province figures), {months} months each, source `{git_sha}`,"
       f" written {dt.datetime.utcnow().strftime('%Y-%m-%d %H:%M')} UTC. Annual flows and stocks are averages over"
-      f" simulated years 4-6 (months {WINDOW[0]}-{WINDOW[1] - 1}): the run starts with empty project pipelines,"
-      " and a discovery needs about 18 months of BASIC and 12 of BREAKTHROUGH before it can be transferred, so"
-      " years 1-3 are burn-in. Every target moment is measured on months 0-119, also when the runs are longer"
+      f" simulated years 4-6 (months {WINDOW[0]}-{WINDOW[1] - 1}): the run starts with institutes and firms at the"
+      " steady state of their own flows (knowledge, cash, project pipelines; docs/model.md 3.1), but the venture"
+      " market and the start-up population still adjust in the first years, so years 1-3 are burn-in. Every target moment is measured on months 0-119, also when the runs are longer"
       " (`--months`, to follow the first cohort for ten years). Stage pass rates pool months 36-119; the venture funnel uses every seed that"
       " can be followed for 36 months; first-year survival uses the firms founded in years 4-6 (the survival"
       " curve below, every cohort).\n")
