@@ -96,9 +96,48 @@ std::vector<double> revenue_per_selling_firm(const State& st, std::size_t fields
   return revenue;
 }
 
+namespace {
+
 /// The oldest project an initial pipeline holds, months: a holder whose budget buys almost no
 /// progress would otherwise hold projects that never finish from any age.
 constexpr std::int64_t kMaxPipelineAge = 240;
+
+/// Initial pipelines (3.1): a project started `age` months ago that passes `stages` of `months[k]`
+/// whole months each, doing `per_month` units a month. If it is still within them (and, when
+/// `left_after_first`, still in the first: it went to a firm as contract research on finishing it)
+/// and `alive` is below its survival to that point, it is appended to the active list in its
+/// stage with its months and work done there, created in month -age.
+void place_started_project(const Context& c, Projects& pr, std::span<const Stage> stages,
+                           std::span<const std::int64_t> months, std::int64_t per_month, std::int64_t age,
+                           double quality, double alive, bool left_after_first, HolderKind kind, std::int32_t holder,
+                           std::int32_t origin, std::uint16_t field) {
+  double survival = 1.0;
+  std::size_t k = 0;
+  std::int64_t into = age;                          // months into stage k
+  while (k < stages.size() && into >= months[k]) {  // stage k done: the next starts at once
+    survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(months[k]));
+    into -= months[k];
+    k += 1;
+  }
+  if (k == stages.size() || (k > 0 && left_after_first)) return;
+  survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(into));
+  if (alive >= survival) return;
+  const auto id = static_cast<std::int32_t>(pr.size());
+  pr.resize(pr.size() + 1);
+  pr.field[id] = field;
+  pr.stage[id] = stages[k];
+  pr.status[id] = ProjectStatus::active;
+  pr.holder_kind[id] = kind;
+  pr.holder[id] = holder;
+  pr.origin_institute[id] = origin;
+  pr.progress[id] = into * per_month;
+  pr.quality[id] = quality;
+  pr.months_in_stage[id] = static_cast<std::int32_t>(into);
+  pr.created_month[id] = static_cast<std::int32_t>(-age);
+  pr.active.push_back(id);
+}
+
+}  // namespace
 
 void add_initial_pipeline(const Context& c, State& st) {
   const auto& bp = c.scenario.chain.breakthrough;
@@ -150,30 +189,9 @@ void add_initial_pipeline(const Context& c, State& st) {
           bp.enterprise_quality_log_mean + bp.absorptive_quality_gain * en.absorptive_capacity[e] - 0.5 * sigma * sigma,
           sigma);
       const double alive = rng.uniform();
-      double survival = 1.0;
-      std::size_t k = 0;
-      std::int64_t into = age;                          // months into stage k
-      while (k < stages.size() && into >= months[k]) {  // stage k done: the next starts at once
-        survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(months[k]));
-        into -= months[k];
-        k += 1;
-      }
-      if (k == stages.size()) continue;  // launched (the firm's lines stand for its products)
-      survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(into));
-      if (alive >= survival) continue;
-      const auto id = static_cast<std::int32_t>(pr.size());
-      pr.resize(pr.size() + 1);
-      pr.field[id] = en.field[e];
-      pr.stage[id] = stages[k];
-      pr.status[id] = ProjectStatus::active;
-      pr.holder_kind[id] = HolderKind::enterprise;
-      pr.holder[id] = static_cast<std::int32_t>(e);
-      pr.origin_institute[id] = -1;
-      pr.progress[id] = into * per_month;
-      pr.quality[id] = quality;
-      pr.months_in_stage[id] = static_cast<std::int32_t>(into);
-      pr.created_month[id] = static_cast<std::int32_t>(-age);
-      pr.active.push_back(id);
+      // Past the pilot it has launched: the firm's lines stand for its products.
+      place_started_project(c, pr, stages, months, per_month, age, quality, alive, false, HolderKind::enterprise,
+                            static_cast<std::int32_t>(e), -1, en.field[e]);
     }
   }
 }
@@ -209,31 +227,10 @@ void add_institute_pipeline(const Context& c, State& st, std::span<const Institu
                                rng.lognormal(-0.5 * sigma * sigma, sigma);
         const double alive = rng.uniform();
         const bool contracted = rng.bernoulli(steady[i].signed_share[f]);  // if it finishes BASIC
-        double survival = 1.0;
-        std::size_t k = 0;
-        std::int64_t into = age;
-        while (k < stages.size() && into >= months[f][k]) {
-          survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(months[f][k]));
-          into -= months[f][k];
-          k += 1;
-        }
-        if (k == stages.size()) continue;   // already before the transfer office
-        if (k > 0 && contracted) continue;  // gone to a firm as contract research
-        survival *= std::pow(1.0 - failure_hazard(c, stages[k], quality), static_cast<double>(into));
-        if (alive >= survival) continue;
-        const auto id = static_cast<std::int32_t>(pr.size());
-        pr.resize(pr.size() + 1);
-        pr.field[id] = static_cast<std::uint16_t>(f);
-        pr.stage[id] = stages[k];
-        pr.status[id] = ProjectStatus::active;
-        pr.holder_kind[id] = HolderKind::institute;
-        pr.holder[id] = static_cast<std::int32_t>(i);
-        pr.origin_institute[id] = static_cast<std::int32_t>(i);
-        pr.progress[id] = into * per_month;
-        pr.quality[id] = quality;
-        pr.months_in_stage[id] = static_cast<std::int32_t>(into);
-        pr.created_month[id] = static_cast<std::int32_t>(-age);
-        pr.active.push_back(id);
+        // Past BREAKTHROUGH it is at the transfer office or transferred.
+        place_started_project(c, pr, stages, months[f], per_month, age, quality, alive, contracted,
+                              HolderKind::institute, static_cast<std::int32_t>(i), static_cast<std::int32_t>(i),
+                              static_cast<std::uint16_t>(f));
       }
     }
   }

@@ -6,6 +6,7 @@
 #include "model/population.hpp"
 #include "policies/policy.hpp"
 #include "support/policy_pair.hpp"
+#include "support/rounds.hpp"
 #include "support/tiny_world.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,28 +19,6 @@
 using namespace innochain;
 
 namespace {
-
-/// The mean pre-money the funded start-ups (one round each, investment e for firm e, one project
-/// each) would get at investors' prior belief: their road to market's value plus the cash they
-/// held before the round (pre_money_valuation).
-double mean_pre_money_at_prior(const Context& c, const State& st) {
-  const Enterprises& en = st.enterprises;
-  const auto& ent = c.scenario.agents.enterprises;
-  double sum = 0.0;
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    const double burn = en.rd_own_cost_yuan[e] + en.rd_grant_full_yuan[e] +
-                        ent.overhead_yuan_per_staff_month * en.rd_staff[e] -
-                        ent.operating_margin * en.revenue_yuan_per_month[e];
-    const double amount = st.investments.amount_yuan[e];
-    const Stage stage = st.projects.stage[e];
-    const double progress =
-        static_cast<double>(st.projects.progress[e]) / static_cast<double>(stage_units(c, stage, st.projects.field[e]));
-    sum += pre_money_valuation(c, static_cast<int>(stage) - static_cast<int>(Stage::breakthrough), progress,
-                               st.projects.field[e], c.scenario.chain.finance.prior_log_quality_mean, burn,
-                               en.cash_yuan[e] - amount, en.revenue_yuan_per_month[e], amount);
-  }
-  return sum / static_cast<double>(en.size());
-}
 
 /// An instance of project_award with the type's defaults and the given overrides.
 std::unique_ptr<Instrument> make_award(const Scenario& s, const std::vector<std::pair<std::string, double>>& values,
@@ -264,7 +243,7 @@ TEST_CASE("an award-funded milestone raises the firm's valuation and its chance 
     INFO("mean pre-money with the award " << pre_with << ", without " << pre_without);
     // The milestone's price: the road to market from PROOF_OF_CONCEPT against BREAKTHROUGH.
     CHECK(pre_with / pre_without ==
-          Approx(mean_pre_money_at_prior(c, with) / mean_pre_money_at_prior(c, without)).epsilon(0.05));
+          Approx(test::mean_pre_money_at_prior(c, with) / test::mean_pre_money_at_prior(c, without)).epsilon(0.05));
   }
   SECTION("the chance of a round: a selective fund funds more firms past the milestone") {
     // Firms better than investors' prior (log quality 0.5): the milestone's test result shows it.
