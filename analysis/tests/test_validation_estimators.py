@@ -101,3 +101,27 @@ def test_drift_of_known_trends():
     assert drift(F, years)["drift"] == pytest.approx(0.0, abs=1e-12)
     # One replication: no interval.
     assert np.all(np.isnan(drift(M[:1], years)["ci"]))
+
+
+def test_effective_lines_of_a_hand_example(tmp_path):
+    # Firm 0: two lines of equal appeal in field 0 (2 effective lines); firm 1: appeals 9 and 1 in
+    # field 1 with theta = 1 (shares 0.9 and 0.1 of its revenue: 1 / 0.82 effective lines); firm 2:
+    # only a displaced line (0); the padding row (owner -1) is ignored.
+    import h5py
+
+    from innochain.validation.moments import effective_lines
+
+    path = tmp_path / "lines.h5"
+    with h5py.File(path, "w") as f:
+        f["scenario"] = "chain:\n  market:\n    quality_share_elasticity: 1.0\n"
+        g = f.create_group("snapshots/product_lines")
+        g["owner"] = np.array([[0, 0, 1, 1, 2, -1]])
+        g["field"] = np.array([[0, 0, 1, 1, 0, 0]], dtype=np.uint16)
+        g["appeal"] = np.array([[5.0, 5.0, 9.0, 1.0, 4.0, 0.0]])
+        g["status"] = np.array([[0, 0, 0, 0, 1, 0]], dtype=np.uint8)
+    with h5py.File(path, "r") as f:
+        eff = effective_lines(f, 3)
+    assert eff.shape == (1, 3)
+    assert eff[0, 0] == pytest.approx(2.0)
+    assert eff[0, 1] == pytest.approx(1.0 / 0.82, rel=1e-6)
+    assert eff[0, 2] == 0.0

@@ -32,6 +32,8 @@ inline bool takeable(LineStatus s) { return s == LineStatus::active || s == Line
   X(std::int32_t, owner, -1, kSnapshot | ref(Ref::enterprise), "the enterprise selling it") \
   X(std::uint16_t, field, 0, kSnapshot | ref(Ref::field), "field (the market it sells in)") \
   X(double, appeal, 0.0, kSnapshot, "market weight: its share of the field's output is appeal^theta over the field's sum") \
+  X(double, demand_shock, 0.0, 0, "x: the log demand shock in its appeal (log points; 0 when it came on the market)") \
+  X(double, shock_variance, 0.0, 0, "v: the variance of x given its value at entry; the appeal is its entry appeal times exp(x - v/2)") \
   X(double, quality, 1.0, 0, "quality of the product relative to the line it took over (1 for lines present at the start)") \
   X(std::int32_t, launched_month, -1, kSnapshot, "month it came on the market (-1: on the market at the start)") \
   X(std::int32_t, project, -1, ref(Ref::project) | kNoneAllowed, "the launched project it came from, -1 for lines of initial firms and new SMEs") \

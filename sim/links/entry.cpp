@@ -145,7 +145,9 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
       goods[j] = goods.back();
       goods.pop_back();
       s.lines.status[l] = LineStatus::closed;  // the good is taken up by e's new line
-      s.lines.add(e, field, s.lines.appeal[l], 1.0, s.month, -1);
+      const std::int32_t taken_up = s.lines.add(e, field, s.lines.appeal[l], 1.0, s.month, -1);
+      s.lines.demand_shock[taken_up] = s.lines.demand_shock[l];  // the good's demand, shock and all
+      s.lines.shock_variance[taken_up] = s.lines.shock_variance[l];
       s.enterprises.product_lines[e] += 1;
       taken += 1;
     }

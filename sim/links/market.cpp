@@ -79,16 +79,33 @@ double equity_ask(const Context& c, const State& s, std::size_t e, std::span<con
 }  // namespace
 
 void line_shocks(const Context& c, State& s) {
-  const double sd = c.scenario.chain.market.line_shock_sd_per_year / std::sqrt(12.0);
+  const auto& p = c.scenario.chain.market;
+  const double sd = p.line_shock_sd_per_year / std::sqrt(12.0);
   if (sd <= 0.0) return;
   ProductLines& ln = s.lines;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
-  // exp(sd Z - sd^2 / 2) has mean 1: each line's appeal is a driftless geometric random walk,
-  // independent of the owner's other lines.
+  if (p.line_shock_reversion_per_year <= 0.0) {
+    // exp(sd Z - sd^2 / 2) has mean 1: each line's appeal is a driftless geometric random walk,
+    // independent of the owner's other lines.
+    for_each_index(ln.size(), [&](std::size_t l) {
+      if (ln.status[l] != LineStatus::active) return;
+      Rng rng(c.key, Stream::line_shock, static_cast<std::uint32_t>(l), month);
+      ln.appeal[l] *= std::exp(sd * rng.normal() - 0.5 * sd * sd);
+    });
+    return;
+  }
+  // Ornstein-Uhlenbeck log shock x around the appeal the line entered with, a_0:
+  // x' = rho x + sd Z, v' = rho^2 v + sd^2 (v: the variance of x given x = 0 at entry) and
+  // a = a_0 exp(x - v/2), whose mean stays a_0 at every age.
+  const double rho = std::exp(-p.line_shock_reversion_per_year / 12.0);
   for_each_index(ln.size(), [&](std::size_t l) {
     if (ln.status[l] != LineStatus::active) return;
     Rng rng(c.key, Stream::line_shock, static_cast<std::uint32_t>(l), month);
-    ln.appeal[l] *= std::exp(sd * rng.normal() - 0.5 * sd * sd);
+    const double x = rho * ln.demand_shock[l] + sd * rng.normal();
+    const double v = rho * rho * ln.shock_variance[l] + sd * sd;
+    ln.appeal[l] *= std::exp((x - 0.5 * v) - (ln.demand_shock[l] - 0.5 * ln.shock_variance[l]));
+    ln.demand_shock[l] = x;
+    ln.shock_variance[l] = v;
   });
 }
 

@@ -41,9 +41,12 @@ struct LinesByOwner {
 };
 LinesByOwner active_lines_by_owner(const State& s);
 
-/// Idiosyncratic demand shocks to every active product line: appeal *= exp(sd Z - sd^2/2),
-/// sd = chain.market.line_shock_sd_per_year / sqrt(12), Z ~ N(0, 1) from stream line_shock
-/// (entity = line id, this month). Called first by market(); no-op when sd = 0.
+/// Idiosyncratic demand shocks to every active product line, sd = chain.market.line_shock_sd_per_year
+/// / sqrt(12), Z ~ N(0, 1) from stream line_shock (entity = line id, this month): with
+/// line_shock_reversion_per_year = 0 a driftless geometric random walk, appeal *= exp(sd Z - sd^2/2);
+/// with kappa > 0 the log shock x is an Ornstein-Uhlenbeck process around the appeal the line entered
+/// with (x' = rho x + sd Z, rho = exp(-kappa/12), appeal = entry appeal x exp(x - v/2), v the
+/// variance of x). Called first by market(); no-op when sd = 0.
 void line_shocks(const Context& c, State& s);
 
 /// Reads: products launched this month, demand, enterprises, product lines, investments.

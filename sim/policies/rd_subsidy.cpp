@@ -75,6 +75,8 @@ class RdSubsidy final : public Instrument {
   // assessment of the best project's log quality, ln q + sigma_a Z, must clear
   // `review_threshold`; a firm that passes is funded from then on and, in the month it passes,
   // investors read the assessment with precision 1 / sigma_a^2 (lever investor_certificate).
+  // With `review: confidential` the same review funds the same firms, but the assessment stays
+  // with the agency (investors learn nothing from it: the grant's money without its certificate).
   // With `review: none` every eligible firm is funded and the grant says nothing about quality.
   bool passes_review(const Context& c, State& s, std::size_t e, int index) {
     if (config().choice("review") == "none") return true;
@@ -86,7 +88,7 @@ class RdSubsidy final : public Instrument {
       Rng rng = policy_rng(c, index, static_cast<std::uint32_t>(e), s.month);
       const double assessed = std::log(quality) + noise * rng.normal();
       review_[e] = assessed > config().value("review_threshold") ? 1 : 2;
-      if (review_[e] == 1) {
+      if (review_[e] == 1 && config().choice("review") == "expert") {
         s.enterprises.levers.certificate_precision[e] = 1.0 / (noise * noise);
         s.enterprises.levers.certificate_log_quality[e] = assessed;
       }
@@ -115,7 +117,7 @@ InstrumentType describe() {
       "firms whose proposal passes the agency's review are funded: the agency assesses the firm's best project "
       "once, when it first has one, as its log quality plus noise `review_noise`, against `review_threshold`, and "
       "investors read the assessment of a firm that passes as a certificate with precision 1 / `review_noise`^2 "
-      "(finance).",
+      "(finance); with `review: confidential` the same review funds the same firms but investors do not see it.",
       "Guangdong's enterprise R&D subsidy programmes (研发费用补助) and the national R&D super-deduction "
       "(研发费用加计扣除: 100 % extra deduction for all enterprises since 2023, worth about 15 % of R&D cost to a "
       "high-tech enterprise taxed at 15 %, 25 % at the standard rate). Quasi-experimental studies of Chinese R&D "
@@ -138,10 +140,11 @@ InstrumentType describe() {
            "With `review: expert`: the assessment a proposal needs to be funded (prior)."},
       },
       {{"review",
-        {"none", "expert"},
+        {"none", "expert", "confidential"},
         "none",
         "none: every eligible firm is funded while the budget lasts; expert: only firms whose proposal passes a "
-        "noisy review, whose assessment investors then read."}},
+        "noisy review, whose assessment investors then read; confidential: the same review, but the assessment is "
+        "not published (the grant's money without its certificate)."}},
       [](const PolicyConfig& p, const Scenario& s) { return std::make_unique<RdSubsidy>(p, s); },
   };
 }

@@ -238,6 +238,8 @@ struct MarketParams {
   double acquisition_probability = 0.03;     ///< monthly chance a start-up with a product is bought
   double acquisition_revenue_months = 36.0;  ///< price in months of revenue
   double line_shock_sd_per_year = 0.0;  ///< s.d. of each product line's idiosyncratic log demand shocks, per sqrt(year)
+  double line_shock_reversion_per_year =
+      0.0;  ///< kappa: a line's log demand shock reverts to 0 at this rate (0: random walk)
 };
 
 /// Entry of start-ups and SMEs.

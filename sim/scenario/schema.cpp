@@ -628,6 +628,12 @@ std::vector<Param> build_schema() {
            "geometric random walk, independently of the firm's other lines, so a firm's volatility falls with its "
            "number of lines; 0 switches the shocks off.",
            "prior (0 = off); the baseline's value and its source are in docs/model.md"),
+      real("chain.market.line_shock_reversion_per_year", AT(chain.market.line_shock_reversion_per_year), "1/year", 0.0,
+           12.0,
+           "Rate kappa at which a product line's log demand shock reverts to zero (an Ornstein-Uhlenbeck process "
+           "around the appeal the line entered with; half-life ln 2 / kappa years); 0 keeps the driftless "
+           "geometric random walk.",
+           "prior (0 = random walk); the baseline's value and its source are in docs/model.md"),
 
       // ---- chain: entry
       real("chain.entry.sme_entry_per_year", AT(chain.entry.sme_entry_per_year), "1/year", 0.0, 1.0,

@@ -809,3 +809,40 @@ TEST_CASE("line shocks are a driftless geometric random walk of each line's appe
     CHECK(test::same_bits(again.lines.appeal, st.lines.appeal));
   }
 }
+
+TEST_CASE("with reversion, line shocks are an Ornstein-Uhlenbeck process around the entry appeal", "[market]") {
+  // kappa = 1 a year, sd 0.6: after ten years the log shock's variance is close to its stationary
+  // value sd^2 (1 - rho^240) / (1 - rho^2) per month, rho = exp(-1/12), and the mean appeal is still
+  // the entry appeal (the -v/2 correction); a line's shock carries over only rho^12 a year.
+  Scenario s = test::tiny_scenario(1);
+  s.chain.market.line_shock_sd_per_year = 0.6;
+  s.chain.market.line_shock_reversion_per_year = 1.0;
+  const Context c(s, RunKey{10, 0});
+  const int n = 4000;
+  State w = empty_world(c, {1.0e9});
+  for (int k = 0; k < n; ++k) firm(c, w, EnterpriseKind::sme, 0, 1e6, 1e8);
+  std::vector<double> year9(n);
+  for (int month = 0; month < 120; ++month) {
+    line_shocks(c, w);
+    w.month += 1;
+    if (month == 107)
+      for (int k = 0; k < n; ++k) year9[k] = w.lines.demand_shock[k];
+  }
+  const double sd = 0.6 / std::sqrt(12.0), rho = std::exp(-1.0 / 12.0);
+  const double v = sd * sd * (1.0 - std::pow(rho, 240)) / (1.0 - rho * rho);
+  double mean = 0.0, var_x = 0.0, cov = 0.0, var9 = 0.0;
+  for (int k = 0; k < n; ++k) {
+    mean += w.lines.appeal[k] / n;
+    var_x += w.lines.demand_shock[k] * w.lines.demand_shock[k] / n;
+    cov += w.lines.demand_shock[k] * year9[k] / n;
+    var9 += year9[k] * year9[k] / n;
+    // The appeal is the entry appeal times exp(x - v/2).
+    CHECK(std::log(w.lines.appeal[k] / 1e6) ==
+          Approx(w.lines.demand_shock[k] - 0.5 * w.lines.shock_variance[k]).margin(1e-9));
+  }
+  CHECK(w.lines.shock_variance[0] == Approx(v));
+  CHECK(var_x == Approx(v).epsilon(0.06));
+  CHECK(mean == Approx(1e6).epsilon(0.04));
+  CHECK(cov / var9 == Approx(std::pow(rho, 12)).margin(0.04));  // the year-on-year carry-over
+  CHECK(v < 0.2);  // bounded (about sd^2 / (2 kappa) = 0.18): a random walk's after ten years would be 3.6
+}

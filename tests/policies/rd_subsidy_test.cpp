@@ -104,14 +104,11 @@ TEST_CASE("the R&D subsidy's per-firm cap binds in every programme year and rene
   CHECK(total <= bound * (1.0 + 1e-12));
 }
 
-TEST_CASE("with an expert review only proposals that pass are funded, and investors read the assessment once",
-          "[policies]") {
-  // Start-ups with a project of log quality -1 or +1 and one without a project. The agency
-  // assesses log quality with noise 0.5 against a threshold of 0: nearly every good proposal
-  // passes and nearly every poor one fails; the firm without a project is not reviewed yet.
-  const Scenario s = test::tiny_scenario();
-  const Context c(s, RunKey{71, 0});
-  const int n = 400;
+namespace {
+
+/// Start-ups with a project of log quality -1 (odd ids) or +1 (even ids) below n, and one without
+/// a project (id n).
+State review_world(const Context& c, int n) {
   State st;
   st.institutes.resize(0, c.fields);
   st.enterprises.resize(n + 1);
@@ -123,16 +120,35 @@ TEST_CASE("with an expert review only proposals that pass are funded, and invest
   st.policy_spending.assign(1, 0.0);
   st.policy_units.assign(1, 0.0);
   st.levers.reset(Eigen::MatrixXd::Ones(c.regions, c.regions), c.fields, c.regions, 1);  // the world's levers
+  return st;
+}
+
+/// The grant at its defaults with the given review and an ample budget.
+PolicyConfig reviewed_grant(const std::string& review) {
   const InstrumentType* type = find_instrument_type("rd_subsidy");
   REQUIRE(type != nullptr);
   PolicyConfig p;
   p.type = "rd_subsidy";
   p.name = "grant";
   for (const InstrumentParam& q : type->params) p.values.emplace_back(q.key, q.default_value);
-  p.choices = {{"review", "expert"}};
+  p.choices = {{"review", review}};
   for (auto& [k, v] : p.values)
     if (k == "budget_yuan") v = 1e12;
-  auto grant = type->make(p, s);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("with an expert review only proposals that pass are funded, and investors read the assessment once",
+          "[policies]") {
+  // The agency assesses log quality with noise 0.5 against a threshold of 0: nearly every good
+  // proposal passes and nearly every poor one fails; the firm without a project is not reviewed yet.
+  const Scenario s = test::tiny_scenario();
+  const Context c(s, RunKey{71, 0});
+  const int n = 400;
+  State st = review_world(c, n);
+  const PolicyConfig p = reviewed_grant("expert");
+  auto grant = find_instrument_type("rd_subsidy")->make(p, s);
   const Eligibility eligible = resolve_eligibility(s, p);
   grant->act(c, st, eligible, 0);
   const EnterpriseLevers& l = st.enterprises.levers;
@@ -163,4 +179,23 @@ TEST_CASE("with an expert review only proposals that pass are funded, and invest
   grant->act(c, st, eligible, 0);
   CHECK(l.rd_policy[n] == 0);
   CHECK(l.certificate_precision[n] > 0.0);
+}
+
+TEST_CASE("a confidential review funds the same firms as a published one, and investors learn nothing", "[policies]") {
+  const Scenario s = test::tiny_scenario();
+  const Context c(s, RunKey{71, 0});
+  const int n = 400;
+  State published = review_world(c, n), confidential = review_world(c, n);
+  const PolicyConfig pp = reviewed_grant("expert"), pc = reviewed_grant("confidential");
+  const InstrumentType* type = find_instrument_type("rd_subsidy");
+  type->make(pp, s)->act(c, published, resolve_eligibility(s, pp), 0);
+  type->make(pc, s)->act(c, confidential, resolve_eligibility(s, pc), 0);
+  int funded = 0;
+  for (int e = 0; e < n; ++e) {
+    CHECK(confidential.enterprises.levers.rd_policy[e] == published.enterprises.levers.rd_policy[e]);
+    CHECK(confidential.enterprises.levers.rd_allowance_yuan[e] == published.enterprises.levers.rd_allowance_yuan[e]);
+    CHECK(confidential.enterprises.levers.certificate_precision[e] == 0.0);
+    funded += published.enterprises.levers.rd_policy[e] == 0 ? 1 : 0;
+  }
+  CHECK(funded > 0.45 * n);
 }

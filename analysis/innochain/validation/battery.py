@@ -342,24 +342,34 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
       " alive at both ends of the year (exits and entries are left out, as in the empirical studies).\n")
     if gs.get("quartiles"):
         w("| start-of-year size class (baseline) | annual revenue, million yuan | firm-years | sd | Laplace scale |"
-          " excess kurtosis | log-likelihood per obs., Laplace - normal |")
-        w("|---|---|---|---|---|---|---|")
+          " excess kurtosis | log-likelihood per obs., Laplace - normal | product lines (mean) |"
+          " effective lines (mean) |")
+        w("|---|---|---|---|---|---|---|---|---|")
         for q in gs["quartiles"]:
             lo, hi = q["revenue_myuan"]
             w(f"| {q['class']} | {fmt(lo)}-{fmt(hi)} | {q['n']:,} | {q['normal_scale']:.3f} | {q['laplace_scale']:.3f} |"
-              f" {q['excess_kurtosis']:.1f} | {q['ll_laplace'] - q['ll_normal']:+.3f} |")
+              f" {q['excess_kurtosis']:.1f} | {q['ll_laplace'] - q['ll_normal']:+.3f} |"
+              f" {q.get('lines_mean', float('nan')):.2f} | {q.get('effective_lines_mean', float('nan')):.2f} |")
         w("")
+    w("The effective number of lines is 1 / sum_l s_l^2, s_l the line's share of the firm's revenue: n for n"
+      " lines of equal revenue, close to 1 when one line dominates (the number that sets the volatility of a"
+      " firm of independent lines, sd = sigma / sqrt(effective lines)). Its elasticity to size is the OLS slope"
+      " of log effective lines on log size over the firm-years.\n")
     w("| run | firm-years | beta (sd ~ size^-beta) ± SE | volatility falls with size (beta > 2 SE) |"
-      " gamma (sd ~ lines^-gamma) ± SE | firm-years with a line |")
-    w("|---|---|---|---|---|---|")
+      " gamma (sd ~ lines^-gamma) ± SE | gamma, effective lines ± SE | elasticity of effective lines to size |"
+      " firm-years with a line |")
+    w("|---|---|---|---|---|---|---|---|")
     for key, lab in (("baseline", "baseline"), ("equal_size", "equal-size start")):
         if key not in gs:
             continue
         v = gs[key]
         b, bse = v["size"]["beta"], v["size"]["beta_se"]
         ln = v.get("lines", {})
+        el = v.get("effective_lines", {})
         w(f"| {lab} | {v['n_firm_years']:,} | {b:.3f} ± {bse:.3f} | {'yes' if b > 2 * bse else 'no'} |"
-          f" {ln.get('beta', float('nan')):.3f} ± {ln.get('beta_se', float('nan')):.3f} | {ln.get('n_obs', 0):,} |")
+          f" {ln.get('beta', float('nan')):.3f} ± {ln.get('beta_se', float('nan')):.3f} |"
+          f" {el.get('beta', float('nan')):.3f} ± {el.get('beta_se', float('nan')):.3f} |"
+          f" {v.get('effective_lines_size_slope', float('nan')):.3f} | {ln.get('n_obs', 0):,} |")
     w("")
     w("Public evidence to compare with: the standard deviation of annual growth falls with size as size^-beta with"
       " beta about 0.15-0.2 (Stanley et al. 1996, Nature 379, US listed manufacturing firms, beta about 0.15;"

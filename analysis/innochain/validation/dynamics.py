@@ -233,12 +233,14 @@ def size_distribution(runs: dict[str, list[dict]], figdir: str) -> dict:
 def growth_panel(details: list[dict], first_month: int = GROWTH_FROM, last_month: int = SIZE_MONTH) -> dict:
     """Annual log revenue growth g = ln(R_t / R_t-12) of the firms alive with revenue at two
     consecutive yearly snapshots between first_month and last_month, demeaned by replication and
-    year (the common component), with the start-of-year annual revenue and number of product lines."""
-    G, S, L = [], [], []
+    year (the common component), with the start-of-year annual revenue, number of product lines and
+    effective number of lines (1 / sum of squared revenue shares; -1 where not recorded)."""
+    G, S, L, E = [], [], [], []
     for d in details:
         R = np.nan_to_num(d["revenue"])
         A = d["alive"] == 1
         PL = d.get("product_lines")
+        EL = d.get("effective_lines")
         months = np.asarray(d["snap_months"])
         for s in range(1, len(months)):
             if months[s - 1] < first_month or months[s] > last_month:
@@ -249,9 +251,11 @@ def growth_panel(details: list[dict], first_month: int = GROWTH_FROM, last_month
             G.append(g - g.mean())
             S.append(np.log(12.0 * R[s - 1, both]))
             L.append(PL[s - 1, both] if PL is not None else np.full(both.sum(), -1))
+            E.append(EL[s - 1, both] if EL is not None else np.full(both.sum(), -1.0))
     if not G:
-        return {"g": np.zeros(0), "logsize": np.zeros(0), "lines": np.zeros(0)}
-    return {"g": np.concatenate(G), "logsize": np.concatenate(S), "lines": np.concatenate(L)}
+        return {"g": np.zeros(0), "logsize": np.zeros(0), "lines": np.zeros(0), "effective_lines": np.zeros(0)}
+    return {"g": np.concatenate(G), "logsize": np.concatenate(S), "lines": np.concatenate(L),
+            "effective_lines": np.concatenate(E)}
 
 
 def _myuan(x: float) -> str:
@@ -289,7 +293,9 @@ def growth_by_size(runs: dict[str, list[dict]], figdir: str) -> dict:
             ax[0].semilogy(c[h > 0], h[h > 0], ".", color=qcol[i],
                            label=f"Q{i + 1}: {_myuan(lo)}-{_myuan(hi)} M yuan (sd {fit['normal_scale']:.2f})")
             ax[0].semilogy(c, stats.laplace.pdf(c, fit["laplace_loc"], fit["laplace_scale"]), "-", color=qcol[i], lw=0.8)
-            qs.append({"class": f"Q{i + 1}", "revenue_myuan": (float(lo), float(hi)), **fit})
+            qs.append({"class": f"Q{i + 1}", "revenue_myuan": (float(lo), float(hi)), **fit,
+                       "lines_mean": float(np.mean(base["lines"][cls == i])),
+                       "effective_lines_mean": float(np.mean(base["effective_lines"][cls == i]))})
         out["quartiles"] = qs
         ax[0].set_ylim(bottom=max(1e-4, 0.3 / len(g)))
     ax[0].set_xlabel("annual log revenue growth, ln(R_t / R_t-1) (demeaned by year)")
@@ -319,6 +325,14 @@ def growth_by_size(runs: dict[str, list[dict]], figdir: str) -> dict:
                            label=f"{labels[key]}: gamma = {vl['beta']:.2f} ± {vl['beta_se']:.2f}")
             if np.isfinite(vl["beta"]):
                 ax[2].plot(np.exp(vl["x"]), np.exp(vl["intercept"] - vl["beta"] * vl["x"]), "-", color=colors[key], lw=1)
+        eff = p["effective_lines"]
+        if np.any(eff >= 1):
+            ok = eff >= 1
+            ve = binned_volatility(np.log(eff[ok]), p["g"][ok], edges=np.log(LINE_EDGES))
+            out[key]["effective_lines"] = {k2: (ve[k2].tolist() if isinstance(ve[k2], np.ndarray) else ve[k2])
+                                           for k2 in ve}
+            # How tightly size and lines are tied: the OLS slope of log effective lines on log size.
+            out[key]["effective_lines_size_slope"] = float(np.polyfit(p["logsize"][ok], np.log(eff[ok]), 1)[0])
     ax[1].set_xscale("log")
     ax[1].set_yscale("log")
     ax[1].set_xlabel("start-of-year annual revenue, million yuan (bin mean, log scale)")

@@ -17,7 +17,9 @@ the same ids in both. Three experiments:
 * ``crowdin``: a guidance fund (scenarios/policies/guidance_fund*.yaml). Crowd-in is the change
   in private capital invested in start-ups per yuan of change in public capital invested
   (series ``invested_private`` and ``invested_public``), from the policy start to the end of the
-  run, by field and in total.
+  run, by field and in total; and, defined even when public capital invested hardly changes (a fund
+  of funds whose sub-funds find few deals), the change in private capital invested per public yuan
+  the policy put up (the fund's capital or its commitments: series ``policy_spending``).
 
 Intervals are 95 % percentile intervals of a bootstrap over replication pairs (the pair is the
 unit: both runs share its random numbers). Commands (the figures of docs/validation.md):
@@ -227,12 +229,22 @@ def crowdin(args) -> dict:
         prv = np.mean([p["invested_private"][k] if k is not None else sum(p["invested_private"]) for p in ps])
         return prv / pub if abs(pub) > 0 else float("nan")
 
+    def per_put_up(ps, k=None):
+        # Change in private capital invested per public yuan the policy put up (the guidance
+        # fund's capital, or its commitments to sub-funds): defined even when the public capital
+        # invested hardly changes.
+        prv = np.mean([p["invested_private"][k] if k is not None else sum(p["invested_private"]) for p in ps])
+        put_up = np.mean([p["policy_spending"] for p in ps])
+        return prv / put_up if put_up > 0 else float("nan")
+
     for k, name in enumerate(fields + ["total"]):
         kk = None if name == "total" else k
         pub = float(np.mean([p["invested_public"][kk] if kk is not None else sum(p["invested_public"]) for p in pairs]))
         prv = float(np.mean([p["invested_private"][kk] if kk is not None else sum(p["invested_private"]) for p in pairs]))
         res["by_field"][name] = {"public_change_bn": pub / 1e9, "private_change_bn": prv / 1e9,
-                                 "crowd_in": crowd(pairs, kk), "ci": bootstrap(lambda ps, kk=kk: crowd(ps, kk), pairs)}
+                                 "crowd_in": crowd(pairs, kk), "ci": bootstrap(lambda ps, kk=kk: crowd(ps, kk), pairs),
+                                 "per_policy_yuan": per_put_up(pairs, kk),
+                                 "per_policy_yuan_ci": bootstrap(lambda ps, kk=kk: per_put_up(ps, kk), pairs)}
     for name in ("guidance_lp_committed", "private_lp_matched", "deals_guidance_led", "venture_rounds",
                  "policy_spending"):
         res[name] = float(np.mean([p[name] for p in pairs]))

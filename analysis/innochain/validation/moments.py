@@ -239,6 +239,32 @@ def _first_valid(x: np.ndarray) -> np.ndarray:
     return np.where(ok.any(axis=0), x[first, np.arange(x.shape[1])], -1)
 
 
+def effective_lines(f: h5py.File, firms: int) -> np.ndarray | None:
+    """Per yearly snapshot and firm, the effective number of product lines 1 / sum_l s_l^2, s_l the
+    line's share of the firm's revenue (a line's revenue is its field's output times
+    appeal^theta over the field's sum, docs/model.md 3.3.7; a firm's lines are all in its own field,
+    so the field's output cancels and its share of the field's weight is enough): n for n lines of
+    equal revenue, close to 1 when one line dominates. 0 for a firm without an active line; None
+    without line snapshots."""
+    if "snapshots/product_lines" not in f:
+        return None
+    scen = yaml.safe_load(f["scenario"].asstr()[()]) or {}
+    theta = float(((scen.get("chain") or {}).get("market") or {}).get("quality_share_elasticity", 1.0))
+    g = f["snapshots/product_lines"]
+    status, owner, field, appeal = (g[k][()] for k in ("status", "owner", "field", "appeal"))
+    out = np.zeros((status.shape[0], firms), dtype=np.float32)
+    for s in range(status.shape[0]):
+        a = (status[s] == 0) & (owner[s] >= 0) & (owner[s] < firms)
+        w = appeal[s][a].astype(float) ** theta
+        fld = field[s][a].astype(np.int64)
+        share = w / np.bincount(fld, weights=w)[fld]
+        total = np.bincount(owner[s][a], weights=share, minlength=firms)
+        square = np.bincount(owner[s][a], weights=share * share, minlength=firms)
+        ok = square > 0
+        out[s, ok] = total[ok] ** 2 / square[ok]
+    return out
+
+
 def run_details(path: str) -> dict:
     """Raw material for the emergent distributions (one run): firm sizes and growth rates by
     yearly snapshot, ages at exit, discovery-to-market times, deals by round."""
@@ -258,6 +284,7 @@ def run_details(path: str) -> dict:
             "kind_last": g["kind"][-1],
             "origin_last": g["origin_institute"][-1],
             "product_lines": g["product_lines"][()] if "product_lines" in g else None,
+            "effective_lines": effective_lines(f, g["revenue_yuan_per_month"].shape[1]),
             # The kind at the first snapshot that has the firm (a start-up that lists becomes an
             # SME; the padding of firms not yet founded is -1).
             "kind_first": _first_valid(g["kind"][()]),
