@@ -517,6 +517,9 @@ def main(argv=None) -> int:
     ap.add_argument("--equal-size-reps", type=int, default=2,
                     help="replications (0..n-1) of the scenario with agents.enterprises.equal_initial_size: true, "
                          "for the size and growth distributions from an equal-size start (0: none)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
+                    help="a scenario override for every run (innochain run --set), e.g. for a sensitivity run "
+                         "written to another --doc")
     ap.add_argument("--doc", default="docs/validation.md")
     ap.add_argument("--figures", default="docs/figures")
     ap.add_argument("--results", default="analysis/innochain/validation/validation_results.json")
@@ -536,7 +539,7 @@ def main(argv=None) -> int:
         a.scale, a.replications, a.months = cache["scale"], cache["replications"], cache.get("months")
     else:
         tmp = tempfile.mkdtemp(prefix="innochain-validate-")
-        sets = [f"world.scale={a.scale}"] + ([f"horizon_months={a.months}"] if a.months else [])
+        sets = [f"world.scale={a.scale}"] + ([f"horizon_months={a.months}"] if a.months else []) + a.sets
         ms = run_replications(a.binary, a.scenario, range(a.replications), sets, jobs=a.jobs, out_dir=tmp,
                               keep=range(a.keep))
         details = [run_details(m["path"]) for m in ms if "path" in m]
@@ -554,7 +557,7 @@ def main(argv=None) -> int:
                 os.remove(m.pop("path"))
         with open(a.cache, "wb") as fh:
             pickle.dump({"ms": ms, "details": details, "details_eq": details_eq, "scale": a.scale,
-                         "replications": a.replications, "months": a.months, "sha": git_sha()}, fh)
+                         "replications": a.replications, "months": a.months, "sha": git_sha(), "sets": a.sets}, fh)
     rows = []
     for t in TARGETS:
         v = np.array([m[t.moment] for m in ms], dtype=float)
@@ -600,7 +603,8 @@ def main(argv=None) -> int:
            + (f" --months {a.months or 0}" if a.months != 132 else "")
            + (f" --equal-size-reps {len(details_eq)}" if len(details_eq) != 2 else "")
            + (f" --keep {len(details)}" if len(details) != 3 else "")
-           + (f" --notes {a.notes}" if a.notes != NOTES_DEFAULT else ""))
+           + (f" --notes {a.notes}" if a.notes != NOTES_DEFAULT else "")
+           + "".join(f" --set {kv}" for kv in (cache.get("sets", []) if a.from_cache else a.sets)))
     write_doc(a.doc, rows, a.replications, a.scale, dist, dyn, calib, diag, cmd, sha,
               months=int(details[0]["months"]) if details else MEASURE_MONTHS)
     res = {"scale": a.scale, "replications": a.replications,
