@@ -125,3 +125,34 @@ def test_effective_lines_of_a_hand_example(tmp_path):
     assert eff[0, 0] == pytest.approx(2.0)
     assert eff[0, 1] == pytest.approx(1.0 / 0.82, rel=1e-6)
     assert eff[0, 2] == 0.0
+
+
+def test_line_flows_of_a_hand_example(tmp_path):
+    # One field, theta = 1. Snapshot 0: firm 0 holds line 0 (appeal 1), firm 1 line 1 (appeal 1);
+    # the field's output (the firms' revenue) is 20. Snapshot 1: line 1 is displaced by line 2,
+    # launched by firm 0 (appeal 2), and line 0's appeal doubled; output 30. Firm 0's line held all
+    # year earned 10 and then 30 * 2/4 = 15: growth ln 1.5; it gained a line; firm 1 lost its line
+    # and has none left held all year (NaN).
+    import h5py
+
+    from innochain.validation.moments import line_flows
+
+    path = tmp_path / "flows.h5"
+    with h5py.File(path, "w") as f:
+        f["scenario"] = "chain:\n  market:\n    quality_share_elasticity: 1.0\n"
+        g = f.create_group("snapshots/product_lines")
+        g["owner"] = np.array([[0, 1, -1], [0, 1, 0]])
+        g["field"] = np.zeros((2, 3), dtype=np.uint16)
+        g["appeal"] = np.array([[1.0, 1.0, 0.0], [2.0, 1.0, 2.0]])
+        g["status"] = np.array([[0, 0, 0], [0, 1, 0]], dtype=np.uint8)
+        e = f.create_group("snapshots/enterprises")
+        e["revenue_yuan_per_month"] = np.array([[10.0, 10.0], [30.0, 0.0]])
+        e["alive"] = np.array([[1, 1], [1, 1]], dtype=np.uint8)
+        e["field"] = np.zeros((2, 2), dtype=np.uint16)
+    with h5py.File(path, "r") as f:
+        flows = line_flows(f, 2)
+    assert np.isnan(flows["growth"][0]).all()
+    assert flows["growth"][1, 0] == pytest.approx(np.log(1.5))
+    assert np.isnan(flows["growth"][1, 1])
+    assert list(flows["gained"][1]) == [True, False]
+    assert list(flows["lost"][1]) == [False, True]

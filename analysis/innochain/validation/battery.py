@@ -342,19 +342,27 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
       " alive at both ends of the year (exits and entries are left out, as in the empirical studies).\n")
     if gs.get("quartiles"):
         w("| start-of-year size class (baseline) | annual revenue, million yuan | firm-years | sd | Laplace scale |"
-          " excess kurtosis | log-likelihood per obs., Laplace - normal | product lines (mean) |"
-          " effective lines (mean) |")
-        w("|---|---|---|---|---|---|---|---|---|")
+          " excess kurtosis | log-likelihood per obs., Laplace - normal | mean growth | product lines (mean) |"
+          " effective lines (mean) | sd, lines held all year | share gaining a line | share losing a line |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for q in gs["quartiles"]:
             lo, hi = q["revenue_myuan"]
             w(f"| {q['class']} | {fmt(lo)}-{fmt(hi)} | {q['n']:,} | {q['normal_scale']:.3f} | {q['laplace_scale']:.3f} |"
               f" {q['excess_kurtosis']:.1f} | {q['ll_laplace'] - q['ll_normal']:+.3f} |"
-              f" {q.get('lines_mean', float('nan')):.2f} | {q.get('effective_lines_mean', float('nan')):.2f} |")
+              f" {q.get('mean_growth', float('nan')):+.3f} |"
+              f" {q.get('lines_mean', float('nan')):.2f} | {q.get('effective_lines_mean', float('nan')):.2f} |"
+              f" {q.get('continuing_sd', float('nan')):.3f} | {q.get('gained_share', float('nan')):.2f} |"
+              f" {q.get('lost_share', float('nan')):.2f} |")
         w("")
-    w("The effective number of lines is 1 / sum_l s_l^2, s_l the line's share of the firm's revenue: n for n"
-      " lines of equal revenue, close to 1 when one line dominates (the number that sets the volatility of a"
-      " firm of independent lines, sd = sigma / sqrt(effective lines)). Its elasticity to size is the OLS slope"
-      " of log effective lines on log size over the firm-years.\n")
+    w("Mean growth is the quartile's mean of the demeaned growth rates. The effective number of lines is"
+      " 1 / sum_l s_l^2, s_l the line's share of the firm's revenue: n for n lines of equal revenue, close to 1"
+      " when one line dominates (the number that sets the volatility of a firm of independent lines, sd ="
+      " sigma / sqrt(effective lines)). \"Lines held all year\": the standard deviation of the growth of the"
+      " revenue of the lines the firm held at both snapshots (demeaned by replication and year), what the"
+      " firm's growth would be without gaining or losing a line; the two shares are of the firm-years in which"
+      " the firm gained a line (its launches, acquisitions, goods taken up) or lost one (displaced by a launch,"
+      " taken over by an entrant). The elasticity of effective lines to size below is the OLS slope of log"
+      " effective lines on log size over the firm-years.\n")
     w("| run | firm-years | beta (sd ~ size^-beta) ± SE | volatility falls with size (beta > 2 SE) |"
       " gamma (sd ~ lines^-gamma) ± SE | gamma, effective lines ± SE | elasticity of effective lines to size |"
       " firm-years with a line |")

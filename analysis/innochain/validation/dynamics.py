@@ -235,12 +235,13 @@ def growth_panel(details: list[dict], first_month: int = GROWTH_FROM, last_month
     consecutive yearly snapshots between first_month and last_month, demeaned by replication and
     year (the common component), with the start-of-year annual revenue, number of product lines and
     effective number of lines (1 / sum of squared revenue shares; -1 where not recorded)."""
-    G, S, L, E = [], [], [], []
+    G, S, L, E, C, GA, LO = [], [], [], [], [], [], []
     for d in details:
         R = np.nan_to_num(d["revenue"])
         A = d["alive"] == 1
         PL = d.get("product_lines")
         EL = d.get("effective_lines")
+        LF = d.get("line_flows")
         months = np.asarray(d["snap_months"])
         for s in range(1, len(months)):
             if months[s - 1] < first_month or months[s] > last_month:
@@ -252,10 +253,21 @@ def growth_panel(details: list[dict], first_month: int = GROWTH_FROM, last_month
             S.append(np.log(12.0 * R[s - 1, both]))
             L.append(PL[s - 1, both] if PL is not None else np.full(both.sum(), -1))
             E.append(EL[s - 1, both] if EL is not None else np.full(both.sum(), -1.0))
+            if LF is not None:
+                c = LF["growth"][s, :w][both].astype(float)
+                C.append(c - np.nanmean(c) if np.any(np.isfinite(c)) else c)
+                GA.append(LF["gained"][s, :w][both])
+                LO.append(LF["lost"][s, :w][both])
+            else:
+                C.append(np.full(both.sum(), np.nan))
+                GA.append(np.zeros(both.sum(), dtype=bool))
+                LO.append(np.zeros(both.sum(), dtype=bool))
     if not G:
-        return {"g": np.zeros(0), "logsize": np.zeros(0), "lines": np.zeros(0), "effective_lines": np.zeros(0)}
+        return {"g": np.zeros(0), "logsize": np.zeros(0), "lines": np.zeros(0), "effective_lines": np.zeros(0),
+                "continuing": np.zeros(0), "gained": np.zeros(0, dtype=bool), "lost": np.zeros(0, dtype=bool)}
     return {"g": np.concatenate(G), "logsize": np.concatenate(S), "lines": np.concatenate(L),
-            "effective_lines": np.concatenate(E)}
+            "effective_lines": np.concatenate(E), "continuing": np.concatenate(C), "gained": np.concatenate(GA),
+            "lost": np.concatenate(LO)}
 
 
 def _myuan(x: float) -> str:
@@ -295,7 +307,12 @@ def growth_by_size(runs: dict[str, list[dict]], figdir: str) -> dict:
             ax[0].semilogy(c, stats.laplace.pdf(c, fit["laplace_loc"], fit["laplace_scale"]), "-", color=qcol[i], lw=0.8)
             qs.append({"class": f"Q{i + 1}", "revenue_myuan": (float(lo), float(hi)), **fit,
                        "lines_mean": float(np.mean(base["lines"][cls == i])),
-                       "effective_lines_mean": float(np.mean(base["effective_lines"][cls == i]))})
+                       "effective_lines_mean": float(np.mean(base["effective_lines"][cls == i])),
+                       "continuing_sd": float(np.nanstd(base["continuing"][cls == i], ddof=1))
+                       if np.sum(np.isfinite(base["continuing"][cls == i])) > 1 else float("nan"),
+                       "gained_share": float(np.mean(base["gained"][cls == i])),
+                       "lost_share": float(np.mean(base["lost"][cls == i])),
+                       "mean_growth": float(np.mean(gi))})
         out["quartiles"] = qs
         ax[0].set_ylim(bottom=max(1e-4, 0.3 / len(g)))
     ax[0].set_xlabel("annual log revenue growth, ln(R_t / R_t-1) (demeaned by year)")

@@ -265,6 +265,49 @@ def effective_lines(f: h5py.File, firms: int) -> np.ndarray | None:
     return out
 
 
+def line_flows(f: h5py.File, firms: int) -> dict | None:
+    """Per yearly snapshot s >= 1 and firm, what its lines did since snapshot s - 1: the log growth
+    of the revenue of the lines it held at both snapshots (the lines' own demand: shocks and the
+    field's sums), and whether it gained or lost a line (a launch, an acquisition or an SME's
+    takeover; a displacement or a takeover by an entrant). A line's revenue is its field's output
+    (the field's firms' revenue) times its share of the field's active weight appeal^theta. Row 0 and
+    firms without such lines are NaN (growth) and 0 (flags); None without line snapshots."""
+    if "snapshots/product_lines" not in f:
+        return None
+    scen = yaml.safe_load(f["scenario"].asstr()[()]) or {}
+    theta = float(((scen.get("chain") or {}).get("market") or {}).get("quality_share_elasticity", 1.0))
+    g, en = f["snapshots/product_lines"], f["snapshots/enterprises"]
+    status, owner, field, appeal = (g[k][()] for k in ("status", "owner", "field", "appeal"))
+    revenue, alive, efield = (en[k][()] for k in ("revenue_yuan_per_month", "alive", "field"))
+    S = status.shape[0]
+    fields = int(max(field.max(), efield.max())) + 1
+
+    def line_revenue(s):
+        a = (status[s] == 0) & (owner[s] >= 0) & (owner[s] < firms)
+        w = np.where(a, appeal[s].astype(float), 0.0) ** theta
+        weight = np.bincount(field[s][a], weights=w[a], minlength=fields)
+        ok = (alive[s] == 1) & (revenue[s] > 0)
+        output = np.bincount(efield[s][ok].astype(np.int64), weights=revenue[s][ok], minlength=fields)
+        fs = field[s].astype(np.int64)
+        return np.where(a, output[fs] * w / np.where(weight[fs] > 0, weight[fs], 1.0), 0.0), a
+
+    growth = np.full((S, firms), np.nan, dtype=np.float32)
+    gained = np.zeros((S, firms), dtype=bool)
+    lost = np.zeros((S, firms), dtype=bool)
+    r_prev, a_prev = line_revenue(0)
+    for s in range(1, S):
+        r, a = line_revenue(s)
+        both = a_prev & a & (owner[s - 1] == owner[s])
+        c0 = np.bincount(owner[s][both], weights=r_prev[both], minlength=firms)
+        c1 = np.bincount(owner[s][both], weights=r[both], minlength=firms)
+        ok = (c0 > 0) & (c1 > 0)
+        growth[s, ok] = np.log(c1[ok] / c0[ok])
+        gained[s] = np.bincount(owner[s][a & ~both], minlength=firms)[:firms] > 0
+        lost[s] = np.bincount(owner[s - 1][a_prev & ~both], minlength=firms)[:firms] > 0
+        r_prev, a_prev = r, a
+    return {"growth": growth, "gained": gained, "lost": lost}
+
+
 def run_details(path: str) -> dict:
     """Raw material for the emergent distributions (one run): firm sizes and growth rates by
     yearly snapshot, ages at exit, discovery-to-market times, deals by round."""
@@ -285,6 +328,7 @@ def run_details(path: str) -> dict:
             "origin_last": g["origin_institute"][-1],
             "product_lines": g["product_lines"][()] if "product_lines" in g else None,
             "effective_lines": effective_lines(f, g["revenue_yuan_per_month"].shape[1]),
+            "line_flows": line_flows(f, g["revenue_yuan_per_month"].shape[1]),
             # The kind at the first snapshot that has the firm (a start-up that lists becomes an
             # SME; the padding of firms not yet founded is -1).
             "kind_first": _first_valid(g["kind"][()]),
