@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace innochain {
@@ -52,6 +54,62 @@ T block_reduce(std::size_t n, const T& identity, Fold&& fold, Merge&& merge, std
     const std::size_t end = std::min(n, begin + block);
     T& acc = partial[b];
     for (std::size_t i = begin; i < end; ++i) fold(acc, i);
+  });
+  T result = identity;
+  for (const T& p : partial) merge(result, p);
+  return result;
+}
+
+/// The indices i of [0, n) with keep(i), ascending: counted per fixed block, then written at
+/// each block's offset, both in parallel (a serial scan would add serial time to the phase).
+template <class Keep>
+std::vector<std::int32_t> indices_where(std::size_t n, Keep&& keep, std::size_t block = kBlock) {
+  const std::size_t nb = block_count(n, block);
+  std::vector<std::size_t> offset(nb + 1, 0);
+  tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
+    std::size_t count = 0;
+    for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) count += keep(i) ? 1 : 0;
+    offset[b + 1] = count;
+  });
+  for (std::size_t b = 0; b < nb; ++b) offset[b + 1] += offset[b];
+  std::vector<std::int32_t> ids(offset[nb]);
+  tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
+    std::size_t next = offset[b];
+    for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i)
+      if (keep(i)) ids[next++] = static_cast<std::int32_t>(i);
+  });
+  return ids;
+}
+
+/// The ids of `ids` (ascending) that fall in fixed block b of the index range: the rows a loop
+/// over a subset (alive firms, active lines) visits in that block.
+inline std::span<const std::int32_t> ids_in_block(std::span<const std::int32_t> ids, std::size_t b,
+                                                  std::size_t block = kBlock) {
+  const auto lo = std::lower_bound(ids.begin(), ids.end(), static_cast<std::int64_t>(b * block));
+  const auto hi = std::lower_bound(lo, ids.end(), static_cast<std::int64_t>((b + 1) * block));
+  return ids.subspan(static_cast<std::size_t>(lo - ids.begin()), static_cast<std::size_t>(hi - lo));
+}
+
+/// Calls body(begin, ids) for each fixed block of [0, n), in parallel, with the ids of `ids`
+/// (ascending, each < n) in that block: for_blocks that skips the rows not listed.
+template <class Body>
+void for_id_blocks(std::size_t n, std::span<const std::int32_t> ids, Body&& body, std::size_t block = kBlock) {
+  tbb::parallel_for(std::size_t{0}, block_count(n, block),
+                    [&](std::size_t b) { body(b * block, ids_in_block(ids, b, block)); });
+}
+
+/// block_reduce over [0, n) that folds only the rows listed in `ids` (ascending, each < n).
+/// The blocks and the merge are those of block_reduce(n, ...), so when fold does nothing on
+/// the rows left out (departed firms, ended lines) the result is the same bit for bit; only
+/// the skipped rows are no longer read.
+template <class T, class Fold, class Merge>
+T block_reduce_ids(std::size_t n, std::span<const std::int32_t> ids, const T& identity, Fold&& fold, Merge&& merge,
+                   std::size_t block = kBlock) {
+  const std::size_t nb = block_count(n, block);
+  std::vector<T> partial(nb, identity);
+  tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
+    T& acc = partial[b];
+    for (const std::int32_t i : ids_in_block(ids, b, block)) fold(acc, static_cast<std::size_t>(i));
   });
   T result = identity;
   for (const T& p : partial) merge(result, p);

@@ -27,20 +27,24 @@ double exit_multiple(const FinanceParams& p, double u) {
   return p.exit_multiple_min * std::pow(u, -1.0 / p.exit_multiple_tail);
 }
 
-LinesByOwner active_lines_by_owner(const State& s) {
+namespace {
+
+/// active_lines_by_owner from the ids of the active lines (ascending).
+LinesByOwner lines_by_owner(const State& s, std::span<const std::int32_t> active) {
   const ProductLines& ln = s.lines;
   LinesByOwner out;
   out.first.assign(s.enterprises.size() + 1, 0);
-  for (std::size_t l = 0; l < ln.size(); ++l)
-    if (ln.status[l] == LineStatus::active) out.first[static_cast<std::size_t>(ln.owner[l]) + 1] += 1;
+  for (const std::int32_t l : active) out.first[static_cast<std::size_t>(ln.owner[l]) + 1] += 1;
   for (std::size_t e = 0; e < s.enterprises.size(); ++e) out.first[e + 1] += out.first[e];
   out.ids.resize(out.first.back());
   std::vector<std::size_t> next(out.first.begin(), out.first.end() - 1);
-  for (std::size_t l = 0; l < ln.size(); ++l)
-    if (ln.status[l] == LineStatus::active)
-      out.ids[next[static_cast<std::size_t>(ln.owner[l])]++] = static_cast<std::int32_t>(l);
+  for (const std::int32_t l : active) out.ids[next[static_cast<std::size_t>(ln.owner[l])]++] = l;
   return out;
 }
+
+}  // namespace
+
+LinesByOwner active_lines_by_owner(const State& s) { return lines_by_owner(s, active_line_ids(s.lines)); }
 
 namespace {
 
@@ -56,16 +60,18 @@ struct Stakes {
 
 Stakes active_stakes(const State& s) {
   const Investments& iv = s.investments;
+  // One pass over the whole table (ended stakes stay in it); the two passes of the counting
+  // sort then visit only the active stakes, in id order.
+  std::vector<std::int32_t> active;
+  for (std::size_t k = 0; k < iv.size(); ++k)
+    if (iv.status[k] == InvestmentStatus::active) active.push_back(static_cast<std::int32_t>(k));
   Stakes out;
   out.first.assign(s.enterprises.size() + 1, 0);
-  for (std::size_t k = 0; k < iv.size(); ++k)
-    if (iv.status[k] == InvestmentStatus::active) out.first[static_cast<std::size_t>(iv.enterprise[k]) + 1] += 1;
+  for (const std::int32_t k : active) out.first[static_cast<std::size_t>(iv.enterprise[k]) + 1] += 1;
   for (std::size_t e = 0; e < s.enterprises.size(); ++e) out.first[e + 1] += out.first[e];
   out.ids.resize(out.first.back());
   std::vector<std::size_t> next(out.first.begin(), out.first.end() - 1);
-  for (std::size_t k = 0; k < iv.size(); ++k)
-    if (iv.status[k] == InvestmentStatus::active)
-      out.ids[next[static_cast<std::size_t>(iv.enterprise[k])]++] = static_cast<std::int32_t>(k);
+  for (const std::int32_t k : active) out.ids[next[static_cast<std::size_t>(iv.enterprise[k])]++] = k;
   return out;
 }
 
@@ -84,11 +90,13 @@ void line_shocks(const Context& c, State& s) {
   if (sd <= 0.0) return;
   ProductLines& ln = s.lines;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+  // Only lines on the market are visited (each draws its own numbers, so the order does not matter).
+  const std::vector<std::int32_t> active = active_line_ids(ln);
   if (p.line_shock_reversion_per_year <= 0.0) {
     // exp(sd Z - sd^2 / 2) has mean 1: each line's appeal is a driftless geometric random walk,
     // independent of the owner's other lines.
-    for_each_index(ln.size(), [&](std::size_t l) {
-      if (ln.status[l] != LineStatus::active) return;
+    for_each_index(active.size(), [&](std::size_t k) {
+      const auto l = static_cast<std::size_t>(active[k]);
       Rng rng(c.key, Stream::line_shock, static_cast<std::uint32_t>(l), month);
       ln.appeal[l] *= std::exp(sd * rng.normal() - 0.5 * sd * sd);
     });
@@ -98,8 +106,8 @@ void line_shocks(const Context& c, State& s) {
   // x' = rho x + sd Z, v' = rho^2 v + sd^2 (v: the variance of x given x = 0 at entry) and
   // a = a_0 exp(x - v/2), whose mean stays a_0 at every age.
   const double rho = std::exp(-p.line_shock_reversion_per_year / 12.0);
-  for_each_index(ln.size(), [&](std::size_t l) {
-    if (ln.status[l] != LineStatus::active) return;
+  for_each_index(active.size(), [&](std::size_t k) {
+    const auto l = static_cast<std::size_t>(active[k]);
     Rng rng(c.key, Stream::line_shock, static_cast<std::uint32_t>(l), month);
     const double x = rho * ln.demand_shock[l] + sd * rng.normal();
     const double v = rho * rho * ln.shock_variance[l] + sd * sd;
@@ -116,6 +124,7 @@ struct MarketMonth {
   std::vector<double> weight_sum;     ///< per field: sum of the active lines' weights
   Eigen::VectorXd output;             ///< sector output, per field
   LinesByOwner lines;                 ///< active lines by owner (after the launches)
+  std::vector<std::int32_t> alive;    ///< firms alive when the accounts start, ascending
   std::vector<std::int32_t> exited;   ///< firms exiting this month, ascending
   std::vector<std::uint8_t> runway;   ///< per exiting firm (same order): 1 if its runway ended
   std::vector<std::uint8_t> no_team;  ///< per exiting firm (same order): 1 if its team had left
@@ -205,10 +214,11 @@ void demand_and_output(const Context& c, State& s, MonthMetrics& m, MarketMonth&
     std::vector<double> weight;
     std::vector<std::int64_t> lines;
   };
-  const Sums sums = block_reduce(
-      ln.size(), Sums{std::vector<double>(F, 0.0), std::vector<std::int64_t>(F, 0)},
+  // Only active lines are visited, in the blocks of the whole table: the same sums.
+  const std::vector<std::int32_t> active = active_line_ids(ln);
+  const Sums sums = block_reduce_ids(
+      ln.size(), active, Sums{std::vector<double>(F, 0.0), std::vector<std::int64_t>(F, 0)},
       [&](Sums& acc, std::size_t l) {
-        if (ln.status[l] != LineStatus::active) return;
         acc.weight[ln.field[l]] += line_weight(p, ln.appeal[l]);
         acc.lines[ln.field[l]] += 1;
       },
@@ -219,7 +229,7 @@ void demand_and_output(const Context& c, State& s, MonthMetrics& m, MarketMonth&
         }
       });
   w.weight_sum = sums.weight;
-  w.lines = active_lines_by_owner(s);
+  w.lines = lines_by_owner(s, active);
   for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
       double revenue = 0.0;
@@ -252,10 +262,11 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
     std::vector<double> spend;
     std::vector<std::int64_t> staff;
   };
-  const Contract offered = block_reduce(
-      en.size(), Contract{std::vector<double>(F, 0.0), std::vector<std::int64_t>(F, 0)},
+  // Departed firms' rows are skipped (the blocks stay those of the whole table: the same sums).
+  w.alive = alive_enterprise_ids(en);
+  const Contract offered = block_reduce_ids(
+      en.size(), w.alive, Contract{std::vector<double>(F, 0.0), std::vector<std::int64_t>(F, 0)},
       [&](Contract& k, std::size_t e) {
-        if (!en.alive[e]) return;
         if (en.product_lines[e] > 0)
           k.spend[en.field[e]] += ep.contract_work_share_of_revenue * en.revenue_yuan_per_month[e];
         else
@@ -280,9 +291,9 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
     bool had_debt, repaid, exits, runway, no_team;
   };
   std::unique_ptr<Flows[]> flows(new Flows[en.size()]);
-  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t e = begin; e < end; ++e) {
-      if (!en.alive[e]) continue;
+  for_id_blocks(en.size(), w.alive, [&](std::size_t, std::span<const std::int32_t> ids) {
+    for (const std::int32_t id : ids) {
+      const auto e = static_cast<std::size_t>(id);
       Flows& fl = flows[e];
       fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false, false, false, false, false};
       const double revenue = en.revenue_yuan_per_month[e];
@@ -354,8 +365,8 @@ void firm_accounts(const Context& c, State& s, MonthMetrics& m, MarketMonth& w) 
       }
     }
   });
-  for (std::size_t e = 0; e < en.size(); ++e) {
-    if (!en.alive[e]) continue;
+  for (const std::int32_t id : w.alive) {
+    const auto e = static_cast<std::size_t>(id);
     const Flows& fl = flows[e];
     const double revenue = en.revenue_yuan_per_month[e];
     s.ledger.month[lf_outside_demand] += revenue;
@@ -420,12 +431,13 @@ void acquisitions_and_listings(const Context& c, State& s, MonthMetrics& m, Mark
   ProductLines& ln = s.lines;
   const std::size_t F = c.fields;
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
+  // Only firms alive before the exits can be alive now: w.alive (ascending) holds them all.
   std::vector<std::vector<std::int32_t>> leaders(F);
-  for (std::size_t e = 0; e < en.size(); ++e)
-    if (en.alive[e] && en.kind[e] == EnterpriseKind::chain_leader)
-      leaders[en.field[e]].push_back(static_cast<std::int32_t>(e));
+  for (const std::int32_t e : w.alive)
+    if (en.alive[e] && en.kind[e] == EnterpriseKind::chain_leader) leaders[en.field[e]].push_back(e);
 
-  for (std::size_t e = 0; e < en.size(); ++e) {
+  for (const std::int32_t id : w.alive) {
+    const auto e = static_cast<std::size_t>(id);
     if (!en.alive[e] || en.kind[e] != EnterpriseKind::startup) continue;
     Rng rng(c.key, Stream::market, static_cast<std::uint32_t>(e), month);
     const std::size_t f = en.field[e];

@@ -825,6 +825,14 @@ void resolve_employers(State& st) {
   });
 }
 
+std::vector<std::int32_t> alive_enterprise_ids(const Enterprises& en) {
+  return indices_where(en.size(), [&](std::size_t e) { return en.alive[e] != 0; });
+}
+
+std::vector<std::int32_t> active_line_ids(const ProductLines& ln) {
+  return indices_where(ln.size(), [&](std::size_t l) { return ln.status[l] == LineStatus::active; });
+}
+
 void index_enterprises_by_field(State& st, std::size_t fields) {
   // Per block and field, the alive firms are counted in parallel; each block then writes its
   // ids at its offset in each field's list (ascending ids, as a serial pass would list them).

@@ -123,6 +123,14 @@ void count_product_lines(State& state);
 /// enterprises that exited become unemployed.
 void resolve_employers(State& state);
 
+/// Ids of the alive enterprises, ascending. Rows of departed firms stay in the table (ids are
+/// never reused), so the monthly passes that concern only alive firms loop over this list.
+std::vector<std::int32_t> alive_enterprise_ids(const Enterprises& en);
+
+/// Ids of the product lines on the market (status active), ascending: ended lines stay in the
+/// table too.
+std::vector<std::int32_t> active_line_ids(const ProductLines& ln);
+
 /// Rebuilds the per-field lists of alive enterprises.
 void index_enterprises_by_field(State& state, std::size_t fields);
 

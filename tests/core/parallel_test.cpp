@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <numeric>
+#include <span>
 
 using namespace innochain;
 
@@ -44,6 +45,45 @@ TEST_CASE("for_blocks covers every index exactly once", "[parallel]") {
       },
       128);
   CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+}
+
+TEST_CASE("block_reduce_ids over a subset equals block_reduce that skips the other rows", "[parallel]") {
+  // The subset (every third row and a run of rows, like alive firms among departed ones) keeps
+  // the blocks of the whole range, so the order-sensitive sum is the same bit for bit.
+  std::vector<double> x(100003);
+  std::vector<std::uint8_t> kept(x.size(), 0);
+  std::vector<std::int32_t> ids;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = std::pow(-1.0, i) * std::exp(static_cast<double>(i % 97) * 0.3);
+    kept[i] = i % 3 == 0 || (i > 50000 && i < 52000);
+    if (kept[i]) ids.push_back(static_cast<std::int32_t>(i));
+  }
+  for (std::size_t t : {1u, 2u, 4u}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, t);
+    CHECK(indices_where(
+              x.size(), [&](std::size_t i) { return kept[i] != 0; }, 1000) == ids);
+    const double all = block_reduce(
+        x.size(), 0.0, [&](double& acc, std::size_t i) { acc += kept[i] ? x[i] : 0.0; },
+        [](double& acc, double p) { acc += p; }, 1000);
+    const double subset = block_reduce_ids(
+        x.size(), ids, 0.0, [&](double& acc, std::size_t i) { acc += x[i]; }, [](double& acc, double p) { acc += p; },
+        1000);
+    CHECK(std::bit_cast<std::uint64_t>(subset) == std::bit_cast<std::uint64_t>(all));
+  }
+  // for_id_blocks hands each block exactly its listed rows (checked after the parallel loop).
+  std::vector<int> hits(x.size(), 0), in_block(x.size(), 1);
+  for_id_blocks(
+      x.size(), ids,
+      [&](std::size_t begin, std::span<const std::int32_t> here) {
+        for (const std::int32_t i : here) {
+          hits[static_cast<std::size_t>(i)] += 1;
+          in_block[static_cast<std::size_t>(i)] = static_cast<std::size_t>(i) / 1000 == begin / 1000;
+        }
+      },
+      1000);
+  bool exact = true;
+  for (std::size_t i = 0; i < x.size(); ++i) exact = exact && hits[i] == (kept[i] ? 1 : 0) && in_block[i];
+  CHECK(exact);
 }
 
 TEST_CASE("exclusive scan gives creator-order offsets", "[parallel]") {
