@@ -103,56 +103,61 @@ def test_drift_of_known_trends():
     assert np.all(np.isnan(drift(M[:1], years)["ci"]))
 
 
+def _lines_file(path, owner, field, appeal, status, output, months):
+    import h5py
+
+    with h5py.File(path, "w") as f:
+        f["scenario"] = "chain:\n  market:\n    quality_share_elasticity: 1.0\n"
+        g = f.create_group("snapshots/product_lines")
+        g["owner"] = np.array(owner)
+        g["field"] = np.array(field, dtype=np.uint16)
+        g["appeal"] = np.array(appeal, dtype=float)
+        g["status"] = np.array(status, dtype=np.uint8)
+        f["snapshots/month"] = np.array(months)
+        f["series/output"] = np.array(output, dtype=float)
+
+
 def test_effective_lines_of_a_hand_example(tmp_path):
-    # Firm 0: two lines of equal appeal in field 0 (2 effective lines); firm 1: appeals 9 and 1 in
-    # field 1 with theta = 1 (shares 0.9 and 0.1 of its revenue: 1 / 0.82 effective lines); firm 2:
-    # only a displaced line (0); the padding row (owner -1) is ignored.
+    # Field outputs 10 and 30 (month 0). Firm 0: two lines of equal appeal in field 0 (2 effective
+    # lines). Firm 1: appeals 9 and 1 in field 1, and a line licensed in from field 0 (appeal 5 of
+    # field 0's 15, revenue 10/3): revenues 27, 3 and 10/3. Firm 2: only a displaced line (0); the
+    # padding row (owner -1) is ignored.
     import h5py
 
     from innochain.validation.moments import effective_lines
 
     path = tmp_path / "lines.h5"
-    with h5py.File(path, "w") as f:
-        f["scenario"] = "chain:\n  market:\n    quality_share_elasticity: 1.0\n"
-        g = f.create_group("snapshots/product_lines")
-        g["owner"] = np.array([[0, 0, 1, 1, 2, -1]])
-        g["field"] = np.array([[0, 0, 1, 1, 0, 0]], dtype=np.uint16)
-        g["appeal"] = np.array([[5.0, 5.0, 9.0, 1.0, 4.0, 0.0]])
-        g["status"] = np.array([[0, 0, 0, 0, 1, 0]], dtype=np.uint8)
+    _lines_file(path, [[0, 0, 1, 1, 1, 2, -1]], [[0, 0, 1, 1, 0, 0, 0]], [[5, 5, 9, 1, 5, 4, 0]],
+                [[0, 0, 0, 0, 0, 1, 0]], [[10.0, 30.0]], [0])
     with h5py.File(path, "r") as f:
         eff = effective_lines(f, 3)
     assert eff.shape == (1, 3)
     assert eff[0, 0] == pytest.approx(2.0)
-    assert eff[0, 1] == pytest.approx(1.0 / 0.82, rel=1e-6)
+    r = np.array([27.0, 3.0, 10.0 / 3.0])
+    assert eff[0, 1] == pytest.approx(r.sum() ** 2 / (r ** 2).sum(), rel=1e-6)
     assert eff[0, 2] == 0.0
 
 
 def test_line_flows_of_a_hand_example(tmp_path):
-    # One field, theta = 1. Snapshot 0: firm 0 holds line 0 (appeal 1), firm 1 line 1 (appeal 1);
-    # the field's output (the firms' revenue) is 20. Snapshot 1: line 1 is displaced by line 2,
-    # launched by firm 0 (appeal 2), and line 0's appeal doubled; output 30. Firm 0's line held all
-    # year earned 10 and then 30 * 2/4 = 15: growth ln 1.5; it gained a line; firm 1 lost its line
-    # and has none left held all year (NaN).
+    # One field. Snapshot 0 (month 11, output 20): firm 0 holds line 0 (appeal 1), firm 1 line 1
+    # (appeal 1) and line 3 (appeal 2); the field's weight is 4. Snapshot 1 (month 23, output 30):
+    # line 1 is displaced by line 2, launched by firm 0 (appeal 2); line 0's appeal doubled; line 3
+    # was sold to firm 0 (same row, new owner); the weight is 6. Firm 0's line held all year earned
+    # 20/4 = 5 and then 30 * 2/6 = 10: growth ln 2; it gained lines (2 and 3). Firm 1 lost both
+    # and holds none all year (NaN).
     import h5py
 
     from innochain.validation.moments import line_flows
 
     path = tmp_path / "flows.h5"
-    with h5py.File(path, "w") as f:
-        f["scenario"] = "chain:\n  market:\n    quality_share_elasticity: 1.0\n"
-        g = f.create_group("snapshots/product_lines")
-        g["owner"] = np.array([[0, 1, -1], [0, 1, 0]])
-        g["field"] = np.zeros((2, 3), dtype=np.uint16)
-        g["appeal"] = np.array([[1.0, 1.0, 0.0], [2.0, 1.0, 2.0]])
-        g["status"] = np.array([[0, 0, 0], [0, 1, 0]], dtype=np.uint8)
-        e = f.create_group("snapshots/enterprises")
-        e["revenue_yuan_per_month"] = np.array([[10.0, 10.0], [30.0, 0.0]])
-        e["alive"] = np.array([[1, 1], [1, 1]], dtype=np.uint8)
-        e["field"] = np.zeros((2, 2), dtype=np.uint16)
+    output = np.zeros((24, 1))
+    output[11], output[23] = 20.0, 30.0
+    _lines_file(path, [[0, 1, -1, 1], [0, 1, 0, 0]], np.zeros((2, 4)), [[1, 1, 0, 2], [2, 1, 2, 2]],
+                [[0, 0, 0, 0], [0, 1, 0, 0]], output, [11, 23])
     with h5py.File(path, "r") as f:
         flows = line_flows(f, 2)
     assert np.isnan(flows["growth"][0]).all()
-    assert flows["growth"][1, 0] == pytest.approx(np.log(1.5))
+    assert flows["growth"][1, 0] == pytest.approx(np.log(2.0))
     assert np.isnan(flows["growth"][1, 1])
     assert list(flows["gained"][1]) == [True, False]
     assert list(flows["lost"][1]) == [False, True]

@@ -135,9 +135,10 @@ InstrumentType describe() {
           {"budget_yuan", "yuan", 0.0, 1e13, 5.0e8,
            "Programme budget over its whole window, province-wide (multiplied by world.scale) (prior)."},
           {"review_noise", "log points", 0.01, 5.0, 0.5,
-           "With `review: expert`: noise of the agency's assessment of a proposal's log quality (prior)."},
+           "With `review: expert` or `confidential`: noise of the agency's assessment of a proposal's log quality "
+           "(prior)."},
           {"review_threshold", "log quality", -10.0, 10.0, 0.0,
-           "With `review: expert`: the assessment a proposal needs to be funded (prior)."},
+           "With `review: expert` or `confidential`: the assessment a proposal needs to be funded (prior)."},
       },
       {{"review",
         {"none", "expert", "confidential"},

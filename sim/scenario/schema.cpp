@@ -625,8 +625,9 @@ std::vector<Param> build_schema() {
       real("chain.market.line_shock_sd_per_year", AT(chain.market.line_shock_sd_per_year), "log points/sqrt(year)", 0.0,
            3.0,
            "Standard deviation of each product line's idiosyncratic demand shocks: its appeal follows a driftless "
-           "geometric random walk, independently of the firm's other lines, so a firm's volatility falls with its "
-           "number of lines; 0 switches the shocks off.",
+           "geometric random walk (or, with line_shock_reversion_per_year > 0, reverts to its entry appeal), "
+           "independently of the firm's other lines, so a firm's volatility falls with its number of lines; 0 "
+           "switches the shocks off.",
            "prior (0 = off); the baseline's value and its source are in docs/model.md"),
       real("chain.market.line_shock_reversion_per_year", AT(chain.market.line_shock_reversion_per_year), "1/year", 0.0,
            12.0,

@@ -307,6 +307,37 @@ TEST_CASE("SMEs enter at initial_count x sme_entry_per_year / 12 a month", "[ent
   }
 }
 
+TEST_CASE("an SME that takes up a vacant good carries over the good's demand shock", "[entry]") {
+  // 2000 vacant goods, the good k of appeal 1 + k with shock 0.01 k and variance 0.001 k: each new
+  // line an entrant makes for a vacant good has the good's appeal, shock and variance (the good's
+  // demand, docs/model.md 3.3.7), and the good is closed.
+  Scenario s = two_by_two();
+  s.chain.entry.talent_founding_per_year = 0.0;
+  s.chain.entry.sme_entry_per_year = 0.12;
+  s.agents.enterprises.count = 12000;  // 120 SMEs a month expected
+  const Context c(s, RunKey{5, 0});
+  State st = empty_world(c);
+  const int goods = 2000;
+  for (int k = 0; k < goods; ++k) {
+    const std::int32_t l = st.lines.add(-1, static_cast<std::size_t>(k % 2), 1.0 + k, 1.0, -1, -1);
+    st.lines.status[l] = LineStatus::vacant;
+    st.lines.demand_shock[l] = 0.01 * k;
+    st.lines.shock_variance[l] = 0.001 * k;
+  }
+  MonthMetrics m(2, 2);
+  entry(c, st, m);
+  std::size_t taken = 0;
+  for (std::size_t l = goods; l < st.lines.size(); ++l) {
+    const auto k = static_cast<std::size_t>(std::lround(st.lines.appeal[l] - 1.0));
+    REQUIRE(k < static_cast<std::size_t>(goods));
+    CHECK(st.lines.status[k] == LineStatus::closed);
+    CHECK(st.lines.demand_shock[l] == st.lines.demand_shock[k]);
+    CHECK(st.lines.shock_variance[l] == st.lines.shock_variance[k]);
+    taken += 1;
+  }
+  CHECK(taken > 50);
+}
+
 TEST_CASE("with sme_entry_per_year = 0 no SME enters", "[entry]") {
   Scenario s = two_by_two();
   s.chain.entry.talent_founding_per_year = 0.0;

@@ -526,8 +526,9 @@ def main(argv=None) -> int:
                     help="replications (0..n-1) of the scenario with agents.enterprises.equal_initial_size: true, "
                          "for the size and growth distributions from an equal-size start (0: none)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
-                    help="a scenario override for every run (innochain run --set), e.g. for a sensitivity run "
-                         "written to another --doc")
+                    help="a scenario override for every run (innochain run --set), e.g. for a sensitivity run; "
+                         "give it its own --doc, --figures, --results and --cache, or it overwrites the tracked "
+                         "ones and the default cache")
     ap.add_argument("--doc", default="docs/validation.md")
     ap.add_argument("--figures", default="docs/figures")
     ap.add_argument("--results", default="analysis/innochain/validation/validation_results.json")

@@ -239,27 +239,47 @@ def _first_valid(x: np.ndarray) -> np.ndarray:
     return np.where(ok.any(axis=0), x[first, np.arange(x.shape[1])], -1)
 
 
-def effective_lines(f: h5py.File, firms: int) -> np.ndarray | None:
-    """Per yearly snapshot and firm, the effective number of product lines 1 / sum_l s_l^2, s_l the
-    line's share of the firm's revenue (a line's revenue is its field's output times
-    appeal^theta over the field's sum, docs/model.md 3.3.7; a firm's lines are all in its own field,
-    so the field's output cancels and its share of the field's weight is enough): n for n lines of
-    equal revenue, close to 1 when one line dominates. 0 for a firm without an active line; None
-    without line snapshots."""
-    if "snapshots/product_lines" not in f:
-        return None
-    scen = yaml.safe_load(f["scenario"].asstr()[()]) or {}
-    theta = float(((scen.get("chain") or {}).get("market") or {}).get("quality_share_elasticity", 1.0))
+def _line_revenue(f: h5py.File, theta: float) -> tuple:
+    """A function of a snapshot index giving every line's monthly revenue (0 for lines not on the
+    market) and the mask of lines on the market: the field's output in the snapshot's month
+    (series ``output``) times the line's share appeal^theta of its field's active weight
+    (docs/model.md 3.3.7). Lines are in their project's field, which for a licensee can differ from
+    its own. The snapshot is taken after the month's exits and acquisitions, so a field's weight
+    is that of the lines still on the market then."""
     g = f["snapshots/product_lines"]
     status, owner, field, appeal = (g[k][()] for k in ("status", "owner", "field", "appeal"))
-    out = np.zeros((status.shape[0], firms), dtype=np.float32)
-    for s in range(status.shape[0]):
+    months = f["snapshots/month"][()]
+    output = f["series/output"][()]
+
+    def revenue(s: int, firms: int):
         a = (status[s] == 0) & (owner[s] >= 0) & (owner[s] < firms)
-        w = appeal[s][a].astype(float) ** theta
-        fld = field[s][a].astype(np.int64)
-        share = w / np.bincount(fld, weights=w)[fld]
-        total = np.bincount(owner[s][a], weights=share, minlength=firms)
-        square = np.bincount(owner[s][a], weights=share * share, minlength=firms)
+        fs = field[s].astype(np.int64)
+        w = np.where(a, appeal[s].astype(float), 0.0) ** theta
+        weight = np.bincount(fs[a], weights=w[a], minlength=output.shape[1])
+        share = np.divide(w, weight[fs], out=np.zeros_like(w), where=a & (weight[fs] > 0))
+        return output[int(months[s])][fs] * share, a
+
+    return revenue, owner, status.shape[0]
+
+
+def _theta(f: h5py.File) -> float:
+    scen = yaml.safe_load(f["scenario"].asstr()[()]) or {}
+    return float(((scen.get("chain") or {}).get("market") or {}).get("quality_share_elasticity", 1.0))
+
+
+def effective_lines(f: h5py.File, firms: int) -> np.ndarray | None:
+    """Per yearly snapshot and firm, the effective number of product lines 1 / sum_l s_l^2, s_l the
+    line's share of the firm's revenue from its lines (_line_revenue): n for n lines of equal
+    revenue, close to 1 when one line dominates. 0 for a firm without an active line; None without
+    line snapshots."""
+    if "snapshots/product_lines" not in f:
+        return None
+    revenue, owner, S = _line_revenue(f, _theta(f))
+    out = np.zeros((S, firms), dtype=np.float32)
+    for s in range(S):
+        r, a = revenue(s, firms)
+        total = np.bincount(owner[s][a], weights=r[a], minlength=firms)
+        square = np.bincount(owner[s][a], weights=r[a] * r[a], minlength=firms)
         ok = square > 0
         out[s, ok] = total[ok] ** 2 / square[ok]
     return out
@@ -267,36 +287,19 @@ def effective_lines(f: h5py.File, firms: int) -> np.ndarray | None:
 
 def line_flows(f: h5py.File, firms: int) -> dict | None:
     """Per yearly snapshot s >= 1 and firm, what its lines did since snapshot s - 1: the log growth
-    of the revenue of the lines it held at both snapshots (the lines' own demand: shocks and the
-    field's sums), and whether it gained or lost a line (a launch, an acquisition or an SME's
-    takeover; a displacement or a takeover by an entrant). A line's revenue is its field's output
-    (the field's firms' revenue) times its share of the field's active weight appeal^theta. Row 0 and
-    firms without such lines are NaN (growth) and 0 (flags); None without line snapshots."""
+    of the revenue of the lines it held at both snapshots (their own demand: shocks and the field's
+    sums; _line_revenue), and whether it gained or lost a line (a launch, an acquisition or an SME's
+    takeover; a displacement, a takeover by an entrant or its own sale). Row 0 and firms without
+    such lines are NaN (growth) and 0 (flags); None without line snapshots."""
     if "snapshots/product_lines" not in f:
         return None
-    scen = yaml.safe_load(f["scenario"].asstr()[()]) or {}
-    theta = float(((scen.get("chain") or {}).get("market") or {}).get("quality_share_elasticity", 1.0))
-    g, en = f["snapshots/product_lines"], f["snapshots/enterprises"]
-    status, owner, field, appeal = (g[k][()] for k in ("status", "owner", "field", "appeal"))
-    revenue, alive, efield = (en[k][()] for k in ("revenue_yuan_per_month", "alive", "field"))
-    S = status.shape[0]
-    fields = int(max(field.max(), efield.max())) + 1
-
-    def line_revenue(s):
-        a = (status[s] == 0) & (owner[s] >= 0) & (owner[s] < firms)
-        w = np.where(a, appeal[s].astype(float), 0.0) ** theta
-        weight = np.bincount(field[s][a], weights=w[a], minlength=fields)
-        ok = (alive[s] == 1) & (revenue[s] > 0)
-        output = np.bincount(efield[s][ok].astype(np.int64), weights=revenue[s][ok], minlength=fields)
-        fs = field[s].astype(np.int64)
-        return np.where(a, output[fs] * w / np.where(weight[fs] > 0, weight[fs], 1.0), 0.0), a
-
+    revenue, owner, S = _line_revenue(f, _theta(f))
     growth = np.full((S, firms), np.nan, dtype=np.float32)
     gained = np.zeros((S, firms), dtype=bool)
     lost = np.zeros((S, firms), dtype=bool)
-    r_prev, a_prev = line_revenue(0)
+    r_prev, a_prev = revenue(0, firms)
     for s in range(1, S):
-        r, a = line_revenue(s)
+        r, a = revenue(s, firms)
         both = a_prev & a & (owner[s - 1] == owner[s])
         c0 = np.bincount(owner[s][both], weights=r_prev[both], minlength=firms)
         c1 = np.bincount(owner[s][both], weights=r[both], minlength=firms)
