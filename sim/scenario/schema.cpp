@@ -293,8 +293,9 @@ std::vector<Param> build_schema() {
            "yuan/month", 1.0, 1e12,
            "Firms present at the start get max(1, round((revenue / this)^lines_size_elasticity)) product lines of "
            "equal appeal, summing to their revenue.",
-           "prior: the median SME's revenue, so that the median SME sells one line; most firms make one or a few "
-           "products (Bernard, Redding and Schott 2010)"),
+           "prior default: the median SME's revenue (one line for the median SME); the baseline uses a quarter of "
+           "it, four lines (a good a competitor's launch can take over, finer than an industry code: Bernard, "
+           "Redding and Schott 2010; Hottman, Redding and Weinstein 2016), docs/model.md 3.1"),
       real("agents.enterprises.lines_size_elasticity", AT(agents.enterprises.lines_size_elasticity), "1", 0.0, 1.0,
            "Elasticity of the number of initial product lines with respect to revenue (1: lines of equal size, as "
            "in Klette and Kortum 2004; 0: one line per firm).",
@@ -584,7 +585,8 @@ std::vector<Param> build_schema() {
            "Monthly probability that an employed person looks for another job."),
       real("chain.talent.inflow_per_year", AT(chain.talent.inflow_per_year), "1/year", 0.0, 1.0,
            "Arrivals from outside the province a year, as a share of the talent in the province, when the market "
-           "wage index is 1 (the scenario's wages)."),
+           "wage index is 1 (the scenario's wages).",
+           "prior default; the baseline calibrates it so that the talent in the province holds, docs/validation.md"),
       real("chain.talent.outflow_per_year", AT(chain.talent.outflow_per_year), "1/year", 0.0, 1.0,
            "Departures of employed talent from the province a year, as a share."),
       real("chain.talent.unemployed_outflow_multiplier", AT(chain.talent.unemployed_outflow_multiplier), "1", 0.0,

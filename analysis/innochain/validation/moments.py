@@ -91,6 +91,10 @@ def run_moments(path: str, window=WINDOW) -> dict:
         # Stationarity of the firm count: its mean in the window's last year over its first.
         first_year = alive_series[window[0]:window[0] + 12].mean()
         m["firm_count_ratio"] = float(alive_series[window[1] - 12:window[1]].mean() / first_year) if first_year > 0 else float("nan")
+        # Stationarity of the talent in the province, measured the same way.
+        people = _series(f, "people_in_province")
+        people_first = people[window[0]:window[0] + 12].mean()
+        m["people_ratio"] = float(people[window[1] - 12:window[1]].mean() / people_first) if people_first > 0 else float("nan")
         m["transfer_income_bn"] = _annual(_series(f, "transfer_income"), window) * inv / 1e9
         m["university_contract_value_bn"] = _annual(_series(f, "transfer_income_universities"), window) * inv / 1e9
         transfers = _series(f, "transfers_licence") + _series(f, "transfers_spinoff")

@@ -44,6 +44,10 @@ TARGETS: list[Target] = [
            "a stationary baseline (docs/model.md, Entry): the count of firms the province starts with holds", 0.98, 1.02,
            True, 100.0, "mean of enterprises_alive in months 60-71 over months 36-47 (weight 100: a 1 % miss "
            "weighs as a 14 % miss of a weight-1 target)"),
+    Target("people_ratio", "people in the province, the measurement window's last year over its first", 1.0, "ratio",
+           "a stationary baseline (docs/model.md 3.3.1, Arrivals): the talent the province starts with holds",
+           0.98, 1.02, True, 100.0, "mean of people_in_province in months 60-71 over months 36-47 (weight 100, "
+           "as the count of firms)"),
     Target("high_tech_enterprises", "high-tech enterprises", 75500.0, "firms",
            "Guangdong Department of Science and Technology: about 75 000-76 000 (2023)", 68000.0, 83000.0, False, 1.0,
            "alive enterprises at least 12 months old (certification needs a year since registration)"),
