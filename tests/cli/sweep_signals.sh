@@ -92,12 +92,8 @@ same_as_straight "Slurm after scancel + resubmission" slurm
 unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT
 
 if command -v mpirun >/dev/null 2>&1; then
-  # mpirun SIGKILLs the ranks one second after passing a signal on (odls_base_sigkill_timeout);
-  # on a loaded CI machine a rank can need longer to finish its month, write its checkpoint and
-  # report, and was then killed before rank 0 recorded the run as cancelled (seen once in CI).
-  # docs/sweeps.md tells users to raise the timeout the same way.
   mpi=(env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-    OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_odls_base_sigkill_timeout=30 mpirun -n 3 --oversubscribe)
+    OMPI_MCA_btl_vader_single_copy_mechanism=none mpirun -n 3 --oversubscribe)
   # Every rank signalled at once (Slurm's scancel of an MPI job): each stops cleanly, exit 143.
   "${mpi[@]}" "$bin" sweep sweep.yaml -o mpi_all -q >out.txt 2>err.txt &
   pid=$!
