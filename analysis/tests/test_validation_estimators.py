@@ -161,3 +161,21 @@ def test_line_flows_of_a_hand_example(tmp_path):
     assert np.isnan(flows["growth"][1, 1])
     assert list(flows["gained"][1]) == [True, False]
     assert list(flows["lost"][1]) == [False, True]
+
+
+def test_diversification_drift_of_mean_preserving_line_shocks():
+    """Firms of n equal lines whose appeals get independent mean-preserving shocks
+    exp(sigma Z - sigma^2 / 2): mean log growth is about -sigma^2 / (2 n), and the estimator's
+    slope on 1 / n recovers -sigma^2 / 2."""
+    from innochain.validation.dynamics import diversification_drift
+
+    rng = np.random.default_rng(7)
+    sigma = 0.5
+    g, n_eff = [], []
+    for n in (1, 2, 4, 8, 16):
+        shocks = np.exp(sigma * rng.standard_normal((40_000, n)) - 0.5 * sigma**2)
+        g.append(np.log(shocks.mean(axis=1)))
+        n_eff.append(np.full(40_000, float(n)))
+    fit = diversification_drift(np.concatenate(g), np.concatenate(n_eff))
+    assert fit["slope"] == pytest.approx(-0.5 * sigma**2, abs=0.01)
+    assert fit["intercept"] == pytest.approx(0.0, abs=0.01)

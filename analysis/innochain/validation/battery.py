@@ -362,11 +362,13 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
       " firm's growth would be without gaining or losing a line; the two shares are of the firm-years in which"
       " the firm gained a line (its launches, acquisitions, goods taken up) or lost one (displaced by a launch,"
       " taken over by an entrant). The elasticity of effective lines to size below is the OLS slope of log"
-      " effective lines on log size over the firm-years.\n")
+      " effective lines on log size over the firm-years; the mean growth on 1 / effective lines is the OLS slope b"
+      " of g = a + b / effective lines (close to -sigma^2 / 2 = -0.125 when the lines' mean-preserving shocks are"
+      " what makes mean log growth rise with size).\n")
     w("| run | firm-years | beta (sd ~ size^-beta) ± SE | volatility falls with size (beta > 2 SE) |"
       " gamma (sd ~ lines^-gamma) ± SE | gamma, effective lines ± SE | elasticity of effective lines to size |"
-      " firm-years with a line |")
-    w("|---|---|---|---|---|---|---|---|")
+      " mean growth on 1 / effective lines (slope) | firm-years with a line |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for key, lab in (("baseline", "baseline"), ("equal_size", "equal-size start")):
         if key not in gs:
             continue
@@ -377,7 +379,8 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
         w(f"| {lab} | {v['n_firm_years']:,} | {b:.3f} ± {bse:.3f} | {'yes' if b > 2 * bse else 'no'} |"
           f" {ln.get('beta', float('nan')):.3f} ± {ln.get('beta_se', float('nan')):.3f} |"
           f" {el.get('beta', float('nan')):.3f} ± {el.get('beta_se', float('nan')):.3f} |"
-          f" {v.get('effective_lines_size_slope', float('nan')):.3f} | {ln.get('n_obs', 0):,} |")
+          f" {v.get('effective_lines_size_slope', float('nan')):.3f} |"
+          f" {v.get('diversification_drift', {}).get('slope', float('nan')):.3f} | {ln.get('n_obs', 0):,} |")
     w("")
     w("Public evidence to compare with: the standard deviation of annual growth falls with size as size^-beta with"
       " beta about 0.15-0.2 (Stanley et al. 1996, Nature 379, US listed manufacturing firms, beta about 0.15;"
