@@ -185,10 +185,11 @@ def test_default_outcomes_are_the_same_in_python_and_innochain(real_runs):
 
 
 def assert_same_table(cpp: pd.DataFrame, py: pd.DataFrame) -> None:
-    """The two tables have the same columns (one naming) and the same values to 1e-8 relative: the
-    Student t quantiles of Boost (C++) and SciPy differ by up to 1e-9 relative (at 5-6 degrees of
-    freedom), and an interval bound that is a small difference of the mean and the half-width
-    keeps fewer of those digits."""
+    """The two tables have the same columns (one naming) and the same values to 1e-9 relative. The
+    paired interval's bounds are mean -/+ t x sd / sqrt(n), and the Student t quantiles of Boost
+    (C++) and SciPy differ by up to 1e-9 relative (at 5-6 degrees of freedom), so those bounds are
+    compared to 1e-9 of the interval's scale (|mean| + its width), not of the bound itself, which
+    can be a small difference of the two."""
     assert ["metric", *cpp.columns] == list(datasets.COMPARISON_COLUMNS)
     assert list(cpp.index) == list(py.index)
     for m in cpp.index:
@@ -198,8 +199,12 @@ def assert_same_table(cpp: pd.DataFrame, py: pd.DataFrame) -> None:
                 assert (c if isinstance(c, str) else "") == p, (m, col, c, p)
             elif pd.isna(p):
                 assert pd.isna(c), (m, col, c, p)
+            elif col in ("ci_low", "ci_high"):
+                scale = abs(float(py.loc[m, "mean_difference"])) + abs(float(py.loc[m, "ci_high"]) -
+                                                                        float(py.loc[m, "ci_low"]))
+                assert abs(float(c) - float(p)) <= 1e-9 * scale + 1e-9, (m, col, c, p)
             else:
-                assert float(c) == pytest.approx(float(p), rel=1e-8, abs=1e-9), (m, col, c, p)
+                assert float(c) == pytest.approx(float(p), rel=1e-9, abs=1e-9), (m, col, c, p)
 
 
 @pytest.mark.parametrize("options", [["--province"], ["--per-year"], ["--discount", "0.05"],
