@@ -152,7 +152,7 @@ def main():
     print(f"Time by part, {name} (median run):\n")
     print("| part | 1 thread s | share | 2 threads s | share | speed-up |")
     print("|---|---:|---:|---:|---:|---:|")
-    order = ["setup", "policies", "talent_market", "basic_research", "breakthrough", "progress", "transfer",
+    order = ["setup", "spin_up", "policies", "talent_market", "basic_research", "breakthrough", "progress", "transfer",
              "finance", "market", "entry", "stock_metrics", "output"]  # pipeline order (h5py lists attrs by name)
     parts = [p for p in order if p in r1["timings"]] + [p for p in r1["timings"] if p not in order]
     for part in parts:

@@ -72,13 +72,14 @@ def measure_rows(binary, startup, runs):
     # `innochain run --timings` prints the run's wall time up to the end of finishing the file.
     has_finish = all("file finish" in t for t in runs)
     finish = lambda t: t.get("file finish", 0.0)  # noqa: E731
-    phases = lambda t: t["wall"] - t.get("setup", 0) - t.get("output", 0) - finish(t)  # noqa: E731
+    phases = lambda t: t["wall"] - t.get("setup", 0) - t.get("spin_up", 0) - t.get("output", 0) - finish(t)  # noqa: E731
     rest = lambda t: t["process"] - t["wall"]  # noqa: E731
     rows = [
         ("shared objects loaded at start-up", f"{len(loaded_objects(binary))}"),
         ("`innochain --version` (start + exit), ms", fmt_ms(summary(startup))),
         ("small run, process wall, ms", fmt_ms(summary(t["process"] for t in runs))),
         ("... setup (building the population), ms", fmt_ms(summary(t["setup"] for t in runs))),
+        ("... spin-up (the months before month 0), ms", fmt_ms(summary(t.get("spin_up", 0.0) for t in runs))),
         ("... month phases, ms", fmt_ms(summary(phases(t) for t in runs)) + ("" if has_finish else " (a)")),
         ("... output (series, events, snapshots), ms", fmt_ms(summary(t["output"] for t in runs))),
         ("...... of which creating the run file, ms",

@@ -22,10 +22,10 @@ INNOCHAIN_ENUM_COUNT(EnterpriseKind, kEnterpriseKinds)
   X(double, cash_yuan, 0.0, kSnapshot, "cash, yuan") \
   X(double, debt_yuan, 0.0, 0, "bank loans outstanding, yuan") \
   X(std::int32_t, product_lines, 0, kSnapshot, "product lines on the market (from the product-line table)") \
-  X(std::int32_t, first_product_month, -1, kSnapshot, "month its first product line came on the market (initial firms and new SMEs: the month they appear); -1: none yet") \
+  X(std::int32_t, first_product_month, -1, kSnapshot, "month its first product line came on the market (firms selling at month 0, constructed or from the spin-up: 0; new SMEs: the month they appear); -1: none yet") \
   X(std::int32_t, loss_months, 0, 0, "consecutive months of losses") \
   X(std::int32_t, origin_institute, -1, kSnapshot | ref(Ref::institute) | kNoneAllowed, "spin-offs: the institute; else -1") \
-  X(std::int32_t, founded_month, -1, kSnapshot, "entrants: month founded; initial firms: -1") \
+  X(std::int32_t, founded_month, -1, kSnapshot, "entrants: month founded (negative: during the spin-up); firms constructed at the start: -1") \
   X(double, equity_raised_yuan, 0.0, kSnapshot, "cumulative outside equity, yuan") \
   X(std::int32_t, rounds_raised, 0, kSnapshot, "equity rounds closed so far") \
   X(std::int32_t, lender, -1, ref(Ref::financier) | kNoneAllowed, "the bank holding its debt, or -1") \

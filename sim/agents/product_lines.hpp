@@ -35,7 +35,7 @@ inline bool takeable(LineStatus s) { return s == LineStatus::active || s == Line
   X(double, demand_shock, 0.0, 0, "x: the log demand shock in its appeal (log points; 0 when it came on the market)") \
   X(double, shock_variance, 0.0, 0, "v: the variance of x given its value at entry; the appeal is its entry appeal times exp(x - v/2)") \
   X(double, quality, 1.0, 0, "quality of the product relative to the line it took over (1 for lines present at the start)") \
-  X(std::int32_t, launched_month, -1, kSnapshot, "month it came on the market (-1: on the market at the start)") \
+  X(std::int32_t, launched_month, -1, kSnapshot, "month it came on the market (negative: before month 0, during the spin-up or, -1, constructed)") \
   X(std::int32_t, project, -1, ref(Ref::project) | kNoneAllowed, "the launched project it came from, -1 for lines of initial firms and new SMEs") \
   X(LineStatus, status, LineStatus::active, kSnapshot, "active, displaced (taken over), vacant (owner exited, good not yet taken up) or closed (owner exited, good taken up)") \
   X(std::int32_t, ended_month, -1, 0, "month it was displaced or closed, -1 while active")

@@ -79,11 +79,16 @@ InstituteSteadyState institute_steady_state(const Context& c, const State& st, c
   const double skill_term = std::pow(in.researcher_skill_mean[i], c.scenario.chain.progress.skill_elasticity);
   out.speed = steady_state_speed(c, lines, skill_term, institute_project_budget(c, in, i));
   if (!(out.speed > 0.0)) return out;
-  // Per field: E[S(q)] and E[q S(q)] over the nodes, S(q) = (1 - hazard(q))^months of BASIC.
+  // Per field: E[S(q)] and E[q S(q)] over the nodes, S(q) = (1 - hazard(q))^months of BASIC. The
+  // months are the stage's work over the speed, not rounded up to whole months as a project
+  // counts them: rounded, the map from the sweep's knowledge and cash to the next is a step
+  // function of the speed, and at the calibrated baseline some institutes' fixed point sat on a
+  // step, so the sweeps cycled (docs/model.md 3.1); unrounded they converge in about 30 sweeps.
   static const std::array<double, kNodes> draw = quality_nodes(sigma);
   const double value = c.scenario.chain.breakthrough.contract_value_yuan_median;
   for (std::size_t f = 0; f < F; ++f) {
-    const double months = static_cast<double>(stage_months_at(c, Stage::basic, f, out.speed));
+    const double months = static_cast<double>(stage_units(c, Stage::basic, f)) /
+                          (out.speed * static_cast<double>(kProgressUnitsPerMonth));
     const double scale = std::pow(1.0 + in.knowledge[i * F + f], p.knowledge_quality_elasticity);
     double finished = 0.0, quality = 0.0;
     for (const double d : draw) {

@@ -46,7 +46,7 @@ double target_compute_price(const ComputeParams& p, double utilisation) {
 
 double compute_capacity(const Context& c, const State& s, std::size_t r) {
   const RegionSpec& region = c.scenario.world.regions[r];
-  const double t = static_cast<double>(s.month);
+  const double t = static_cast<double>(s.recorded_month());
   double province = region.compute_capacity_gpu_hours_per_month *
                     std::pow(1.0 + c.scenario.chain.compute.capacity_growth_per_year, t / 12.0);
   if (t >= region.new_compute_centre_month) province += region.new_compute_centre_gpu_hours_per_month;

@@ -160,7 +160,7 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
       taken += 1;
     }
     if (taken == 0) add_lines_for_revenue(c, s, e, size);
-    s.enterprises.first_product_month[e] = s.month;
+    s.enterprises.first_product_month[e] = s.recorded_month();
     s.ledger.month[lf_founder_money] += cash;
     m.at(m_sme_entries, field) += 1.0;
   }

@@ -188,7 +188,7 @@ void launches(const Context& c, State& s, MonthMetrics& m) {
     }
     ln.add(e, f, appeal, q, s.month, id);
     en.product_lines[e] += 1;
-    if (en.first_product_month[e] < 0) en.first_product_month[e] = s.month;
+    if (en.first_product_month[e] < 0) en.first_product_month[e] = s.recorded_month();
   }
   s.launched_this_month.clear();
 }
@@ -205,7 +205,7 @@ void demand_and_output(const Context& c, State& s, MonthMetrics& m, MarketMonth&
   const std::size_t F = c.fields;
   Eigen::VectorXd demand(static_cast<Eigen::Index>(F));
   for (std::size_t f = 0; f < F; ++f) {
-    const double growth = std::pow(1.0 + c.scenario.world.fields[f].market_growth_per_year, s.month / 12.0);
+    const double growth = std::pow(1.0 + c.scenario.world.fields[f].market_growth_per_year, s.recorded_month() / 12.0);
     demand[static_cast<Eigen::Index>(f)] = s.base_final_demand[f] * growth;
   }
   w.output = sector_output(c, demand);

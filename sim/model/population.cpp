@@ -464,6 +464,8 @@ State build_population(const Context& c) {
   const Eigen::VectorXd d0 = x0 - a * x0;
   st.base_final_demand.resize(F);
   for (std::size_t f = 0; f < F; ++f) st.base_final_demand[f] = std::max(0.0, d0[static_cast<Eigen::Index>(f)]);
+  // The spin-up (world.spin_up_months) runs from here to month 0.
+  st.month = -static_cast<std::int32_t>(s.world.spin_up_months);
   return st;
 }
 
@@ -776,7 +778,7 @@ void add_lines_for_revenue(const Context& c, State& st, std::int32_t e, double r
                                                 c.scenario.chain.market.quality_share_elasticity);
   for (std::int64_t k = 0; k < n; ++k) st.lines.add(e, st.enterprises.field[e], appeal, 1.0, st.month, -1);
   st.enterprises.product_lines[e] += static_cast<std::int32_t>(n);
-  if (st.enterprises.first_product_month[e] < 0) st.enterprises.first_product_month[e] = st.month;
+  if (st.enterprises.first_product_month[e] < 0) st.enterprises.first_product_month[e] = st.recorded_month();
 }
 
 void count_product_lines(State& st) {

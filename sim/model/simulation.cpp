@@ -3,6 +3,9 @@
 #include "model/population.hpp"
 #include "policies/policy.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 namespace innochain {
 
 Simulation::Simulation(const Scenario& scenario, RunKey key) : Simulation(scenario, key, State{}) {
@@ -12,6 +15,12 @@ Simulation::Simulation(const Scenario& scenario, RunKey key) : Simulation(scenar
   built.policy_spending = std::move(state_.policy_spending);
   built.policy_units = std::move(state_.policy_units);
   state_ = std::move(built);
+  // The spin-up (docs/model.md 3.1): months -spin_up_months .. -1, with no policy active (every
+  // instance starts at month 0 or later) and nothing recorded; the run's month 0 follows.
+  const auto t0 = std::chrono::steady_clock::now();
+  while (state_.month < 0) step();
+  spin_up_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fill(phase_seconds_.begin(), phase_seconds_.end(), 0.0);
 }
 
 Simulation::Simulation(const Scenario& scenario, RunKey key, State initial)

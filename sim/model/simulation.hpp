@@ -26,14 +26,18 @@ class Simulation {
   const State& state() const { return state_; }
   State& state() { return state_; }
   const Context& context() const { return context_; }
-  /// Wall seconds spent in each phase so far (for benchmarks), in pipeline order.
+  /// Wall seconds spent in each phase so far (for benchmarks), in pipeline order; the spin-up's
+  /// months are not included.
   const std::vector<double>& phase_seconds() const { return phase_seconds_; }
+  /// Wall seconds of the spin-up (world.spin_up_months), part of the construction.
+  double spin_up_seconds() const { return spin_up_seconds_; }
 
  private:
   Context context_;
   State state_;
   MonthMetrics metrics_;
   std::vector<double> phase_seconds_;
+  double spin_up_seconds_ = 0.0;
 };
 
 }  // namespace innochain

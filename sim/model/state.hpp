@@ -105,7 +105,13 @@ struct State {
   /// that pay out policy money.
   std::vector<double> policy_spending;
   std::vector<double> policy_units;
-  std::int32_t month = 0;  ///< months completed
+  /// Months completed since month 0; negative during the spin-up (world.spin_up_months), which
+  /// starts at -spin_up_months.
+  std::int32_t month = 0;
+  /// The month as the recorded run sees it: months of the spin-up count as month 0. Exogenous
+  /// trends are read at it (they hold at their month-0 values through the spin-up) and so is the
+  /// month a firm's first product is stamped with (selling before month 0 reads as selling at 0).
+  std::int32_t recorded_month() const { return month < 0 ? 0 : month; }
   /// Levers that are not per agent (per region, per cell, per instance, world-wide).
   WorldLevers levers;
   /// Regional compute capacity, price and rationing.

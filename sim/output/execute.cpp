@@ -114,7 +114,8 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
       return result;
     }
   }
-  result.timings.emplace_back("setup", setup_seconds);
+  result.timings.emplace_back("setup", setup_seconds - sim->spin_up_seconds());
+  result.timings.emplace_back("spin_up", sim->spin_up_seconds());
   for (std::size_t k = 0; k < pipeline().size(); ++k)
     result.timings.emplace_back(std::string(pipeline()[k].name), sim->phase_seconds()[k]);
   // The writer's final flush and summary count as output; they are timed up to the

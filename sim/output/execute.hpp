@@ -46,7 +46,8 @@ struct RunResult {
   std::vector<double> summary;  ///< per metric (kMetrics order); empty when interrupted
   double wall_seconds = 0.0;
   int threads = 0;
-  /// Where the wall time went, in order: "setup" (building the population), each phase of
+  /// Where the wall time went, in order: "setup" (building the population), "spin_up" (the
+  /// months before month 0, world.spin_up_months), each phase of
   /// the month pipeline, "output" (writing the run file). Also in the run file's root
   /// attributes seconds_NAME (benchmarks/run.py reads them).
   std::vector<std::pair<std::string, double>> timings;

@@ -52,6 +52,9 @@ struct StageParams {
 
 struct World {
   double scale = 1.0;  ///< multiplies every agent count (1 = the whole province)
+  /// Months simulated from the constructed population before month 0 (docs/model.md 3.1): the
+  /// state at month 0 is the economy's own, not the construction's; nothing is recorded before it.
+  std::int64_t spin_up_months = 0;
   std::vector<RegionSpec> regions;
   std::vector<FieldSpec> fields;
   Matrix friction;      ///< [region][region], 1 on the diagonal

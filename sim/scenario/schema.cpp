@@ -192,6 +192,13 @@ std::vector<Param> build_schema() {
            "Multiplies every agent count (1 = the whole province; 0.01 = the small variant). Per-agent "
            "quantities are unscaled, so aggregate flows scale with it.",
            "run setting"),
+      integer("world.spin_up_months", AT(world.spin_up_months), "months", 0, 600,
+              "Months simulated from the constructed population before month 0, unrecorded, with no policy "
+              "active and the exogenous trends (budgets, compute capacity, market growth) at their month-0 "
+              "values: the stocks that adjust slowly (start-ups, their funding histories, SMEs) start the "
+              "recorded months from the model's own state rather than the construction's.",
+              "prior: long enough that the baseline's stocks and flows drift by under 1 % a year over years 4-10 "
+              "(docs/validation.md, Stationarity)"),
       list("world.regions", named_list(&World::regions, region_keys()),
            "Regions, each a map with `name` and the keys below; listed in the order of friction rows."),
       list("world.fields", named_list(&World::fields, field_keys()),
@@ -250,8 +257,10 @@ std::vector<Param> build_schema() {
 
       // ---- agents: enterprises
       integer("agents.enterprises.count", AT(agents.enterprises.count), "enterprises", 0, 1e8,
-              "Enterprises at world.scale = 1.",
-              "Guangdong Department of Science and Technology: about 75 000 high-tech enterprises (2023)"),
+              "Enterprises constructed at the start (before the spin-up), at world.scale = 1.",
+              "default: Guangdong Department of Science and Technology, about 75 000 high-tech enterprises (2023); "
+              "the Guangdong baseline calibrates it so that the count after the spin-up is the data's "
+              "(docs/model.md 3.5)"),
       share("agents.enterprises.share_chain_leader", AT(agents.enterprises.share_chain_leader),
             "Share of enterprises that are chain leaders (链主企业)."),
       share("agents.enterprises.share_sme", AT(agents.enterprises.share_sme), "Share of enterprises that are SMEs."),

@@ -143,6 +143,21 @@ TEST_CASE("institutes start at the fixed point of their own knowledge, cash and 
   CHECK(total_slow > 1.8 * total);
 }
 
+TEST_CASE("the institutes' fixed point is reached at the calibrated full-scale baseline", "[basic_research]") {
+  // With stage months rounded up to whole months the sweeps cycled here (a fixed point on a
+  // step of the speed, about 1 % apart); docs/model.md 3.1.
+  const Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_baseline.yaml");
+  const Context c(s, RunKey{static_cast<std::uint64_t>(s.seed), 0});
+  State st = build_population(c);
+  set_institutes_steady_state(c, st);  // solved against the finished population's contract market
+  const Institutes before = st.institutes;
+  set_institutes_steady_state(c, st);  // a fixed point: solving again moves nothing
+  for (std::size_t k = 0; k < before.knowledge.size(); ++k)
+    CHECK(st.institutes.knowledge[k] == Approx(before.knowledge[k]).epsilon(1e-6));
+  for (std::size_t i = 0; i < before.size(); ++i)
+    CHECK(st.institutes.cash_yuan[i] == Approx(before.cash_yuan[i]).epsilon(1e-6));
+}
+
 TEST_CASE("a small province keeps its knowledge, discoveries and project stocks from the start", "[basic_research]") {
   Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
   s.world.scale = 0.05;

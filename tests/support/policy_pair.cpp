@@ -28,7 +28,11 @@ std::vector<double> totals(const Simulation& sim, std::vector<double>& acc, std:
 PairResult run_pair(const std::string& policies_yaml, int months, int reps, double scale,
                     const std::vector<std::string>& extra) {
   const std::string base = std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml";
-  std::vector<std::string> sets = {fmt::format("horizon_months={}", months), fmt::format("world.scale={}", scale)};
+  // Instruments are tested on the constructed population: the spin-up (which is the same in both
+  // runs, since no policy acts before month 0; tests/model/simulation_test.cpp) is skipped unless
+  // `extra` sets it.
+  std::vector<std::string> sets = {fmt::format("horizon_months={}", months), fmt::format("world.scale={}", scale),
+                                   "world.spin_up_months=0"};
   sets.insert(sets.end(), extra.begin(), extra.end());
   const Scenario baseline = load_scenario_file(base, sets);
   const std::string text = fmt::format("extends: {}\nname: policy_test\npolicies:\n{}\n", base, policies_yaml);

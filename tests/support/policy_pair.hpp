@@ -19,7 +19,7 @@ struct PairResult {
   double budget_left = 0.0;  ///< of the first policy instance, after the run (policy run, last replication)
 };
 
-/// Runs guangdong_small (`months`, `scale`, and `--set` overrides `extra` in both runs) with
+/// Runs guangdong_small without its spin-up (`months`, `scale`, and `--set` overrides `extra` in both runs) with
 /// `policies_yaml` (a YAML list of policy entries) against the same scenario without it, for
 /// replications 0..reps-1.
 PairResult run_pair(const std::string& policies_yaml, int months, int reps, double scale = 0.01,

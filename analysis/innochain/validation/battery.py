@@ -241,9 +241,10 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
     w(f"This version: {reps} replications of `scenarios/guangdong_baseline.yaml` at world.scale = {scale:g}"
       f" (counts and yuan divided by world.scale: province figures), {months} months each, source `{git_sha}`,"
       f" written {dt.datetime.utcnow().strftime('%Y-%m-%d %H:%M')} UTC. Annual flows and stocks are averages over"
-      f" simulated years 4-6 (months {WINDOW[0]}-{WINDOW[1] - 1}): the run starts with institutes and firms at the"
-      " steady state of their own flows (knowledge, cash, project pipelines; docs/model.md 3.1), but the venture"
-      " market and the start-up population still adjust in the first years, so years 1-3 are burn-in. Every target moment is measured on months 0-119, also when the runs are longer"
+      f" simulated years 4-6 (months {WINDOW[0]}-{WINDOW[1] - 1}). The recorded months follow the baseline's spin-up"
+      " (`world.spin_up_months`, 72 months run from the constructed population and not recorded, with no policy"
+      " acting; docs/model.md 3.1), so month 0 is the model's own state, not the construction's; the window keeps"
+      " years 1-3 out as before (burn-in). Every target moment is measured on months 0-119, also when the runs are longer"
       " (`--months`, to follow the first cohort for ten years). Stage pass rates pool months 36-119; the venture funnel uses every seed that"
       " can be followed for 36 months; first-year survival uses the firms founded in years 4-6 (the survival"
       " curve below, every cohort).\n")
@@ -409,9 +410,9 @@ def write_doc(path: str, rows: list, reps: int, scale: float, dist: dict, dyn: d
       " ten-year curve when the runs last 132 months (`--months 132`). Middle: each kind of entrant, every founding"
       " year pooled, with the 95 % band from Greenwood's standard error, shown while at least ten firms are at risk."
       " Right: the yearly hazard, the share of the firms alive at the start of a year of age that fail during it,"
-      " h_y = 1 - S(12y)/S(12(y-1)). The cohort founded in year 1 enters a world whose pipelines and markets are"
-      " still filling (burn-in): whether its curve is typical shows in the table, by comparing its first years"
-      " with those of the later cohorts.\n")
+      " h_y = 1 - S(12y)/S(12(y-1)). After the spin-up the cohort founded in year 1 enters the same world as"
+      " the later ones: the table compares its first years with theirs. Firms founded during the spin-up are"
+      " present at month 0 and are not in these curves (their founding months are negative).\n")
     w("| founding year (start-ups and spin-offs) | firms | followed to, months | alive at 1 year | 2 years | 3 years |"
       " 5 years | 10 years |")
     w("|---|---|---|---|---|---|---|---|")
@@ -562,7 +563,7 @@ def main(argv=None) -> int:
         if a.equal_size_reps > 0:
             tmp_eq = os.path.join(tmp, "equal_size")
             ms_eq = run_replications(a.binary, a.scenario, range(a.equal_size_reps),
-                                     sets + ["agents.enterprises.equal_initial_size=true"], jobs=a.jobs,
+                                     sets + ["agents.enterprises.equal_initial_size=true", "world.spin_up_months=0"], jobs=a.jobs,
                                      out_dir=tmp_eq, keep=range(a.equal_size_reps))
             for m in ms_eq:
                 details_eq.append(run_details(m["path"]))

@@ -49,7 +49,7 @@ TARGETS: list[Target] = [
            0.98, 1.02, True, 100.0, "mean of people_in_province in months 60-71 over months 36-47 (weight 100, "
            "as the count of firms)"),
     Target("high_tech_enterprises", "high-tech enterprises", 75500.0, "firms",
-           "Guangdong Department of Science and Technology: about 75 000-76 000 (2023)", 68000.0, 83000.0, False, 1.0,
+           "Guangdong Department of Science and Technology: about 75 000-76 000 (2023)", 68000.0, 83000.0, True, 2.0,
            "alive enterprises at least 12 months old (certification needs a year since registration)"),
     Target("transfer_income_bn", "transfer income of about 400 universities and institutes, 2023", 13.396,
            "bn yuan/yr", "annual report on S&T achievement transformation, Guangdong, 2023", *_rel(13.396, 0.15), True, 2.0,
