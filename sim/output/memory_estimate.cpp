@@ -144,7 +144,9 @@ MemoryEstimate estimate_memory(const Scenario& s) {
       for (const auto& [k, x] : p.values)
         if (k == "sub_funds") sub_funds += x;
   double people = talent0, talent = talent0, enterprises = enterprises0, projects = 0, investments = 0;
-  for (std::int64_t month = 0; month < s.horizon_months; ++month) {
+  // The tables grow through the spin-up too (docs/model.md 3.1); snapshots and event logs cover
+  // only the recorded months (T).
+  for (std::int64_t month = 0; month < s.world.spin_up_months + s.horizon_months; ++month) {
     const double staff_per_firm = staff_share * people / std::max(1.0, enterprises);
     projects += enterprises * (1.0 - std::exp(-chain.breakthrough.rd_staff_zeta * staff_per_firm)) +
                 institutes * institute_rate;

@@ -28,7 +28,7 @@ std::size_t bytes_of(const Talent& t) {
 }  // namespace
 
 TEST_CASE("the estimate covers the tables as built, and grows with the horizon and the scale", "[estimate]") {
-  Scenario s = load_builtin_baseline({"world.scale=0.01", "horizon_months=1"});
+  Scenario s = load_builtin_baseline({"world.scale=0.01", "horizon_months=1", "world.spin_up_months=0"});
   const MemoryEstimate one_month = estimate_memory(s);
   const State built = build_population(Context(s, RunKey{1, 0}));
   // Rows are at least what the population builder makes, at the checkpoint's bytes per row.
@@ -42,6 +42,14 @@ TEST_CASE("the estimate covers the tables as built, and grows with the horizon a
   const MemoryEstimate larger = estimate_memory(s);
   CHECK(part(larger, "talent table") == Approx(10 * part(ten_years, "talent table")).epsilon(0.01));
   CHECK(larger.total_bytes > ten_years.total_bytes + 8 * part(ten_years, "talent table"));
+  // The spin-up's months add rows like recorded ones (nothing is recorded before month 0).
+  s.world.scale = 0.01;
+  s.world.spin_up_months = 72;
+  const MemoryEstimate spun = estimate_memory(s);
+  CHECK(part(spun, "projects table") > 1.4 * part(ten_years, "projects table"));
+  s.world.spin_up_months = 0;
+  s.horizon_months = 192;
+  CHECK(part(spun, "projects table") == Approx(part(estimate_memory(s), "projects table")));
 }
 
 TEST_CASE("snapshots and event logs add what a checkpoint copies", "[estimate]") {
