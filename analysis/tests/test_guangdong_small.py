@@ -15,6 +15,7 @@ import pathlib
 
 import numpy as np
 import pytest
+import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -82,11 +83,12 @@ def test_launch_events_and_entrant_columns(tmp_path):
         g = f["snapshots/enterprises"]
         founded, alive, age = g["founded_month"][-1], g["alive"][-1], g["age_months"][-1]
         # Firms present at month 0 have negative founding months: -1 for the constructed ones,
-        # the month they were founded for the spin-up's entrants (docs/model.md 3.1, 72 months).
-        # Ids are appended, so they are the first ids, the constructed ones first.
+        # the month they were founded for the spin-up's entrants (docs/model.md 3.1). Ids are
+        # appended, so they are the first ids, the constructed ones first.
+        spin_up = int(yaml.safe_load(f["scenario"].asstr()[()])["world"]["spin_up_months"])
         n0 = int((founded < 0).sum())
         assert np.all(founded[:n0] < 0) and np.all(founded[n0:] >= 0)
-        assert founded[0] == -1 and np.any(founded < -1) and founded.min() >= -72
+        assert founded[0] == -1 and np.any(founded < -1) and founded.min() >= -spin_up
         new = founded >= 0
         assert new.sum() > 0
         # A new firm's age counts the market phases it has lived through: spin-offs, founded in the

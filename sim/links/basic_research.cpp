@@ -83,12 +83,11 @@ InstituteSteadyState institute_steady_state(const Context& c, const State& st, c
   // months are the stage's work over the speed, not rounded up to whole months as a project
   // counts them: rounded, the map from the sweep's knowledge and cash to the next is a step
   // function of the speed, and at the calibrated baseline some institutes' fixed point sat on a
-  // step, so the sweeps cycled (docs/model.md 3.1); unrounded they converge in about 30 sweeps.
+  // step, so the sweeps cycled (docs/model.md 3.1); unrounded they converge in 25-32 sweeps.
   static const std::array<double, kNodes> draw = quality_nodes(sigma);
   const double value = c.scenario.chain.breakthrough.contract_value_yuan_median;
   for (std::size_t f = 0; f < F; ++f) {
-    const double months = static_cast<double>(stage_units(c, Stage::basic, f)) /
-                          (out.speed * static_cast<double>(kProgressUnitsPerMonth));
+    const double months = stage_months_unrounded(c, Stage::basic, f, out.speed);
     const double scale = std::pow(1.0 + in.knowledge[i * F + f], p.knowledge_quality_elasticity);
     double finished = 0.0, quality = 0.0;
     for (const double d : draw) {

@@ -42,13 +42,16 @@ std::int64_t stage_months_at(const Context& c, Stage stage, std::size_t field, d
   return (stage_units(c, stage, field) + per_month - 1) / per_month;
 }
 
+double stage_months_unrounded(const Context& c, Stage stage, std::size_t field, double speed) {
+  return static_cast<double>(stage_units(c, stage, field)) / (speed * static_cast<double>(kProgressUnitsPerMonth));
+}
+
 double steady_pipeline_cost(const Context& c, const SteadyPipeline& line, double speed) {
   double total = 0.0;
   double reach = line.starts;
   for (std::size_t k = 0; k < line.stages.size(); ++k) {
     const Stage st = line.stages[k];
-    const double months =
-        static_cast<double>(stage_units(c, st, line.field)) / (speed * static_cast<double>(kProgressUnitsPerMonth));
+    const double months = stage_months_unrounded(c, st, line.field, speed);
     const double h = line.hazard[k];
     const double pass = std::pow(1.0 - h, months);
     total += reach * (h > 0.0 ? (1.0 - pass) / h : months) * cost_at_base_price(c, st, line.field);

@@ -78,6 +78,9 @@ struct SteadyPipeline {
 /// Months a stage takes at speed v (effort per month, 1 at full speed), as progress counts them
 /// (whole months of progress_units(v) units).
 std::int64_t stage_months_at(const Context& c, Stage stage, std::size_t field, double speed);
+/// The same unrounded: the stage's work over the speed, in months (steady-state expectations,
+/// which must be continuous in the speed).
+double stage_months_unrounded(const Context& c, Stage stage, std::size_t field, double speed);
 
 /// A steady-state pipeline's monthly cost at full speed and the base compute price when every
 /// stage takes its months at speed v: sum over stages of starts x chance to reach the stage x
