@@ -63,6 +63,26 @@ void BM_PhiloxScalar(benchmark::State& state) {
 }
 BENCHMARK(BM_PhiloxScalar);
 
+/// The same blocks in bulk (first_blocks, as the per-person phases draw them since issue 19):
+/// state.range(0) selects the instruction set (0 scalar, 1 AVX2, 2 AVX-512).
+void BM_PhiloxBatch(benchmark::State& state) {
+  const auto isa = static_cast<PhiloxIsa>(state.range(0));
+  if (!philox_isa_supported(isa)) {
+    state.SkipWithError("instruction set not available");
+    return;
+  }
+  std::vector<std::uint32_t> ids(4096);
+  for (std::uint32_t i = 0; i < ids.size(); ++i) ids[i] = i;
+  std::vector<Rng::Block> out(ids.size());
+  std::uint32_t month = 0;
+  for (auto _ : state) {
+    first_blocks(RunKey{1, 0}, Stream::talent_move, month++, ids, out, isa);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(ids.size()));
+}
+BENCHMARK(BM_PhiloxBatch)->Arg(0)->Arg(1)->Arg(2);
+
 /// A Guangdong state after a year, built once per process.
 struct Warm {
   Scenario scenario;

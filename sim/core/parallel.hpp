@@ -60,25 +60,56 @@ T block_reduce(std::size_t n, const T& identity, Fold&& fold, Merge&& merge, std
   return result;
 }
 
-/// The indices i of [0, n) with keep(i), ascending: counted per fixed block, then written at
-/// each block's offset, both in parallel (a serial scan would add serial time to the phase).
-template <class Keep>
-std::vector<std::int32_t> indices_where(std::size_t n, Keep&& keep, std::size_t block = kBlock) {
+/// The indices i of [0, n) with keep(i), listed by group(i) (< groups), ascending within each
+/// group (as a serial pass would list them). Each fixed block first lists its kept rows without
+/// a branch (a row is written, then counted only if kept: keep() is often a coin flip that a
+/// branch would mispredict), then the blocks copy their rows to their offsets in each group's
+/// list; both passes in parallel.
+template <class Group, class Keep>
+std::vector<std::vector<std::int32_t>> indices_by_group_where(std::size_t n, std::size_t groups, Group&& group,
+                                                              Keep&& keep, std::size_t block = kBlock) {
   const std::size_t nb = block_count(n, block);
-  std::vector<std::size_t> offset(nb + 1, 0);
+  struct Kept {
+    std::int32_t id;
+    std::uint32_t group;
+  };
+  std::vector<std::vector<Kept>> kept(nb);
+  std::vector<std::size_t> offset(nb * groups, 0);  // [block][group]: counts, then offsets
   tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
-    std::size_t count = 0;
-    for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) count += keep(i) ? 1 : 0;
-    offset[b + 1] = count;
+    const std::size_t begin = b * block, end = std::min(n, begin + block);
+    std::vector<Kept>& list = kept[b];
+    list.resize(end - begin);
+    std::size_t k = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      list[k] = {static_cast<std::int32_t>(i), static_cast<std::uint32_t>(group(i))};
+      k += keep(i) ? 1 : 0;
+    }
+    list.resize(k);
+    std::size_t* count = offset.data() + b * groups;
+    for (const Kept& row : list) count[row.group] += 1;
   });
-  for (std::size_t b = 0; b < nb; ++b) offset[b + 1] += offset[b];
-  std::vector<std::int32_t> ids(offset[nb]);
+  std::vector<std::vector<std::int32_t>> ids(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::size_t running = 0;
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t here = offset[b * groups + g];
+      offset[b * groups + g] = running;
+      running += here;
+    }
+    ids[g].resize(running);
+  }
   tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
-    std::size_t next = offset[b];
-    for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i)
-      if (keep(i)) ids[next++] = static_cast<std::int32_t>(i);
+    std::size_t* next = offset.data() + b * groups;
+    for (const Kept& row : kept[b]) ids[row.group][next[row.group]++] = row.id;
   });
   return ids;
+}
+
+/// The indices i of [0, n) with keep(i), ascending (indices_by_group_where with one group).
+template <class Keep>
+std::vector<std::int32_t> indices_where(std::size_t n, Keep&& keep, std::size_t block = kBlock) {
+  return std::move(indices_by_group_where(
+      n, 1, [](std::size_t) { return std::size_t{0}; }, keep, block)[0]);
 }
 
 /// The ids of `ids` (ascending) that fall in fixed block b of the index range: the rows a loop

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <numbers>
 #include <span>
+#include <vector>
 
 namespace innochain {
 
@@ -61,14 +62,22 @@ struct RunKey {
 class Rng {
  public:
   using Philox = r123::Philox4x32;
+  using Block = Philox::ctr_type;
 
-  Rng(RunKey key, Stream stream, std::uint32_t entity, std::uint32_t month) {
-    // splitmix-style mixing of the replication into the seed so that
-    // replications 0,1,2... give unrelated keys.
+  Rng(RunKey key, Stream stream, std::uint32_t entity, std::uint32_t month)
+      : key_(philox_key(key)), ctr_{{static_cast<std::uint32_t>(stream), entity, month, 0}} {}
+
+  /// The same sequence, given its first block (computed in bulk by first_blocks): the first
+  /// four draws come from `first`, the rest as above.
+  Rng(RunKey key, Stream stream, std::uint32_t entity, std::uint32_t month, const Block& first)
+      : key_(philox_key(key)), ctr_{{static_cast<std::uint32_t>(stream), entity, month, 1}}, block_(first), used_(0) {}
+
+  /// Philox's key for a run: splitmix-style mixing of the replication into the seed so that
+  /// replications 0,1,2... give unrelated keys.
+  static Philox::key_type philox_key(RunKey key) {
     std::uint64_t k = key.seed ^ (0x9E3779B97F4A7C15ULL * (std::uint64_t{key.replication} + 1));
     k ^= k >> 31;
-    key_ = {{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)}};
-    ctr_ = {{static_cast<std::uint32_t>(stream), entity, month, 0}};
+    return {{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)}};
   }
 
   /// Next 32 random bits.
@@ -146,6 +155,43 @@ class Rng {
   Philox::ctr_type ctr_{};
   Philox::ctr_type block_{};
   int used_ = 4;
+};
+
+/// Instruction sets first_blocks can use; `best` is the widest this processor has.
+enum class PhiloxIsa { scalar, avx2, avx512, best };
+
+/// The first Philox block of many entities' sequences at once: out[j] is the block that
+/// Rng(key, stream, entity[j], month) starts with (out.size() >= entity.size()). Vectorised
+/// with AVX-512 or AVX2 where the processor has them (chosen at run time): integer arithmetic
+/// only, so every instruction set gives the same numbers (tests/core/rng_test.cpp).
+void first_blocks(RunKey key, Stream stream, std::uint32_t month, std::span<const std::uint32_t> entity,
+                  std::span<Rng::Block> out, PhiloxIsa isa = PhiloxIsa::best);
+
+/// Whether this processor can run first_blocks with `isa`.
+bool philox_isa_supported(PhiloxIsa isa);
+
+/// The entities a loop over one block of rows draws for, and their first blocks: list the ids
+/// (add_if, at most `capacity` calls), call draw(), then make the j-th id's Rng with rng(j).
+struct DrawBatch {
+  std::vector<std::uint32_t> ids;  ///< the listed ids, after draw()
+  std::vector<Rng::Block> blocks;
+  RunKey key;
+  Stream stream;
+  std::uint32_t month;
+  std::size_t listed = 0;
+
+  DrawBatch(RunKey k, Stream s, std::uint32_t m, std::size_t capacity) : ids(capacity), key(k), stream(s), month(m) {}
+  /// Lists id if `draws` (written either way, counted only if listed: no branch to mispredict).
+  void add_if(std::uint32_t id, bool draws) {
+    ids[listed] = id;
+    listed += draws ? 1 : 0;
+  }
+  void draw() {
+    ids.resize(listed);
+    blocks.resize(listed);
+    first_blocks(key, stream, month, ids, blocks);
+  }
+  Rng rng(std::size_t j) const { return Rng(key, stream, ids[j], month, blocks[j]); }
 };
 
 }  // namespace innochain

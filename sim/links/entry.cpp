@@ -74,13 +74,18 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   std::vector<std::vector<std::int32_t>> founders_of(block_count(t.size()));
   for_blocks(t.size(), [&](std::size_t begin, std::size_t end) {
     std::vector<std::int32_t>& founders = founders_of[begin / kBlock];
+    DrawBatch batch(c.key, Stream::entry, month, end - begin);
     for (std::size_t i = begin; i < end; ++i) {
-      if (t.employer_kind[i] == EmployerKind::outside) continue;
       // People already working at a start-up do not found another one.
-      if (t.employer_kind[i] == EmployerKind::enterprise &&
-          s.enterprises.kind[t.employer[i]] == EnterpriseKind::startup)
-        continue;
-      Rng rng(c.key, Stream::entry, static_cast<std::uint32_t>(i), month);
+      const EmployerKind kind = t.employer_kind[i];
+      const bool at_startup = kind == EmployerKind::enterprise &&
+                              s.enterprises.kind[static_cast<std::size_t>(t.employer[i])] == EnterpriseKind::startup;
+      batch.add_if(static_cast<std::uint32_t>(i), kind != EmployerKind::outside && !at_startup);
+    }
+    batch.draw();
+    for (std::size_t j = 0; j < batch.ids.size(); ++j) {
+      const std::size_t i = batch.ids[j];
+      Rng rng = batch.rng(j);
       if (rng.bernoulli(std::min(1.0, rate[t.field[i] * c.regions + t.region[i]] * t.entrepreneurial_propensity[i])))
         founders.push_back(static_cast<std::int32_t>(i));
     }
@@ -119,10 +124,19 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
   const std::uint32_t smes = rng.poisson(initial_firms * p.sme_entry_per_year / 12.0 * weight);
   // Goods per field for the entering SMEs to take up: vacant goods (their producer exited) first,
   // then lines on the market.
+  // Listed per (field, vacant or active), in id order.
+  const ProductLines& ln = s.lines;
+  std::vector<std::vector<std::int32_t>> goods_of =
+      smes == 0
+          ? std::vector<std::vector<std::int32_t>>{}
+          : indices_by_group_where(
+                ln.size(), 2 * c.fields,
+                [&](std::size_t l) { return 2 * std::size_t{ln.field[l]} + (ln.status[l] == LineStatus::active); },
+                [&](std::size_t l) { return takeable(ln.status[l]); });
   std::vector<std::vector<std::int32_t>> vacant(smes > 0 ? c.fields : 0), on_market(smes > 0 ? c.fields : 0);
-  for (std::size_t l = 0; l < s.lines.size() && smes > 0; ++l) {
-    if (s.lines.status[l] == LineStatus::vacant) vacant[s.lines.field[l]].push_back(static_cast<std::int32_t>(l));
-    if (s.lines.status[l] == LineStatus::active) on_market[s.lines.field[l]].push_back(static_cast<std::int32_t>(l));
+  for (std::size_t f = 0; f < vacant.size(); ++f) {
+    vacant[f] = std::move(goods_of[2 * f]);
+    on_market[f] = std::move(goods_of[2 * f + 1]);
   }
   for (std::uint32_t k = 0; k < smes; ++k) {
     const std::size_t field = rng.categorical(fw);

@@ -197,9 +197,12 @@ LeadProjects lead_projects(const Context& c, const State& s) {
   lead.product_quality.assign(en.size(), 0.0);
   // A start-up on the market sells a line launched from one of its projects (lines it took up
   // otherwise carry no project).
+  // (The lines are listed in parallel; a maximum does not depend on the order it is taken in.)
   const ProductLines& ln = s.lines;
-  for (std::size_t l = 0; l < ln.size(); ++l) {
-    if (ln.status[l] != LineStatus::active || ln.project[l] < 0 || ln.owner[l] < 0) continue;
+  const std::vector<std::int32_t> launched = indices_where(ln.size(), [&](std::size_t l) {
+    return ln.status[l] == LineStatus::active && ln.project[l] >= 0 && ln.owner[l] >= 0;
+  });
+  for (const std::int32_t l : launched) {
     double& q = lead.product_quality[static_cast<std::size_t>(ln.owner[l])];
     q = std::max(q, s.projects.quality[ln.project[l]]);
   }

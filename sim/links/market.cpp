@@ -106,14 +106,19 @@ void line_shocks(const Context& c, State& s) {
   // x' = rho x + sd Z, v' = rho^2 v + sd^2 (v: the variance of x given x = 0 at entry) and
   // a = a_0 exp(x - v/2), whose mean stays a_0 at every age.
   const double rho = std::exp(-p.line_shock_reversion_per_year / 12.0);
-  for_each_index(active.size(), [&](std::size_t k) {
-    const auto l = static_cast<std::size_t>(active[k]);
-    Rng rng(c.key, Stream::line_shock, static_cast<std::uint32_t>(l), month);
-    const double x = rho * ln.demand_shock[l] + sd * rng.normal();
-    const double v = rho * rho * ln.shock_variance[l] + sd * sd;
-    ln.appeal[l] *= std::exp((x - 0.5 * v) - (ln.demand_shock[l] - 0.5 * ln.shock_variance[l]));
-    ln.demand_shock[l] = x;
-    ln.shock_variance[l] = v;
+  for_blocks(active.size(), [&](std::size_t begin, std::size_t end) {
+    DrawBatch batch(c.key, Stream::line_shock, month, end - begin);
+    for (std::size_t k = begin; k < end; ++k) batch.add_if(static_cast<std::uint32_t>(active[k]), true);
+    batch.draw();
+    for (std::size_t j = 0; j < batch.ids.size(); ++j) {
+      const std::size_t l = batch.ids[j];
+      Rng rng = batch.rng(j);
+      const double x = rho * ln.demand_shock[l] + sd * rng.normal();
+      const double v = rho * rho * ln.shock_variance[l] + sd * sd;
+      ln.appeal[l] *= std::exp((x - 0.5 * v) - (ln.demand_shock[l] - 0.5 * ln.shock_variance[l]));
+      ln.demand_shock[l] = x;
+      ln.shock_variance[l] = v;
+    }
   });
 }
 
@@ -146,16 +151,19 @@ void launches(const Context& c, State& s, MonthMetrics& m) {
   const std::uint32_t month = static_cast<std::uint32_t>(s.month);
   if (s.launched_this_month.empty()) return;
   const double theta = c.scenario.chain.market.quality_share_elasticity;
-  std::vector<std::vector<std::int32_t>> on_market(c.fields);
-  std::vector<double> weight(c.fields, 0.0);  // per field: the active lines' weights at the start of the step
+  // Per field, the takeable lines in id order; the active lines' weights at the start of the
+  // step summed over them in that order.
+  const std::vector<std::vector<std::int32_t>> on_market = indices_by_group_where(
+      ln.size(), c.fields, [&](std::size_t l) { return std::size_t{ln.field[l]}; },
+      [&](std::size_t l) { return takeable(ln.status[l]); });
+  std::vector<double> weight(c.fields, 0.0);
   std::vector<std::int64_t> active(c.fields, 0);
-  for (std::size_t l = 0; l < ln.size(); ++l) {
-    if (takeable(ln.status[l])) on_market[ln.field[l]].push_back(static_cast<std::int32_t>(l));
-    if (ln.status[l] == LineStatus::active) {
-      weight[ln.field[l]] += line_weight(c.scenario.chain.market, ln.appeal[l]);
-      active[ln.field[l]] += 1;
-    }
-  }
+  for (std::size_t f = 0; f < c.fields; ++f)
+    for (const std::int32_t l : on_market[f])
+      if (ln.status[l] == LineStatus::active) {
+        weight[f] += line_weight(c.scenario.chain.market, ln.appeal[l]);
+        active[f] += 1;
+      }
   std::vector<double> base(c.fields);
   for (std::size_t f = 0; f < c.fields; ++f)
     base[f] = active[f] > 0 ? launch_base_appeal(weight[f], active[f], theta)

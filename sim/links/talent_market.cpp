@@ -111,10 +111,15 @@ void departures_and_search(const Context& c, State& s, MonthMetrics& m, TalentMo
     std::size_t searchers_here = 0;
     std::int64_t left_here = 0;
     std::vector<std::int32_t>& staff_here = staff.local();
+    DrawBatch batch(c.key, Stream::talent_move, month, end - begin);
     for (std::size_t i = begin; i < end; ++i) {
       w.searching[i] = 0;
-      if (t.employer_kind[i] == EmployerKind::outside) continue;
-      Rng rng(c.key, Stream::talent_move, static_cast<std::uint32_t>(i), month);
+      batch.add_if(static_cast<std::uint32_t>(i), t.employer_kind[i] != EmployerKind::outside);
+    }
+    batch.draw();
+    for (std::size_t j = 0; j < batch.ids.size(); ++j) {
+      const std::size_t i = batch.ids[j];
+      Rng rng = batch.rng(j);
       const bool unemployed = t.employer_kind[i] == EmployerKind::none;
       // A talent programme's retention lowers the chance of leaving (lever talent.outflow_multiplier).
       const double retention = s.levers.outflow_multiplier.empty() ? 1.0 : s.levers.outflow_multiplier[t.region[i]];
@@ -201,9 +206,12 @@ void matching(const Context& c, State& s, MonthMetrics& m, TalentMonth& w) {
   for_blocks(n, [&](std::size_t begin, std::size_t end) {
     const std::size_t start = w.offset[begin / kBlock];
     std::size_t k = start;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (w.searching[i] != 1) continue;
-      Rng rng(c.key, Stream::talent_match, static_cast<std::uint32_t>(i), month);
+    DrawBatch batch(c.key, Stream::talent_match, month, end - begin);
+    for (std::size_t i = begin; i < end; ++i) batch.add_if(static_cast<std::uint32_t>(i), w.searching[i] == 1);
+    batch.draw();
+    for (std::size_t j = 0; j < batch.ids.size(); ++j) {
+      const std::size_t i = batch.ids[j];
+      Rng rng = batch.rng(j);
       const bool wants_industry = t.role[i] != Role::researcher || rng.bernoulli(p.researcher_to_industry_share);
       const std::uint32_t slots = wants_industry ? firm_slots : inst_slots;
       if (slots == 0) continue;

@@ -570,16 +570,19 @@ void update_workforce(State& st) {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, t.size(), 1 << 15),
                     [&](const tbb::blocked_range<std::size_t>& r) {
                       WorkforcePartial& w = partials.local();
+                      // Kept in registers over the range (members would be reloaded after every store).
+                      int staff_skill_q = w.staff_skill_q;
+                      bool negative = w.negative;
                       for (std::size_t i = r.begin(); i < r.end(); ++i) {
                         const auto kind = t.employer_kind[i];
                         if (kind != EmployerKind::institute && kind != EmployerKind::enterprise) continue;
                         const auto e = static_cast<std::size_t>(t.employer[i]);
                         const float skill = t.skill[i];
-                        w.negative |= !(skill >= 0.0f);
+                        negative |= !(skill >= 0.0f);
                         const int q = lowest_bit_exponent(skill);
                         if (kind == EmployerKind::institute) {
                           const float propensity = t.entrepreneurial_propensity[i];
-                          w.negative |= !(propensity >= 0.0f);
+                          negative |= !(propensity >= 0.0f);
                           w.researchers[e] += 1;
                           w.skill[e] += skill;
                           w.skill_q[e] = std::min(w.skill_q[e], q);
@@ -589,13 +592,15 @@ void update_workforce(State& st) {
                           WorkforcePartial::StaffSum& staff = w.staff[e];
                           staff.count += 1;
                           staff.skill += skill;
-                          w.staff_skill_q = std::min(w.staff_skill_q, q);
+                          staff_skill_q = std::min(staff_skill_q, q);
                           if (t.tie_institute[i] >= 0) {
                             staff.ties += 1;
                             w.institute_ties[static_cast<std::size_t>(t.tie_institute[i])] += 1;
                           }
                         }
                       }
+                      w.staff_skill_q = staff_skill_q;
+                      w.negative = negative;
                     });
   std::vector<const WorkforcePartial*> parts;
   bool negative = false;
@@ -836,31 +841,10 @@ std::vector<std::int32_t> active_line_ids(const ProductLines& ln) {
 }
 
 void index_enterprises_by_field(State& st, std::size_t fields) {
-  // Per block and field, the alive firms are counted in parallel; each block then writes its
-  // ids at its offset in each field's list (ascending ids, as a serial pass would list them).
   const Enterprises& en = st.enterprises;
-  const std::size_t nb = block_count(en.size());
-  std::vector<std::size_t> offset(nb * fields, 0);  // [block][field]
-  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
-    std::size_t* count = offset.data() + begin / kBlock * fields;
-    for (std::size_t e = begin; e < end; ++e)
-      if (en.alive[e]) count[en.field[e]] += 1;
-  });
-  st.enterprises_by_field.resize(fields);
-  for (std::size_t f = 0; f < fields; ++f) {
-    std::size_t running = 0;
-    for (std::size_t b = 0; b < nb; ++b) {
-      const std::size_t here = offset[b * fields + f];
-      offset[b * fields + f] = running;
-      running += here;
-    }
-    st.enterprises_by_field[f].resize(running);
-  }
-  for_blocks(en.size(), [&](std::size_t begin, std::size_t end) {
-    std::size_t* next = offset.data() + begin / kBlock * fields;
-    for (std::size_t e = begin; e < end; ++e)
-      if (en.alive[e]) st.enterprises_by_field[en.field[e]][next[en.field[e]]++] = static_cast<std::int32_t>(e);
-  });
+  st.enterprises_by_field = indices_by_group_where(
+      en.size(), fields, [&](std::size_t e) { return std::size_t{en.field[e]}; },
+      [&](std::size_t e) { return en.alive[e] != 0; });
 }
 
 }  // namespace innochain

@@ -84,3 +84,26 @@ TEST_CASE("categorical and bounded integers", "[rng]") {
   CHECK(counts[2] / 40000.0 == Approx(0.75).margin(0.01));
   for (int i = 0; i < 10000; ++i) REQUIRE(r.below(7) < 7u);
 }
+
+TEST_CASE("first_blocks gives each entity's first block, the same on every instruction set", "[rng]") {
+  // Entities in no particular order, and lengths that end inside a vector of 8 or 16 lanes.
+  std::vector<std::uint32_t> ids;
+  for (std::uint32_t k = 0; k < 1000; ++k) ids.push_back(k * 2654435761u);
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{17}, std::size_t{1000}}) {
+    const std::span<const std::uint32_t> some(ids.data(), n);
+    for (const PhiloxIsa isa : {PhiloxIsa::scalar, PhiloxIsa::avx2, PhiloxIsa::avx512, PhiloxIsa::best}) {
+      if (!philox_isa_supported(isa)) continue;
+      std::vector<Rng::Block> out(n);
+      first_blocks(RunKey{77, 3}, Stream::entry, 41, some, out, isa);
+      for (std::size_t j = 0; j < n; ++j) {
+        Rng whole(RunKey{77, 3}, Stream::entry, some[j], 41);
+        Rng from_block(RunKey{77, 3}, Stream::entry, some[j], 41, out[j]);
+        // The block's words are the sequence's first four draws; the sequences go on alike.
+        for (int d = 0; d < 4; ++d) REQUIRE(out[j].v[d] == whole.bits());
+        Rng again(RunKey{77, 3}, Stream::entry, some[j], 41);
+        for (int d = 0; d < 12; ++d) REQUIRE(from_block.bits() == again.bits());
+      }
+    }
+  }
+  CHECK(philox_isa_supported(PhiloxIsa::scalar));
+}
