@@ -7,6 +7,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -61,32 +62,32 @@ T block_reduce(std::size_t n, const T& identity, Fold&& fold, Merge&& merge, std
 }
 
 /// The indices i of [0, n) with keep(i), listed by group(i) (< groups), ascending within each
-/// group (as a serial pass would list them). Each fixed block first lists its kept rows without
-/// a branch (a row is written, then counted only if kept: keep() is often a coin flip that a
-/// branch would mispredict), then the blocks copy their rows to their offsets in each group's
-/// list; both passes in parallel.
+/// group (as a serial pass would list them). Each fixed block first lists its kept rows in a
+/// local buffer without a branch (a row is written, then counted only if kept: keep() is often
+/// a coin flip that a branch would mispredict), then the blocks copy their rows to their offsets
+/// in each group's list; both passes in parallel.
 template <class Group, class Keep>
 std::vector<std::vector<std::int32_t>> indices_by_group_where(std::size_t n, std::size_t groups, Group&& group,
                                                               Keep&& keep, std::size_t block = kBlock) {
   const std::size_t nb = block_count(n, block);
-  struct Kept {
-    std::int32_t id;
-    std::uint32_t group;
-  };
-  std::vector<std::vector<Kept>> kept(nb);
+  std::vector<std::vector<std::int32_t>> kept(nb);
   std::vector<std::size_t> offset(nb * groups, 0);  // [block][group]: counts, then offsets
   tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
     const std::size_t begin = b * block, end = std::min(n, begin + block);
-    std::vector<Kept>& list = kept[b];
-    list.resize(end - begin);
+    std::array<std::int32_t, kBlock> local;
+    std::unique_ptr<std::int32_t[]> wide(block > kBlock ? new std::int32_t[block] : nullptr);
+    std::int32_t* buffer = wide ? wide.get() : local.data();
     std::size_t k = 0;
     for (std::size_t i = begin; i < end; ++i) {
-      list[k] = {static_cast<std::int32_t>(i), static_cast<std::uint32_t>(group(i))};
+      buffer[k] = static_cast<std::int32_t>(i);
       k += keep(i) ? 1 : 0;
     }
-    list.resize(k);
+    kept[b].assign(buffer, buffer + k);
     std::size_t* count = offset.data() + b * groups;
-    for (const Kept& row : list) count[row.group] += 1;
+    if (groups == 1)
+      count[0] = k;
+    else
+      for (std::size_t j = 0; j < k; ++j) count[group(static_cast<std::size_t>(buffer[j]))] += 1;
   });
   std::vector<std::vector<std::int32_t>> ids(groups);
   for (std::size_t g = 0; g < groups; ++g) {
@@ -100,7 +101,14 @@ std::vector<std::vector<std::int32_t>> indices_by_group_where(std::size_t n, std
   }
   tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
     std::size_t* next = offset.data() + b * groups;
-    for (const Kept& row : kept[b]) ids[row.group][next[row.group]++] = row.id;
+    if (groups == 1) {
+      std::copy(kept[b].begin(), kept[b].end(), ids[0].begin() + static_cast<std::ptrdiff_t>(next[0]));
+      return;
+    }
+    for (const std::int32_t i : kept[b]) {
+      const std::size_t g = group(static_cast<std::size_t>(i));
+      ids[g][next[g]++] = i;
+    }
   });
   return ids;
 }

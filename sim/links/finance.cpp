@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace innochain {
 
@@ -197,14 +198,17 @@ LeadProjects lead_projects(const Context& c, const State& s) {
   lead.product_quality.assign(en.size(), 0.0);
   // A start-up on the market sells a line launched from one of its projects (lines it took up
   // otherwise carry no project).
-  // (The lines are listed in parallel; a maximum does not depend on the order it is taken in.)
+  // (The lines are listed and their projects' qualities read in parallel; a maximum does not
+  // depend on the order it is taken in.)
   const ProductLines& ln = s.lines;
   const std::vector<std::int32_t> launched = indices_where(ln.size(), [&](std::size_t l) {
-    return ln.status[l] == LineStatus::active && ln.project[l] >= 0 && ln.owner[l] >= 0;
+    return (ln.status[l] == LineStatus::active) & (ln.project[l] >= 0) & (ln.owner[l] >= 0);  // no branches
   });
-  for (const std::int32_t l : launched) {
-    double& q = lead.product_quality[static_cast<std::size_t>(ln.owner[l])];
-    q = std::max(q, s.projects.quality[ln.project[l]]);
+  const std::unique_ptr<double[]> quality = scratch_array<double>(launched.size());
+  for_each_index(launched.size(), [&](std::size_t k) { quality[k] = s.projects.quality[ln.project[launched[k]]]; });
+  for (std::size_t k = 0; k < launched.size(); ++k) {
+    double& q = lead.product_quality[static_cast<std::size_t>(ln.owner[launched[k]])];
+    q = std::max(q, quality[k]);
   }
   for (const std::int32_t id : pr.active) {
     if (pr.holder_kind[id] != HolderKind::enterprise || pr.status[id] != ProjectStatus::active) continue;

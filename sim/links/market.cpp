@@ -158,12 +158,20 @@ void launches(const Context& c, State& s, MonthMetrics& m) {
       [&](std::size_t l) { return takeable(ln.status[l]); });
   std::vector<double> weight(c.fields, 0.0);
   std::vector<std::int64_t> active(c.fields, 0);
-  for (std::size_t f = 0; f < c.fields; ++f)
-    for (const std::int32_t l : on_market[f])
-      if (ln.status[l] == LineStatus::active) {
-        weight[f] += line_weight(c.scenario.chain.market, ln.appeal[l]);
-        active[f] += 1;
-      }
+  // (A vacant line adds +0.0, which leaves the positive sum as it is: no branch to mispredict;
+  // the sums run in locals, not through memory.)
+  const MarketParams& mp = c.scenario.chain.market;
+  for (std::size_t f = 0; f < c.fields; ++f) {
+    double sum = 0.0;
+    std::int64_t count = 0;
+    for (const std::int32_t l : on_market[f]) {
+      const bool on = ln.status[l] == LineStatus::active;
+      sum += on ? line_weight(mp, ln.appeal[l]) : 0.0;
+      count += on;
+    }
+    weight[f] = sum;
+    active[f] = count;
+  }
   std::vector<double> base(c.fields);
   for (std::size_t f = 0; f < c.fields; ++f)
     base[f] = active[f] > 0 ? launch_base_appeal(weight[f], active[f], theta)

@@ -819,8 +819,12 @@ std::int32_t add_enterprise(const Context& c, State& st, EnterpriseKind kind, st
 void resolve_employers(State& st) {
   Talent& t = st.talent;
   const Enterprises& en = st.enterprises;
+  if (en.size() == 0) return;  // nobody works for a firm
   for_each_index(t.size(), [&](std::size_t i) {
-    if (t.employer_kind[i] != EmployerKind::enterprise || en.alive[t.employer[i]]) return;
+    // Whether i works for a firm that is gone, read without a branch on the kind (kinds are mixed
+    // row by row; firm 0 stands in for people without a firm).
+    const bool at_firm = t.employer_kind[i] == EmployerKind::enterprise;
+    if (!(at_firm & !en.alive[at_firm ? static_cast<std::size_t>(t.employer[i]) : 0])) return;
     std::int32_t e = t.employer[i];
     while (!en.alive[e] && en.acquired_by[e] >= 0) e = en.acquired_by[e];
     if (en.alive[e]) {

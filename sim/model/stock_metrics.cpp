@@ -63,11 +63,11 @@ void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
   };
   const Heads heads = block_reduce(
       t.size(), Heads{std::vector<std::int64_t>(c.regions, 0), 0},
-      [&](Heads& h, std::size_t i) {
-        if (t.employer_kind[i] == EmployerKind::none) h.unemployed[t.region[i]] += 1;
-        if (t.employer_kind[i] == EmployerKind::enterprise && t.role[i] == Role::industry_scientist)
-          h.industry_scientists += 1;
-        h.present += t.employer_kind[i] != EmployerKind::outside;
+      [&](Heads& h, std::size_t i) {  // no branches: kinds and roles are mixed row by row
+        const EmployerKind kind = t.employer_kind[i];
+        h.unemployed[t.region[i]] += kind == EmployerKind::none;
+        h.industry_scientists += (kind == EmployerKind::enterprise) & (t.role[i] == Role::industry_scientist);
+        h.present += kind != EmployerKind::outside;
       },
       [](Heads& a, const Heads& b) {
         for (std::size_t r = 0; r < a.unemployed.size(); ++r) a.unemployed[r] += b.unemployed[r];
