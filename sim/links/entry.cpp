@@ -102,6 +102,7 @@ void entry(const Context& c, State& s, MonthMetrics& m) {
       const std::int32_t idea = add_founding_idea(c, s, static_cast<std::size_t>(e));
       m.at(m_enterprise_projects_started, s.projects.field[idea]) += 1.0;
       if (t.role[i] == Role::researcher) t.role[i] = Role::engineer;  // the founder now works in industry
+      record_employer_change(s, i);
       t.employer_kind[i] = EmployerKind::enterprise;
       t.employer[i] = e;
       t.months_in_job[i] = 0;

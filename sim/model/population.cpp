@@ -558,6 +558,9 @@ bool exact_sum(double sum, int q) { return q == kNoBits || sum < std::ldexp(1.0,
 // but possible with tiny propensities) are recomputed serially in id order. The result is
 // bit-identical to update_workforce_serial for any thread count.
 void update_workforce(State& st) {
+  State::WorkforceSums& sums = st.workforce_sums;
+  sums.valid = false;  // until this pass shows its sums exact (the parallel path below)
+  sums.moves.clear();
   if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <= 1) {
     update_workforce_serial(st);
     return;
@@ -615,6 +618,12 @@ void update_workforce(State& st) {
     return;
   }
   std::vector<std::uint8_t> inexact_institute(ni, 0), inexact_enterprise(ne, 0);
+  sums.staff_q = staff_q;
+  sums.firm_skill.resize(ne);
+  sums.inst_skill.resize(ni);
+  sums.inst_propensity.resize(ni);
+  sums.inst_skill_q.resize(ni);
+  sums.inst_propensity_q.resize(ni);
   for (std::size_t i = 0; i < ni; ++i) {
     std::int32_t count = 0, ties = 0;
     int qs = kNoBits, qp = kNoBits;
@@ -632,6 +641,10 @@ void update_workforce(State& st) {
     in.researcher_skill_mean[i] = skill;
     in.researcher_propensity_mean[i] = propensity;
     inexact_institute[i] = !exact_sum(skill, qs) || !exact_sum(propensity, qp);
+    sums.inst_skill[i] = skill;
+    sums.inst_propensity[i] = propensity;
+    sums.inst_skill_q[i] = qs;
+    sums.inst_propensity_q[i] = qp;
   }
   std::atomic<bool> any_inexact_enterprise{false};
   for_blocks(ne, [&](std::size_t begin, std::size_t end) {
@@ -647,6 +660,7 @@ void update_workforce(State& st) {
       en.rd_staff[e] = count;
       en.industry_ties[e] = ties;
       en.rd_staff_skill_mean[e] = skill;
+      sums.firm_skill[e] = skill;
       inexact_enterprise[e] = !exact_sum(skill, staff_q);
       any |= inexact_enterprise[e] != 0;
     }
@@ -654,7 +668,8 @@ void update_workforce(State& st) {
   });
   const bool any_inexact_institute =
       std::find(inexact_institute.begin(), inexact_institute.end(), 1) != inexact_institute.end();
-  if (any_inexact_institute || any_inexact_enterprise.load()) {
+  sums.valid = !any_inexact_institute && !any_inexact_enterprise.load();
+  if (!sums.valid) {
     // Serial fallback, in talent id order, for the employers whose sums might have rounded.
     for (std::size_t i = 0; i < ni; ++i)
       if (inexact_institute[i]) in.researcher_skill_mean[i] = in.researcher_propensity_mean[i] = 0.0;
@@ -678,6 +693,81 @@ void update_workforce(State& st) {
     for (std::size_t e = begin; e < end; ++e)
       en.rd_staff_skill_mean[e] = en.rd_staff[e] ? en.rd_staff_skill_mean[e] / en.rd_staff[e] : 0.0;
   });
+}
+
+void record_employer_change(State& st, std::size_t person) {
+  State::WorkforceSums& sums = st.workforce_sums;
+  if (!sums.valid) return;
+  const Talent& t = st.talent;
+  sums.moves.push_back({static_cast<std::int32_t>(person), t.employer_kind[person], t.employer[person]});
+}
+
+void update_workforce_after_moves(State& st) {
+  State::WorkforceSums& sums = st.workforce_sums;
+  if (!sums.valid) {
+    update_workforce(st);
+    return;
+  }
+  Institutes& in = st.institutes;
+  Enterprises& en = st.enterprises;
+  const Talent& t = st.talent;
+  sums.firm_skill.resize(en.size(), 0.0);  // firms founded since the pass: no staff then
+  // A person who moved twice (a firm's exit, then founding one) counts from the employer of the
+  // pass to the one they have now.
+  std::stable_sort(sums.moves.begin(), sums.moves.end(),
+                   [](const auto& a, const auto& b) { return a.person < b.person; });
+  std::vector<std::int32_t> touched_firms, touched_institutes;
+  bool exact = true;
+  const auto leave_or_join = [&](std::size_t i, EmployerKind kind, std::int32_t employer, int sign) {
+    const float skill = t.skill[i];
+    exact &= skill >= 0.0f;
+    if (kind == EmployerKind::institute) {
+      const auto k = static_cast<std::size_t>(employer);
+      const float propensity = t.entrepreneurial_propensity[i];
+      exact &= propensity >= 0.0f;
+      in.researchers[k] += sign;
+      sums.inst_skill[k] += sign * static_cast<double>(skill);
+      sums.inst_propensity[k] += sign * static_cast<double>(propensity);
+      sums.inst_skill_q[k] = std::min(sums.inst_skill_q[k], lowest_bit_exponent(skill));
+      sums.inst_propensity_q[k] = std::min(sums.inst_propensity_q[k], lowest_bit_exponent(propensity));
+      exact &= exact_sum(sums.inst_skill[k], sums.inst_skill_q[k]) &&
+               exact_sum(sums.inst_propensity[k], sums.inst_propensity_q[k]);
+      touched_institutes.push_back(employer);
+    } else if (kind == EmployerKind::enterprise) {
+      const auto e = static_cast<std::size_t>(employer);
+      en.rd_staff[e] += sign;
+      sums.firm_skill[e] += sign * static_cast<double>(skill);
+      sums.staff_q = std::min(sums.staff_q, lowest_bit_exponent(skill));
+      exact &= exact_sum(sums.firm_skill[e], sums.staff_q);
+      if (t.tie_institute[i] >= 0) {
+        en.industry_ties[e] += sign;
+        in.industry_ties[static_cast<std::size_t>(t.tie_institute[i])] += sign;
+      }
+      touched_firms.push_back(employer);
+    }
+  };
+  for (std::size_t k = 0; k < sums.moves.size(); ++k) {
+    const State::WorkforceSums::Move& move = sums.moves[k];
+    if (k > 0 && sums.moves[k - 1].person == move.person) continue;  // the first record is the pass's employer
+    const auto i = static_cast<std::size_t>(move.person);
+    leave_or_join(i, move.kind, move.employer, -1);
+    leave_or_join(i, t.employer_kind[i], t.employer[i], +1);
+  }
+  sums.moves.clear();
+  // Every sum is of non-negative multiples of 2^q (q only falls, so the pass's sums stay
+  // multiples of it): removing a term only shrinks it, and each sum is checked after every
+  // addition to be below 2^(q + 53), so no operation rounded and each sum is the one a full pass
+  // would find (in any order).
+  if (!exact) {
+    update_workforce(st);
+    return;
+  }
+  for (const std::int32_t e : touched_firms)
+    en.rd_staff_skill_mean[e] = en.rd_staff[e] ? sums.firm_skill[e] / en.rd_staff[e] : 0.0;
+  for (const std::int32_t k : touched_institutes) {
+    in.researcher_skill_mean[k] = in.researchers[k] ? sums.inst_skill[k] / in.researchers[k] : 0.0;
+    in.researcher_propensity_mean[k] = in.researchers[k] ? sums.inst_propensity[k] / in.researchers[k] : 0.0;
+  }
 }
 
 void update_staff_counts(State& st) {
@@ -820,20 +910,28 @@ void resolve_employers(State& st) {
   Talent& t = st.talent;
   const Enterprises& en = st.enterprises;
   if (en.size() == 0) return;  // nobody works for a firm
-  for_each_index(t.size(), [&](std::size_t i) {
-    // Whether i works for a firm that is gone, read without a branch on the kind (kinds are mixed
-    // row by row; firm 0 stands in for people without a firm).
-    const bool at_firm = t.employer_kind[i] == EmployerKind::enterprise;
-    if (!(at_firm & !en.alive[at_firm ? static_cast<std::size_t>(t.employer[i]) : 0])) return;
-    std::int32_t e = t.employer[i];
-    while (!en.alive[e] && en.acquired_by[e] >= 0) e = en.acquired_by[e];
-    if (en.alive[e]) {
-      t.employer[i] = e;
-    } else {
-      t.employer_kind[i] = EmployerKind::none;
-      t.employer[i] = -1;
+  // Each block lists the people it moves (before moving them), for the workforce sums.
+  std::vector<std::vector<State::WorkforceSums::Move>> moved(block_count(t.size()));
+  for_blocks(t.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      // Whether i works for a firm that is gone, read without a branch on the kind (kinds are
+      // mixed row by row; firm 0 stands in for people without a firm).
+      const bool at_firm = t.employer_kind[i] == EmployerKind::enterprise;
+      if (!(at_firm & !en.alive[at_firm ? static_cast<std::size_t>(t.employer[i]) : 0])) continue;
+      moved[begin / kBlock].push_back({static_cast<std::int32_t>(i), t.employer_kind[i], t.employer[i]});
+      std::int32_t e = t.employer[i];
+      while (!en.alive[e] && en.acquired_by[e] >= 0) e = en.acquired_by[e];
+      if (en.alive[e]) {
+        t.employer[i] = e;
+      } else {
+        t.employer_kind[i] = EmployerKind::none;
+        t.employer[i] = -1;
+      }
     }
   });
+  if (st.workforce_sums.valid)
+    for (const auto& block : moved)
+      st.workforce_sums.moves.insert(st.workforce_sums.moves.end(), block.begin(), block.end());
 }
 
 std::vector<std::int32_t> alive_enterprise_ids(const Enterprises& en) {

@@ -33,6 +33,17 @@ State build_population(const Context& context);
 /// Runs in parallel; bit-identical to update_workforce_serial for any thread count.
 void update_workforce(State& state);
 
+/// Records that `person` is about to change employer (State::WorkforceSums): call before
+/// changing their employer between the talent market's workforce pass and stock_metrics.
+void record_employer_change(State& state, std::size_t person);
+
+/// The aggregates of update_workforce, updated for the moves recorded since the month's
+/// workforce pass: each mover's skill leaves the old employer's sums and joins the new one's.
+/// The sums are exact (the pass's test, repeated for every employer a move touched), so the
+/// result is bit-identical to a full update_workforce; where that cannot be shown (no valid
+/// sums, or a sum past the test's bound) it is the full pass.
+void update_workforce_after_moves(State& state);
+
 /// The same aggregates summed serially in talent id order: the definition of the result
 /// (and what update_workforce falls back to where it cannot prove the order irrelevant).
 void update_workforce_serial(State& state);

@@ -126,6 +126,26 @@ struct State {
     double elasticity = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> quality, factor;
   } hazard_cache;
+  /// The employers' skill sums of the month's workforce pass (update_workforce) and the people
+  /// who changed employer since (founders, staff of firms that exited or were acquired), so that
+  /// stock_metrics updates the aggregates for those moves instead of a second pass over the
+  /// talent table (update_workforce_after_moves). Valid only within the month that computed
+  /// them, and only when the pass proved its sums exact; not part of the run's state
+  /// (checkpoints leave it out; without it stock_metrics makes the full pass).
+  struct WorkforceSums {
+    bool valid = false;
+    int staff_q = 0;                 ///< a lower bound on the lowest set bit's exponent of any firm staff's skill
+    std::vector<double> firm_skill;  ///< per enterprise
+    std::vector<double> inst_skill, inst_propensity;   ///< per institute
+    std::vector<int> inst_skill_q, inst_propensity_q;  ///< per institute, as staff_q
+    /// A person's employer before their first move since the pass.
+    struct Move {
+      std::int32_t person;
+      EmployerKind kind;
+      std::int32_t employer;
+    };
+    std::vector<Move> moves;
+  } workforce_sums;
 };
 
 /// Read-only for the whole run: the scenario and what is derived from it once.

@@ -7,7 +7,7 @@ namespace innochain {
 
 /// Stocks read off the tables at the end of the month, and the ledger's flows.
 void stock_metrics(const Context& c, State& s, MonthMetrics& m) {
-  update_workforce(s);
+  update_workforce_after_moves(s);  // the talent market's pass, updated for the month's later moves
   for (std::size_t i = 0; i < s.institutes.size(); ++i)
     m.at(m_researchers, s.institutes.region[i]) += s.institutes.researchers[i];
   // Alive firms: staff and counts are integers (exact in any order); cash and debt are

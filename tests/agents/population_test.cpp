@@ -152,6 +152,54 @@ TEST_CASE("parallel workforce aggregates are bit-identical to the serial id-orde
   }
 }
 
+TEST_CASE("workforce aggregates updated for recorded moves equal a full pass", "[population]") {
+  const Scenario s = load_scenario_file(std::string(INNOCHAIN_SOURCE_DIR) + "/scenarios/guangdong_small.yaml");
+  const Context c(s, RunKey{6, 0});
+  // Moves as the month makes them after the talent market: people whose firm is gone become
+  // unemployed or follow it to another firm, founders join a new firm (some of them after an exit,
+  // so twice), researchers leave an institute to found one; industry scientists carry their tie.
+  // A founder with a tiny skill (unemployed at the pass, so outside its sums) takes the new firm's
+  // sum past its exactness bound: the full pass then.
+  for (const bool tiny_skill : {false, true}) {
+    for (int threads : {1, 2, 4}) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+      State st = build_population(c);
+      auto& t = st.talent;
+      for (std::size_t i = 0; i < t.size(); i += 5)
+        t.tie_institute[i] = static_cast<std::int32_t>(i % st.institutes.size());
+      std::size_t idle = 0;
+      while (t.employer_kind[idle] != EmployerKind::none) ++idle;
+      if (tiny_skill) t.skill[idle] = 3.0e-38f;
+      update_workforce(st);
+      CHECK(st.workforce_sums.valid == (threads > 1));  // the serial pass keeps no sums
+      const std::int32_t new_firm = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 1e6, 0.5);
+      const auto move = [&](std::size_t i, EmployerKind kind, std::int32_t employer) {
+        record_employer_change(st, i);
+        t.employer_kind[i] = kind;
+        t.employer[i] = employer;
+      };
+      for (std::size_t i = 1; i < t.size(); i += 37) {
+        if (t.employer_kind[i] == EmployerKind::enterprise)
+          move(i, i % 2 ? EmployerKind::none : EmployerKind::enterprise, i % 2 ? -1 : (t.employer[i] + 1) % 50);
+        if (i % 3 == 0) move(i, EmployerKind::enterprise, new_firm);  // a founder (maybe after a move)
+      }
+      move(idle, EmployerKind::enterprise, new_firm);
+      State full = st;
+      update_workforce_serial(full);
+      update_workforce_after_moves(st);
+      CHECK(st.workforce_sums.moves.empty());
+      CHECK(st.institutes.researchers == full.institutes.researchers);
+      CHECK(st.institutes.industry_ties == full.institutes.industry_ties);
+      CHECK(st.enterprises.rd_staff == full.enterprises.rd_staff);
+      CHECK(st.enterprises.industry_ties == full.enterprises.industry_ties);
+      CHECK(test::same_bits(st.institutes.researcher_skill_mean, full.institutes.researcher_skill_mean));
+      CHECK(test::same_bits(st.institutes.researcher_propensity_mean, full.institutes.researcher_propensity_mean));
+      CHECK(test::same_bits(st.enterprises.rd_staff_skill_mean, full.enterprises.rd_staff_skill_mean));
+      CHECK(full.enterprises.rd_staff[static_cast<std::size_t>(new_firm)] > 0);
+    }
+  }
+}
+
 TEST_CASE("a region's rd_share_multiplier scales its enterprises' R&D share of revenue", "[population]") {
   Scenario s = test::tiny_scenario();
   s.agents.enterprises.count = 400;
