@@ -561,10 +561,6 @@ void update_workforce(State& st) {
   State::WorkforceSums& sums = st.workforce_sums;
   sums.valid = false;  // until this pass shows its sums exact (the parallel path below)
   sums.moves.clear();
-  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <= 1) {
-    update_workforce_serial(st);
-    return;
-  }
   Institutes& in = st.institutes;
   Enterprises& en = st.enterprises;
   const Talent& t = st.talent;

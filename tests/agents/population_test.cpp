@@ -171,7 +171,7 @@ TEST_CASE("workforce aggregates updated for recorded moves equal a full pass", "
       while (t.employer_kind[idle] != EmployerKind::none) ++idle;
       if (tiny_skill) t.skill[idle] = 3.0e-38f;
       update_workforce(st);
-      CHECK(st.workforce_sums.valid == (threads > 1));  // the serial pass keeps no sums
+      CHECK(st.workforce_sums.valid);
       const std::int32_t new_firm = add_enterprise(c, st, EnterpriseKind::startup, 0, 0, 1e6, 0.5);
       const auto move = [&](std::size_t i, EmployerKind kind, std::int32_t employer) {
         record_employer_change(st, i);
