@@ -31,6 +31,7 @@ struct RunOptions {
   bool quiet = false;
   bool timings = false;
   std::int64_t checkpoint_every = 0;
+  bool checkpoint_at_start = false;
   std::string checkpoint;
   bool resume = false;
   std::string from_checkpoint;
@@ -152,6 +153,9 @@ Subcommand add_run(CLI::App& app) {
   sub->add_option("--checkpoint-every", o->checkpoint_every,
                   "Write a checkpoint every N months (also written on SIGINT/SIGTERM)")
       ->check(CLI::Range(1, 100000));
+  sub->add_flag("--checkpoint-at-start", o->checkpoint_at_start,
+                "Also write a checkpoint at month 0, after the spin-up: policy scenarios branch from it "
+                "with --from-checkpoint and skip the spin-up");
   sub->add_option("--checkpoint", o->checkpoint, "Checkpoint file (default: OUTPUT.checkpoint)");
   sub->add_flag("--resume", o->resume,
                 "Continue an interrupted run from its checkpoint (scenario, seed and replication come from it)");
@@ -196,6 +200,7 @@ Subcommand add_run(CLI::App& app) {
             RunRequest request{path, o->force, replication, o->threads};
             request.checkpoint_path = o->checkpoint;
             request.checkpoint_every = o->checkpoint_every;
+            request.checkpoint_at_start = o->checkpoint_at_start;
             request.resume = o->resume;
             request.branch_from = o->from_checkpoint;
             request.stop = &stop_signal;

@@ -90,6 +90,8 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     sim = std::make_unique<Simulation>(s, key);
   }
   setup_seconds += since(t_setup);
+  if (request.checkpoint_at_start && !request.resume && request.branch_from.empty())
+    write_checkpoint(checkpoint_path, identity, sim->state(), writer);
   RunResult result;
   result.threads = threads;
   result.start_month = sim->months_completed();

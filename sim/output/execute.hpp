@@ -29,6 +29,9 @@ struct RunRequest {
   /// every `checkpoint_every` months (0: never) and when `*stop` becomes non-zero.
   std::string checkpoint_path{};
   std::int64_t checkpoint_every = 0;
+  /// Also write one at month 0, after the spin-up (a fresh run only): the state a policy scenario
+  /// branches from (`branch_from`) to share this run's spin-up.
+  bool checkpoint_at_start = false;
   /// Set by a signal handler: the run stops at the end of the current month, writes a
   /// checkpoint and leaves PATH.partial (RunResult::interrupted).
   const volatile std::sig_atomic_t* stop = nullptr;

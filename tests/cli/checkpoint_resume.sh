@@ -95,6 +95,15 @@ expect_code "policy scenario starting at month 12" 0 $?
 expect_code "branch from the baseline checkpoint" 0 $?
 same_results "branch == policy switched on at the checkpoint's month" policy_from_12.h5 branch.h5
 
+# The shared spin-up: a baseline's checkpoint at month 0 (after its spin-up), and the policy
+# scenario branched from it, equals the policy scenario run whole (no policy acts before month 0).
+"$bin" run "$data/reliability/all_instruments_baseline.yaml" --months 6 --checkpoint-at-start -o base0.h5 -q
+expect_code "baseline with a checkpoint at month 0" 0 $?
+"$bin" run "$scenario" --from-checkpoint base0.h5.checkpoint -o branch0.h5 --timings -q 2>branch0.err
+expect_code "branch from the month-0 checkpoint" 0 $?
+same_results "branch from month 0 == the policy scenario run whole (spin-up shared)" full.h5 branch0.h5
+grep -Eq '^spin_up +0\.000 ' branch0.err && ok "the branch runs no spin-up" || fail "branch ran a spin-up: $(cat branch0.err)"
+
 # Branching refuses incompatible checkpoints, saying why.
 "$bin" run "$scenario" "${starts[@]}" --seed 99 --from-checkpoint base12.h5.checkpoint -o b1.h5 >err.txt 2>&1
 expect_code "branch with another seed: bad input" 2 $?
