@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 namespace innochain {
@@ -65,24 +66,24 @@ T block_reduce(std::size_t n, const T& identity, Fold&& fold, Merge&& merge, std
 /// group (as a serial pass would list them). Each fixed block first lists its kept rows in a
 /// local buffer without a branch (a row is written, then counted only if kept: keep() is often
 /// a coin flip that a branch would mispredict), then the blocks copy their rows to their offsets
-/// in each group's list; both passes in parallel.
+/// in each group's list; both passes in parallel. Blocks are at most kBlock rows (the buffer is
+/// on the stack).
 template <class Group, class Keep>
 std::vector<std::vector<std::int32_t>> indices_by_group_where(std::size_t n, std::size_t groups, Group&& group,
                                                               Keep&& keep, std::size_t block = kBlock) {
+  if (block > kBlock) throw std::invalid_argument("indices_by_group_where: block larger than kBlock");
   const std::size_t nb = block_count(n, block);
   std::vector<std::vector<std::int32_t>> kept(nb);
   std::vector<std::size_t> offset(nb * groups, 0);  // [block][group]: counts, then offsets
   tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
     const std::size_t begin = b * block, end = std::min(n, begin + block);
-    std::array<std::int32_t, kBlock> local;
-    std::unique_ptr<std::int32_t[]> wide(block > kBlock ? new std::int32_t[block] : nullptr);
-    std::int32_t* buffer = wide ? wide.get() : local.data();
+    std::array<std::int32_t, kBlock> buffer;
     std::size_t k = 0;
     for (std::size_t i = begin; i < end; ++i) {
       buffer[k] = static_cast<std::int32_t>(i);
       k += keep(i) ? 1 : 0;
     }
-    kept[b].assign(buffer, buffer + k);
+    kept[b].assign(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(k));
     std::size_t* count = offset.data() + b * groups;
     if (groups == 1)
       count[0] = k;

@@ -188,6 +188,9 @@ TEST_CASE("workforce aggregates updated for recorded moves equal a full pass", "
       update_workforce_serial(full);
       update_workforce_after_moves(st);
       CHECK(st.workforce_sums.moves.empty());
+      // The path taken: the moves applied to the sums (which stay valid), or the full pass, which
+      // finds the tiny skill among the firms' staff and keeps no sums.
+      CHECK(st.workforce_sums.valid == !tiny_skill);
       CHECK(st.institutes.researchers == full.institutes.researchers);
       CHECK(st.institutes.industry_ties == full.institutes.industry_ties);
       CHECK(st.enterprises.rd_staff == full.enterprises.rd_staff);

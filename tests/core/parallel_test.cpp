@@ -86,6 +86,21 @@ TEST_CASE("block_reduce_ids over a subset equals block_reduce that skips the oth
   CHECK(exact);
 }
 
+TEST_CASE("indices_by_group_where lists each group's kept rows in id order", "[parallel]") {
+  const std::size_t n = 10007, groups = 5;  // the last block is partial
+  std::vector<std::vector<std::int32_t>> serial(groups);
+  const auto group = [](std::size_t i) { return (i * 7919) % groups; };
+  const auto keep = [](std::size_t i) { return i % 3 != 1 && i % 11 != 4; };
+  for (std::size_t i = 0; i < n; ++i)
+    if (keep(i)) serial[group(i)].push_back(static_cast<std::int32_t>(i));
+  for (std::size_t t : {1u, 2u, 4u}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, t);
+    CHECK(indices_by_group_where(n, groups, group, keep, 1000) == serial);
+    CHECK(indices_by_group_where(n, groups, group, keep) == serial);
+  }
+  CHECK_THROWS_AS(indices_by_group_where(n, groups, group, keep, kBlock + 1), std::invalid_argument);
+}
+
 TEST_CASE("exclusive scan gives creator-order offsets", "[parallel]") {
   std::vector<std::int64_t> counts = {2, 0, 3, 1};
   CHECK(exclusive_scan_in_place(counts) == 6);
