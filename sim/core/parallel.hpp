@@ -13,6 +13,7 @@
 #include <memory>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace innochain {
@@ -54,8 +55,11 @@ T block_reduce(std::size_t n, const T& identity, Fold&& fold, Merge&& merge, std
   tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
     const std::size_t begin = b * block;
     const std::size_t end = std::min(n, begin + block);
-    T& acc = partial[b];
+    // The block's accumulator moved to a local and back: its scalar members can then live in
+    // registers, where stores through a member vector would otherwise force them to memory.
+    T acc = std::move(partial[b]);
     for (std::size_t i = begin; i < end; ++i) fold(acc, i);
+    partial[b] = std::move(acc);
   });
   T result = identity;
   for (const T& p : partial) merge(result, p);
@@ -148,8 +152,9 @@ T block_reduce_ids(std::size_t n, std::span<const std::int32_t> ids, const T& id
   const std::size_t nb = block_count(n, block);
   std::vector<T> partial(nb, identity);
   tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t b) {
-    T& acc = partial[b];
+    T acc = std::move(partial[b]);  // a local, as in block_reduce
     for (const std::int32_t i : ids_in_block(ids, b, block)) fold(acc, static_cast<std::size_t>(i));
+    partial[b] = std::move(acc);
   });
   T result = identity;
   for (const T& p : partial) merge(result, p);
