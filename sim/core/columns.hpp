@@ -81,11 +81,22 @@ void resize_column(std::vector<T>& column, std::size_t rows, Fill fill) {
   if (rows > old) std::fill(column.begin() + static_cast<std::ptrdiff_t>(old), column.end(), static_cast<T>(fill));
 }
 
+/// Sets rows [begin, end) of a column to `value`.
+template <class T>
+void set_rows(std::vector<T>& column, std::size_t begin, std::size_t end, T value) {
+  std::fill(column.begin() + static_cast<std::ptrdiff_t>(begin), column.begin() + static_cast<std::ptrdiff_t>(end),
+            value);
+}
+
 }  // namespace innochain
 
 #define INNOCHAIN_DECLARE_COLUMN(type, name, fill, flags, doc) std::vector<type> name;
 #define INNOCHAIN_RESIZE_COLUMN(type, name, fill, flags, doc) \
   ::innochain::resize_column(name, ((flags) & ::innochain::kPerField) ? rows* fields : rows, fill);
+/// Sets rows [begin, end) of a column (not kPerField) to its `fill`.
+#define INNOCHAIN_FILL_ROWS(type, name, fill, flags, doc)                                        \
+  static_assert(!((flags) & ::innochain::kPerField), "INNOCHAIN_FILL_ROWS: a per-field column"); \
+  ::innochain::set_rows(name, begin, end, static_cast<type>(fill));
 #define INNOCHAIN_VISIT_COLUMN(type, name, fill, flags, doc) \
   f(self.name, ::innochain::ColumnInfo{#name, (flags) | ::innochain::type_flags<type>(), doc});
 #define INNOCHAIN_COUNT_COLUMN(type, name, fill, flags, doc) +1
