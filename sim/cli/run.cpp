@@ -35,6 +35,7 @@ struct RunOptions {
   std::string checkpoint;
   bool resume = false;
   std::string from_checkpoint;
+  std::string spin_up_cache;
   std::string max_memory;
   bool no_memory_check = false;
 };
@@ -161,6 +162,9 @@ Subcommand add_run(CLI::App& app) {
                 "Continue an interrupted run from its checkpoint (scenario, seed and replication come from it)");
   sub->add_option("--from-checkpoint", o->from_checkpoint,
                   "Branch: start this scenario from a baseline run's checkpoint (shared burn-in)");
+  sub->add_option("--spin-up-cache", o->spin_up_cache,
+                  "Share spin-ups: branch from DIR's month-0 state of this scenario without policies and "
+                  "replication, made there first if missing (docs/reliability.md)");
   sub->add_option("--max-memory", o->max_memory,
                   "Refuse the run if its memory estimate exceeds SIZE (e.g. 8G; default: the memory available)")
       ->check([](const std::string& text) {
@@ -203,6 +207,10 @@ Subcommand add_run(CLI::App& app) {
             request.checkpoint_at_start = o->checkpoint_at_start;
             request.resume = o->resume;
             request.branch_from = o->from_checkpoint;
+            if (!o->spin_up_cache.empty() && (o->resume || !o->from_checkpoint.empty()))
+              throw CLI::ValidationError("--spin-up-cache",
+                                         "is for fresh runs: not with --resume or --from-checkpoint");
+            request.spin_up_cache = o->spin_up_cache;
             request.stop = &stop_signal;
             request.check_memory = !o->no_memory_check;
             if (!o->max_memory.empty()) request.max_memory = parse_memory_size(o->max_memory);

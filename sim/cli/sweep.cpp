@@ -33,6 +33,7 @@ struct SweepOptions {
   int jobs = 0;
   int threads = 1;
   std::vector<std::string> sets;
+  std::string spin_up_cache;
   bool mpi = false;
   bool slurm_array = false;
   std::string emit_sbatch;
@@ -108,8 +109,8 @@ int run_local_sweep(const SweepOptions& o, const SweepPlan& plan) {
   const int jobs = o.jobs > 0 ? o.jobs : std::max(1, available_cpus() / o.threads);
   Coordinator c(o.dir, plan, std::move(records), todo, true, o.quiet);
   const int sig = run_local(
-      jobs, [&](std::size_t i) { return execute_planned_run(plan, i, o.dir, o.threads); }, [&] { return c.next(); },
-      [&](std::size_t i, RunRecord r) { c.finished(i, std::move(r)); });
+      jobs, [&](std::size_t i) { return execute_planned_run(plan, i, o.dir, o.threads, o.spin_up_cache); },
+      [&] { return c.next(); }, [&](std::size_t i, RunRecord r) { c.finished(i, std::move(r)); });
   c.close();
   if (sig != 0) remove_partials(o.dir, plan, c.records());
   return exit_code(sig, c.records(), o.dir, o.quiet);
@@ -129,8 +130,8 @@ int run_slurm_task(const SweepOptions& o, const SweepPlan& plan) {
   const int jobs = o.jobs > 0 ? o.jobs : std::max(1, available_cpus() / o.threads);
   Coordinator c(o.dir, plan, std::move(records), todo, false, o.quiet);
   const int sig = run_local(
-      jobs, [&](std::size_t i) { return execute_planned_run(plan, i, o.dir, o.threads); }, [&] { return c.next(); },
-      [&](std::size_t i, RunRecord r) { c.finished(i, std::move(r)); });
+      jobs, [&](std::size_t i) { return execute_planned_run(plan, i, o.dir, o.threads, o.spin_up_cache); },
+      [&] { return c.next(); }, [&](std::size_t i, RunRecord r) { c.finished(i, std::move(r)); });
   c.close();
   if (sig != 0) {
     std::vector<RunRecord> mine(c.records().begin() + static_cast<std::ptrdiff_t>(first),
@@ -165,7 +166,7 @@ int run_mpi_sweep(const SweepOptions& o, const SweepPlan& plan) {
     const int code = mpi_broadcast(0);
     if (code != kExitOk) return code;
     const int sig = mpi_work([&](std::size_t i, const MonthCallback& poll_stop) {
-      return execute_planned_run(plan, i, o.dir, o.threads, poll_stop);
+      return execute_planned_run(plan, i, o.dir, o.threads, o.spin_up_cache, poll_stop);
     });
     return sig != 0 ? 128 + sig : kExitOk;
   }
@@ -214,6 +215,7 @@ int emit_sbatch(const SweepOptions& o, const SweepPlan& plan) {
   s.qos = o.qos;
   s.signal_seconds = o.signal_before;
   s.sets = o.sets;
+  if (!o.spin_up_cache.empty()) s.spin_up_cache = fs::absolute(o.spin_up_cache).lexically_normal().string();
   s.job_name = "innochain-" + plan.spec.name;
   if (!o.mem.empty()) {
     // Slurm reads a bare number as megabytes, innochain as bytes: a unit says which is meant.
@@ -305,6 +307,9 @@ Subcommand add_sweep(CLI::App& app) {
       ->check(CLI::Range(1, 4096));
   sub->add_option("--threads", o->threads, "Threads per run (default 1)")->check(CLI::Range(1, 1024));
   sub->add_option("--set", o->sets, "Override a key in every run: --set path.to.key=value (repeatable)");
+  sub->add_option("--spin-up-cache", o->spin_up_cache,
+                  "Share spin-ups: each run branches from DIR's month-0 state of its scenario without policies "
+                  "and replication, made there first if missing (docs/reliability.md)");
   sub->add_flag("--mpi", o->mpi,
                 "Run as an MPI job (automatic when mpirun starts more than one rank): rank 0 hands out runs");
   sub->add_flag("--slurm-array", o->slurm_array,

@@ -610,6 +610,17 @@ void Checkpoint::check_resume(const std::string& scenario_yaml, std::int64_t rep
                                              first_difference(identity_.scenario_yaml, scenario_yaml)));
 }
 
+std::string spin_up_checkpoint_path(const std::string& dir, const Scenario& s, std::int64_t replication) {
+  Scenario key = s;
+  key.policies.clear();
+  key.name = "spin_up";
+  key.description.clear();
+  key.horizon_months = 1;
+  const std::string digest = sha256_hex(fmt::format("{}\nreplication: {}\nversion: {} {}\n", to_yaml(key), replication,
+                                                    INNOCHAIN_VERSION, INNOCHAIN_GIT_SHA));
+  return (fs::path(dir) / fmt::format("spin_up-{}.checkpoint", digest.substr(0, 32))).string();
+}
+
 void Checkpoint::check_branch(const Scenario& s, std::int64_t replication) const {
   check_common(path_, identity_.replication, replication);
   const Scenario base = load_scenario_text(identity_.scenario_yaml, path_ + ":/scenario", ".");

@@ -86,4 +86,10 @@ class Checkpoint {
   std::string version_, git_sha_;
 };
 
+/// Where a spin-up cache (RunRequest::spin_up_cache) keeps the month-0 state of `s` at
+/// `replication`: DIR/spin_up-HASH.checkpoint, HASH a digest of the scenario without what a
+/// branch may change (policies, name, description, horizon: check_branch), of the replication
+/// and of the program's version and git commit (whose checkpoints only it reads).
+std::string spin_up_checkpoint_path(const std::string& dir, const Scenario& s, std::int64_t replication);
+
 }  // namespace innochain

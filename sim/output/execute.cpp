@@ -11,14 +11,66 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 
 namespace innochain {
 
-RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthCallback& on_month) {
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The cached spin-up of `s` (spin_up_checkpoint_path), written first when missing: the
+/// spin-up of its scenario without policies, checkpointed at month 0 by a run stopped there.
+/// Written under a name of its own (process and call) and renamed into place, so that runs
+/// making the same spin-up at once (a sweep's jobs) each finish theirs and one of the identical
+/// files stays. Adds the seconds spent making it to `seconds`.
+std::string cached_spin_up(const Scenario& s, const RunRequest& request, int threads, double& seconds) {
+  const std::string path = spin_up_checkpoint_path(request.spin_up_cache, s, request.replication);
+  std::error_code ec;
+  if (fs::exists(path, ec)) return path;
+  fs::create_directories(request.spin_up_cache, ec);
+  if (!fs::is_directory(request.spin_up_cache, ec))
+    throw IoError("spin-up cache '" + request.spin_up_cache + "' is not a directory and cannot be created");
+  static std::atomic<unsigned> calls{0};
+  const std::string own = fmt::format("{}.{}-{}", path, getpid(), calls++);
+  RunRequest make;
+  make.path = own + ".h5";
+  make.force = true;
+  make.replication = request.replication;
+  make.threads = threads;
+  make.checkpoint_path = own + ".checkpoint";
+  make.checkpoint_at_start = true;
+  make.spin_up_only = true;
+  make.check_memory = request.check_memory;
+  make.max_memory = request.max_memory;
+  Scenario base = s;  // the spin-up of the scenario without its policies
+  base.policies.clear();
+  try {
+    seconds += execute_run(base, make).wall_seconds;
+  } catch (...) {
+    fs::remove(make.path + ".partial", ec);
+    throw;
+  }
+  fs::remove(make.path + ".partial", ec);
+  fs::rename(make.checkpoint_path, path);  // atomic: readers see the whole file or none
+  return path;
+}
+
+}  // namespace
+
+RunResult execute_run(const Scenario& s, const RunRequest& given, const MonthCallback& on_month) {
+  RunRequest request = given;
   const int threads = request.threads > 0 ? request.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const auto t0 = std::chrono::steady_clock::now();
+  double shared_spin_up_seconds = 0.0;  // making the shared spin-up this run branches from, if it did
+  if (!request.spin_up_cache.empty() && !request.resume && request.branch_from.empty())
+    request.branch_from = cached_spin_up(s, request, threads, shared_spin_up_seconds);
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
   RunInfo info;
@@ -90,8 +142,15 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     sim = std::make_unique<Simulation>(s, key);
   }
   setup_seconds += since(t_setup);
-  if (request.checkpoint_at_start && !request.resume && request.branch_from.empty())
+  if (request.checkpoint_at_start && !request.resume && request.branch_from.empty()) {
     write_checkpoint(checkpoint_path, identity, sim->state(), writer);
+    if (request.spin_up_only) {  // the writer's destructor leaves PATH.partial
+      RunResult stopped;
+      stopped.interrupted = true;
+      stopped.wall_seconds = elapsed();
+      return stopped;
+    }
+  }
   RunResult result;
   result.threads = threads;
   result.start_month = sim->months_completed();
@@ -117,7 +176,7 @@ RunResult execute_run(const Scenario& s, const RunRequest& request, const MonthC
     }
   }
   result.timings.emplace_back("setup", setup_seconds - sim->spin_up_seconds());
-  result.timings.emplace_back("spin_up", sim->spin_up_seconds());
+  result.timings.emplace_back("spin_up", sim->spin_up_seconds() + shared_spin_up_seconds);
   for (std::size_t k = 0; k < pipeline().size(); ++k)
     result.timings.emplace_back(std::string(pipeline()[k].name), sim->phase_seconds()[k]);
   // The writer's final flush and summary count as output; they are timed up to the

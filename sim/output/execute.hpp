@@ -39,6 +39,13 @@ struct RunRequest {
   bool resume = false;
   /// Start from this checkpoint of another (baseline) run: a branch (shared burn-in).
   std::string branch_from{};
+  /// Directory of shared spin-ups (docs/reliability.md, "Sharing the spin-up"): a fresh run
+  /// without branch_from branches from spin_up_checkpoint_path(DIR, scenario, replication), the
+  /// month-0 state of its scenario without policies, which it writes first when it is missing.
+  std::string spin_up_cache{};
+  /// Stop right after the month-0 checkpoint (with checkpoint_at_start): how a spin-up is made
+  /// for the cache. The run file is left as PATH.partial (RunResult::interrupted).
+  bool spin_up_only = false;
   /// Refuse the run (RequestError) when its memory estimate exceeds the memory available
   /// or `max_memory` (output/memory_estimate.hpp).
   bool check_memory = true;

@@ -74,7 +74,7 @@ std::string run_checkpoint_path(const std::string& dir, const PlannedRun& run) {
 }
 
 RunRecord execute_planned_run(const SweepPlan& plan, std::size_t i, const std::string& dir, int threads,
-                              const MonthCallback& on_month) {
+                              const std::string& spin_up_cache, const MonthCallback& on_month) {
   const PlannedRun& run = plan.runs[i];
   const Scenario& scenario = plan.scenarios[static_cast<std::size_t>(run.point)];
   const auto t0 = std::chrono::steady_clock::now();
@@ -88,6 +88,7 @@ RunRecord execute_planned_run(const SweepPlan& plan, std::size_t i, const std::s
   request.checkpoint_path = run_checkpoint_path(dir, run);
   request.stop = &g_run_stop;
   request.resume = usable_checkpoint(request.checkpoint_path, scenario, run.replication);
+  if (!request.resume) request.spin_up_cache = spin_up_cache;
   if (g_run_stop != 0) return cancelled_record(g_run_stop, "stopped before it started", 0.0);
   try {
     const RunResult result = execute_run(scenario, request, on_month);

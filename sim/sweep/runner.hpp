@@ -24,10 +24,11 @@ extern volatile std::sig_atomic_t g_run_stop;
 void install_run_stop_handlers();
 
 /// Runs run `i` of the plan into DIR/runs/ID.h5 with `threads` threads, continuing from
-/// DIR/runs/ID.h5.checkpoint when a cancelled run left one that fits. `on_month` is
-/// called after every month (the MPI worker polls for rank 0's stop message there).
+/// DIR/runs/ID.h5.checkpoint when a cancelled run left one that fits; a fresh run branches
+/// from its shared spin-up in `spin_up_cache` when that is not empty (RunRequest). `on_month`
+/// is called after every month (the MPI worker polls for rank 0's stop message there).
 RunRecord execute_planned_run(const SweepPlan& plan, std::size_t i, const std::string& dir, int threads,
-                              const MonthCallback& on_month = {});
+                              const std::string& spin_up_cache = {}, const MonthCallback& on_month = {});
 
 /// DIR/runs/ID.h5.checkpoint: where a cancelled run saves its state.
 std::string run_checkpoint_path(const std::string& dir, const PlannedRun& run);

@@ -101,6 +101,7 @@ std::string sbatch_script(const SbatchOptions& o) {
                                 shell_quote(o.sweep_file), shell_quote(o.dir), o.threads,
                                 std::max(1, o.cpus_per_task / std::max(1, o.threads)));
   for (const auto& a : o.sets) cmd += " --set " + shell_quote(a);
+  if (!o.spin_up_cache.empty()) cmd += " --spin-up-cache " + shell_quote(o.spin_up_cache);
   s += cmd + "\n";
   return s;
 }

@@ -39,6 +39,7 @@ struct SbatchOptions {
   std::uint64_t mem_mib = 0;        ///< #SBATCH --mem in MiB per task (0: the partition's default)
   std::int64_t signal_seconds = 0;  ///< #SBATCH --signal=B:TERM@N (0: none)
   std::vector<std::string> sets;
+  std::string spin_up_cache;  ///< absolute path, or empty: no shared spin-ups
   std::string job_name;
 };
 
