@@ -118,22 +118,26 @@ std::vector<InstituteSteadyState> set_institutes_steady_state(const Context& c, 
   std::vector<double> signed_share(n * F, 0.0);
   std::vector<double> knowledge(n * F), cash(n), change(n);
   // Jacobi sweeps: every institute's update reads the state of the previous sweep (so the sweep is
-  // parallel and its result does not depend on the thread count).
+  // parallel and its result does not depend on the thread count). One institute a block: each is
+  // a bisection for its speed, and there are only a few hundred (one default block would be all).
   for (int sweep = 0; sweep < 200; ++sweep) {
     const Eigen::VectorXd spill = knowledge_spillover(c, in);
-    for_each_index(n, [&](std::size_t i) {
-      steady[i] =
-          institute_steady_state(c, st, contracts, i, spill, std::span<const double>(signed_share.data() + i * F, F));
-      const InstituteSteadyState& ss = steady[i];
-      change[i] = std::abs(12.0 * ss.income - in.cash_yuan[i]) / (1.0 + std::abs(in.cash_yuan[i]));
-      cash[i] = 12.0 * ss.income;  // spent at a twelfth a month: holds at a year of income
-      for (std::size_t f = 0; f < F; ++f) {
-        knowledge[i * F + f] = ss.completed_quality[f] / outflow;
-        change[i] = std::max(
-            change[i], std::abs(knowledge[i * F + f] - in.knowledge[i * F + f]) / (1.0 + in.knowledge[i * F + f]));
-      }
-      for (std::size_t f = 0; f < F; ++f) signed_share[i * F + f] = ss.signed_share[f];
-    });
+    for_each_index(
+        n,
+        [&](std::size_t i) {
+          steady[i] = institute_steady_state(c, st, contracts, i, spill,
+                                             std::span<const double>(signed_share.data() + i * F, F));
+          const InstituteSteadyState& ss = steady[i];
+          change[i] = std::abs(12.0 * ss.income - in.cash_yuan[i]) / (1.0 + std::abs(in.cash_yuan[i]));
+          cash[i] = 12.0 * ss.income;  // spent at a twelfth a month: holds at a year of income
+          for (std::size_t f = 0; f < F; ++f) {
+            knowledge[i * F + f] = ss.completed_quality[f] / outflow;
+            change[i] = std::max(
+                change[i], std::abs(knowledge[i * F + f] - in.knowledge[i * F + f]) / (1.0 + in.knowledge[i * F + f]));
+          }
+          for (std::size_t f = 0; f < F; ++f) signed_share[i * F + f] = ss.signed_share[f];
+        },
+        1);
     for (std::size_t k = 0; k < n * F; ++k) in.knowledge[k] = knowledge[k];
     for (std::size_t i = 0; i < n; ++i) in.cash_yuan[i] = cash[i];
     if (*std::max_element(change.begin(), change.end()) < 1e-9) break;
