@@ -27,8 +27,8 @@ namespace {
 /// The cached spin-up of `s` (spin_up_checkpoint_path), written first when missing: the
 /// spin-up of its scenario without policies, checkpointed at month 0 by a run stopped there.
 /// Written under a name of its own (process and call) and renamed into place, so that runs
-/// making the same spin-up at once (a sweep's jobs) each finish theirs and one of the identical
-/// files stays. Adds the seconds spent making it to `seconds`.
+/// making the same spin-up at once (a sweep's jobs) each finish theirs and one of the files,
+/// which hold the same state, stays. Adds the seconds spent making it to `seconds`.
 std::string cached_spin_up(const Scenario& s, const RunRequest& request, int threads, double& seconds) {
   const std::string path = spin_up_checkpoint_path(request.spin_up_cache, s, request.replication);
   std::error_code ec;
@@ -69,8 +69,10 @@ RunResult execute_run(const Scenario& s, const RunRequest& given, const MonthCal
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const auto t0 = std::chrono::steady_clock::now();
   double shared_spin_up_seconds = 0.0;  // making the shared spin-up this run branches from, if it did
-  if (!request.spin_up_cache.empty() && !request.resume && request.branch_from.empty())
+  if (!request.spin_up_cache.empty() && !request.resume && request.branch_from.empty()) {
+    check_output_path(request.path, request.force, "output file");  // before a spin-up is made for nothing
     request.branch_from = cached_spin_up(s, request, threads, shared_spin_up_seconds);
+  }
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
   RunInfo info;

@@ -52,6 +52,10 @@ touch not_a_dir
 expect_code "a cache that is a file" 3 $?
 contains "the error names the cache" err.txt "spin-up cache 'not_a_dir'"
 [ ! -e bad.h5 ] && [ ! -e bad.h5.partial ] && ok "no output left by the refused run" || fail "left: $(ls bad.h5*)"
+# An output file that exists (no --force) is refused before any spin-up is made.
+"$bin" run "$policy" --months 6 --replication 7 --spin-up-cache cache -o whole.h5 -q 2>err.txt
+expect_code "an existing output file, without --force" 3 $?
+[ "$(spin_ups cache)" -eq 3 ] && ok "no spin-up made for a refused run" || fail "spin-ups: $(ls cache)"
 
 # A sweep over a policy parameter and a world parameter (2 x 3 points, 2 replications): one
 # spin-up per world value and replication (4), run files identical to a sweep without the cache.
