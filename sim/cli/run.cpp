@@ -164,7 +164,8 @@ Subcommand add_run(CLI::App& app) {
                   "Branch: start this scenario from a baseline run's checkpoint (shared burn-in)");
   sub->add_option("--spin-up-cache", o->spin_up_cache,
                   "Share spin-ups: branch from DIR's month-0 state of this scenario without policies and "
-                  "replication, made there first if missing (docs/reliability.md)");
+                  "replication, made there first if missing (docs/reliability.md)")
+      ->type_name("DIR");
   sub->add_option("--max-memory", o->max_memory,
                   "Refuse the run if its memory estimate exceeds SIZE (e.g. 8G; default: the memory available)")
       ->check([](const std::string& text) {

@@ -309,7 +309,8 @@ Subcommand add_sweep(CLI::App& app) {
   sub->add_option("--set", o->sets, "Override a key in every run: --set path.to.key=value (repeatable)");
   sub->add_option("--spin-up-cache", o->spin_up_cache,
                   "Share spin-ups: each run branches from DIR's month-0 state of its scenario without policies "
-                  "and replication, made there first if missing (docs/reliability.md)");
+                  "and replication, made there first if missing (docs/reliability.md)")
+      ->type_name("DIR");
   sub->add_flag("--mpi", o->mpi,
                 "Run as an MPI job (automatic when mpirun starts more than one rank): rank 0 hands out runs");
   sub->add_flag("--slurm-array", o->slurm_array,
