@@ -5,6 +5,7 @@
 #include "model/population.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 
@@ -29,16 +30,34 @@ double exit_multiple(const FinanceParams& p, double u) {
 
 namespace {
 
-/// active_lines_by_owner from the ids of the active lines (ascending).
+/// active_lines_by_owner from the ids of the active lines (ascending): a counting sort by owner
+/// whose two passes over the lines run in two halves at once. Each half counts its lines per
+/// owner; an owner's lines from the second half are placed after those from the first, so every
+/// owner's lines stay in id order: the one result a serial pass gives.
 LinesByOwner lines_by_owner(const State& s, std::span<const std::int32_t> active) {
   const ProductLines& ln = s.lines;
+  const std::size_t firms = s.enterprises.size();
+  constexpr std::size_t kHalves = 2;
+  const std::size_t middle = active.size() / 2;
+  const auto half = [&](std::size_t h) { return h == 0 ? active.first(middle) : active.subspan(middle); };
+  std::array<std::vector<std::uint32_t>, kHalves> next;  // counts, then where the half's next line goes
+  tbb::parallel_for(std::size_t{0}, kHalves, [&](std::size_t h) {
+    next[h].assign(firms, 0);
+    for (const std::int32_t l : half(h)) next[h][static_cast<std::size_t>(ln.owner[l])] += 1;
+  });
   LinesByOwner out;
-  out.first.assign(s.enterprises.size() + 1, 0);
-  for (const std::int32_t l : active) out.first[static_cast<std::size_t>(ln.owner[l]) + 1] += 1;
-  for (std::size_t e = 0; e < s.enterprises.size(); ++e) out.first[e + 1] += out.first[e];
-  out.ids.resize(out.first.back());
-  std::vector<std::size_t> next(out.first.begin(), out.first.end() - 1);
-  for (const std::int32_t l : active) out.ids[next[static_cast<std::size_t>(ln.owner[l])]++] = l;
+  out.first.resize(firms + 1);
+  out.first[0] = 0;
+  for (std::size_t e = 0; e < firms; ++e) {
+    const std::uint32_t in_first = next[0][e], in_second = next[1][e];
+    next[0][e] = static_cast<std::uint32_t>(out.first[e]);
+    next[1][e] = static_cast<std::uint32_t>(out.first[e] + in_first);
+    out.first[e + 1] = out.first[e] + in_first + in_second;
+  }
+  out.ids.resize(active.size());
+  tbb::parallel_for(std::size_t{0}, kHalves, [&](std::size_t h) {
+    for (const std::int32_t l : half(h)) out.ids[next[h][static_cast<std::size_t>(ln.owner[l])]++] = l;
+  });
   return out;
 }
 

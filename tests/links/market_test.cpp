@@ -846,3 +846,35 @@ TEST_CASE("with reversion, line shocks are an Ornstein-Uhlenbeck process around 
   CHECK(cov / var9 == Approx(std::pow(rho, 12)).margin(0.04));  // the year-on-year carry-over
   CHECK(v < 0.25);  // bounded (0.195; about sd^2 / (2 kappa) = 0.18): a random walk's would be 3.6
 }
+
+TEST_CASE("the active lines by owner are each firm's active lines in id order", "[market]") {
+  const Scenario s = test::tiny_scenario(1);
+  const Context c(s, RunKey{5, 0});
+  State st = empty_world(c, {1.0e9});
+  const int firms = 300;
+  for (int k = 0; k < firms; ++k) firm(c, st, EnterpriseKind::sme, 0, 0.0, 1e6);
+  // Lines of random owners, some of them ended: owners' lines interleave in id order and the
+  // halves of the counting sort share owners.
+  Rng rng(c.key, Stream::market, 0, 0);
+  for (int l = 0; l < 5001; ++l) {
+    const auto e = static_cast<std::int32_t>(rng.below(firms));
+    const std::int32_t id = add_line(st, e, 1.0);
+    if (rng.bernoulli(0.3)) st.lines.status[id] = LineStatus::displaced;
+  }
+  for (const int threads : {1, 2}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    const LinesByOwner by_owner = active_lines_by_owner(st);
+    REQUIRE(by_owner.first.size() == static_cast<std::size_t>(firms) + 1);
+    std::size_t listed = 0;
+    for (int e = 0; e < firms; ++e) {
+      std::vector<std::int32_t> serial;
+      for (std::size_t l = 0; l < st.lines.size(); ++l)
+        if (st.lines.owner[l] == e && st.lines.status[l] == LineStatus::active)
+          serial.push_back(static_cast<std::int32_t>(l));
+      const std::span<const std::int32_t> got = by_owner.of(static_cast<std::size_t>(e));
+      CHECK(std::vector<std::int32_t>(got.begin(), got.end()) == serial);
+      listed += serial.size();
+    }
+    CHECK(by_owner.ids.size() == listed);
+  }
+}
